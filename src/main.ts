@@ -1,0 +1,3 @@
+// placeholder until the action entry lands
+export async function run(): Promise<void> {}
+await run();

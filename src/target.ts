@@ -1,0 +1,145 @@
+/**
+ * The Lambda Python runtime catalog and the pip flags that select wheels for it.
+ * Pure and table-driven: no I/O, so every fact here is tested without mocks.
+ */
+import { InputError } from './errors.js';
+
+export type Architecture = 'x86_64' | 'arm64';
+export type WheelArch = 'x86_64' | 'aarch64';
+
+export interface GlibcVersion {
+  readonly major: number;
+  readonly minor: number;
+}
+
+export interface RuntimeFacts {
+  readonly runtime: string;
+  readonly pythonVersion: string;
+  readonly os: 'Amazon Linux 2' | 'Amazon Linux 2023';
+  readonly glibc: GlibcVersion;
+  /** Newest libstdc++ symbol versions the OS's libstdc++.so.6 exports. */
+  readonly glibcxx: string;
+  readonly cxxabi: string;
+  readonly deprecated: boolean;
+}
+
+export interface Target extends RuntimeFacts {
+  readonly architecture: Architecture;
+  readonly wheelArch: WheelArch;
+}
+
+// Lambda runtimes: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
+// Amazon Linux 2 ships glibc 2.26 and GCC 7.3's libstdc++ (GLIBCXX_3.4.24, CXXABI_1.3.11);
+// Amazon Linux 2023 ships glibc 2.34 and GCC 11's libstdc++ (GLIBCXX_3.4.29, CXXABI_1.3.13).
+const AL2 = {
+  os: 'Amazon Linux 2',
+  glibc: { major: 2, minor: 26 },
+  glibcxx: '3.4.24',
+  cxxabi: '1.3.11',
+} as const;
+const AL2023 = {
+  os: 'Amazon Linux 2023',
+  glibc: { major: 2, minor: 34 },
+  glibcxx: '3.4.29',
+  cxxabi: '1.3.13',
+} as const;
+
+export const RUNTIMES: readonly RuntimeFacts[] = [
+  { runtime: 'python3.9', pythonVersion: '3.9', ...AL2, deprecated: true },
+  { runtime: 'python3.10', pythonVersion: '3.10', ...AL2, deprecated: false },
+  { runtime: 'python3.11', pythonVersion: '3.11', ...AL2, deprecated: false },
+  { runtime: 'python3.12', pythonVersion: '3.12', ...AL2023, deprecated: false },
+  { runtime: 'python3.13', pythonVersion: '3.13', ...AL2023, deprecated: false },
+  { runtime: 'python3.14', pythonVersion: '3.14', ...AL2023, deprecated: false },
+];
+
+export const DEFAULT_RUNTIME = 'python3.11';
+export const DEFAULT_ARCHITECTURE: Architecture = 'x86_64';
+export const ARCHITECTURES: readonly Architecture[] = ['x86_64', 'arm64'];
+
+/** Lambda calls it arm64; wheels and ELF call it aarch64. */
+const WHEEL_ARCH: Record<Architecture, WheelArch> = { x86_64: 'x86_64', arm64: 'aarch64' };
+
+export function resolveTarget(
+  runtime: string = DEFAULT_RUNTIME,
+  architecture: string = DEFAULT_ARCHITECTURE,
+): Target {
+  const facts = RUNTIMES.find((r) => r.runtime === runtime);
+  if (!facts) {
+    throw new InputError(
+      'runtime',
+      `unknown Lambda runtime "${runtime}"; choose one of ${RUNTIMES.map((r) => r.runtime).join(', ')}`,
+    );
+  }
+  const arch = normalizeArchitecture(architecture);
+  return { ...facts, architecture: arch, wheelArch: WHEEL_ARCH[arch] };
+}
+
+function normalizeArchitecture(value: string): Architecture {
+  // Accept the wheel/ELF spellings too: users copy them from wheel file names.
+  const aliases: Record<string, Architecture> = {
+    x86_64: 'x86_64',
+    amd64: 'x86_64',
+    arm64: 'arm64',
+    aarch64: 'arm64',
+  };
+  const arch = aliases[value.trim().toLowerCase()];
+  if (!arch) {
+    throw new InputError('architecture', `unknown architecture "${value}"; choose x86_64 or arm64`);
+  }
+  return arch;
+}
+
+export function glibcLabel(glibc: GlibcVersion): string {
+  return `${glibc.major}.${glibc.minor}`;
+}
+
+// PEP 600 legacy aliases: manylinux1 = glibc 2.5, manylinux2010 = 2.12 (x86 only),
+// manylinux2014 = 2.17 (all arches).
+const LEGACY_ALIASES: readonly { name: string; minor: number; arches: readonly WheelArch[] }[] = [
+  { name: 'manylinux2014', minor: 17, arches: ['x86_64', 'aarch64'] },
+  { name: 'manylinux2010', minor: 12, arches: ['x86_64'] },
+  { name: 'manylinux1', minor: 5, arches: ['x86_64'] },
+];
+
+/**
+ * Every platform tag the target can run, most specific first (pip prefers earlier tags).
+ * pip matches `--platform` literally, so `manylinux2014_x86_64` alone would reject a wheel
+ * tagged only `manylinux_2_26_x86_64`: list each `manylinux_2_N` up to the runtime's glibc.
+ * Like pypa/packaging, aarch64 starts at glibc 2.17 (no older aarch64 manylinux exists).
+ */
+export function platformTags(target: Target): string[] {
+  const lowest = target.wheelArch === 'x86_64' ? 5 : 17;
+  const tags: string[] = [];
+  for (let minor = target.glibc.minor; minor >= lowest; minor--) {
+    tags.push(`manylinux_2_${minor}_${target.wheelArch}`);
+    for (const alias of LEGACY_ALIASES) {
+      if (alias.minor === minor && alias.arches.includes(target.wheelArch)) {
+        tags.push(`${alias.name}_${target.wheelArch}`);
+      }
+    }
+  }
+  return tags;
+}
+
+/** CPython ABI tag of the target interpreter, e.g. cp311. */
+export function abiTag(target: Target): string {
+  return `cp${target.pythonVersion.replace('.', '')}`;
+}
+
+/**
+ * The pip flags that restrict resolution to wheels the target runs. pip requires
+ * `--only-binary=:all:` (and `--target`, added by the installer) whenever `--platform` is set.
+ */
+export function pipTargetFlags(target: Target): string[] {
+  return [
+    ...platformTags(target).flatMap((tag) => ['--platform', tag]),
+    '--implementation',
+    'cp',
+    '--python-version',
+    target.pythonVersion,
+    '--abi',
+    abiTag(target),
+    '--only-binary=:all:',
+  ];
+}
