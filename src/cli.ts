@@ -1,4 +1,66 @@
 #!/usr/bin/env node
-import { TOOL_VERSION } from './version.js';
+/** CLI entry: `lambda-layer <command> [options]`. Thin: parse, dispatch, report errors. */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CliIO } from './cli/command.js';
+import { COMMANDS } from './cli/commands.js';
+import { UsageError } from './cli/parse.js';
+import { describeError, UserError } from './errors.js';
+import { streamLogger } from './log.js';
+import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
-console.log(TOOL_VERSION);
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length), 4);
+  return [
+    `${TOOL_NAME} ${TOOL_VERSION}: build, verify, publish and deploy Python layers for AWS Lambda`,
+    '',
+    `Usage: ${TOOL_NAME} <command> [options]   (${TOOL_NAME} <command> --help for its options)`,
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+  ].join('\n');
+}
+
+export async function main(argv: readonly string[], io?: Partial<CliIO>): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  const fullIO: CliIO = {
+    stdout: io?.stdout ?? process.stdout,
+    log: io?.log ?? streamLogger({ verbose }),
+    env: io?.env ?? process.env,
+    cwd: io?.cwd ?? process.cwd(),
+  };
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    fullIO.stdout.write(`${overview()}\n`);
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    fullIO.stdout.write(`${TOOL_VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    fullIO.log.error(`unknown command "${name}"\n\n${overview()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    fullIO.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, fullIO);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      fullIO.log.error(`${error.message}\n\n${command.usage}`);
+      return 2;
+    }
+    fullIO.log.error(describeError(error));
+    return error instanceof UserError ? 1 : 70;
+  }
+}
+
+// Run only when executed directly (bundled dist/cli.js or `tsx src/cli.ts`), not when imported by tests.
+const invokedPath = process.argv[1] ? realpathSync(process.argv[1]) : '';
+if (invokedPath === realpathSync(fileURLToPath(import.meta.url))) {
+  process.exitCode = await main(process.argv.slice(2));
+}
