@@ -1,0 +1,50 @@
+/**
+ * A LayerStore on the GitHub Actions cache. Keys are immutable there: saving an existing key
+ * is reported by the toolkit and treated as success (someone else already saved these bytes).
+ */
+import * as cache from '@actions/cache';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CACHED_FILES, CacheUnavailableError, type LayerStore } from './store.js';
+
+/**
+ * @param cachePath the folder handed to the toolkit. The Actions cache versions entries by
+ *   path, so it must be the same path on every run (e.g. under RUNNER_TEMP).
+ */
+export function actionsStore(cachePath: string): LayerStore {
+  return {
+    description: 'GitHub Actions cache',
+    async restore(key, dir) {
+      if (!cache.isFeatureAvailable()) {
+        throw new CacheUnavailableError('the GitHub Actions cache service is not available to this job');
+      }
+      let hit: string | undefined;
+      try {
+        hit = await cache.restoreCache([cachePath], key);
+      } catch (error) {
+        throw new CacheUnavailableError(`cache restore failed: ${messageOf(error)}`, { cause: error });
+      }
+      if (hit !== key) return false;
+      await mkdir(dir, { recursive: true });
+      for (const file of CACHED_FILES) await copyFile(join(cachePath, file), join(dir, file));
+      return true;
+    },
+    async save(key, dir) {
+      if (!cache.isFeatureAvailable()) {
+        throw new CacheUnavailableError('the GitHub Actions cache service is not available to this job');
+      }
+      await mkdir(cachePath, { recursive: true });
+      for (const file of CACHED_FILES) await copyFile(join(dir, file), join(cachePath, file));
+      try {
+        await cache.saveCache([cachePath], key);
+      } catch (error) {
+        if (error instanceof cache.ReserveCacheError) return; // already saved by an earlier run
+        throw new CacheUnavailableError(`cache save failed: ${messageOf(error)}`, { cause: error });
+      }
+    },
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

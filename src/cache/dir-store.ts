@@ -1,0 +1,41 @@
+/** A LayerStore on the local disk, for the CLI: <cacheDir>/<key>/{layer.zip,manifest.json}. */
+import { copyFile, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { CACHED_FILES, type LayerStore } from './store.js';
+
+/** $XDG_CACHE_HOME/lambda-layer, or ~/.cache/lambda-layer (%LOCALAPPDATA% on Windows). */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'lambda-layer');
+  if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'lambda-layer', 'cache');
+  return join(homedir(), '.cache', 'lambda-layer');
+}
+
+export function directoryStore(cacheDir: string): LayerStore {
+  return {
+    description: `local cache ${cacheDir}`,
+    async restore(key, dir) {
+      const entry = join(cacheDir, key);
+      try {
+        for (const file of CACHED_FILES) await stat(join(entry, file));
+      } catch {
+        return false;
+      }
+      await mkdir(dir, { recursive: true });
+      for (const file of CACHED_FILES) await copyFile(join(entry, file), join(dir, file));
+      return true;
+    },
+    async save(key, dir) {
+      await mkdir(cacheDir, { recursive: true });
+      // Fill a temp folder, then rename: a reader never sees a half-written entry.
+      const partial = await mkdtemp(join(cacheDir, '.partial-'));
+      try {
+        for (const file of CACHED_FILES) await copyFile(join(dir, file), join(partial, file));
+        await rm(join(cacheDir, key), { recursive: true, force: true });
+        await rename(partial, join(cacheDir, key));
+      } finally {
+        await rm(partial, { recursive: true, force: true });
+      }
+    },
+  };
+}

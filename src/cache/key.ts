@@ -1,0 +1,42 @@
+/**
+ * The cache key: it must change when anything that shapes the layer changes, and only then.
+ * (serverless-python-requirements once keyed on requirements alone and served layers built for
+ * another Python version.) Index URLs are hashed, never shown: they may carry credentials.
+ */
+import { createHash } from 'node:crypto';
+import type { SdistPolicy, SlimOptions } from '../build/types.js';
+import { type Target, platformTags } from '../target.js';
+
+export interface CacheKeyInputs {
+  readonly toolVersion: string;
+  readonly target: Target;
+  /** sha256 of the normalized requirements with -r/-c includes resolved. */
+  readonly requirementsHash: string;
+  readonly bytecode: boolean;
+  readonly slim?: SlimOptions;
+  readonly sdist: SdistPolicy;
+  readonly indexUrl?: string;
+  readonly extraIndexUrls: readonly string[];
+  readonly findLinks: readonly string[];
+}
+
+export function cacheKey(inputs: CacheKeyInputs): string {
+  const { target } = inputs;
+  const ingredients = {
+    tool: inputs.toolVersion,
+    runtime: target.runtime,
+    architecture: target.architecture,
+    platformTags: platformTags(target),
+    requirements: inputs.requirementsHash,
+    bytecode: inputs.bytecode,
+    slim: inputs.slim ? { exclude: [...inputs.slim.exclude], keep: [...inputs.slim.keep] } : null,
+    sdist: inputs.sdist,
+    indexUrl: inputs.indexUrl ?? null,
+    extraIndexUrls: [...inputs.extraIndexUrls],
+    findLinks: [...inputs.findLinks],
+  };
+  const digest = createHash('sha256').update(JSON.stringify(ingredients)).digest('hex');
+  // Readable prefix for humans browsing the cache list; the digest carries every ingredient.
+  // Max key length is 512 characters; this stays under 120.
+  return `lambda-layer-${inputs.toolVersion}-${target.runtime}-${target.architecture}-${digest}`;
+}

@@ -1,0 +1,84 @@
+/**
+ * Restore and save finished layers through a LayerStore. A restored zip is trusted only when
+ * its sha256 matches the manifest saved with it; any cache trouble is a warning and the build
+ * goes on without the cache.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Manifest } from '../build/types.js';
+import type { Logger } from '../log.js';
+import { CACHED_FILES, type LayerStore } from './store.js';
+
+export interface RestoredLayer {
+  readonly manifest: Manifest;
+  readonly zipPath: string;
+  readonly manifestPath: string;
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export async function restoreLayer(
+  store: LayerStore,
+  key: string,
+  outDir: string,
+  log: Logger,
+): Promise<RestoredLayer | undefined> {
+  const scratch = await mkdtemp(join(tmpdir(), 'lambda-layer-restore-'));
+  try {
+    let hit: boolean;
+    try {
+      hit = await store.restore(key, scratch);
+    } catch (error) {
+      log.warn(`${store.description}: ${messageOf(error)}; building without the cache`);
+      return undefined;
+    }
+    if (!hit) {
+      log.info(`Cache miss (${store.description}): ${key}`);
+      return undefined;
+    }
+    const manifest = JSON.parse(await readFile(join(scratch, 'manifest.json'), 'utf8')) as Manifest;
+    const actual = await sha256File(join(scratch, 'layer.zip'));
+    if (actual !== manifest.layer?.sha256) {
+      log.warn(
+        `Cached layer.zip does not match its manifest (sha256 ${actual} vs ${manifest.layer?.sha256}); rebuilding`,
+      );
+      return undefined;
+    }
+    // Move into outDir only once verified, so a bad cache entry never replaces a user's files.
+    await mkdir(outDir, { recursive: true });
+    for (const file of CACHED_FILES) {
+      const partial = join(outDir, `.${file}.partial`);
+      await copyFile(join(scratch, file), partial);
+      await rename(partial, join(outDir, file));
+    }
+    log.info(`Cache hit (${store.description}): ${key}`);
+    return { manifest, zipPath: join(outDir, 'layer.zip'), manifestPath: join(outDir, 'manifest.json') };
+  } catch (error) {
+    log.warn(`Could not use the cached layer (${messageOf(error)}); rebuilding`);
+    return undefined;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+export async function saveLayer(store: LayerStore, key: string, outDir: string, log: Logger): Promise<boolean> {
+  try {
+    await store.save(key, outDir);
+    log.info(`Saved the layer to the ${store.description}: ${key}`);
+    return true;
+  } catch (error) {
+    log.warn(`${store.description}: could not save the layer (${messageOf(error)}); the build itself succeeded`);
+    return false;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,56 @@
+/**
+ * Parsers for raw input strings (action inputs and CLI flag values). Each error names the input,
+ * so "Input "cache": expected true or false, got "yes please"" tells the user exactly what to fix.
+ */
+import { InputError } from './errors.js';
+
+/** YAML 1.2 core-schema booleans, as @actions/core's getBooleanInput accepts them. */
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
+
+export function parseBoolean(input: string, raw: string, fallback: boolean): boolean {
+  const value = raw.trim();
+  if (value === '') return fallback;
+  if (TRUE.has(value)) return true;
+  if (FALSE.has(value)) return false;
+  throw new InputError(input, `expected true or false, got "${raw}"`);
+}
+
+/** Comma- or newline-separated list, blanks dropped, duplicates removed in order. */
+export function parseList(raw: string): string[] {
+  return [
+    ...new Set(
+      raw
+        .split(/[\n,]/)
+        .map((item) => item.trim())
+        .filter(Boolean),
+    ),
+  ];
+}
+
+export function parseInteger(
+  input: string,
+  raw: string,
+  range: { min: number; max: number },
+): number | undefined {
+  const value = raw.trim();
+  if (value === '') return undefined;
+  if (!/^\d+$/.test(value)) throw new InputError(input, `expected a whole number, got "${raw}"`);
+  const n = Number(value);
+  if (n < range.min || n > range.max) {
+    throw new InputError(input, `${n} is out of range; use ${range.min} to ${range.max}`);
+  }
+  return n;
+}
+
+export function parseChoice<T extends string>(
+  input: string,
+  raw: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const value = raw.trim();
+  if (value === '') return fallback;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new InputError(input, `"${raw}" is not one of ${choices.join(', ')}`);
+}
