@@ -69,13 +69,28 @@ export interface BytecodeReport {
   readonly reason?: string;
   /** Stale/foreign .pyc files removed before compiling. */
   readonly removed: number;
+  /** Layer paths (python/...) of .py files the interpreter could not compile (shipped without bytecode). */
+  readonly failed?: readonly string[];
 }
 
 export interface VerificationFinding {
   /** Path inside the zip, e.g. python/numpy/core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so */
   readonly file: string;
   readonly problem: string;
+  /** Which rule the file broke; picks the hint. */
+  readonly rule?: VerificationRule;
 }
+
+export type VerificationRule =
+  | 'glibc'
+  | 'libstdcxx'
+  | 'architecture'
+  | 'windows'
+  | 'macos'
+  | 'musl'
+  | 'python-abi'
+  | 'layout'
+  | 'size';
 
 export interface VerificationReport {
   readonly ok: boolean;
@@ -84,11 +99,18 @@ export interface VerificationReport {
   readonly warnings: readonly string[];
   /** Ten largest top-level packages by unzipped bytes. */
   readonly largest: readonly { readonly name: string; readonly size: number }[];
+  /** Sum of the layer's file sizes (what Lambda counts against the unzipped limit). */
+  readonly unzippedSize?: number;
+  /** Size of layer.zip, when a zip was verified. */
+  readonly zipSize?: number;
 }
 
 export interface SlimReport {
+  /** Layer paths removed; a path ending in "/" is a whole directory. */
   readonly removedFiles: readonly string[];
   readonly bytesSaved: number;
+  /** Number of files removed (directories count their files). */
+  readonly removedFileCount?: number;
 }
 
 export interface Manifest {

@@ -1,0 +1,255 @@
+/**
+ * The layer build: requirements snapshot -> stages over a temp staging dir -> layer.zip and
+ * manifest.json in outDir. Each stage is one entry in STAGES; outDir only ever receives
+ * complete files (written under a temp name inside it, renamed at the end).
+ */
+import { mkdir, mkdtemp, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Logger } from '../log.js';
+import { compileBytecode } from './bytecode.js';
+import { installRequirements } from './install.js';
+import { assembleManifest, writeManifest } from './manifest.js';
+import { findPipPython } from './python.js';
+import { type RequirementsSnapshot, readRequirements } from './requirements.js';
+import { slimTree } from './slim.js';
+import type {
+  BuildOptions,
+  BytecodeReport,
+  LayerArchive,
+  Manifest,
+  PackageEntry,
+  SlimReport,
+  VerificationReport,
+} from './types.js';
+import { MAX_DIRECT_UPLOAD_ZIP_BYTES, verificationError, verifyLayerTree } from './verify.js';
+import { writeLayerZip } from './zip.js';
+
+export interface BuildResult {
+  readonly manifest: Manifest;
+  readonly zipPath: string;
+  readonly manifestPath: string;
+  /** The staging dir, when the caller asked to keep it. */
+  readonly stagingDir?: string;
+}
+
+/** How the build runs (not what it builds): for tests and debugging. */
+export interface BuildContext {
+  /** Environment for pip and the interpreters (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Keep the staging dir (layer tree and pip report) instead of deleting it. */
+  readonly keepStaging?: boolean;
+  /** Bound on the pip run. */
+  readonly pipTimeoutMs?: number;
+}
+
+export const LAYER_ZIP = 'layer.zip';
+export const MANIFEST_JSON = 'manifest.json';
+
+/** What the stages share: inputs, the staging tree, and each stage's result. */
+export interface BuildState {
+  readonly options: BuildOptions;
+  readonly context: BuildContext;
+  readonly log: Logger;
+  readonly snapshot: RequirementsSnapshot;
+  /** Root of the layer tree (what the zip contains): holds python/. */
+  readonly layerDir: string;
+  /** layerDir/python: where packages are installed (/opt/python on Lambda). */
+  readonly pythonDir: string;
+  /** Scratch space outside the layer tree. */
+  readonly workDir: string;
+  /** Temp dir inside outDir receiving the outputs before they are renamed into place. */
+  readonly outputDir: string;
+  packages: PackageEntry[];
+  bytecode: BytecodeReport;
+  slim?: SlimReport;
+  verification?: VerificationReport;
+  archive?: LayerArchive;
+}
+
+export interface BuildStage {
+  readonly title: string;
+  run(state: BuildState): Promise<void>;
+}
+
+const install: BuildStage = {
+  title: 'Install requirements',
+  async run(state) {
+    const { options, context, log } = state;
+    const python = await findPipPython(options.python, {
+      log,
+      env: context.env,
+      preferMinor: options.target.pythonVersion,
+    });
+    warnOnMarkerMismatch(state, python.version);
+    state.packages = await installRequirements({
+      python,
+      snapshot: state.snapshot,
+      target: options.target,
+      pythonDir: state.pythonDir,
+      workDir: state.workDir,
+      indexUrl: options.indexUrl,
+      extraIndexUrls: options.extraIndexUrls,
+      findLinks: options.findLinks,
+      log,
+      env: context.env,
+      timeoutMs: context.pipTimeoutMs,
+    });
+    log.info(
+      `Installed ${state.packages.length} distributions for ${options.target.runtime} ${options.target.architecture}`,
+    );
+  },
+};
+
+const slim: BuildStage = {
+  title: 'Slim the layer',
+  async run(state) {
+    if (!state.options.slim) return;
+    state.slim = await slimTree(state.pythonDir, state.options.slim, state.log);
+  },
+};
+
+const bytecode: BuildStage = {
+  title: 'Compile bytecode for the target Python',
+  async run(state) {
+    if (!state.options.bytecode) {
+      state.bytecode = {
+        mode: 'none',
+        compiled: 0,
+        removed: 0,
+        reason: 'turned off (--no-bytecode / bytecode: false)',
+      };
+      return;
+    }
+    state.bytecode = await compileBytecode(
+      state.pythonDir,
+      state.options.target,
+      { interpreter: state.options.bytecodePython, env: state.context.env },
+      state.log,
+    );
+  },
+};
+
+/** Every binary must load on the target: a layer that would fail on Lambda fails here instead. */
+const verify: BuildStage = {
+  title: 'Verify binaries, layout and size',
+  async run(state) {
+    const report = await verifyLayerTree(state.layerDir, state.options.target);
+    state.verification = report;
+    for (const warning of report.warnings) state.log.warn(warning);
+    const error = verificationError(report, state.options.target);
+    if (error) throw error;
+    state.log.info(
+      `Verified ${report.checkedBinaries} binaries for ${state.options.target.runtime} ${state.options.target.architecture}`,
+    );
+  },
+};
+
+const archive: BuildStage = {
+  title: 'Write layer.zip',
+  async run(state) {
+    state.archive = await writeLayerZip(state.layerDir, join(state.outputDir, LAYER_ZIP));
+    state.log.info(
+      `layer.zip: ${state.archive.fileCount} files, ${state.archive.zipSize} bytes (sha256 ${state.archive.sha256})`,
+    );
+    if (state.archive.zipSize > MAX_DIRECT_UPLOAD_ZIP_BYTES && state.verification) {
+      // Not an error: publishing goes through S3 above this size.
+      const warning = `layer.zip is ${state.archive.zipSize} bytes, over the ${MAX_DIRECT_UPLOAD_ZIP_BYTES}-byte direct-upload limit: publishing will upload it through S3`;
+      state.log.warn(warning);
+      state.verification = {
+        ...state.verification,
+        zipSize: state.archive.zipSize,
+        warnings: [...state.verification.warnings, warning],
+      };
+    }
+  },
+};
+
+/** The build, in order. Adding a stage is one line here. */
+export const STAGES: readonly BuildStage[] = [install, slim, bytecode, verify, archive];
+
+/** pip evaluates python_version markers for the interpreter running it, not for the target. */
+function warnOnMarkerMismatch(state: BuildState, driverVersion: string): void {
+  const target = state.options.target.pythonVersion;
+  if (driverVersion.split('.').slice(0, 2).join('.') === target) return;
+  const marked = state.snapshot.requirements.find((r) => /;.*python_(full_)?version/.test(r.text));
+  if (!marked) return;
+  state.log.warn(
+    `pip runs on Python ${driverVersion} and evaluates python_version markers for it, not for the target ` +
+      `Python ${target}; install Python ${target} (or pass it with --python) to evaluate them for the target`,
+    { file: marked.file, line: marked.line },
+  );
+}
+
+const NO_BYTECODE: BytecodeReport = {
+  mode: 'none',
+  compiled: 0,
+  removed: 0,
+  reason: 'the bytecode stage did not run',
+};
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Builds the layer described by `options` into options.outDir (layer.zip, manifest.json). */
+export async function buildLayer(
+  options: BuildOptions,
+  log: Logger,
+  context: BuildContext = {},
+): Promise<BuildResult> {
+  const snapshot = await readRequirements(options.requirementsFile);
+  const outDir = resolve(options.outDir);
+  const stagingDir = await mkdtemp(join(tmpdir(), 'lambda-layer-build-'));
+  const outDirExisted = await exists(outDir);
+  let outputDir: string | undefined;
+  let succeeded = false;
+  try {
+    const layerDir = join(stagingDir, 'layer');
+    const pythonDir = join(layerDir, 'python');
+    const workDir = join(stagingDir, 'work');
+    await mkdir(pythonDir, { recursive: true });
+    await mkdir(workDir, { recursive: true });
+    await mkdir(outDir, { recursive: true });
+    outputDir = await mkdtemp(join(outDir, '.lambda-layer-tmp-'));
+    const state: BuildState = {
+      options,
+      context,
+      log,
+      snapshot,
+      layerDir,
+      pythonDir,
+      workDir,
+      outputDir,
+      packages: [],
+      bytecode: NO_BYTECODE,
+    };
+    for (const stage of STAGES) await log.group(stage.title, () => stage.run(state));
+    if (!state.archive) throw new Error('the build finished without an archive stage');
+
+    const manifest = assembleManifest({
+      target: options.target,
+      requirementsHash: snapshot.requirementsHash,
+      packages: state.packages,
+      layer: state.archive,
+      bytecode: state.bytecode,
+      verification: state.verification,
+      slim: state.slim,
+    });
+    await writeManifest(manifest, join(outputDir, MANIFEST_JSON));
+    const zipPath = join(outDir, LAYER_ZIP);
+    const manifestPath = join(outDir, MANIFEST_JSON);
+    await rename(join(outputDir, LAYER_ZIP), zipPath);
+    await rename(join(outputDir, MANIFEST_JSON), manifestPath);
+    succeeded = true;
+    return { manifest, zipPath, manifestPath, ...(context.keepStaging ? { stagingDir } : {}) };
+  } finally {
+    if (outputDir) await rm(outputDir, { recursive: true, force: true });
+    // A failed build leaves outDir as it was: remove it again when this build created it.
+    if (!succeeded && !outDirExisted) await rmdir(outDir).catch(() => undefined);
+    if (!context.keepStaging) await rm(stagingDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Reads a pip requirements file with its `-r`/`-c` includes into a typed snapshot: the files
+ * read, every requirement line (for annotations on the user's file) and a hash of the normalized
+ * content that changes only when what pip would install could change.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+
+export interface RequirementsFileContent {
+  /** Absolute path. */
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface RequirementLine {
+  /** Absolute path of the file the line is in. */
+  readonly file: string;
+  /** 1-based line number where the (possibly continued) line starts. */
+  readonly line: number;
+  /** The logical line, normalized (continuations joined, comment stripped). */
+  readonly text: string;
+  /** PEP 503 normalized project name, when the line names one. */
+  readonly name?: string;
+  /** "constraint" when the line comes from a `-c` file: it limits versions, it installs nothing. */
+  readonly kind: 'requirement' | 'constraint';
+}
+
+export interface RequirementsSnapshot {
+  /** Absolute path of the requirements file given by the user. */
+  readonly file: string;
+  /** Every file read, the root first, then includes in the order pip reads them. */
+  readonly files: readonly RequirementsFileContent[];
+  readonly requirements: readonly RequirementLine[];
+  /** sha256 (hex) of the normalized root file with each include's normalized content. */
+  readonly requirementsHash: string;
+}
+
+interface LogicalLine {
+  readonly line: number;
+  readonly text: string;
+}
+
+/**
+ * pip's own preprocessing (pip/_internal/req/req_file.py): join lines ending in a backslash,
+ * drop comments (`#` at line start or after whitespace), strip, drop empty lines.
+ */
+function logicalLines(text: string): LogicalLine[] {
+  const physical = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const result: LogicalLine[] = [];
+  const emit = (line: number, joined: string): void => {
+    const clean = joined
+      .replace(/(^|\s+)#.*$/, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (clean) result.push({ line, text: clean });
+  };
+  let buffer: string[] = [];
+  let start = 0;
+  physical.forEach((raw, index) => {
+    const wholeLineComment = /^\s*#/.test(raw);
+    if (raw.endsWith('\\') && !wholeLineComment) {
+      if (buffer.length === 0) start = index + 1;
+      buffer.push(raw.replace(/\\+$/, ''));
+      return;
+    }
+    if (buffer.length) {
+      // pip keeps a comment line that ends a continuation as a comment, not as text.
+      buffer.push(wholeLineComment ? ` ${raw}` : raw);
+      emit(start, buffer.join(''));
+      buffer = [];
+    } else {
+      emit(index + 1, raw);
+    }
+  });
+  if (buffer.length) emit(start, buffer.join(''));
+  return result;
+}
+
+/**
+ * The requirements text as pip sees it: one logical line each, no comments, blank lines or
+ * continuations, inner whitespace collapsed. Pure: the cache key hashes it.
+ */
+export function normalizeRequirements(text: string): string {
+  const lines = logicalLines(text).map((l) => l.text);
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+/** PEP 503 name normalization. */
+export function normalizeProjectName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+// `-r FILE`, `-rFILE`, `--requirement FILE`, `--requirement=FILE`, and the same for -c.
+const INCLUDE = /^(?:-([rc])\s*=?\s*|--(requirement|constraint)(?:\s*=\s*|\s+))(\S.*)$/;
+
+function parseInclude(text: string): { kind: 'requirement' | 'constraint'; target: string } | undefined {
+  const match = INCLUDE.exec(text);
+  const option = match?.[1] ?? match?.[2];
+  if (!option || !match?.[3]) return undefined;
+  const kind = option === 'c' || option === 'constraint' ? 'constraint' : 'requirement';
+  return { kind, target: match[3].trim() };
+}
+
+/** The project a requirement line names (`name[extras] op version ; marker`, `name @ url`). */
+function requirementName(text: string): string | undefined {
+  if (text.startsWith('-')) return undefined; // an option line (--index-url, --hash alone, -e ...)
+  const match = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[|[<>=!~;@ ]|$)/.exec(text);
+  return match?.[1] ? normalizeProjectName(match[1]) : undefined;
+}
+
+const isUrl = (value: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+
+async function readRequirementsText(path: string, includedFrom?: LogicalLine & { file: string }) {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
+    const where = includedFrom ? ` (included from ${includedFrom.file}:${includedFrom.line})` : '';
+    throw new InputError('requirements', `requirements file ${path} ${reason}${where}`, {
+      hint: includedFrom
+        ? 'fix the -r/-c line: include paths are relative to the file that includes them'
+        : 'pass the path of your requirements file (-r FILE, action input "requirements")',
+    });
+  }
+}
+
+/** Reads `file` and every file it includes (recursively, each file once) into a snapshot. */
+export async function readRequirements(
+  file: string,
+  cwd: string = process.cwd(),
+): Promise<RequirementsSnapshot> {
+  const root = resolve(cwd, file);
+  const files: RequirementsFileContent[] = [];
+  const requirements: RequirementLine[] = [];
+  const hash = createHash('sha256');
+  const seen = new Set<string>();
+
+  const visit = async (
+    path: string,
+    kind: RequirementLine['kind'],
+    includedFrom?: LogicalLine & { file: string },
+  ): Promise<void> => {
+    // A file included twice (or a cycle) is read once: pip would apply it again to no effect.
+    if (seen.has(path)) return;
+    seen.add(path);
+    const content = await readRequirementsText(path, includedFrom);
+    files.push({ path, content });
+    const lines = logicalLines(content);
+    // The hash covers each file's normalized text, tagged with its role and order, never its
+    // absolute path: the same project checked out elsewhere hashes the same.
+    hash.update(`--- ${kind} file ${files.length}\n${normalizeRequirements(content)}`);
+    for (const entry of lines) {
+      const include = parseInclude(entry.text);
+      if (include) {
+        if (isUrl(include.target)) continue; // pip fetches remote includes itself; the line is hashed
+        // A requirement included from a constraints file is still a constraint.
+        const nestedKind = kind === 'constraint' ? 'constraint' : include.kind;
+        await visit(resolve(dirname(path), include.target), nestedKind, { ...entry, file: path });
+        continue;
+      }
+      requirements.push({
+        file: path,
+        line: entry.line,
+        text: entry.text,
+        name: requirementName(entry.text),
+        kind,
+      });
+    }
+  };
+
+  await visit(root, 'requirement');
+  return { file: root, files, requirements, requirementsHash: hash.digest('hex') };
+}
+
+/** The line that asks for `project` directly (a requirement, else a constraint), if any. */
+export function findRequirementLine(
+  snapshot: RequirementsSnapshot,
+  project: string,
+): RequirementLine | undefined {
+  const name = normalizeProjectName(project);
+  const matches = snapshot.requirements.filter((r) => r.name === name);
+  return matches.find((r) => r.kind === 'requirement') ?? matches[0];
+}

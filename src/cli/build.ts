@@ -1,0 +1,126 @@
+/** `lambda-layer build`: build layer.zip and manifest.json for a Lambda Python runtime. */
+import { relative, resolve } from 'node:path';
+import { serializeManifest } from '../build/manifest.js';
+import type { BuildOptions, SdistPolicy } from '../build/types.js';
+import { defaultCacheDir, directoryStore } from '../cache/dir-store.js';
+import { parseChoice, parseList } from '../inputs.js';
+import { buildOrRestore } from '../pipeline/build-or-restore.js';
+import { cliSummary } from '../report.js';
+import { DEFAULT_ARCHITECTURE, DEFAULT_RUNTIME, resolveTarget } from '../target.js';
+import { TOOL_NAME } from '../version.js';
+import type { CliIO, Command } from './command.js';
+import { parseCommandArgs } from './parse.js';
+
+const DEFAULT_OUT = 'layer-out';
+
+const usage = `Usage: ${TOOL_NAME} build [options]
+
+Build a Lambda layer (DIR/layer.zip with python/ at its root, and DIR/manifest.json) from a
+pip requirements file, choosing only wheels the Lambda runtime can run, verifying every binary
+against the runtime and compiling bytecode for its Python.
+
+Options:
+  -r, --requirements FILE   requirements file (default: requirements.txt)
+  --runtime NAME            Lambda runtime: python3.10 ... python3.14 (default: ${DEFAULT_RUNTIME})
+  --arch ARCH               x86_64 or arm64 (default: ${DEFAULT_ARCHITECTURE})
+  --out DIR                 output directory (default: ./${DEFAULT_OUT})
+  --index-url URL           package index (default: pip's configuration)
+  --extra-index-url URL     additional package index (repeatable)
+  --find-links DIR|URL      directory or page of wheels (repeatable), e.g. wheels built on Amazon Linux
+  --sdist pure|never        source-only packages: build pure-Python ones on this machine (pure,
+                            the default; this runs their build code) or refuse them (never)
+  --python PATH             interpreter that runs pip (default: found on PATH, tool cache, pyenv)
+  --bytecode-python PATH    interpreter of the target's Python version that compiles bytecode
+  --no-bytecode             ship no .pyc files
+  --slim                    remove what the runtime never loads (package tests, *.pyi, scripts)
+  --slim-exclude GLOB       with --slim: also remove files matching GLOB (repeatable)
+  --slim-keep GLOB          with --slim: never remove files matching GLOB (repeatable)
+  --cache-dir DIR           cache of finished layers (default: ${defaultCacheDir()})
+  --no-cache                neither read nor write the cache
+  --force-rebuild           build even when the cache has this layer (the result is cached)
+  --json                    print the manifest as JSON on stdout (progress stays on stderr)
+  --verbose                 show debug output`;
+
+/** A bare name (python3.12) is looked up on PATH; a path is relative to the working dir. */
+function interpreterArg(value: string | undefined, cwd: string): string | undefined {
+  return value?.includes('/') ? resolve(cwd, value) : value;
+}
+
+async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    requirements: { type: 'string', short: 'r' },
+    runtime: { type: 'string' },
+    arch: { type: 'string' },
+    out: { type: 'string' },
+    'index-url': { type: 'string' },
+    'extra-index-url': { type: 'string', multiple: true },
+    'find-links': { type: 'string', multiple: true },
+    sdist: { type: 'string' },
+    python: { type: 'string' },
+    'bytecode-python': { type: 'string' },
+    'no-bytecode': { type: 'boolean' },
+    slim: { type: 'boolean' },
+    'slim-exclude': { type: 'string', multiple: true },
+    'slim-keep': { type: 'string', multiple: true },
+    'cache-dir': { type: 'string' },
+    'no-cache': { type: 'boolean' },
+    'force-rebuild': { type: 'boolean' },
+    json: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+  });
+  const target = resolveTarget(values.runtime ?? DEFAULT_RUNTIME, values.arch ?? DEFAULT_ARCHITECTURE);
+  if (target.deprecated) {
+    io.log.warn(
+      `${target.runtime} is deprecated by AWS Lambda (no security updates; creating functions will be blocked); move to python3.12 or newer`,
+    );
+  }
+  const sdist = parseChoice<SdistPolicy>('--sdist', values.sdist ?? '', ['pure', 'never'], 'pure');
+  // Local find-links directories are relative to where the user runs the command.
+  const findLinks = (values['find-links'] ?? []).map((link) =>
+    /^[a-z][a-z0-9+.-]*:/i.test(link) ? link : resolve(io.cwd, link),
+  );
+  const options: BuildOptions = {
+    requirementsFile: resolve(io.cwd, values.requirements ?? 'requirements.txt'),
+    target,
+    outDir: resolve(io.cwd, values.out ?? DEFAULT_OUT),
+    indexUrl: values['index-url'],
+    extraIndexUrls: values['extra-index-url'] ?? [],
+    findLinks,
+    python: interpreterArg(values.python, io.cwd),
+    bytecode: !values['no-bytecode'],
+    bytecodePython: interpreterArg(values['bytecode-python'], io.cwd),
+    slim: values.slim
+      ? {
+          exclude: (values['slim-exclude'] ?? []).flatMap(parseList),
+          keep: (values['slim-keep'] ?? []).flatMap(parseList),
+        }
+      : undefined,
+    sdist,
+  };
+  const store = values['no-cache']
+    ? undefined
+    : directoryStore(resolve(io.cwd, values['cache-dir'] ?? defaultCacheDir(io.env)));
+  const result = await buildOrRestore(
+    options,
+    { store, forceRebuild: values['force-rebuild'] ?? false },
+    io.log,
+    {
+      env: io.env,
+    },
+  );
+  if (values.json) {
+    io.stdout.write(serializeManifest(result.manifest));
+  } else {
+    const shown = relative(io.cwd, result.zipPath);
+    const zipPath = shown.startsWith('..') ? result.zipPath : shown;
+    io.stdout.write(`${cliSummary({ manifest: result.manifest, zipPath, cacheHit: result.cacheHit })}\n`);
+  }
+  return 0;
+}
+
+export const buildCommand: Command = {
+  name: 'build',
+  summary: 'build layer.zip and manifest.json from a requirements file',
+  usage,
+  run,
+};

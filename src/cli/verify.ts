@@ -1,0 +1,113 @@
+/** `lambda-layer verify <layer.zip>`: prove a layer zip loads on its Lambda target. */
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { VerificationReport } from '../build/types.js';
+import { verificationError, verifyLayerZip } from '../build/verify.js';
+import { UserError } from '../errors.js';
+import { DEFAULT_ARCHITECTURE, DEFAULT_RUNTIME, resolveTarget } from '../target.js';
+import { TOOL_NAME } from '../version.js';
+import type { CliIO, Command } from './command.js';
+import { parseCommandArgs, UsageError } from './parse.js';
+
+const usage = `Usage: ${TOOL_NAME} verify <layer.zip> [options]
+
+Check that a layer zip loads on a Lambda Python runtime: every native binary is Linux ELF for
+the target CPU, needs no newer glibc/libstdc++ than the runtime's OS has and matches its Python
+ABI; everything is under python/; the unzipped size fits Lambda's 250 MB. Exit code 1 lists
+each problem with the file inside the zip.
+
+Options:
+  --runtime NAME   Lambda runtime (default: from manifest.json next to the zip, else ${DEFAULT_RUNTIME})
+  --arch ARCH      x86_64 or arm64 (default: from manifest.json next to the zip, else ${DEFAULT_ARCHITECTURE})
+  --json           print the verification report as JSON on stdout
+  --verbose        show debug output`;
+
+/** runtime/architecture recorded by `lambda-layer build` in manifest.json beside the zip. */
+async function manifestTarget(
+  zipPath: string,
+): Promise<{ runtime?: string; architecture?: string; file: string } | undefined> {
+  const file = join(dirname(zipPath), 'manifest.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const target = (JSON.parse(text) as { target?: { runtime?: unknown; architecture?: unknown } }).target;
+    return {
+      file,
+      runtime: typeof target?.runtime === 'string' ? target.runtime : undefined,
+      architecture: typeof target?.architecture === 'string' ? target.architecture : undefined,
+    };
+  } catch (error) {
+    throw new UserError(`${file} is not valid JSON: ${(error as Error).message}`, {
+      hint: 'pass --runtime and --arch, or rebuild the layer',
+    });
+  }
+}
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function summary(report: VerificationReport): string[] {
+  const lines = [
+    `Checked ${report.checkedBinaries} native binaries; unzipped ${formatMiB(report.unzippedSize ?? 0)}${report.zipSize !== undefined ? `, zip ${formatMiB(report.zipSize)}` : ''}`,
+  ];
+  if (report.largest.length > 0) {
+    lines.push('Largest packages:');
+    const width = Math.max(...report.largest.map((p) => p.name.length));
+    for (const p of report.largest)
+      lines.push(`  ${p.name.padEnd(width)}  ${formatMiB(p.size).padStart(10)}`);
+  }
+  return lines;
+}
+
+async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
+      runtime: { type: 'string' },
+      arch: { type: 'string' },
+      json: { type: 'boolean' },
+      verbose: { type: 'boolean' },
+    },
+    true,
+  );
+  if (positionals.length !== 1) throw new UsageError('verify takes exactly one layer zip');
+  const zipPath = resolve(io.cwd, positionals[0] as string);
+
+  const fromManifest = values.runtime && values.arch ? undefined : await manifestTarget(zipPath);
+  const runtime = values.runtime ?? fromManifest?.runtime ?? DEFAULT_RUNTIME;
+  const arch = values.arch ?? fromManifest?.architecture ?? DEFAULT_ARCHITECTURE;
+  const target = resolveTarget(runtime, arch);
+  io.log.info(
+    `Verifying ${positionals[0]} for ${target.runtime} ${target.architecture} (${target.os})${fromManifest ? ` (target from ${fromManifest.file})` : ''}`,
+  );
+
+  let report: VerificationReport;
+  try {
+    report = await verifyLayerZip(zipPath, target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new UserError(`${positionals[0]}: no such file`, { hint: 'pass the path of a layer zip' });
+    }
+    throw error;
+  }
+
+  if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  for (const warning of report.warnings) io.log.warn(warning);
+  for (const line of summary(report)) io.log.info(line);
+  const error = verificationError(report, target);
+  if (error) throw error;
+  io.log.info(`OK: the layer loads on ${target.runtime} ${target.architecture}`);
+  return 0;
+}
+
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'check that a layer zip loads on its Lambda runtime (ELF arch, glibc, ABI, layout, size)',
+  usage,
+  run,
+};

@@ -1,0 +1,61 @@
+/**
+ * The cached build: compute the key from everything that shapes the layer, take the layer from
+ * the store when it is there and intact, else build it and save it. Shared by the action
+ * (GitHub Actions cache) and the CLI (a local cache directory).
+ */
+import { type BuildContext, type BuildResult, buildLayer } from '../build/index.js';
+import { readRequirements } from '../build/requirements.js';
+import type { BuildOptions } from '../build/types.js';
+import { cacheKey } from '../cache/key.js';
+import { restoreLayer, saveLayer } from '../cache/layer-cache.js';
+import type { LayerStore } from '../cache/store.js';
+import type { Logger } from '../log.js';
+import { TOOL_VERSION } from '../version.js';
+
+export interface CacheSettings {
+  /** undefined: no cache at all. */
+  readonly store?: LayerStore;
+  /** Skip the lookup but still save the fresh build. */
+  readonly forceRebuild: boolean;
+}
+
+export interface CachedBuildResult extends BuildResult {
+  readonly cacheHit: boolean;
+  readonly cacheKey: string;
+}
+
+export async function layerCacheKey(
+  options: BuildOptions,
+): Promise<{ key: string; requirementsHash: string }> {
+  const { requirementsHash } = await readRequirements(options.requirementsFile);
+  const key = cacheKey({
+    toolVersion: TOOL_VERSION,
+    target: options.target,
+    requirementsHash,
+    bytecode: options.bytecode,
+    slim: options.slim,
+    sdist: options.sdist,
+    indexUrl: options.indexUrl,
+    extraIndexUrls: options.extraIndexUrls,
+    findLinks: options.findLinks,
+  });
+  return { key, requirementsHash };
+}
+
+export async function buildOrRestore(
+  options: BuildOptions,
+  cache: CacheSettings,
+  log: Logger,
+  context: BuildContext = {},
+): Promise<CachedBuildResult> {
+  const { key } = await layerCacheKey(options);
+  if (cache.store && !cache.forceRebuild) {
+    const restored = await restoreLayer(cache.store, key, options.outDir, log);
+    if (restored) return { ...restored, cacheHit: true, cacheKey: key };
+  } else if (cache.store) {
+    log.info('force-rebuild: not looking in the cache');
+  }
+  const built = await buildLayer(options, log, context);
+  if (cache.store) await saveLayer(cache.store, key, options.outDir, log);
+  return { ...built, cacheHit: false, cacheKey: key };
+}
