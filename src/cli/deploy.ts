@@ -1,0 +1,98 @@
+/** `lambda-layer deploy`: serverless deploy with a layer ARN, then an optional smoke test. */
+import { resolve } from 'node:path';
+import { type DeployStageResult, runDeployStage, SmokeTestError } from '../deploy/index.js';
+import { TOOL_NAME } from '../version.js';
+import type { CliIO, Command } from './command.js';
+import { parseCommandArgs, UsageError } from './parse.js';
+
+const usage = `Usage: ${TOOL_NAME} deploy --layer-arn ARN [options]
+
+Run \`serverless deploy --stage S --region R --param layerArn=ARN\` in a Serverless Framework v3
+service (its serverless.yml attaches the layer with \`layers: ['\${param:layerArn}']\`), then
+GET its HTTP endpoint. AWS credentials come from the environment (profile, keys, SSO).
+
+Options:
+  --layer-arn ARN             the layer version to attach (required)
+  --service-path DIR          directory of serverless.yml (default: .)
+  --stage NAME                stage (default: dev)
+  --region NAME               AWS region (default: $AWS_REGION, else us-east-1)
+  --serverless-package PKG    serverless@3 (default; the service's own node_modules/.bin/serverless
+                              when it has one) | osls (the maintained community continuation of v3)
+                              | a version such as 3.40.0
+  --deploy-args "ARGS"        extra serverless deploy arguments (shell-like quoting, no shell)
+  --timeout SECONDS           bound for serverless deploy (default: 1800)
+  --smoke-test-path PATH      GET this path of the endpoint after the deploy, expecting a 2xx
+  --expect-text TEXT          the smoke test also expects this text in the body
+  --json                      print {endpoint, smokeTest} as JSON on stdout
+  --verbose                   show debug output`;
+
+function positiveSeconds(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError(`--${flag} must be a positive number of seconds`);
+  return seconds * 1000;
+}
+
+function report(io: CliIO, result: DeployStageResult, json: boolean | undefined): void {
+  const smoke = result.smokeTest;
+  if (json) {
+    io.stdout.write(
+      `${JSON.stringify({ endpoint: result.endpoint ?? null, smokeTest: smoke ?? null }, null, 2)}\n`,
+    );
+    return;
+  }
+  const { packageName, version } = result.deploy.serverless;
+  io.stdout.write(`Deployed with ${packageName} ${version}\n`);
+  if (result.endpoint) io.stdout.write(`endpoint: ${result.endpoint}\n`);
+  if (smoke)
+    io.stdout.write(`smoke test: GET ${smoke.url} -> ${smoke.status} ${smoke.ok ? 'ok' : 'FAILED'}\n`);
+}
+
+async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    'layer-arn': { type: 'string' },
+    'service-path': { type: 'string' },
+    stage: { type: 'string' },
+    region: { type: 'string' },
+    'serverless-package': { type: 'string' },
+    'deploy-args': { type: 'string' },
+    timeout: { type: 'string' },
+    'smoke-test-path': { type: 'string' },
+    'expect-text': { type: 'string' },
+    json: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+  });
+  const layerArn = values['layer-arn'];
+  if (!layerArn) throw new UsageError('--layer-arn is required');
+  try {
+    const result = await runDeployStage(
+      {
+        servicePath: resolve(io.cwd, values['service-path'] ?? '.'),
+        stage: values.stage ?? 'dev',
+        region: values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+        layerArn,
+        serverlessPackage: values['serverless-package'],
+        deployArgs: values['deploy-args'] ?? '',
+        env: io.env,
+        timeoutMs: positiveSeconds(values.timeout, 'timeout'),
+        smokeTestPath: values['smoke-test-path'],
+        expectText: values['expect-text'],
+      },
+      io.log,
+    );
+    report(io, result, values.json);
+    return 0;
+  } catch (error) {
+    // The deploy went through: still print the endpoint, then fail.
+    if (error instanceof SmokeTestError) report(io, error.result, values.json);
+    throw error;
+  }
+}
+
+export const deployCommand: Command = {
+  name: 'deploy',
+  summary: 'serverless deploy with --param layerArn=ARN, then GET the endpoint',
+  usage,
+  run,
+};

@@ -1,0 +1,111 @@
+/**
+ * Runs one child process the way every deploy-stage tool (npm, serverless, python) must run:
+ * no shell, its own process group, output streamed line by line, a hard timeout that kills the
+ * whole group (serverless and npm spawn children of their own), and the output kept for the
+ * error message.
+ */
+import { spawn } from 'node:child_process';
+
+export interface RunOptions {
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly timeoutMs: number;
+  /** Called with every output line (stdout and stderr interleaved as they arrive). */
+  readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Data written to stdin, which is then closed; stdin is closed at once when absent. */
+  readonly input?: string;
+}
+
+export interface RunResult {
+  /** Exit code, or null when the process was ended by a signal. */
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly timedOut: boolean;
+  /** stdout and stderr interleaved, the last MAX_KEPT characters at most. */
+  readonly output: string;
+  readonly stdout: string;
+  readonly durationMs: number;
+}
+
+/** Output kept per run: enough for Serverless's error block, bounded for a chatty deploy. */
+const MAX_KEPT = 2_000_000;
+/** After SIGTERM, the group gets this long to exit before SIGKILL. */
+const KILL_GRACE_MS = 5_000;
+
+// ESC [ params intermediates final (written with fromCharCode: a literal ESC in a regex trips lint).
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[ -/]*[@-~]`, 'g');
+
+/** Removes terminal colour/cursor codes (FORCE_COLOR on CI runners makes tools emit them). */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<RunResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, [...args], {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let stdout = '';
+    let timedOut = false;
+    const keep = (text: string, which: 'stdout' | 'stderr'): void => {
+      output = (output + text).slice(-MAX_KEPT);
+      if (which === 'stdout') stdout = (stdout + text).slice(-MAX_KEPT);
+    };
+    const partial = { stdout: '', stderr: '' };
+    const feed = (which: 'stdout' | 'stderr') => (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      keep(text, which);
+      if (!options.onLine) return;
+      const lines = (partial[which] + text).split(/\r?\n/);
+      partial[which] = lines.pop() ?? '';
+      for (const line of lines) options.onLine(stripAnsi(line), which);
+    };
+    child.stdout.on('data', feed('stdout'));
+    child.stderr.on('data', feed('stderr'));
+    child.stdin.on('error', () => {
+      // The child may exit without reading its input.
+    });
+    child.stdin.end(options.input ?? '');
+
+    let killTimer: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid, 'SIGTERM');
+      killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
+    }, options.timeoutMs);
+
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      // Grandchildren that outlived the leader (a detached server, a stuck npm) go too.
+      killGroup(child.pid, 'SIGKILL');
+      for (const which of ['stdout', 'stderr'] as const) {
+        if (partial[which] && options.onLine) options.onLine(stripAnsi(partial[which]), which);
+      }
+      resolve({ code, signal, timedOut, output, stdout, durationMs: Date.now() - started });
+    });
+  });
+}
