@@ -130,9 +130,9 @@ export function cliSummary(result: JobResult): string {
         `  ${p.name.padEnd(width)}  ${p.version.padEnd(vwidth)}  ${formatBytes(p.size).padStart(10)}  ${sizeBar(p.size, max, 16).padEnd(16)}  ${wheelPlatform(p.tags)}${p.builtFromSource ? ' (built from source)' : ''}`,
     );
   const t = manifest.target;
+  const verb = result.cacheHit ? 'Restored from cache' : 'Built';
   return [
-    `Layer for ${t.runtime} ${t.architecture} (${t.os}, glibc ${t.glibc})${result.cacheHit ? ' [from cache]' : ''}`,
-    `  ${result.zipPath}`,
+    `${verb} ${result.zipPath} for ${t.runtime} ${t.architecture} (${t.os}, glibc ${t.glibc})`,
     `  zip ${formatBytes(manifest.layer.zipSize)}, unzipped ${formatBytes(manifest.layer.unzippedSize)}, ${manifest.layer.fileCount} files, CodeSha256 ${manifest.layer.codeSha256}`,
     '',
     `  ${'package'.padEnd(width)}  ${'version'.padEnd(vwidth)}  ${'size'.padStart(10)}`,

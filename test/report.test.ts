@@ -132,7 +132,7 @@ describe('report', () => {
 
   it('gives the CLI the zip path, sizes and one row per package', () => {
     const text = cliSummary({ ...result, cacheHit: true });
-    expect(text).toContain('[from cache]');
+    expect(text).toContain('Restored from cache /tmp/out/layer.zip for python3.11 x86_64');
     expect(text).toContain('/tmp/out/layer.zip');
     expect(text).toContain('CodeSha256 qqqq');
     expect(text.split('\n').filter((l) => /^ {2}(flask|markupsafe|tinypure) /.test(l))).toHaveLength(3);
