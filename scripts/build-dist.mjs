@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const entries = [
-  { source: 'src/main.ts', output: 'index.js' },
+  { source: 'src/index.ts', output: 'index.js' },
   { source: 'src/cli.ts', output: 'cli.js' },
 ];
 

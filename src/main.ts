@@ -1,3 +1,115 @@
-// placeholder until the action entry lands
-export async function run(): Promise<void> {}
-await run();
+/**
+ * The action: read inputs, run the layer job, set outputs and the job summary. The only module
+ * (with src/action/) that talks to the runner; everything else takes plain data and a Logger.
+ */
+
+import { join, relative } from 'node:path';
+import * as core from '@actions/core';
+import { type ActionConfig, loadActionConfig } from './action/config.js';
+import { runnerLogger } from './action/logger.js';
+import { publishOutputs } from './aws/outputs.js';
+import { PublishError, type PublishResult } from './aws/publish.js';
+import { findInterpreter } from './build/python.js';
+import { actionsStore } from './cache/actions-store.js';
+import { SmokeTestError } from './deploy/index.js';
+import { describeError, ResolutionError, UserError } from './errors.js';
+import type { Logger } from './log.js';
+import { type LayerJobOutcome, runLayerJob } from './pipeline/layer-job.js';
+import { summaryMarkdown } from './report.js';
+
+/** The target's interpreter from the runner (tool cache, PATH) or the `python` input. */
+async function targetPython(config: ActionConfig, log: Logger): Promise<string> {
+  const version = config.build.target.pythonVersion;
+  const found = await findInterpreter(version, config.python, { log, inputName: 'python' });
+  if (!found) {
+    throw new UserError(
+      `Python ${version} (for ${config.build.target.runtime}) was not found on this runner`,
+      {
+        hint: `add a step before this one:\n  - uses: actions/setup-python@v6\n    with:\n      python-version: '${version}'\nor set the python input to its path`,
+      },
+    );
+  }
+  return found.path;
+}
+
+function setPublishOutputs(result: PublishResult): void {
+  const outputs = publishOutputs(result);
+  core.setOutput('layer-arn', outputs['layer-version-arn']);
+  core.setOutput('layer-arns', outputs['layer-version-arns']);
+  core.setOutput('layer-version', outputs['layer-version']);
+  core.setOutput('layer-reused', outputs.reused);
+}
+
+function setOutputs(outcome: LayerJobOutcome): void {
+  const { manifest } = outcome;
+  core.setOutput('cache-hit', String(outcome.cacheHit));
+  core.setOutput('requirements-hash', manifest.requirementsHash);
+  core.setOutput('layer-zip', outcome.zipPath);
+  core.setOutput('layer-size', String(manifest.layer.zipSize));
+  core.setOutput('unzipped-size', String(manifest.layer.unzippedSize));
+  if (outcome.published) setPublishOutputs(outcome.published);
+  if (outcome.deploy?.endpoint) core.setOutput('endpoint', outcome.deploy.endpoint);
+  if (outcome.deploy?.smokeTest?.status !== undefined) {
+    core.setOutput('smoke-test-status', String(outcome.deploy.smokeTest.status));
+  }
+}
+
+/** Outputs that stay true after a failure: the regions that did publish, the deployed endpoint. */
+function setOutputsOnFailure(error: unknown): void {
+  if (error instanceof PublishError) setPublishOutputs(error.result);
+  if (error instanceof SmokeTestError) {
+    if (error.result.endpoint) core.setOutput('endpoint', error.result.endpoint);
+    if (error.result.smokeTest?.status !== undefined) {
+      core.setOutput('smoke-test-status', String(error.result.smokeTest.status));
+    }
+  }
+}
+
+function fail(error: unknown): void {
+  setOutputsOnFailure(error);
+  const message = describeError(error);
+  if (error instanceof ResolutionError && error.location) {
+    // An annotation on the requirements line itself, linked from the run's summary.
+    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+    core.error(message, { file: relative(workspace, error.location.file), startLine: error.location.line });
+  }
+  core.setFailed(message);
+}
+
+export async function run(): Promise<void> {
+  const log = runnerLogger();
+  try {
+    const config = loadActionConfig((name) => core.getInput(name), process.env);
+    const python = await targetPython(config, log);
+    const runTemp = process.env.RUNNER_TEMP || config.build.outDir;
+    const outcome = await runLayerJob(
+      { ...config, build: { ...config.build, python, bytecodePython: python } },
+      {
+        // The Actions cache versions entries by path: keep this path the same on every run.
+        store: actionsStore(
+          join(
+            runTemp,
+            'lambda-layer-cache',
+            `${config.build.target.runtime}-${config.build.target.architecture}`,
+          ),
+        ),
+        getIdToken: (audience) => core.getIDToken(audience),
+        mask: (secret) => core.setSecret(secret),
+        env: process.env,
+        commit: process.env.GITHUB_SHA,
+        runId: process.env.GITHUB_RUN_ID
+          ? `${process.env.GITHUB_RUN_ID}-${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`
+          : undefined,
+      },
+      log,
+    );
+    setOutputs(outcome);
+    try {
+      await core.summary.addRaw(summaryMarkdown(outcome)).write();
+    } catch (error) {
+      log.warn(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  } catch (error) {
+    fail(error);
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Action inputs -> one typed, validated LayerJobConfig. Reads through a `getInput` function so
+ * the whole mapping is tested without a runner; every error names the input it is about.
+ */
+import { isAbsolute, join, resolve } from 'node:path';
+import {
+  validateAccountId,
+  validateLayerName,
+  validateLicenseInfo,
+  validateOrganizationId,
+  validateRegions,
+} from '../aws/validation.js';
+import type { SdistPolicy } from '../build/types.js';
+import { checkDeployArgs, splitArgs } from '../deploy/args.js';
+import { resolveServerlessPackage } from '../deploy/serverless-package.js';
+import { InputError } from '../errors.js';
+import { parseBoolean, parseChoice, parseInteger, parseList } from '../inputs.js';
+import type { LayerJobConfig } from '../pipeline/layer-job.js';
+import { resolveTarget } from '../target.js';
+
+export type GetInput = (name: string) => string;
+
+export interface ActionConfig extends LayerJobConfig {
+  /** The interpreter input, when given (else found on the runner). */
+  readonly python?: string;
+}
+
+export function loadActionConfig(getInput: GetInput, env: NodeJS.ProcessEnv): ActionConfig {
+  const input = (name: string): string => getInput(name).trim();
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const inWorkspace = (path: string): string => (isAbsolute(path) ? path : resolve(workspace, path));
+
+  const target = resolveTarget(input('runtime') || undefined, input('architecture') || undefined);
+  const publish = parseBoolean('publish', input('publish'), true);
+  const deploy = parseBoolean('deploy', input('deploy'), false);
+  if (deploy && !publish) {
+    throw new InputError(
+      'deploy',
+      'deploy: true needs publish: true (the deploy uses the published layer version)',
+    );
+  }
+  const slim = parseBoolean('slim', input('slim'), false);
+  const python = input('python') || undefined;
+  const outDir = input('output-dir')
+    ? inWorkspace(input('output-dir'))
+    : join(
+        env.RUNNER_TEMP || join(workspace, '.lambda-layer'),
+        'lambda-layer',
+        `${target.runtime}-${target.architecture}`,
+      );
+
+  return {
+    python,
+    build: {
+      requirementsFile: inWorkspace(input('requirements') || 'requirements.txt'),
+      target,
+      outDir,
+      indexUrl: input('index-url') || undefined,
+      extraIndexUrls: parseList(getInput('extra-index-urls')),
+      findLinks: parseList(getInput('find-links')).map((link) =>
+        /^[a-z][a-z0-9+.-]*:/i.test(link) ? link : inWorkspace(link),
+      ),
+      python,
+      bytecode: parseBoolean('bytecode', input('bytecode'), true),
+      bytecodePython: python,
+      slim: slim
+        ? { exclude: parseList(getInput('slim-exclude')), keep: parseList(getInput('slim-keep')) }
+        : undefined,
+      sdist: parseChoice<SdistPolicy>('sdist', input('sdist'), ['pure', 'never'], 'pure'),
+    },
+    cache: {
+      enabled: parseBoolean('cache', input('cache'), true),
+      forceRebuild: parseBoolean('force-rebuild', input('force-rebuild'), false),
+    },
+    credentials: {
+      roleToAssume: input('role-to-assume') || undefined,
+      roleSessionName: input('role-session-name') || undefined,
+      durationSeconds: parseInteger('role-duration-seconds', input('role-duration-seconds'), {
+        min: 900,
+        max: 43200,
+      }),
+      audience: input('audience') || undefined,
+    },
+    publish: publish ? publishConfig(input, getInput, env) : undefined,
+    deploy: deploy ? deployConfig(input, inWorkspace) : undefined,
+  };
+}
+
+function publishConfig(input: (name: string) => string, getInput: GetInput, env: NodeJS.ProcessEnv) {
+  const layerName = input('layer-name');
+  if (!layerName) {
+    throw new InputError('layer-name', 'is required when publish is true', {
+      hint: 'set layer-name (e.g. my-service-deps), or publish: false to only build',
+    });
+  }
+  const regionInput = parseList(getInput('aws-region'));
+  // Like aws-actions/configure-aws-credentials, fall back to the region the job already set.
+  const regions =
+    regionInput.length > 0 ? regionInput : parseList(env.AWS_REGION || env.AWS_DEFAULT_REGION || '');
+  if (regions.length === 0) {
+    throw new InputError('aws-region', 'is required when publish is true (or set AWS_REGION in the job)');
+  }
+  const accountIds = parseList(getInput('grant-account-ids')).map((id) =>
+    validateAccountId(id, 'grant-account-ids'),
+  );
+  const organizationId = input('grant-organization-id')
+    ? validateOrganizationId(input('grant-organization-id'), 'grant-organization-id')
+    : undefined;
+  return {
+    layerName: validateLayerName(layerName, 'layer-name'),
+    regions: validateRegions(regions, 'aws-region'),
+    s3Bucket: input('s3-bucket') || undefined,
+    licenseInfo: input('license-info')
+      ? validateLicenseInfo(input('license-info'), 'license-info')
+      : undefined,
+    grant: accountIds.length > 0 || organizationId ? { accountIds, organizationId } : undefined,
+    keep: parseInteger('keep-versions', input('keep-versions'), { min: 1, max: 10000 }),
+  };
+}
+
+function deployConfig(input: (name: string) => string, inWorkspace: (path: string) => string) {
+  const stage = input('stage') || 'dev';
+  if (!/^[a-zA-Z0-9-]+$/.test(stage)) {
+    throw new InputError('stage', `"${stage}" is not a valid Serverless stage (letters, digits and hyphens)`);
+  }
+  const deployArgs = splitArgs(input('deploy-args'), 'deploy-args');
+  checkDeployArgs(deployArgs, 'deploy-args');
+  const serverlessPackage = input('serverless-package') || 'serverless@3';
+  resolveServerlessPackage(serverlessPackage, 'serverless-package');
+  const smokeTestPath = input('smoke-test-path') || undefined;
+  if (smokeTestPath && !smokeTestPath.startsWith('/')) {
+    throw new InputError('smoke-test-path', `"${smokeTestPath}" must start with "/"`);
+  }
+  return {
+    servicePath: inWorkspace(input('service-path') || '.'),
+    stage,
+    serverlessPackage,
+    deployArgs,
+    smokeTestPath,
+    expectText: input('smoke-test-expect') || undefined,
+  };
+}
