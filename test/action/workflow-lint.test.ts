@@ -77,7 +77,7 @@ describe('workflows and action.yml', () => {
     }
   });
 
-  it.each(workflowFiles)('%s has no ${{ }} expression inside a run: script', (file) => {
+  it.each(workflowFiles)('%s has no GitHub expression inside a run: script', (file) => {
     const scripts = stepsOf(file)
       .map((s) => s.run)
       .filter((run): run is string => typeof run === 'string');
@@ -109,6 +109,19 @@ describe('workflows and action.yml', () => {
     for (const file of ['workflows/deploy-on-push.yml', 'workflows/rebuild-layer.yml']) {
       const doc = parse(read(file)) as { jobs: Record<string, { permissions?: Record<string, string> }> };
       for (const job of Object.values(doc.jobs)) expect(job.permissions?.['id-token']).toBe('write');
+    }
+  });
+});
+
+describe('README', () => {
+  it('documents every input and output of action.yml', () => {
+    const readme = read('README.md');
+    const action = parse(read('action.yml')) as {
+      inputs: Record<string, unknown>;
+      outputs: Record<string, unknown>;
+    };
+    for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)]) {
+      expect(readme, name).toContain(`\`${name}\``);
     }
   });
 });
