@@ -69,6 +69,8 @@ export interface BuildState {
 
 export interface BuildStage {
   readonly title: string;
+  /** False when the options turn the stage off (it then prints no log group either). */
+  enabled?(options: BuildOptions): boolean;
   run(state: BuildState): Promise<void>;
 }
 
@@ -94,6 +96,7 @@ const install: BuildStage = {
       log,
       env: context.env,
       timeoutMs: context.pipTimeoutMs,
+      sdist: options.sdist,
     });
     log.info(
       `Installed ${state.packages.length} distributions for ${options.target.runtime} ${options.target.architecture}`,
@@ -103,6 +106,7 @@ const install: BuildStage = {
 
 const slim: BuildStage = {
   title: 'Slim the layer',
+  enabled: (options) => options.slim !== undefined,
   async run(state) {
     if (!state.options.slim) return;
     state.slim = await slimTree(state.pythonDir, state.options.slim, state.log);
@@ -227,7 +231,10 @@ export async function buildLayer(
       packages: [],
       bytecode: NO_BYTECODE,
     };
-    for (const stage of STAGES) await log.group(stage.title, () => stage.run(state));
+    for (const stage of STAGES) {
+      if (stage.enabled?.(options) === false) continue;
+      await log.group(stage.title, () => stage.run(state));
+    }
     if (!state.archive) throw new Error('the build finished without an archive stage');
 
     const manifest = assembleManifest({

@@ -12,7 +12,9 @@ import { pipTargetFlags, type Target } from '../target.js';
 import { diagnoseUnresolvable, parseUnresolvable } from './diagnose.js';
 import type { PipPython } from './python.js';
 import { normalizeProjectName, type RequirementsSnapshot } from './requirements.js';
-import type { PackageEntry } from './types.js';
+import { writeRequirementsWithPins } from './sdist/hash-pins.js';
+import { findSdistOnlyRelease, Wheelhouse, withPureHint } from './sdist/wheelhouse.js';
+import type { PackageEntry, SdistPolicy } from './types.js';
 import { parseWheelFilename } from './wheel-tags.js';
 
 export interface InstallParams {
@@ -29,6 +31,12 @@ export interface InstallParams {
   readonly log: Logger;
   readonly env?: NodeJS.ProcessEnv;
   readonly timeoutMs?: number;
+  /**
+   * What to do with a requirement that has no wheel at all: "pure" builds its sdist on this
+   * host and keeps it when pure Python, "never" fails. Default "never": no package's build code
+   * runs unless the caller asks for it.
+   */
+  readonly sdist?: SdistPolicy;
 }
 
 export const DEFAULT_PIP_TIMEOUT_MS = 20 * 60_000;
@@ -139,31 +147,88 @@ export function runPython(
   });
 }
 
-/** Installs the requirements; returns one entry per installed distribution, sorted by name. */
+/**
+ * Installs the requirements; returns one entry per installed distribution, sorted by name.
+ * With sdist policy "pure", a failed resolution whose cause is a release published only as an
+ * sdist builds that sdist into a pure wheel (sdist/wheelhouse.ts) and resolves again with the
+ * wheelhouse as an extra --find-links source, until pip succeeds or a package cannot fit.
+ */
 export async function installRequirements(params: InstallParams): Promise<PackageEntry[]> {
   const reportPath = supportsReport(params.python.pipVersion)
     ? join(params.workDir, 'pip-report.json')
     : undefined;
   const timeoutMs = params.timeoutMs ?? DEFAULT_PIP_TIMEOUT_MS;
-  const args = pipInstallArgs(params, reportPath);
-  params.log.debug(`${params.python.path} ${args.join(' ')}`);
-  const run = await runPython(params.python.path, args, {
-    log: params.log,
-    env: params.env,
-    cwd: params.workDir,
-    timeoutMs,
-  });
-  if (run.timedOut) {
-    throw new UserError(`pip did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped`, {
-      hint: 'check that the package indexes answer (pip retries unreachable ones) and try again',
+  const policy = params.sdist ?? 'never';
+  const wheelhouse = new Wheelhouse(join(params.workDir, 'sdist-wheelhouse'));
+  for (;;) {
+    const pipParams = await withWheelhouse(params, wheelhouse);
+    const args = pipInstallArgs(pipParams, reportPath);
+    params.log.debug(`${params.python.path} ${args.join(' ')}`);
+    const run = await runPython(params.python.path, args, {
+      log: params.log,
+      env: params.env,
+      cwd: params.workDir,
+      timeoutMs,
+    });
+    if (run.timedOut) {
+      throw new UserError(`pip did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped`, {
+        hint: 'check that the package indexes answer (pip retries unreachable ones) and try again',
+      });
+    }
+    if (run.code === 0) break;
+    const unresolved = parseUnresolvable(run.output);
+    const release =
+      unresolved &&
+      (await findSdistOnlyRelease(unresolved, run.output, {
+        snapshot: params.snapshot,
+        indexUrls: [...(params.indexUrl ? [params.indexUrl] : []), ...params.extraIndexUrls],
+        findLinks: pipParams.findLinks,
+      }));
+    // A project built once that pip still cannot use is explained by the usual diagnosis
+    // (its wheel is now listed, with why it does not fit).
+    // Errors name the user's requirements file, not the pinned copy.
+    const explained = (): Promise<UserError> =>
+      explainPipFailure(run, { ...pipParams, snapshot: params.snapshot });
+    if (!release || wheelhouse.has(release.project)) throw await explained();
+    if (policy === 'never') throw withPureHint(await explained(), release);
+    await wheelhouse.build(release, {
+      python: params.python,
+      target: params.target,
+      snapshot: params.snapshot,
+      workDir: params.workDir,
+      indexUrls: [...(params.indexUrl ? [params.indexUrl] : []), ...params.extraIndexUrls],
+      findLinks: params.findLinks,
+      indexFlags: indexFlags(params),
+      log: params.log,
+      env: params.env,
+      timeoutMs,
     });
   }
-  if (run.code !== 0) throw await explainPipFailure(run, params);
   // Console scripts have the HOST interpreter in their shebang and /opt/python/bin is not on
   // Lambda's PATH: they cannot run there and would make the zip differ between machines.
   await rm(join(params.pythonDir, 'bin'), { recursive: true, force: true });
   const report = reportPath ? await readReport(reportPath) : new Map<string, ReportEntry>();
-  return describeInstalled(params.pythonDir, report);
+  const packages = await describeInstalled(params.pythonDir, report);
+  return packages.map((p) => (wheelhouse.has(p.name) ? { ...p, builtFromSource: true } : p));
+}
+
+/**
+ * The install's parameters for the next pip run: the wheelhouse as one more --find-links
+ * source and, when the requirements pin hashes, a copy of them that also pins each built
+ * wheel's hash (pip refuses any file whose hash is not on its line).
+ */
+async function withWheelhouse(params: InstallParams, wheelhouse: Wheelhouse): Promise<InstallParams> {
+  if (wheelhouse.size === 0) return params;
+  const pinned = await writeRequirementsWithPins(
+    params.snapshot,
+    wheelhouse.hashPins(),
+    join(params.workDir, 'requirements-with-built-hashes'),
+  );
+  return {
+    ...params,
+    findLinks: [...params.findLinks, ...wheelhouse.findLinks()],
+    snapshot: pinned ? { ...params.snapshot, file: pinned } : params.snapshot,
+  };
 }
 
 async function explainPipFailure(run: PipRun, params: InstallParams): Promise<UserError> {

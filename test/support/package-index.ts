@@ -8,10 +8,11 @@
  * replace an sdist's default setup.py/pyproject.toml (C-extension sdists).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { machineMirror } from './mirror.js';
 
 export interface WheelSpec {
   readonly name: string;
@@ -41,6 +42,8 @@ export interface SdistSpec {
 export interface PackageIndexSpec {
   readonly wheels?: readonly WheelSpec[];
   readonly sdists?: readonly SdistSpec[];
+  /** Existing distribution files (real wheels, e.g. setuptools from the mirror) copied into the index. */
+  readonly copies?: readonly string[];
 }
 
 export interface GeneratedFile {
@@ -162,6 +165,14 @@ for item in spec.get("sdists", []):
             tf.addfile(ti, io.BytesIO(data))
     add(item["name"], filename, path)
 
+import shutil
+for source in spec.get("copies", []):
+    filename = os.path.basename(source)
+    project = filename.split("-")[0]
+    path = os.path.join(files_dir, filename)
+    shutil.copyfile(source, path)
+    add(project, filename, path)
+
 projects = {}
 for f in produced:
     projects.setdefault(f["project"], []).append(f)
@@ -200,6 +211,7 @@ export async function createPackageIndex(spec: PackageIndexSpec, python = 'pytho
     root: dir,
     wheels: (spec.wheels ?? []).map((w) => ({ ...w, files: encodeFiles(w.files) })),
     sdists: (spec.sdists ?? []).map((s) => ({ ...s, files: encodeFiles(s.files) })),
+    copies: spec.copies ?? [],
   });
   const output = await new Promise<string>((resolve, reject) => {
     const child = execFile(
@@ -239,4 +251,67 @@ export function isolatedPipEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Pr
   env.PIP_RETRIES = '0';
   env.PIP_DISABLE_PIP_VERSION_CHECK = '1';
   return env;
+}
+
+/** A pure-Python sdist with the default setuptools build (setup.py + pyproject.toml). */
+export function pureSdist(name: string, version: string, requiresDist: readonly string[] = []): SdistSpec {
+  return { name, version, requiresDist };
+}
+
+/**
+ * An sdist whose setup.py builds a C extension (`<module>._speedups`): building it on the host
+ * makes a platform-specific wheel with a compiled .so inside.
+ */
+export function cExtensionSdist(name: string, version: string): SdistSpec {
+  const module = name.replace(/[-.]/g, '_');
+  return {
+    name,
+    version,
+    files: {
+      'setup.py':
+        'from setuptools import Extension, setup\n' +
+        `setup(name=${JSON.stringify(name)}, version=${JSON.stringify(version)}, packages=[${JSON.stringify(module)}],\n` +
+        `      ext_modules=[Extension(${JSON.stringify(`${module}._speedups`)}, [${JSON.stringify(`${module}/_speedups.c`)}])])\n`,
+      [`${module}/_speedups.c`]:
+        '#define PY_SSIZE_T_CLEAN\n#include <Python.h>\n' +
+        'static struct PyModuleDef speedups = {PyModuleDef_HEAD_INIT, "_speedups", NULL, -1, NULL};\n' +
+        'PyMODINIT_FUNC PyInit__speedups(void) { return PyModule_Create(&speedups); }\n',
+    },
+  };
+}
+
+/**
+ * Real wheels of a build backend (default setuptools) downloaded from the machine's mirror
+ * into `dir`, for `copies`: an isolated sdist build installs its backend from the same index.
+ * Undefined when the machine has no mirror (the caller skips loudly with NO_MIRROR_MESSAGE).
+ */
+export async function buildBackendWheels(
+  dir: string,
+  names: readonly string[] = ['setuptools'],
+  python = 'python3',
+): Promise<string[] | undefined> {
+  const mirror = machineMirror();
+  if (!mirror) return undefined;
+  const indexes = [
+    '--index-url',
+    mirror.indexUrl,
+    ...mirror.extraIndexUrls.flatMap((url) => ['--extra-index-url', url]),
+    ...mirror.findLinks.flatMap((link) => ['--find-links', link]),
+  ];
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      python,
+      ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '-d', dir, ...indexes, ...names],
+      { timeout: 120_000, env: isolatedPipEnv() },
+      (error, _stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve()),
+    );
+  });
+  const files = await readdir(dir);
+  return names.map((name) => {
+    const file = files.find(
+      (f) => f.toLowerCase().startsWith(`${name.toLowerCase()}-`) && f.endsWith('.whl'),
+    );
+    if (!file) throw new Error(`the mirror gave no wheel of ${name} in ${dir}`);
+    return join(dir, file);
+  });
 }
