@@ -6,10 +6,10 @@
  * interpreter of exactly the target's minor version, as unchecked hash-based pycs (PEP 552): the
  * import system loads them without looking at the source's mtime at all.
  */
-import { spawn } from 'node:child_process';
 import { readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
+import { runProcess } from '../process.js';
 import type { Target } from '../target.js';
 import { findInterpreter } from './python.js';
 import type { BytecodeReport } from './types.js';
@@ -97,7 +97,7 @@ function compileEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return clean;
 }
 
-function runCompileall(
+async function runCompileall(
   interpreter: string,
   pythonDir: string,
   env: NodeJS.ProcessEnv,
@@ -121,35 +121,9 @@ function runCompileall(
     LAMBDA_PYTHON_DIR,
     pythonDir,
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(interpreter, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const timer = setTimeout(() => {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    }, COMPILE_TIMEOUT_MS);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      // Kill stray workers of the pool, if any outlived their parent.
-      if (child.pid) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // group already gone
-        }
-      }
-      resolve({ code, output });
-    });
-  });
+  // compileall's pool workers share the process group, so a timeout takes them down too.
+  const result = await runProcess(interpreter, args, { env, timeoutMs: COMPILE_TIMEOUT_MS });
+  return { code: result.code, output: result.output };
 }
 
 async function exists(path: string): Promise<boolean> {

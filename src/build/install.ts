@@ -3,7 +3,6 @@
  * then describes what was installed from the *.dist-info folders pip wrote (works with any pip
  * >= 20.3), joined with pip's --report (pip >= 22.2) for the wheel's file name and sha256.
  */
-import { spawn } from 'node:child_process';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
@@ -12,6 +11,7 @@ import { pipTargetFlags, type Target } from '../target.js';
 import { diagnoseUnresolvable, parseUnresolvable } from './diagnose.js';
 import type { PipPython } from './python.js';
 import { normalizeProjectName, type RequirementsSnapshot } from './requirements.js';
+import { type PythonRun, runPython } from './run-python.js';
 import { writeRequirementsWithPins } from './sdist/hash-pins.js';
 import { findSdistOnlyRelease, Wheelhouse, withPureHint } from './sdist/wheelhouse.js';
 import type { PackageEntry, SdistPolicy } from './types.js';
@@ -82,69 +82,6 @@ export function pipInstallArgs(params: InstallParams, reportPath?: string): stri
     ...indexFlags(params),
     ...(reportPath ? ['--report', reportPath] : []),
   ];
-}
-
-interface PipRun {
-  readonly code: number | null;
-  readonly output: string;
-  readonly timedOut: boolean;
-}
-
-// Noise that says nothing about this build.
-const QUIET = [/^WARNING: Running pip as the 'root' user/, /^\s*$/];
-
-/** Runs python with args in its own process group, streaming each output line to the log. */
-export function runPython(
-  python: string,
-  args: readonly string[],
-  options: { log: Logger; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number },
-): Promise<PipRun> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(python, args, {
-      cwd: options.cwd,
-      env: { ...(options.env ?? process.env), PYTHONUNBUFFERED: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let output = '';
-    let timedOut = false;
-    const killGroup = (): void => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup();
-    }, options.timeoutMs);
-    const stream = (source: NodeJS.ReadableStream): void => {
-      let pending = '';
-      source.setEncoding('utf8');
-      source.on('data', (chunk: string) => {
-        output += chunk;
-        pending += chunk;
-        const lines = pending.split(/\r?\n/);
-        pending = lines.pop() ?? '';
-        for (const line of lines) if (!QUIET.some((q) => q.test(line))) options.log.info(`  ${line}`);
-      });
-      source.on('end', () => {
-        if (pending && !QUIET.some((q) => q.test(pending))) options.log.info(`  ${pending}`);
-      });
-    };
-    if (child.stdout) stream(child.stdout);
-    if (child.stderr) stream(child.stderr);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(new UserError(`cannot run ${python}: ${error.message}`));
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      killGroup(); // anything pip left behind in its group
-      resolvePromise({ code, output, timedOut });
-    });
-  });
 }
 
 /**
@@ -231,7 +168,7 @@ async function withWheelhouse(params: InstallParams, wheelhouse: Wheelhouse): Pr
   };
 }
 
-async function explainPipFailure(run: PipRun, params: InstallParams): Promise<UserError> {
+async function explainPipFailure(run: PythonRun, params: InstallParams): Promise<UserError> {
   const output = run.output;
   const unresolved = parseUnresolvable(output);
   if (unresolved) {

@@ -3,7 +3,7 @@
  * `info` (written by lib/cli/write-service-outputs.js as "section: value" or "section:\n  item"),
  * the "Stack Outputs" section of `--verbose`, and the "Error:" block of a failure.
  */
-import { stripAnsi } from './process.js';
+import { stripAnsi } from '../process.js';
 
 /** "Key: Value" lines of the "Stack Outputs:" section (`serverless info --verbose`). */
 export function parseStackOutputs(output: string): Record<string, string> {

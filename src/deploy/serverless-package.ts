@@ -13,7 +13,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { InputError, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { runProcess } from './process.js';
+import { runProcess } from '../process.js';
 
 /** The last Serverless Framework v3 release (v3 is frozen), pinned for reproducible deploys. */
 export const DEFAULT_SERVERLESS_SPEC = 'serverless@3.40.0';

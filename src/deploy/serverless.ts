@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path';
 import { validateRegion } from '../aws/validation.js';
 import { InputError, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { type RunResult, runProcess } from '../process.js';
 import { checkDeployArgs, splitArgs } from './args.js';
-import { type RunResult, runProcess } from './process.js';
 import {
   chooseEndpoint,
   parseEndpoints,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listZip } from '../../src/build/unzip.js';
-import { runProcess } from '../../src/deploy/process.js';
+import { runProcess } from '../../src/process.js';
 import {
   installServerless,
   resolveServerlessPackage,

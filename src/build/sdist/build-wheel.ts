@@ -7,9 +7,9 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../log.js';
-import { runPython } from '../install.js';
 import type { PipPython } from '../python.js';
 import { normalizeProjectName } from '../requirements.js';
+import { runPython } from '../run-python.js';
 import { parseWheelFilename } from '../wheel-tags.js';
 
 /**

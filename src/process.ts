@@ -1,5 +1,5 @@
 /**
- * Runs one child process the way every deploy-stage tool (npm, serverless, python) must run:
+ * Runs one child process the way every tool this project starts (pip, python, npm, serverless) must run:
  * no shell, its own process group, output streamed line by line, a hard timeout that kills the
  * whole group (serverless and npm spawn children of their own), and the output kept for the
  * error message.

@@ -1,7 +1,7 @@
 /** runProcess: streamed lines, the timeout that kills the whole process group, no shell. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runProcess } from '../../src/deploy/process.js';
+import { runProcess } from '../src/process.js';
 
 /** Running (a killed process can linger as a zombie until its new parent reaps it). */
 function alive(pid: number): boolean {

@@ -1,0 +1,36 @@
+/** Runs a Python tool (pip, compileall) with its output streamed into the build log. */
+import { UserError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { runProcess } from '../process.js';
+
+export interface PythonRun {
+  readonly code: number | null;
+  readonly output: string;
+  readonly timedOut: boolean;
+}
+
+// Noise that says nothing about this build.
+const QUIET = [/^WARNING: Running pip as the 'root' user/, /^\s*$/];
+
+/** Runs python with args in its own process group, streaming each output line to the log. */
+export async function runPython(
+  python: string,
+  args: readonly string[],
+  options: { log: Logger; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number; quiet?: boolean },
+): Promise<PythonRun> {
+  try {
+    const result = await runProcess(python, args, {
+      cwd: options.cwd,
+      env: { ...(options.env ?? process.env), PYTHONUNBUFFERED: '1' },
+      timeoutMs: options.timeoutMs,
+      onLine: options.quiet
+        ? undefined
+        : (line) => {
+            if (!QUIET.some((q) => q.test(line))) options.log.info(`  ${line}`);
+          },
+    });
+    return { code: result.code, output: result.output, timedOut: result.timedOut };
+  } catch (error) {
+    throw new UserError(`cannot run ${python}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
