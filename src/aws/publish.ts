@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { formatBytes } from '../report.js';
 import {
   awsErrorShape,
   describeAwsError,
@@ -478,10 +479,4 @@ async function prune(
   if (deleted.length > 0)
     log.info(`[${region}] pruned version(s) ${deleted.join(', ')} (keep ${request.keep})`);
   return deleted;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
-  if (bytes >= 1000) return `${(bytes / 1000).toFixed(1)} kB`;
-  return `${bytes} B`;
 }
