@@ -125,12 +125,38 @@ async function warnIfLayerUnused(servicePath: string, serviceFile: string, log: 
   }
 }
 
-/** Plugins (serverless-wsgi, ...) load from the service's node_modules: say so before the deploy fails on it. */
-function warnIfNotInstalled(servicePath: string, log: Logger): void {
-  if (existsSync(join(servicePath, 'package.json')) && !existsSync(join(servicePath, 'node_modules'))) {
+/**
+ * Plugins (serverless-wsgi, ...) load from the service's node_modules. A fresh checkout has
+ * none: with a lockfile, install exactly what it pins (`npm ci`); without one, say so rather
+ * than write a lockfile into the user's repository.
+ */
+export async function ensureServiceModules(
+  servicePath: string,
+  timeoutMs: number,
+  log: Logger,
+): Promise<void> {
+  if (!existsSync(join(servicePath, 'package.json')) || existsSync(join(servicePath, 'node_modules'))) return;
+  const lockfile = ['package-lock.json', 'npm-shrinkwrap.json'].find((f) => existsSync(join(servicePath, f)));
+  if (!lockfile) {
     log.warn(
-      `${servicePath} has a package.json but no node_modules: Serverless loads plugins from there. ` +
-        `Run \`npm ci\` in it before deploying (npm ci --prefix ${servicePath}).`,
+      `${servicePath} has a package.json but no node_modules and no lockfile: Serverless loads plugins from there. ` +
+        `Run \`npm install\` in it before deploying (npm install --prefix ${servicePath}).`,
+    );
+    return;
+  }
+  log.info(`Installing the service's npm packages from its ${lockfile}: npm ci`);
+  // npm gets the job's environment, never the deploy credentials.
+  const result = await runProcess('npm', ['ci', '--no-audit', '--no-fund'], {
+    cwd: servicePath,
+    timeoutMs,
+    onLine: (line) => log.info(`  ${line}`),
+  });
+  if (result.timedOut || result.code !== 0) {
+    throw new UserError(
+      `npm ci in ${servicePath} ${result.timedOut ? `did not finish within ${timeoutMs / 1000} s` : `failed (exit code ${result.code})`}:\n${serverlessErrorText(result.output, 10)}`,
+      {
+        hint: `run npm ci in ${servicePath} yourself to see the whole error, or commit a lockfile that installs`,
+      },
     );
   }
 }
@@ -182,7 +208,7 @@ export async function deployService(options: DeployOptions, log: Logger): Promis
     typeof options.deployArgs === 'string' ? splitArgs(options.deployArgs) : [...(options.deployArgs ?? [])];
   checkDeployArgs(extra);
   await warnIfLayerUnused(servicePath, serviceFile, log);
-  warnIfNotInstalled(servicePath, log);
+  await ensureServiceModules(servicePath, options.installTimeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS, log);
 
   const binary = await locateServerless({
     servicePath,
