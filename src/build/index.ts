@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log.js';
 import { compileBytecode } from './bytecode.js';
-import { installRequirements } from './install.js';
+import { installRequirements, measurePackages } from './install.js';
 import { assembleManifest, writeManifest } from './manifest.js';
 import { findPipPython } from './python.js';
 import { type RequirementsSnapshot, readRequirements } from './requirements.js';
@@ -134,6 +134,15 @@ const bytecode: BuildStage = {
   },
 };
 
+/** Package sizes as shipped: after slimming removed files and bytecode added some. */
+const measure: BuildStage = {
+  title: 'Measure packages',
+  enabled: (options) => options.bytecode || options.slim !== undefined,
+  async run(state) {
+    state.packages = await measurePackages(state.pythonDir, state.packages);
+  },
+};
+
 /** Every binary must load on the target: a layer that would fail on Lambda fails here instead. */
 const verify: BuildStage = {
   title: 'Verify binaries, layout and size',
@@ -170,7 +179,7 @@ const archive: BuildStage = {
 };
 
 /** The build, in order. Adding a stage is one line here. */
-export const STAGES: readonly BuildStage[] = [install, slim, bytecode, verify, archive];
+export const STAGES: readonly BuildStage[] = [install, slim, bytecode, measure, verify, archive];
 
 /** pip evaluates python_version markers for the interpreter running it, not for the target. */
 function warnOnMarkerMismatch(state: BuildState, driverVersion: string): void {

@@ -4,7 +4,7 @@
  * >= 20.3), joined with pip's --report (pip >= 22.2) for the wheel's file name and sha256.
  */
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { basename, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { pipTargetFlags, type Target } from '../target.js';
@@ -281,17 +281,53 @@ function compressTags(tags: readonly string[]): string {
   return parts.length ? `${column(0)}-${column(1)}-${column(2)}` : 'unknown';
 }
 
+/**
+ * Bytes a distribution occupies in the layer: the files its RECORD lists that are still there
+ * (slimming removes some) plus the bytecode compiled for them (pip's RECORD predates it).
+ */
 async function distributionSize(pythonDir: string, distInfo: string): Promise<number> {
   const record = await readFile(join(pythonDir, distInfo, 'RECORD'), 'utf8').catch(() => '');
   let size = 0;
+  const pycaches = new Map<string, string[]>();
   for (const entry of recordPaths(record)) {
     const path = resolve(pythonDir, entry.path);
     // Only what is in the layer: scripts outside python/ (../../bin) are not shipped.
     if (!path.startsWith(pythonDir + sep)) continue;
     const info = await stat(path).catch(() => undefined);
     if (info?.isFile()) size += info.size;
+    if (path.endsWith('.py')) {
+      const cacheDir = join(dirname(path), '__pycache__');
+      const stems = pycaches.get(cacheDir) ?? [];
+      stems.push(`${basename(path, '.py')}.`);
+      pycaches.set(cacheDir, stems);
+    }
+  }
+  for (const [cacheDir, stems] of pycaches) {
+    const files = await readdir(cacheDir).catch(() => [] as string[]);
+    for (const file of files) {
+      if (
+        !file.endsWith('.pyc') ||
+        !stems.some((stem) => file.startsWith(stem) && file.indexOf('.', stem.length) === file.length - 4)
+      )
+        continue;
+      size += (await stat(join(cacheDir, file)).catch(() => undefined))?.size ?? 0;
+    }
   }
   return size;
+}
+
+/** Sizes again after slimming and bytecode changed what each distribution occupies. */
+export async function measurePackages(
+  pythonDir: string,
+  packages: readonly PackageEntry[],
+): Promise<PackageEntry[]> {
+  const sizes = new Map<string, number>();
+  for (const distInfo of (await readdir(pythonDir)).filter((name) => name.endsWith('.dist-info'))) {
+    const metadata = headers(await readFile(join(pythonDir, distInfo, 'METADATA'), 'utf8').catch(() => ''));
+    const name = metadata.get('Name');
+    if (name) sizes.set(normalizeProjectName(name), await distributionSize(pythonDir, distInfo));
+  }
+  return packages.map((p) => ({ ...p, size: sizes.get(normalizeProjectName(p.name)) ?? p.size }));
 }
 
 /** One PackageEntry per *.dist-info in `pythonDir`, joined with the report by project name. */

@@ -66,6 +66,10 @@ describe('lambda-layer build', () => {
     const manifest = JSON.parse(out);
     expect(manifest.packages.map((p: { name: string }) => p.name)).toEqual(['helper', 'webby']);
     expect(out).toBe(await readFile(join(cwd, 'json-out', 'manifest.json'), 'utf8'));
+    // Sizes are measured as shipped (compiled bytecode included): together they are the layer.
+    expect(manifest.bytecode.compiled).toBeGreaterThan(0);
+    const total = manifest.packages.reduce((sum: number, p: { size: number }) => sum + p.size, 0);
+    expect(total).toBe(manifest.layer.unzippedSize);
   });
 
   it('python3.9 builds with a deprecation warning', async () => {
