@@ -3,9 +3,10 @@
  * service into a warning and a miss; errors that still escape are wrapped so the caller warns.
  * Keys are immutable there: saving an existing key is success (an earlier run saved these bytes).
  */
-import * as cache from '@actions/cache';
+
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as cache from '@actions/cache';
 import { CACHED_FILES, CacheUnavailableError, type LayerStore } from './store.js';
 
 /**

@@ -7,7 +7,8 @@ import { CACHED_FILES, type LayerStore } from './store.js';
 /** $XDG_CACHE_HOME/lambda-layer, or ~/.cache/lambda-layer (%LOCALAPPDATA% on Windows). */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'lambda-layer');
-  if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'lambda-layer', 'cache');
+  if (process.platform === 'win32' && env.LOCALAPPDATA)
+    return join(env.LOCALAPPDATA, 'lambda-layer', 'cache');
   return join(homedir(), '.cache', 'lambda-layer');
 }
 

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SdistPolicy, SlimOptions } from '../build/types.js';
-import { type Target, platformTags } from '../target.js';
+import { platformTags, type Target } from '../target.js';
 
 export interface CacheKeyInputs {
   readonly toolVersion: string;

@@ -68,13 +68,20 @@ export async function restoreLayer(
   }
 }
 
-export async function saveLayer(store: LayerStore, key: string, outDir: string, log: Logger): Promise<boolean> {
+export async function saveLayer(
+  store: LayerStore,
+  key: string,
+  outDir: string,
+  log: Logger,
+): Promise<boolean> {
   try {
     await store.save(key, outDir);
     log.info(`Saved the layer to the ${store.description}: ${key}`);
     return true;
   } catch (error) {
-    log.warn(`${store.description}: could not save the layer (${messageOf(error)}); the build itself succeeded`);
+    log.warn(
+      `${store.description}: could not save the layer (${messageOf(error)}); the build itself succeeded`,
+    );
     return false;
   }
 }

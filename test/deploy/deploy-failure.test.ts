@@ -100,7 +100,9 @@ describe('deployService failures', () => {
     );
     expect(
       log.lines.some(
-        (line) => line.startsWith('warn: ') && line.includes('has a package.json but no node_modules and no lockfile'),
+        (line) =>
+          line.startsWith('warn: ') &&
+          line.includes('has a package.json but no node_modules and no lockfile'),
       ),
     ).toBe(true);
     expect(log.lines.some((line) => /^info: Using osls 3\./.test(line))).toBe(true);

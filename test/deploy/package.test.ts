@@ -11,13 +11,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listZip } from '../../src/build/unzip.js';
-import { runProcess } from '../../src/process.js';
 import {
   installServerless,
   resolveServerlessPackage,
   serviceServerless,
 } from '../../src/deploy/serverless-package.js';
 import { memoryLogger } from '../../src/log.js';
+import { runProcess } from '../../src/process.js';
 import { copyExample, serverlessTestEnv, TEST_LAYER_ARN } from './flask-example.js';
 
 /**

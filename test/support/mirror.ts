@@ -27,7 +27,12 @@ export function machineMirror(): PackageSources | undefined {
     listing
       .split('\n')
       .filter((line) => line.replace(/^[^.]*\./, '').startsWith(`${key}=`))
-      .flatMap((line) => line.slice(line.indexOf('=') + 1).replace(/^'|'$/g, '').split(/\s+/))
+      .flatMap((line) =>
+        line
+          .slice(line.indexOf('=') + 1)
+          .replace(/^'|'$/g, '')
+          .split(/\s+/),
+      )
       .filter(Boolean);
   const indexes = [...new Set([...values('index-url'), ...values('extra-index-url')])];
   const findLinks = [...new Set(values('find-links'))];
