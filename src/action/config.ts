@@ -118,6 +118,32 @@ function publishConfig(input: (name: string) => string, getInput: GetInput, env:
   };
 }
 
+/** serverless-package names the CLI (serverless or osls), serverless-version its version. */
+function serverlessPackageSpec(packageInput: string, version: string): string {
+  const base = packageInput || 'serverless@3';
+  if (!version) {
+    resolveServerlessPackage(base, 'serverless-package');
+    return base;
+  }
+  if (base.includes('@') && base !== 'serverless@3' && base !== 'osls@3') {
+    throw new InputError(
+      'serverless-version',
+      `conflicts with the version already in serverless-package "${base}"`,
+      {
+        hint: 'give the version in one of the two inputs',
+      },
+    );
+  }
+  if (!/^[~^]?3(\.|$)/.test(version)) {
+    throw new InputError('serverless-version', `"${version}" is not a 3.x version`, {
+      hint: 'this action deploys Serverless Framework v3 services (serverless 3.x or osls 3.x)',
+    });
+  }
+  const spec = `${base.replace(/@3$/, '')}@${version}`;
+  resolveServerlessPackage(spec, 'serverless-version');
+  return spec;
+}
+
 function deployConfig(input: (name: string) => string, inWorkspace: (path: string) => string) {
   const stage = input('stage') || 'dev';
   if (!/^[a-zA-Z0-9-]+$/.test(stage)) {
@@ -125,8 +151,7 @@ function deployConfig(input: (name: string) => string, inWorkspace: (path: strin
   }
   const deployArgs = splitArgs(input('deploy-args'), 'deploy-args');
   checkDeployArgs(deployArgs, 'deploy-args');
-  const serverlessPackage = input('serverless-package') || 'serverless@3';
-  resolveServerlessPackage(serverlessPackage, 'serverless-package');
+  const serverlessPackage = serverlessPackageSpec(input('serverless-package'), input('serverless-version'));
   const smokeTestPath = input('smoke-test-path') || undefined;
   if (smokeTestPath && !smokeTestPath.startsWith('/')) {
     throw new InputError('smoke-test-path', `"${smokeTestPath}" must start with "/"`);

@@ -1,0 +1,152 @@
+/** Action inputs -> LayerJobConfig, with defaults from action.yml, and errors naming the input. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadActionConfig } from '../../src/action/config.js';
+
+const action = parse(readFileSync(join(import.meta.dirname, '..', '..', 'action.yml'), 'utf8')) as {
+  inputs: Record<string, { default?: string }>;
+};
+
+/** Inputs as the runner passes them: action.yml defaults, overridden by the workflow's `with:`. */
+function inputs(overrides: Record<string, string> = {}) {
+  const values: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(action.inputs)) values[name] = spec.default ?? '';
+  Object.assign(values, overrides);
+  return (name: string): string => {
+    if (!(name in values))
+      throw new Error(`the code read input "${name}", which action.yml does not declare`);
+    return values[name] as string;
+  };
+}
+
+const env = { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/runner/tmp' };
+const publishing = { 'layer-name': 'deps', 'aws-region': 'us-east-1' };
+
+describe('loadActionConfig', () => {
+  it('turns the defaults into a python3.11 x86_64 build with bytecode, cache and the pure sdist policy', () => {
+    const config = loadActionConfig(inputs(publishing), env);
+    expect(config.build.target.runtime).toBe('python3.11');
+    expect(config.build.target.architecture).toBe('x86_64');
+    expect(config.build.requirementsFile).toBe('/ws/requirements.txt');
+    expect(config.build.outDir).toBe('/runner/tmp/lambda-layer/python3.11-x86_64');
+    expect(config.build.bytecode).toBe(true);
+    expect(config.build.slim).toBeUndefined();
+    expect(config.build.sdist).toBe('pure');
+    expect(config.cache).toEqual({ enabled: true, forceRebuild: false });
+    expect(config.publish).toMatchObject({ layerName: 'deps', regions: ['us-east-1'] });
+    expect(config.deploy).toBeUndefined();
+  });
+
+  it('reads lists, slim patterns, find-links relative to the workspace, and several regions', () => {
+    const config = loadActionConfig(
+      inputs({
+        ...publishing,
+        'aws-region': 'us-east-1,\neu-west-1',
+        'extra-index-urls': 'https://a.example/simple, https://b.example/simple',
+        'find-links': 'wheels\nhttps://c.example/wheels/',
+        slim: 'true',
+        'slim-exclude': '**/*.md',
+        'slim-keep': 'botocore/data/**',
+        'grant-account-ids': '111122223333',
+        'keep-versions': '5',
+      }),
+      env,
+    );
+    expect(config.publish?.regions).toEqual(['us-east-1', 'eu-west-1']);
+    expect(config.build.extraIndexUrls).toEqual(['https://a.example/simple', 'https://b.example/simple']);
+    expect(config.build.findLinks).toEqual(['/ws/wheels', 'https://c.example/wheels/']);
+    expect(config.build.slim).toEqual({ exclude: ['**/*.md'], keep: ['botocore/data/**'] });
+    expect(config.publish?.grant).toEqual({ accountIds: ['111122223333'], organizationId: undefined });
+    expect(config.publish?.keep).toBe(5);
+  });
+
+  it('falls back to the job region', () => {
+    const config = loadActionConfig(inputs({ 'layer-name': 'deps' }), { ...env, AWS_REGION: 'eu-central-1' });
+    expect(config.publish?.regions).toEqual(['eu-central-1']);
+  });
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    ['layer-name missing', { 'aws-region': 'us-east-1' }, /Input "layer-name": is required/],
+    ['region missing', { 'layer-name': 'deps' }, /Input "aws-region": is required/],
+    ['bad layer name', { ...publishing, 'layer-name': 'has space' }, /Input "layer-name"/],
+    ['bad region', { ...publishing, 'aws-region': 'moon-1' }, /Input "aws-region"/],
+    ['bad boolean', { ...publishing, cache: 'yes' }, /Input "cache": expected true or false/],
+    ['bad runtime', { ...publishing, runtime: 'python3.8' }, /Input "runtime"/],
+    ['bad architecture', { ...publishing, architecture: 'sparc' }, /Input "architecture"/],
+    ['bad sdist policy', { ...publishing, sdist: 'always' }, /Input "sdist"/],
+    [
+      'duration out of range',
+      { ...publishing, 'role-duration-seconds': '60' },
+      /Input "role-duration-seconds"/,
+    ],
+    [
+      'deploy without publish',
+      { publish: 'false', deploy: 'true' },
+      /Input "deploy": deploy: true needs publish: true/,
+    ],
+    ['bad account id', { ...publishing, 'grant-account-ids': '12' }, /Input "grant-account-ids"/],
+    [
+      'smoke-test path',
+      { ...publishing, deploy: 'true', 'smoke-test-path': 'health' },
+      /Input "smoke-test-path"/,
+    ],
+    ['stage', { ...publishing, deploy: 'true', stage: 'prod stage' }, /Input "stage"/],
+    [
+      'deploy-args with --stage',
+      { ...publishing, deploy: 'true', 'deploy-args': '--stage other' },
+      /Input "deploy-args"/,
+    ],
+    [
+      'serverless v4',
+      { ...publishing, deploy: 'true', 'serverless-version': '4.2.0' },
+      /Input "serverless-version": "4\.2\.0" is not a 3\.x/,
+    ],
+    [
+      'two versions',
+      { ...publishing, deploy: 'true', 'serverless-package': 'osls@3.77.1', 'serverless-version': '3.60.0' },
+      /Input "serverless-version": conflicts/,
+    ],
+    [
+      'unknown package',
+      { ...publishing, deploy: 'true', 'serverless-package': 'sls-fork' },
+      /Input "serverless-package"/,
+    ],
+  ])('rejects %s, naming the input', (_, overrides, message) => {
+    expect(() => loadActionConfig(inputs(overrides), env)).toThrow(message);
+  });
+
+  it('configures the deploy: service path in the workspace, stage, package and arguments', () => {
+    const config = loadActionConfig(
+      inputs({
+        ...publishing,
+        deploy: 'true',
+        'service-path': 'services/api',
+        stage: 'prod',
+        'serverless-package': 'osls',
+        'serverless-version': '3.77.1',
+        'deploy-args': '--conceal --param "team=core api"',
+        'smoke-test-expect': 'Bienvenido',
+      }),
+      env,
+    );
+    expect(config.deploy).toEqual({
+      servicePath: '/ws/services/api',
+      stage: 'prod',
+      serverlessPackage: 'osls@3.77.1',
+      deployArgs: ['--conceal', '--param', 'team=core api'],
+      smokeTestPath: '/',
+      expectText: 'Bienvenido',
+    });
+  });
+
+  it('turns the cache off, forces a rebuild and skips publishing when asked', () => {
+    const config = loadActionConfig(
+      inputs({ cache: 'false', 'force-rebuild': 'true', publish: 'false' }),
+      env,
+    );
+    expect(config.cache).toEqual({ enabled: false, forceRebuild: true });
+    expect(config.publish).toBeUndefined();
+  });
+});
