@@ -1,0 +1,567 @@
+/**
+ * The benchmark: per workload, in one run on one machine, our build against the baseline a user
+ * would otherwise type, for the five figures of issue 7. Every figure is a ratio of medians
+ * measured in the same run; the cold builds alternate which side goes first, so load from other
+ * work on the machine falls on both.
+ */
+import { copyFile, cp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import { join } from 'node:path';
+import { findInterpreter, findPipPython } from '../src/build/python.js';
+import {
+  BASELINE_ZIP_ARGS,
+  type BaselineBuild,
+  baselinePipArgs,
+  bundledCli,
+  type CliEntry,
+  type CliFeatures,
+  detectCliFeatures,
+  type OurBuild,
+  ourBuildArgs,
+  type PackageSources,
+  runBaseline,
+  runOurBuild,
+  sourceCli,
+  unzipTo,
+} from './builds.js';
+import { type ImportMeasurement, importArgs, measureImports } from './imports.js';
+import { describeMachine, type MachineInfo } from './machine.js';
+import { renderCommand, runChecked } from './process.js';
+import { measureRepublish, type RepublishMeasurement } from './republish.js';
+import { mergeSegments, type Segment } from './stages.js';
+import { ratio, type Summary, summarize, type Verdict, verdict } from './stats.js';
+import {
+  installedDistributions,
+  makeReadOnly,
+  removeTree,
+  stripBytecode,
+  type TreeStats,
+  treeStats,
+} from './tree.js';
+import type { Workload } from './workloads.js';
+import { INFO_ZIP_STEP_ARGS, measureZipStep, type ZipStepMeasurement } from './zip-step.js';
+
+export const TARGETS = {
+  coldBuild: 0.8,
+  warmRebuild: 0.05,
+  republishPublishCalls: 0,
+  importVsNoBytecode: 0.5,
+  importVsBaseline: 0.6,
+  zipStep: 1.0,
+} as const;
+
+export interface BenchOptions {
+  readonly repoRoot: string;
+  readonly workloads: readonly Workload[];
+  /** Timed runs per figure (after the warm-ups). */
+  readonly runs: number;
+  /** Discarded cold builds (each side) before the timed ones. */
+  readonly warmups: number;
+  /** Timed import samples per tree. */
+  readonly importRuns: number;
+  readonly sources: PackageSources;
+  /** Environment for pip, zip and the CLI (PIP_RETRIES=0 is added). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Scratch space (emptied per workload). */
+  readonly workDir: string;
+  /**
+   * How to run our CLI: `bundle` (default) bundles src/cli.ts with ncc like dist/cli.js, as
+   * users run it; `source` runs it through tsx (no build step, ~1 s more per start).
+   */
+  readonly cli?: 'bundle' | 'source';
+  readonly progress?: (line: string) => void;
+}
+
+export interface StageSummary {
+  readonly name: string;
+  readonly ms: Summary;
+  /** Median of this stage / median of the whole build. */
+  readonly share: number;
+}
+
+export interface SizeFigures {
+  readonly zipBytes: number;
+  readonly unzippedBytes: number;
+  readonly files: number;
+  readonly pycFiles: number;
+}
+
+export interface WorkloadResult {
+  readonly name: string;
+  readonly description: string;
+  readonly requirements: string;
+  readonly importModules: readonly string[];
+  readonly resolved: {
+    readonly ours: Record<string, string>;
+    readonly baseline: Record<string, string>;
+    /** Distributions whose version differs or that only one side installed. */
+    readonly differences: readonly { name: string; ours?: string; baseline?: string }[];
+  };
+  readonly coldBuild: {
+    readonly oursMs: Summary;
+    readonly baselineMs: Summary;
+    readonly verdict: Verdict;
+    readonly stages: readonly StageSummary[];
+    readonly baselineStages: readonly StageSummary[];
+    readonly largestStage: string;
+    readonly bytecode: { readonly mode: string; readonly compiled: number };
+    readonly verified: boolean;
+    /** Every cold build of ours gave the same CodeSha256. */
+    readonly deterministic: boolean;
+    readonly codeSha256: string;
+  };
+  readonly warmRebuild:
+    | {
+        readonly warmMs: Summary;
+        readonly coldMs: Summary;
+        readonly ratio: number;
+        /** Only where the issue sets one (the `data` workload). */
+        readonly verdict?: Verdict;
+        /** Every warm run skipped the install (restored from the cache). */
+        readonly restoredEveryRun: boolean;
+      }
+    | { readonly skipped: string };
+  readonly republish: RepublishMeasurement & { readonly pass: boolean; readonly ratio: number };
+  readonly importTime: {
+    readonly ours: ImportMeasurement;
+    readonly noBytecode: ImportMeasurement;
+    readonly baseline: ImportMeasurement;
+    /** Informative: the baseline tree zipped with `zip -r -X` (DOS 2-second times only). */
+    readonly baselineDosTimes: ImportMeasurement;
+    readonly vsNoBytecode: Verdict;
+    readonly vsBaseline: Verdict;
+    readonly vsBaselineDosTimes: number;
+  };
+  readonly sizes: {
+    readonly ours: SizeFigures;
+    readonly baseline: SizeFigures;
+    readonly zipRatio: number;
+    readonly unzippedRatio: number;
+  };
+  readonly zipStep: ZipStepMeasurement & { readonly verdict: Verdict };
+}
+
+export interface BenchResults {
+  readonly schemaVersion: 1;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly durationS: number;
+  readonly settings: { runs: number; warmups: number; importRuns: number; workloads: string[] };
+  readonly machine: MachineInfo;
+  readonly sources: PackageSources;
+  readonly cli: CliFeatures & { readonly entry: string };
+  /** The exact command lines, with $WORK for the scratch dir and ./ for the repository. */
+  readonly commands: Record<string, string>;
+  readonly workloads: readonly WorkloadResult[];
+}
+
+export async function runBenchmark(options: BenchOptions): Promise<BenchResults> {
+  const progress = options.progress ?? (() => undefined);
+  const startedAt = new Date();
+  const env: NodeJS.ProcessEnv = { ...options.env, PIP_RETRIES: '0', PIP_DISABLE_PIP_VERSION_CHECK: '1' };
+  const pipPython = await findPipPython(undefined, { preferMinor: '3.11', env });
+  const found311 = await findInterpreter('3.11', undefined, { env });
+  if (!found311) throw new Error('the import benchmark needs a Python 3.11 interpreter (the target runtime)');
+  // The executable itself, not a launcher (a pyenv shim costs ~0.2 s per start in every sample).
+  const python311 = (
+    await runChecked(found311.path, ['-c', 'import sys; print(sys.executable)'], { env, timeoutMs: 60_000 })
+  ).stdout.trim();
+  const machine = await describeMachine(pipPython.path, env);
+  await mkdir(options.workDir, { recursive: true });
+  let cli: CliEntry;
+  if ((options.cli ?? 'bundle') === 'bundle') {
+    progress('bundling src/cli.ts with ncc (like dist/cli.js) into the scratch dir');
+    cli = await bundledCli(options.repoRoot, join(options.workDir, 'cli'), env);
+  } else {
+    cli = sourceCli(options.repoRoot);
+  }
+  const features = await detectCliFeatures(cli, options.repoRoot, env);
+  if (!features.cacheDir)
+    progress('note: this CLI has no --cache-dir yet; the warm rebuild figure is skipped');
+
+  const results: WorkloadResult[] = [];
+  for (const workload of options.workloads) {
+    const dir = join(options.workDir, workload.name);
+    await removeTree(dir);
+    await mkdir(dir, { recursive: true });
+    try {
+      results.push(
+        await benchWorkload(
+          workload,
+          dir,
+          { ...options, env, progress, cli },
+          pipPython.path,
+          python311,
+          features,
+        ),
+      );
+    } finally {
+      await removeTree(dir);
+    }
+  }
+  const finishedAt = new Date();
+  return {
+    schemaVersion: 1,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationS: Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000),
+    settings: {
+      runs: options.runs,
+      warmups: options.warmups,
+      importRuns: options.importRuns,
+      workloads: options.workloads.map((w) => w.name),
+    },
+    machine: { ...machine, loadAverage: { ...machine.loadAverage, end: os.loadavg()[0] } },
+    sources: options.sources,
+    cli: { ...features, entry: cli.description },
+    commands: exampleCommands({ ...options, cli }, pipPython.path, python311, features),
+    workloads: results,
+  };
+}
+
+type Context = Omit<BenchOptions, 'cli'> & {
+  readonly progress: (line: string) => void;
+  readonly cli: CliEntry;
+};
+
+async function benchWorkload(
+  workload: Workload,
+  dir: string,
+  options: Context,
+  pipPython: string,
+  python311: string,
+  features: CliFeatures,
+): Promise<WorkloadResult> {
+  const { progress, env } = options;
+  const requirementsFile = join(dir, 'requirements.txt');
+  await writeFile(requirementsFile, workload.requirements);
+  const keep = join(dir, 'keep');
+  await mkdir(keep, { recursive: true });
+  const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+  // --- 1. cold builds: baseline and ours, alternating which goes first ------------------------
+  const total = options.warmups + options.runs;
+  const ours: OurBuild[] = [];
+  const baselines: BaselineBuild[] = [];
+  const shas: string[] = [];
+  let firstZip: { path: string; sha: string } | undefined;
+  let lastBaselineDir = '';
+  for (let i = 0; i < total; i++) {
+    const label = i < options.warmups ? `warm-up ${i + 1}` : `run ${i - options.warmups + 1}/${options.runs}`;
+    const baselineDir = join(dir, `baseline-${i}`);
+    const outDir = join(dir, `ours-${i}`);
+    await mkdir(baselineDir, { recursive: true });
+    const doBaseline = async (): Promise<BaselineBuild> => {
+      const run = await runBaseline({
+        python: pipPython,
+        requirementsFile,
+        dir: baselineDir,
+        sources: options.sources,
+        env,
+      });
+      progress(`[${workload.name}] cold ${label}: baseline pip + zip ${seconds(run.wallMs)}`);
+      return run;
+    };
+    const doOurs = async (): Promise<OurBuild> => {
+      const run = await runOurBuild({
+        cli: options.cli,
+        repoRoot: options.repoRoot,
+        requirementsFile,
+        outDir,
+        sources: options.sources,
+        env,
+        features,
+      });
+      progress(`[${workload.name}] cold ${label}: ours ${seconds(run.run.wallMs)}`);
+      return run;
+    };
+    let baseline: BaselineBuild;
+    let built: OurBuild;
+    if (i % 2 === 0) {
+      baseline = await doBaseline();
+      built = await doOurs();
+    } else {
+      built = await doOurs();
+      baseline = await doBaseline();
+    }
+    shas.push(built.manifest.layer.codeSha256);
+    if (!firstZip) {
+      firstZip = { path: join(keep, 'first-layer.zip'), sha: built.manifest.layer.codeSha256 };
+      await copyFile(built.zipPath, firstZip.path);
+    }
+    if (i >= options.warmups) {
+      ours.push(built);
+      baselines.push(baseline);
+    }
+    // Keep only the newest outputs: the data workload is ~200 MB per tree.
+    if (lastBaselineDir) await removeTree(lastBaselineDir);
+    lastBaselineDir = baselineDir;
+    if (i < total - 1) await rm(outDir, { recursive: true, force: true });
+  }
+  const lastOurs = ours[ours.length - 1] as OurBuild;
+  const lastBaseline = baselines[baselines.length - 1] as BaselineBuild;
+  const oursMs = summarize(ours.map((b) => b.run.wallMs));
+  const baselineMs = summarize(baselines.map((b) => b.wallMs));
+  const stages = stageSummaries(
+    ours.map((b) => b.segments),
+    oursMs.median,
+  );
+  const baselineStages = stageSummaries(
+    baselines.map((b) => b.segments),
+    baselineMs.median,
+  );
+  const largest = [...stages].sort((a, b) => b.ms.median - a.ms.median)[0];
+
+  const oursResolved = Object.fromEntries(
+    lastOurs.manifest.packages.map((p) => [normalize(p.name), p.version]),
+  );
+  const baselineResolved = await installedDistributions(lastBaseline.pythonDir);
+
+  // --- 2. warm rebuild from a local cache dir -------------------------------------------------
+  let warmRebuild: WorkloadResult['warmRebuild'];
+  if (features.cacheDir) {
+    const cacheDir = join(dir, 'cache');
+    const prime = await runOurBuild({
+      cli: options.cli,
+      repoRoot: options.repoRoot,
+      requirementsFile,
+      outDir: join(dir, 'prime'),
+      sources: options.sources,
+      env,
+      features,
+      cacheDir,
+    });
+    progress(`[${workload.name}] cache primed by a cold build in ${seconds(prime.run.wallMs)}`);
+    await rm(join(dir, 'prime'), { recursive: true, force: true });
+    const warm: OurBuild[] = [];
+    for (let i = 0; i <= options.runs; i++) {
+      const outDir = join(dir, `warm-${i}`);
+      const run = await runOurBuild({
+        cli: options.cli,
+        repoRoot: options.repoRoot,
+        requirementsFile,
+        outDir,
+        sources: options.sources,
+        env,
+        features,
+        cacheDir,
+      });
+      await rm(outDir, { recursive: true, force: true });
+      if (i > 0) warm.push(run); // the first is a warm-up
+    }
+    const warmMs = summarize(warm.map((b) => b.run.wallMs));
+    progress(`[${workload.name}] warm rebuild median ${seconds(warmMs.median)}`);
+    const warmRatio = ratio(warmMs, oursMs);
+    warmRebuild = {
+      warmMs,
+      coldMs: oursMs,
+      ratio: warmRatio,
+      ...(workload.warmTarget !== undefined ? { verdict: verdict(warmRatio, workload.warmTarget) } : {}),
+      restoredEveryRun: warm.every(
+        (b) => b.restored && b.manifest.layer.codeSha256 === prime.manifest.layer.codeSha256,
+      ),
+    };
+  } else {
+    warmRebuild = { skipped: 'the CLI in this checkout has no --cache-dir option' };
+  }
+
+  // --- 3. unchanged re-publish ----------------------------------------------------------------
+  const first = firstZip as { path: string; sha: string };
+  const requirementsHash = lastOurs.manifest.requirementsHash;
+  const republish = await measureRepublish(
+    workload.name,
+    { zipPath: first.path, codeSha256: first.sha, zipSize: (await stat(first.path)).size, requirementsHash },
+    {
+      zipPath: lastOurs.zipPath,
+      codeSha256: lastOurs.manifest.layer.codeSha256,
+      zipSize: lastOurs.manifest.layer.zipSize,
+      requirementsHash,
+    },
+    options.runs,
+  );
+  progress(
+    `[${workload.name}] re-publish median ${republish.republishMs.median.toFixed(0)} ms, PublishLayerVersion calls ${republish.republishPublishCalls.join(',')}`,
+  );
+
+  // --- 4. cold imports from extracted trees -----------------------------------------------------
+  const trees = {
+    ours: join(dir, 'tree-ours'),
+    noBytecode: join(dir, 'tree-no-bytecode'),
+    baseline: join(dir, 'tree-baseline'),
+    baselineDosTimes: join(dir, 'tree-baseline-dos'),
+  };
+  await unzipTo(lastOurs.zipPath, trees.ours, env);
+  await cp(trees.ours, trees.noBytecode, { recursive: true });
+  await stripBytecode(trees.noBytecode);
+  await unzipTo(lastBaseline.zipPath, trees.baseline, env);
+  const dosZip = join(dir, 'baseline-dos.zip');
+  await runChecked('zip', ['-r', '-X', '-q', dosZip, 'python'], {
+    cwd: join(lastBaseline.pythonDir, '..'),
+    env,
+    timeoutMs: 30 * 60_000,
+  });
+  await unzipTo(dosZip, trees.baselineDosTimes, env);
+  await rm(dosZip, { force: true });
+  for (const tree of Object.values(trees)) await makeReadOnly(tree);
+  progress(`[${workload.name}] measuring imports (${options.importRuns} runs per tree)`);
+  const measured = await measureImports(python311, trees, workload.imports, options.importRuns);
+  const importsOf = (name: keyof typeof trees): ImportMeasurement => measured[name] as ImportMeasurement;
+  const imports = {
+    ours: importsOf('ours'),
+    noBytecode: importsOf('noBytecode'),
+    baseline: importsOf('baseline'),
+    baselineDosTimes: importsOf('baselineDosTimes'),
+    vsNoBytecode: verdict(
+      ratio(importsOf('ours').importMs, importsOf('noBytecode').importMs),
+      TARGETS.importVsNoBytecode,
+    ),
+    vsBaseline: verdict(
+      ratio(importsOf('ours').importMs, importsOf('baseline').importMs),
+      TARGETS.importVsBaseline,
+    ),
+    vsBaselineDosTimes: ratio(importsOf('ours').importMs, importsOf('baselineDosTimes').importMs),
+  };
+  progress(
+    `[${workload.name}] import median: ours ${imports.ours.importMs.median.toFixed(0)} ms, no bytecode ${imports.noBytecode.importMs.median.toFixed(0)} ms, baseline ${imports.baseline.importMs.median.toFixed(0)} ms`,
+  );
+
+  // --- 5. sizes, and the zip step alone ---------------------------------------------------------
+  const sizeOf = (zipBytes: number, tree: TreeStats): SizeFigures => ({
+    zipBytes,
+    unzippedBytes: tree.bytes,
+    files: tree.files,
+    pycFiles: tree.pycFiles,
+  });
+  const oursSize = sizeOf(lastOurs.manifest.layer.zipSize, await treeStats(trees.ours));
+  const baselineSize = sizeOf((await stat(lastBaseline.zipPath)).size, await treeStats(trees.baseline));
+  progress(`[${workload.name}] zip step: ${options.runs} runs each`);
+  const zipStep = await measureZipStep(trees.ours, dir, options.runs, env);
+
+  return {
+    name: workload.name,
+    description: workload.description,
+    requirements: workload.requirements,
+    importModules: workload.imports,
+    resolved: {
+      ours: oursResolved,
+      baseline: baselineResolved,
+      differences: differences(oursResolved, baselineResolved),
+    },
+    coldBuild: {
+      oursMs,
+      baselineMs,
+      verdict: verdict(ratio(oursMs, baselineMs), TARGETS.coldBuild),
+      stages,
+      baselineStages,
+      largestStage: largest?.name ?? 'unknown',
+      bytecode: { mode: lastOurs.manifest.bytecode.mode, compiled: lastOurs.manifest.bytecode.compiled },
+      verified: lastOurs.manifest.verification !== undefined,
+      deterministic: shas.every((sha) => sha === shas[0]),
+      codeSha256: lastOurs.manifest.layer.codeSha256,
+    },
+    warmRebuild,
+    republish: {
+      ...republish,
+      pass: republish.republishPublishCalls.every((calls) => calls === TARGETS.republishPublishCalls),
+      ratio: ratio(republish.republishMs, republish.firstPublishMs),
+    },
+    importTime: imports,
+    sizes: {
+      ours: oursSize,
+      baseline: baselineSize,
+      zipRatio: oursSize.zipBytes / baselineSize.zipBytes,
+      unzippedRatio: oursSize.unzippedBytes / baselineSize.unzippedBytes,
+    },
+    zipStep: { ...zipStep, verdict: verdict(ratio(zipStep.oursMs, zipStep.infoZipMs), TARGETS.zipStep) },
+  };
+}
+
+function normalize(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** Per-stage summaries over runs, stages in the order they ran. */
+export function stageSummaries(runs: readonly (readonly Segment[])[], wholeMedian: number): StageSummary[] {
+  const merged = runs.map((segments) => mergeSegments(segments));
+  const names: string[] = [];
+  for (const run of merged) for (const name of run.keys()) if (!names.includes(name)) names.push(name);
+  return names.map((name) => {
+    const ms = summarize(merged.map((run) => run.get(name) ?? 0));
+    return { name, ms, share: wholeMedian > 0 ? ms.median / wholeMedian : 0 };
+  });
+}
+
+export function differences(
+  ours: Record<string, string>,
+  baseline: Record<string, string>,
+): { name: string; ours?: string; baseline?: string }[] {
+  const names = [...new Set([...Object.keys(ours), ...Object.keys(baseline)])].sort();
+  return names
+    .filter((name) => ours[name] !== baseline[name])
+    .map((name) => ({
+      name,
+      ...(ours[name] !== undefined ? { ours: ours[name] } : {}),
+      ...(baseline[name] !== undefined ? { baseline: baseline[name] } : {}),
+    }));
+}
+
+/** The commands as run, with the scratch dir as $WORK and the repository as ./ */
+function exampleCommands(
+  options: Omit<BenchOptions, 'cli'> & { readonly cli: CliEntry },
+  pipPython: string,
+  python311: string,
+  features: CliFeatures,
+): Record<string, string> {
+  const work = '$WORK';
+  const tidy = (line: string): string =>
+    line
+      .split(options.workDir)
+      .join(work)
+      .split(`${options.repoRoot}/`)
+      .join('./')
+      .split(process.execPath)
+      .join('node');
+  const { cli } = options;
+  const requirements = `${options.workDir}/<workload>/requirements.txt`;
+  const common = {
+    cli,
+    repoRoot: options.repoRoot,
+    requirementsFile: requirements,
+    sources: options.sources,
+    env: {},
+    features,
+  };
+  const ours = (cacheDir?: string): string =>
+    tidy(
+      renderCommand(cli.file, [
+        ...cli.args,
+        ...ourBuildArgs({
+          ...common,
+          outDir: `${options.workDir}/<workload>/ours-N`,
+          ...(cacheDir ? { cacheDir } : {}),
+        }),
+      ]),
+    );
+  return {
+    ourColdBuild: ours(),
+    ...(features.cacheDir ? { ourWarmBuild: ours(`${options.workDir}/<workload>/cache`) } : {}),
+    baselinePip: tidy(
+      `(cd ${work}/<workload>/baseline-N && ${renderCommand(pipPython, baselinePipArgs(requirements, options.sources))})`,
+    ),
+    baselineZip: `(cd ${work}/<workload>/baseline-N && ${renderCommand('zip', BASELINE_ZIP_ARGS)})`,
+    environment: 'PIP_RETRIES=0 PIP_DISABLE_PIP_VERSION_CHECK=1 (both sides, same environment otherwise)',
+    extract: 'unzip -q layer.zip -d $WORK/<workload>/tree-<name>   (then chmod -R a-w)',
+    imports: tidy(
+      renderCommand(
+        python311,
+        importArgs('$TREE/python', ['<imports...>']).map((a) =>
+          a.includes('\n') ? '<script: time the imports with perf_counter>' : a,
+        ),
+      ),
+    ),
+    zipStepOurs: 'writeLayerZip($TREE, out.zip)   (src/build/zip.ts, in the harness process)',
+    zipStepInfoZip: `(cd $TREE && ${renderCommand('zip', [...INFO_ZIP_STEP_ARGS, 'out.zip', 'python'])})`,
+    republish:
+      'publishLayer() (src/aws/publish.ts, real AWS SDK) against test/support/aws-server; zips over 50 MB staged via S3',
+  };
+}

@@ -1,0 +1,508 @@
+/** BENCHMARKS.md from the results: one table per figure, the machine, the commands, the analysis. */
+import type { BenchResults, StageSummary, WorkloadResult } from './harness.js';
+import type { ImportMeasurement } from './imports.js';
+import type { Summary, Verdict } from './stats.js';
+
+export function formatMs(ms: number): string {
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 10) return `${ms.toFixed(0)} ms`;
+  return `${ms.toFixed(1)} ms`;
+}
+
+export function formatBytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function formatRatio(value: number): string {
+  return `${value.toFixed(value < 0.1 ? 3 : 2)}x`;
+}
+
+function mark(pass: boolean): string {
+  return pass ? '✅ pass' : '❌ miss';
+}
+
+function verdictCells(v: Verdict): string {
+  return `${formatRatio(v.ratio)} | ≤ ${v.target}x | ${mark(v.pass)}`;
+}
+
+function row(cells: readonly (string | number)[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function summaryCells(s: Summary): string {
+  return `${formatMs(s.median)} | ${formatMs(s.min)} | ${formatMs(s.max)}`;
+}
+
+function table(header: readonly string[], rows: readonly string[]): string[] {
+  return [row(header), row(header.map(() => '---')), ...rows];
+}
+
+function summaryTable(results: BenchResults): string[] {
+  const rows: string[] = [];
+  for (const w of results.workloads) {
+    const c = w.coldBuild;
+    rows.push(
+      row([
+        '1. cold build (verify + bytecode) vs pip + zip',
+        w.name,
+        formatMs(c.oursMs.median),
+        formatMs(c.baselineMs.median),
+        verdictCells(c.verdict),
+      ]),
+    );
+    const warm = w.warmRebuild;
+    if ('skipped' in warm)
+      rows.push(row(['2. warm rebuild vs cold', w.name, '—', '—', `— | — | skipped: ${warm.skipped}`]));
+    else
+      rows.push(
+        row([
+          '2. warm rebuild (cache hit) vs cold',
+          w.name,
+          formatMs(warm.warmMs.median),
+          formatMs(warm.coldMs.median),
+          warm.verdict
+            ? verdictCells(warm.verdict)
+            : `${formatRatio(warm.ratio)} | (target on data only) | —`,
+        ]),
+      );
+    const p = w.republish;
+    rows.push(
+      row([
+        '3. unchanged re-publish: PublishLayerVersion calls',
+        w.name,
+        `${Math.max(...p.republishPublishCalls)} calls, ${formatMs(p.republishMs.median)}`,
+        `1 call, ${formatMs(p.firstPublishMs.median)}`,
+        `${formatRatio(p.ratio)} (time) | 0 calls | ${mark(p.pass)}`,
+      ]),
+    );
+    const i = w.importTime;
+    rows.push(
+      row([
+        '4a. cold import vs same packages without bytecode',
+        w.name,
+        formatMs(i.ours.importMs.median),
+        formatMs(i.noBytecode.importMs.median),
+        verdictCells(i.vsNoBytecode),
+      ]),
+    );
+    rows.push(
+      row([
+        "4b. cold import vs baseline layer (unzip'd with its timestamps)",
+        w.name,
+        formatMs(i.ours.importMs.median),
+        formatMs(i.baseline.importMs.median),
+        verdictCells(i.vsBaseline),
+      ]),
+    );
+    rows.push(
+      row([
+        '5a. zip size (unzipped size)',
+        w.name,
+        `${formatBytes(w.sizes.ours.zipBytes)} (${formatBytes(w.sizes.ours.unzippedBytes)})`,
+        `${formatBytes(w.sizes.baseline.zipBytes)} (${formatBytes(w.sizes.baseline.unzippedBytes)})`,
+        `${formatRatio(w.sizes.zipRatio)} (${formatRatio(w.sizes.unzippedRatio)}) | — | —`,
+      ]),
+    );
+    rows.push(
+      row([
+        '5b. zip step alone vs `zip -r -X`',
+        w.name,
+        formatMs(w.zipStep.oursMs.median),
+        formatMs(w.zipStep.infoZipMs.median),
+        verdictCells(w.zipStep.verdict),
+      ]),
+    );
+  }
+  return table(
+    ['Figure', 'Workload', 'Ours (median)', 'Baseline (median)', 'Ratio', 'Target', 'Result'],
+    rows,
+  );
+}
+
+function stageTable(stages: readonly StageSummary[]): string[] {
+  return table(
+    ['Stage', 'Median', 'Min', 'Max', 'Share of median build'],
+    stages.map((s) => row([s.name, summaryCells(s.ms), `${(s.share * 100).toFixed(0)}%`])),
+  );
+}
+
+function coldSection(w: WorkloadResult): string[] {
+  const c = w.coldBuild;
+  return [
+    `### ${w.name}`,
+    '',
+    ...table(
+      ['Build', 'Median', 'Min', 'Max', 'Runs'],
+      [
+        row(['ours: `lambda-layer build --no-cache`', summaryCells(c.oursMs), c.oursMs.samples.length]),
+        row([
+          'baseline: pip --platform manylinux2014 + `zip -r`',
+          summaryCells(c.baselineMs),
+          c.baselineMs.samples.length,
+        ]),
+      ],
+    ),
+    '',
+    `Ratio ${verdictCells(c.verdict).replace(/ \| /g, ', target ')}. Ours verified the layer: ${c.verified ? 'yes' : 'NO'}; bytecode: ${c.bytecode.mode} (${c.bytecode.compiled} modules); every cold build gave the same CodeSha256: ${c.deterministic ? `yes (${c.codeSha256})` : 'NO'}.`,
+    '',
+    `Where our time goes (largest: **${c.largestStage}**):`,
+    '',
+    ...stageTable(c.stages),
+    '',
+    'Baseline:',
+    '',
+    ...stageTable(c.baselineStages),
+    '',
+    'Side by side (pip compiles .pyc inside its unpack step; ours compiles in its own stage):',
+    '',
+    ...phaseTable(w),
+    '',
+  ];
+}
+
+function warmSection(w: WorkloadResult): string[] {
+  const warm = w.warmRebuild;
+  if ('skipped' in warm) return [`- ${w.name}: skipped (${warm.skipped})`];
+  return [
+    row([
+      w.name,
+      summaryCells(warm.warmMs),
+      formatMs(warm.coldMs.median),
+      warm.verdict ? verdictCells(warm.verdict) : `${formatRatio(warm.ratio)} | — | —`,
+      warm.restoredEveryRun ? 'yes' : 'NO',
+    ]),
+  ];
+}
+
+function importRows(w: WorkloadResult): string[] {
+  const i = w.importTime;
+  const line = (label: string, m: ImportMeasurement, versus: string): string =>
+    row([w.name, label, summaryCells(m.importMs), formatMs(m.processMs.median), m.layerModules, versus]);
+  return [
+    line('ours (unchecked-hash pycs)', i.ours, '— | — | —'),
+    line('same packages, no bytecode', i.noBytecode, verdictCells(i.vsNoBytecode)),
+    line('baseline: `zip -r`, `unzip` (timestamps kept)', i.baseline, verdictCells(i.vsBaseline)),
+    line(
+      'baseline tree zipped with `zip -r -X` (DOS times only; informative)',
+      i.baselineDosTimes,
+      `${formatRatio(i.vsBaselineDosTimes)} | — | —`,
+    ),
+  ];
+}
+
+function resolvedLines(w: WorkloadResult): string[] {
+  const diff = w.resolved.differences;
+  const listing = Object.entries(w.resolved.ours)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
+  return [
+    `- **${w.name}**: ${w.description}. Imports: \`import ${w.importModules.join(', ')}\`.`,
+    `  - requirements: \`${w.requirements
+      .trim()
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .join('; ')}\``,
+    `  - ours resolved (${Object.keys(w.resolved.ours).length}): ${listing}`,
+    diff.length === 0
+      ? '  - the baseline resolved the same distributions and versions'
+      : `  - the baseline resolved differently: ${diff.map((d) => `${d.name} ours ${d.ours ?? '—'} / baseline ${d.baseline ?? '—'}`).join('; ')}`,
+  ];
+}
+
+function stageMedian(stages: readonly StageSummary[], pattern: RegExp): number {
+  return stages.filter((s) => pattern.test(s.name)).reduce((sum, s) => sum + s.ms.median, 0);
+}
+
+/** The same work side by side: which phase makes the difference between the two builds. */
+export function phaseRows(w: WorkloadResult): { phase: string; ours: number; baseline: number }[] {
+  const ours = w.coldBuild.stages;
+  const base = w.coldBuild.baselineStages;
+  return [
+    {
+      phase: 'resolve + download (pip)',
+      ours: stageMedian(ours, /resolve/i),
+      baseline: stageMedian(base, /resolve/i),
+    },
+    {
+      phase: 'unpack + bytecode',
+      ours: stageMedian(ours, /unpack|bytecode/i),
+      baseline: stageMedian(base, /unpack/i),
+    },
+    { phase: 'zip', ours: stageMedian(ours, /zip/i), baseline: stageMedian(base, /^zip/i) },
+    { phase: 'verify', ours: stageMedian(ours, /verify/i), baseline: 0 },
+    {
+      phase: 'startup, slim, manifest, exit',
+      ours: stageMedian(ours, /startup|slim|manifest/i),
+      baseline: 0,
+    },
+  ];
+}
+
+function phaseTable(w: WorkloadResult): string[] {
+  return table(
+    ['Phase (sum of stage medians)', 'Ours', 'Baseline', 'Ours − baseline'],
+    phaseRows(w).map((p) =>
+      row([
+        p.phase,
+        formatMs(p.ours),
+        p.baseline ? formatMs(p.baseline) : '—',
+        `${p.ours - p.baseline >= 0 ? '+' : '−'}${formatMs(Math.abs(p.ours - p.baseline))}`,
+      ]),
+    ),
+  );
+}
+
+/** Where the time goes and which optimisation the numbers point at, derived from the results. */
+function analysis(results: BenchResults): string[] {
+  const lines: string[] = [];
+  for (const w of results.workloads) {
+    const stages = [...w.coldBuild.stages].sort((a, b) => b.ms.median - a.ms.median);
+    const [first, second] = stages;
+    if (!first) continue;
+    lines.push(
+      `- **${w.name}**: the largest part of our cold build is *${first.name}* (${formatMs(first.ms.median)}, ${(first.share * 100).toFixed(0)}%)` +
+        (second
+          ? `, then *${second.name}* (${formatMs(second.ms.median)}, ${(second.share * 100).toFixed(0)}%)`
+          : '') +
+        '.',
+    );
+  }
+  const missed: string[] = [];
+  for (const w of results.workloads) {
+    if (!w.coldBuild.verdict.pass)
+      missed.push(`cold build on ${w.name} (${formatRatio(w.coldBuild.verdict.ratio)})`);
+    if (!('skipped' in w.warmRebuild) && w.warmRebuild.verdict && !w.warmRebuild.verdict.pass)
+      missed.push(`warm rebuild on ${w.name} (${formatRatio(w.warmRebuild.verdict.ratio)})`);
+    if (!w.republish.pass) missed.push(`re-publish on ${w.name}`);
+    if (!w.importTime.vsNoBytecode.pass) missed.push(`import vs no bytecode on ${w.name}`);
+    if (!w.importTime.vsBaseline.pass)
+      missed.push(`import vs baseline on ${w.name} (${formatRatio(w.importTime.vsBaseline.ratio)})`);
+    if (!w.zipStep.verdict.pass)
+      missed.push(`zip step on ${w.name} (${formatRatio(w.zipStep.verdict.ratio)})`);
+  }
+  for (const w of results.workloads) {
+    const i = w.importTime;
+    if (!i.vsBaseline.pass && i.vsBaselineDosTimes < i.vsBaseline.ratio) {
+      lines.push(
+        `- **${w.name}** imports: the baseline's own .pyc files (pip's, timestamp-checked) are valid after \`unzip\`, because \`zip -r\` stores ` +
+          'extended timestamps (1-second resolution, the "UT" field) and `unzip` restores them; ours equal them ' +
+          `(${formatRatio(i.vsBaseline.ratio)}). With DOS times only (\`zip -r -X\`, 2-second resolution) ours is ` +
+          `${formatRatio(i.vsBaselineDosTimes)} of the baseline.`,
+      );
+    }
+  }
+  lines.push(
+    '',
+    missed.length === 0
+      ? 'Every target was met in this run.'
+      : `Targets missed in this run: ${missed.join('; ')}.`,
+  );
+  return lines;
+}
+
+/** Suggestion for the largest stage of the heaviest workload, with the bound the data puts on it. */
+export function nextOptimisation(results: BenchResults): string | undefined {
+  const heaviest = [...results.workloads].sort(
+    (a, b) => b.coldBuild.oursMs.median - a.coldBuild.oursMs.median,
+  )[0];
+  if (!heaviest) return undefined;
+  const stages = heaviest.coldBuild.stages;
+  const [top] = [...stages].sort((a, b) => b.ms.median - a.ms.median);
+  if (!top) return undefined;
+  const bytecode = stageMedian(stages, /bytecode/i);
+  const zip = stageMedian(stages, /zip/i);
+  const share = `${formatMs(top.ms.median)} of ${formatMs(heaviest.coldBuild.oursMs.median)} on \`${heaviest.name}\``;
+  if (/bytecode/i.test(top.name)) {
+    return (
+      `*${top.name}* is the largest stage (${share}). compileall already runs with \`-j 0\` (every core), so the next ` +
+      'step is to overlap it with the zip: deflate what compileall never touches (extension modules, data files: most of the ' +
+      'bytes) on the threadpool while it runs, and only write the archive in sorted order once the .pyc files exist. ' +
+      `The data bounds the gain at min(bytecode, zip) = ${formatMs(Math.min(bytecode, zip))} per build, less whatever the ` +
+      'cores were already doing in parallel.'
+    );
+  }
+  if (/zip/i.test(top.name)) {
+    return `*${top.name}* is the largest stage (${share}): start deflating large files while the earlier stages run, or measure a lower zlib level (size vs time).`;
+  }
+  if (/resolve/i.test(top.name)) {
+    return `*${top.name}* is the largest stage (${share}): this is pip's own resolution and fetch, the same work the baseline does; reduce it by resolving once (pip --report) and installing the pinned set with --no-deps on later cold builds.`;
+  }
+  if (/unpack/i.test(top.name)) {
+    return `*${top.name}* is the largest stage (${share}): unpacking wheels is pip's; installing several wheels at once (one pip per wheel in parallel, --no-deps, from the resolved report) would use the second core.`;
+  }
+  return `*${top.name}* is the largest stage (${share}).`;
+}
+
+export function renderMarkdown(results: BenchResults, notes?: string): string {
+  const m = results.machine;
+  const out: string[] = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench -- --runs ${results.settings.runs} --workloads ${results.settings.workloads.join(',')}\` ` +
+      `on ${results.startedAt.slice(0, 10)} (took ${Math.round(results.durationS / 60)} min); regenerate rather than edit. ` +
+      `Raw data: \`bench/results.json\`. Medians of ${results.settings.runs} timed runs after ${results.settings.warmups} discarded warm-up(s) ` +
+      `(imports: ${results.settings.importRuns} runs per tree after one warm-up); every ratio is ours / baseline, measured in the same run; lower is better.`,
+    '',
+    '## Summary',
+    '',
+    ...summaryTable(results),
+    '',
+    '## Machine',
+    '',
+    `- CPU: ${m.cpuModel}, ${m.cores} cores; memory ${m.memoryGiB} GiB; ${m.os}, ${m.kernel}`,
+    `- Node ${m.node}; Python ${m.python}; ${m.pip}; ${m.zip}; ${m.unzip}`,
+    `- 1-minute load average: ${m.loadAverage.start?.toFixed(2) ?? '?'} at the start, ${m.loadAverage.end?.toFixed(2) ?? '?'} at the end (the machine is shared: read min/max as the noise band)`,
+    `- Package index (both sides): ${results.sources.indexUrl}${results.sources.extraIndexUrls.length ? ` + ${results.sources.extraIndexUrls.join(', ')}` : ''}${results.sources.findLinks.length ? `; find-links ${results.sources.findLinks.join(', ')}` : ''}`,
+    '',
+    '## Workloads',
+    '',
+    ...results.workloads.flatMap(resolvedLines),
+    '',
+    '## 1. Cold build',
+    '',
+    `Wall time from spawn to exit. Ours is the CLI (${results.cli.entry}) with its defaults: install, slim (off unless \`--slim\`), bytecode, verify, zip. ` +
+      'Stage times come from the arrival of each `== <stage>` header on stderr; the install stage is split where pip prints `Installing collected packages`.',
+    '',
+    ...results.workloads.flatMap(coldSection),
+    '## 2. Warm rebuild (cache hit via `--cache-dir`)',
+    '',
+    ...table(
+      [
+        'Workload',
+        'Warm median',
+        'Min',
+        'Max',
+        'Cold median',
+        'Ratio',
+        'Target',
+        'Result',
+        'Restored from cache every run',
+      ],
+      results.workloads.flatMap(warmSection),
+    ),
+    '',
+    '## 3. Unchanged re-publish (local AWS test server, real SDK)',
+    '',
+    'Per sample, under a fresh layer name: publish the zip of the first cold build (what every run costs without reuse), then publish the zip of the last cold build of the same inputs. ' +
+      'Reuse needs the two builds to be byte-identical.',
+    '',
+    ...table(
+      [
+        'Workload',
+        'Re-publish median',
+        'Min',
+        'Max',
+        'PublishLayerVersion calls per re-publish',
+        'API calls of a re-publish',
+        'First publish median (upload)',
+        'Result',
+      ],
+      results.workloads.map((w) =>
+        row([
+          w.name,
+          summaryCells(w.republish.republishMs),
+          w.republish.republishPublishCalls.join(', '),
+          Object.entries(w.republish.republishCalls)
+            .map(([op, n]) => `${op} ${n}`)
+            .join(', '),
+          `${formatMs(w.republish.firstPublishMs.median)} (${w.republish.uploadedVia})`,
+          mark(w.republish.pass),
+        ]),
+      ),
+    ),
+    '',
+    '## 4. Cold import time',
+    '',
+    'Fresh `python3.11 -I -S -B` per sample (only the stdlib and the layer on sys.path; no bytecode written), tree extracted with `unzip` and made read-only; ' +
+      'the time is measured inside the process around the import statements. Samples of the trees are interleaved.',
+    '',
+    ...table(
+      [
+        'Workload',
+        'Tree',
+        'Import median',
+        'Min',
+        'Max',
+        'Process median',
+        'Modules from layer',
+        'Ratio (ours / this)',
+        'Target',
+        'Result',
+      ],
+      results.workloads.flatMap(importRows),
+    ),
+    '',
+    '## 5. Sizes and the zip step',
+    '',
+    ...table(
+      [
+        'Workload',
+        'Ours zip',
+        'Ours unzipped',
+        'Ours files (.pyc)',
+        'Baseline zip',
+        'Baseline unzipped',
+        'Baseline files (.pyc)',
+        'Zip ratio',
+        'Unzipped ratio',
+      ],
+      results.workloads.map((w) =>
+        row([
+          w.name,
+          formatBytes(w.sizes.ours.zipBytes),
+          formatBytes(w.sizes.ours.unzippedBytes),
+          `${w.sizes.ours.files} (${w.sizes.ours.pycFiles})`,
+          formatBytes(w.sizes.baseline.zipBytes),
+          formatBytes(w.sizes.baseline.unzippedBytes),
+          `${w.sizes.baseline.files} (${w.sizes.baseline.pycFiles})`,
+          formatRatio(w.sizes.zipRatio),
+          formatRatio(w.sizes.unzippedRatio),
+        ]),
+      ),
+    ),
+    '',
+    'The zip step alone, on our extracted layer tree: `writeLayerZip` vs `zip -r -X -q` (both zlib level 6).',
+    '',
+    ...table(
+      [
+        'Workload',
+        'writeLayerZip median',
+        'Min',
+        'Max',
+        '`zip -r -X` median',
+        'Min',
+        'Max',
+        'Ratio',
+        'Target',
+        'Result',
+        'Zip bytes (ours / Info-ZIP)',
+      ],
+      results.workloads.map((w) =>
+        row([
+          w.name,
+          summaryCells(w.zipStep.oursMs),
+          summaryCells(w.zipStep.infoZipMs),
+          verdictCells(w.zipStep.verdict),
+          `${formatBytes(w.zipStep.oursBytes)} / ${formatBytes(w.zipStep.infoZipBytes)}`,
+        ]),
+      ),
+    ),
+    '',
+    '## Where the time goes',
+    '',
+    ...analysis(results),
+    '',
+  ];
+  const next = [nextOptimisation(results), notes?.trim()].filter(Boolean).join('\n\n');
+  if (next) out.push('## Next optimisation chosen by data', '', next, '');
+  out.push(
+    '## Commands',
+    '',
+    '```sh',
+    ...Object.entries(results.commands).map(([name, command]) => `# ${name}\n${command}`),
+    '```',
+    '',
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,121 @@
+/**
+ * Smoke test of the benchmark harness, so it cannot rot: every figure measured once on a tiny
+ * workload (one generated pure wheel) with real pip, zip, unzip, Python and the AWS test
+ * server, and both reports written. No timing assertions: only that each figure was measured
+ * and what must hold whatever the machine (same resolution, 0 publishes on reuse, ...).
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BenchResults, runBenchmark } from '../../bench/harness.js';
+import { REPO_ROOT, writeReports } from '../../bench/run.js';
+import { createPackageIndex, isolatedPipEnv, type PackageIndex } from '../support/package-index.js';
+
+let index: PackageIndex;
+let scratch: string;
+
+beforeAll(async () => {
+  index = await createPackageIndex({
+    wheels: [
+      { name: 'benchdep', version: '2.0.0' },
+      { name: 'benchpkg', version: '1.0.0', requiresDist: ['benchdep>=2'] },
+    ],
+  });
+  scratch = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
+});
+afterAll(async () => {
+  await index?.cleanup();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe('benchmark harness', () => {
+  it('measures every figure on a tiny workload and writes BENCHMARKS.md and the JSON', async () => {
+    const lines: string[] = [];
+    const results = await runBenchmark({
+      repoRoot: REPO_ROOT,
+      workloads: [
+        {
+          name: 'tiny',
+          description: 'one generated pure wheel and its dependency',
+          requirements: 'benchpkg==1.0.0\n',
+          imports: ['benchpkg', 'benchdep'],
+          warmTarget: 0.05,
+        },
+      ],
+      runs: 1,
+      warmups: 0,
+      importRuns: 1,
+      sources: { indexUrl: index.indexUrl, extraIndexUrls: [], findLinks: [] },
+      env: isolatedPipEnv(),
+      workDir: join(scratch, 'work'),
+      // Through tsx: bundling with ncc would add half a minute to the suite.
+      cli: 'source',
+      progress: (line) => lines.push(line),
+    });
+    const paths = {
+      json: join(scratch, 'out', 'results.json'),
+      markdown: join(scratch, 'out', 'BENCHMARKS.md'),
+    };
+    await writeReports(results, paths);
+
+    const saved = JSON.parse(await readFile(paths.json, 'utf8')) as BenchResults;
+    expect(saved.settings).toMatchObject({ runs: 1, warmups: 0, workloads: ['tiny'] });
+    expect(saved.machine.cores).toBeGreaterThan(0);
+    const [tiny] = saved.workloads;
+    if (!tiny) throw new Error('no workload result');
+
+    // 1. Both builds ran once, resolved the same two distributions, and ours verified + compiled.
+    expect(tiny.coldBuild.oursMs.samples).toHaveLength(1);
+    expect(tiny.coldBuild.baselineMs.samples).toHaveLength(1);
+    expect(tiny.resolved.ours).toEqual({ benchdep: '2.0.0', benchpkg: '1.0.0' });
+    expect(tiny.resolved.differences).toEqual([]);
+    expect(tiny.coldBuild.verified).toBe(true);
+    expect(tiny.coldBuild.bytecode.mode).toBe('unchecked-hash');
+    const stageNames = tiny.coldBuild.stages.map((s) => s.name);
+    expect(stageNames.some((n) => /install/i.test(n))).toBe(true);
+    expect(stageNames.some((n) => /zip/i.test(n))).toBe(true);
+    expect(tiny.coldBuild.baselineStages.map((s) => s.name)).toContain('zip -r');
+
+    // 2. The warm rebuilds came from the cache (no install stage) with the same layer.
+    if ('skipped' in tiny.warmRebuild) throw new Error(`warm rebuild skipped: ${tiny.warmRebuild.skipped}`);
+    expect(tiny.warmRebuild.restoredEveryRun).toBe(true);
+    expect(tiny.warmRebuild.verdict?.target).toBe(0.05);
+
+    // 3. Re-publishing an unchanged rebuild makes no PublishLayerVersion call.
+    expect(tiny.coldBuild.deterministic).toBe(true);
+    expect(tiny.republish.republishPublishCalls).toEqual([0]);
+    expect(tiny.republish.pass).toBe(true);
+
+    // 4. Every tree imported both modules from the layer.
+    for (const tree of [tiny.importTime.ours, tiny.importTime.noBytecode, tiny.importTime.baseline]) {
+      expect(tree.importMs.samples).toHaveLength(1);
+      expect(tree.layerModules).toBe(2);
+    }
+
+    // 5. Sizes of both layers and both zip writers.
+    expect(tiny.sizes.ours.files).toBeGreaterThan(0);
+    expect(tiny.sizes.ours.pycFiles).toBeGreaterThan(0);
+    expect(tiny.sizes.baseline.zipBytes).toBeGreaterThan(0);
+    expect(tiny.zipStep.oursBytes).toBeGreaterThan(0);
+    expect(tiny.zipStep.infoZipBytes).toBeGreaterThan(0);
+
+    const markdown = await readFile(paths.markdown, 'utf8');
+    for (const heading of [
+      '## Summary',
+      '## Machine',
+      '## 1. Cold build',
+      '## 2. Warm rebuild',
+      '## 3. Unchanged re-publish',
+      '## 4. Cold import time',
+      '## 5. Sizes and the zip step',
+      '## Where the time goes',
+      '## Commands',
+    ]) {
+      expect(markdown).toContain(heading);
+    }
+    expect(markdown).toContain('| 1. cold build (verify + bytecode) vs pip + zip | tiny |');
+    expect(markdown).not.toContain(scratch);
+    expect(lines.some((line) => line.includes('[tiny] cold run 1/1'))).toBe(true);
+  });
+});
