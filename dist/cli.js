@@ -40513,21 +40513,38 @@ var external_node_fs_ = __nccwpck_require__(3024);
 const MIN_PYTHON = [3, 8];
 const MIN_PIP = [20, 3];
 const PROBE_TIMEOUT_MS = 20_000;
-// Prints "3.11.7" and pip's version (or "-" without pip) on two lines.
+// Prints "3.11.7", pip's version (or "-" without pip) and sys.executable on three lines.
 const PROBE = [
     'import sys',
     'print("%d.%d.%d" % sys.version_info[:3])',
     'try:\n import pip\n print(pip.__version__)\nexcept Exception:\n print("-")',
+    'print(sys.executable)',
 ].join('\n');
+// Each candidate is probed once per process: the build looks up interpreters for pip and for
+// bytecode, and the action once more up front.
+const probes = new Map();
 function runProbe(path, env) {
+    const key = [path, env.PATH, env.PYENV_VERSION, env.VIRTUAL_ENV].join('\0');
+    let probe = probes.get(key);
+    if (!probe) {
+        probe = probeInterpreter(path, env);
+        probes.set(key, probe);
+    }
+    return probe;
+}
+function probeInterpreter(path, env) {
     return new Promise((resolve) => {
         (0,external_node_child_process_.execFile)(path, ['-c', PROBE], { env, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' }, (error, stdout) => {
-            const [version, pip] = stdout.trim().split('\n');
+            const [version, pip, executable] = stdout.trim().split('\n');
             if (error || !version || !/^\d+\.\d+\.\d+$/.test(version)) {
                 resolve(undefined);
                 return;
             }
-            resolve({ version, pipVersion: pip && pip !== '-' ? pip : undefined });
+            resolve({
+                version,
+                pipVersion: pip && pip !== '-' ? pip : undefined,
+                executable: executable && (0,external_node_path_.isAbsolute)(executable) ? executable : path,
+            });
         });
     });
 }
@@ -40636,26 +40653,22 @@ async function* pipCandidates(env, preferMinor) {
     // Same minor as the target first: pip evaluates environment markers for the interpreter that
     // runs it, not for --python-version, so a matching driver gets python_version markers right.
     if (preferMinor)
-        yield* await interpreterCandidates(preferMinor, env);
+        yield* interpreterCandidates(preferMinor, env);
     for (const name of ['python3', 'python'])
         yield* await onPath(name, env);
     yield* await toolCachePythons(env);
     yield* await pyenvPythons(env);
 }
-async function interpreterCandidates(minor, env) {
-    return [
-        ...(await onPath(`python${minor}`, env)),
-        ...(await toolCachePythons(env, `${minor}.`)),
-        ...(await pyenvPythons(env, `${minor}.`)),
-    ];
+/** Lazily, so pyenv is not asked when PATH already has the interpreter. */
+async function* interpreterCandidates(minor, env) {
+    yield* await onPath(`python${minor}`, env);
+    yield* await toolCachePythons(env, `${minor}.`);
+    yield* await pyenvPythons(env, `${minor}.`);
 }
-async function* list(items) {
-    yield* items;
-}
-function pipPythonFrom(path, probe) {
+function pipPythonFrom(_path, probe) {
     if (!atLeast(probe.version, MIN_PYTHON) || !probe.pipVersion || !atLeast(probe.pipVersion, MIN_PIP))
         return undefined;
-    return { path, version: probe.version, pipVersion: probe.pipVersion };
+    return { path: probe.executable, version: probe.version, pipVersion: probe.pipVersion };
 }
 /**
  * A Python >= 3.8 with pip >= 20.3 to drive the install: `explicit` when given (it must
@@ -40693,7 +40706,7 @@ async function findPipPython(explicit, options = {}) {
  */
 async function findInterpreter(minorVersion, explicit, options = {}) {
     const env = options.env ?? process.env;
-    const check = (path, probe) => minorOf(probe.version) === minorVersion ? { path, version: probe.version } : undefined;
+    const check = (_path, probe) => minorOf(probe.version) === minorVersion ? { path: probe.executable, version: probe.version } : undefined;
     if (explicit) {
         const probe = await runProbe(explicit, env);
         const input = options.inputName ?? 'python';
@@ -40706,7 +40719,7 @@ async function findInterpreter(minorVersion, explicit, options = {}) {
         options.log?.info(`Using Python ${found.version} at ${found.path} for Python ${minorVersion}`);
         return found;
     }
-    const found = await firstMatching(list(await interpreterCandidates(minorVersion, env)), check, env, options.log);
+    const found = await firstMatching(interpreterCandidates(minorVersion, env), check, env, options.log);
     if (found)
         options.log?.info(`Using Python ${found.version} at ${found.path} for Python ${minorVersion}`);
     else

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, readdir } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { delimiter, isAbsolute, join } from 'node:path';
 import { InputError, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 
@@ -31,31 +31,55 @@ const MIN_PYTHON = [3, 8];
 const MIN_PIP = [20, 3];
 const PROBE_TIMEOUT_MS = 20_000;
 
-// Prints "3.11.7" and pip's version (or "-" without pip) on two lines.
+// Prints "3.11.7", pip's version (or "-" without pip) and sys.executable on three lines.
 const PROBE = [
   'import sys',
   'print("%d.%d.%d" % sys.version_info[:3])',
   'try:\n import pip\n print(pip.__version__)\nexcept Exception:\n print("-")',
+  'print(sys.executable)',
 ].join('\n');
 
 interface Probe {
   readonly version: string;
   readonly pipVersion?: string;
+  /**
+   * The interpreter itself. A pyenv shim is a shell script that costs ~0.2 s per start and
+   * resolves versions at run time; the build runs (and records) the binary it resolved to.
+   */
+  readonly executable: string;
 }
 
+// Each candidate is probed once per process: the build looks up interpreters for pip and for
+// bytecode, and the action once more up front.
+const probes = new Map<string, Promise<Probe | undefined>>();
+
 function runProbe(path: string, env: NodeJS.ProcessEnv): Promise<Probe | undefined> {
+  const key = [path, env.PATH, env.PYENV_VERSION, env.VIRTUAL_ENV].join('\0');
+  let probe = probes.get(key);
+  if (!probe) {
+    probe = probeInterpreter(path, env);
+    probes.set(key, probe);
+  }
+  return probe;
+}
+
+function probeInterpreter(path: string, env: NodeJS.ProcessEnv): Promise<Probe | undefined> {
   return new Promise((resolve) => {
     execFile(
       path,
       ['-c', PROBE],
       { env, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' },
       (error, stdout) => {
-        const [version, pip] = stdout.trim().split('\n');
+        const [version, pip, executable] = stdout.trim().split('\n');
         if (error || !version || !/^\d+\.\d+\.\d+$/.test(version)) {
           resolve(undefined);
           return;
         }
-        resolve({ version, pipVersion: pip && pip !== '-' ? pip : undefined });
+        resolve({
+          version,
+          pipVersion: pip && pip !== '-' ? pip : undefined,
+          executable: executable && isAbsolute(executable) ? executable : path,
+        });
       },
     );
   });
@@ -173,28 +197,23 @@ async function firstMatching<T>(
 async function* pipCandidates(env: NodeJS.ProcessEnv, preferMinor?: string): AsyncIterable<string> {
   // Same minor as the target first: pip evaluates environment markers for the interpreter that
   // runs it, not for --python-version, so a matching driver gets python_version markers right.
-  if (preferMinor) yield* await interpreterCandidates(preferMinor, env);
+  if (preferMinor) yield* interpreterCandidates(preferMinor, env);
   for (const name of ['python3', 'python']) yield* await onPath(name, env);
   yield* await toolCachePythons(env);
   yield* await pyenvPythons(env);
 }
 
-async function interpreterCandidates(minor: string, env: NodeJS.ProcessEnv): Promise<string[]> {
-  return [
-    ...(await onPath(`python${minor}`, env)),
-    ...(await toolCachePythons(env, `${minor}.`)),
-    ...(await pyenvPythons(env, `${minor}.`)),
-  ];
+/** Lazily, so pyenv is not asked when PATH already has the interpreter. */
+async function* interpreterCandidates(minor: string, env: NodeJS.ProcessEnv): AsyncIterable<string> {
+  yield* await onPath(`python${minor}`, env);
+  yield* await toolCachePythons(env, `${minor}.`);
+  yield* await pyenvPythons(env, `${minor}.`);
 }
 
-async function* list(items: readonly string[]): AsyncIterable<string> {
-  yield* items;
-}
-
-function pipPythonFrom(path: string, probe: Probe): PipPython | undefined {
+function pipPythonFrom(_path: string, probe: Probe): PipPython | undefined {
   if (!atLeast(probe.version, MIN_PYTHON) || !probe.pipVersion || !atLeast(probe.pipVersion, MIN_PIP))
     return undefined;
-  return { path, version: probe.version, pipVersion: probe.pipVersion };
+  return { path: probe.executable, version: probe.version, pipVersion: probe.pipVersion };
 }
 
 /**
@@ -247,8 +266,8 @@ export async function findInterpreter(
   options: FindPythonOptions = {},
 ): Promise<PythonInterpreter | undefined> {
   const env = options.env ?? process.env;
-  const check = (path: string, probe: Probe): PythonInterpreter | undefined =>
-    minorOf(probe.version) === minorVersion ? { path, version: probe.version } : undefined;
+  const check = (_path: string, probe: Probe): PythonInterpreter | undefined =>
+    minorOf(probe.version) === minorVersion ? { path: probe.executable, version: probe.version } : undefined;
   if (explicit) {
     const probe = await runProbe(explicit, env);
     const input = options.inputName ?? 'python';
@@ -263,12 +282,7 @@ export async function findInterpreter(
     options.log?.info(`Using Python ${found.version} at ${found.path} for Python ${minorVersion}`);
     return found;
   }
-  const found = await firstMatching(
-    list(await interpreterCandidates(minorVersion, env)),
-    check,
-    env,
-    options.log,
-  );
+  const found = await firstMatching(interpreterCandidates(minorVersion, env), check, env, options.log);
   if (found) options.log?.info(`Using Python ${found.version} at ${found.path} for Python ${minorVersion}`);
   else
     options.log?.debug(
