@@ -44668,39 +44668,45 @@ const measure = {
         state.packages = await measurePackages(state.pythonDir, state.packages);
     },
 };
-/** Every binary must load on the target: a layer that would fail on Lambda fails here instead. */
-const verify = {
-    title: 'Verify binaries, layout and size',
+/**
+ * Every binary must load on the target: a layer that would fail on Lambda fails here instead.
+ * The tree no longer changes, so verification reads it while the zip writer deflates it (the
+ * two use different resources: mostly I/O against both cores' deflate); a failed verification
+ * discards the zip, which is still in the temp output folder.
+ */
+const verifyAndArchive = {
+    title: 'Verify binaries, layout and size; write layer.zip',
     async run(state) {
-        const report = await verifyLayerTree(state.layerDir, state.options.target);
-        state.verification = report;
+        const { target } = state.options;
+        const [verified, archived] = await Promise.allSettled([
+            verifyLayerTree(state.layerDir, target),
+            writeLayerZip(state.layerDir, (0,external_node_path_.join)(state.outputDir, LAYER_ZIP)),
+        ]);
+        if (verified.status === 'rejected')
+            throw verified.reason;
+        const report = verified.value;
         for (const warning of report.warnings)
             state.log.warn(warning);
-        const error = verificationError(report, state.options.target);
+        const error = verificationError(report, target);
         if (error)
             throw error;
-        state.log.info(`Verified ${report.checkedBinaries} binaries for ${state.options.target.runtime} ${state.options.target.architecture}`);
-    },
-};
-const archive = {
-    title: 'Write layer.zip',
-    async run(state) {
-        state.archive = await writeLayerZip(state.layerDir, (0,external_node_path_.join)(state.outputDir, LAYER_ZIP));
-        state.log.info(`layer.zip: ${state.archive.fileCount} files, ${state.archive.zipSize} bytes (sha256 ${state.archive.sha256})`);
-        if (state.archive.zipSize > MAX_DIRECT_UPLOAD_ZIP_BYTES && state.verification) {
+        state.log.info(`Verified ${report.checkedBinaries} binaries for ${target.runtime} ${target.architecture}`);
+        if (archived.status === 'rejected')
+            throw archived.reason;
+        const archive = archived.value;
+        state.archive = archive;
+        state.log.info(`layer.zip: ${archive.fileCount} files, ${archive.zipSize} bytes (sha256 ${archive.sha256})`);
+        state.verification = report;
+        if (archive.zipSize > MAX_DIRECT_UPLOAD_ZIP_BYTES) {
             // Not an error: publishing goes through S3 above this size.
-            const warning = `layer.zip is ${state.archive.zipSize} bytes, over the ${MAX_DIRECT_UPLOAD_ZIP_BYTES}-byte direct-upload limit: publishing will upload it through S3`;
+            const warning = `layer.zip is ${archive.zipSize} bytes, over the ${MAX_DIRECT_UPLOAD_ZIP_BYTES}-byte direct-upload limit: publishing will upload it through S3`;
             state.log.warn(warning);
-            state.verification = {
-                ...state.verification,
-                zipSize: state.archive.zipSize,
-                warnings: [...state.verification.warnings, warning],
-            };
+            state.verification = { ...report, zipSize: archive.zipSize, warnings: [...report.warnings, warning] };
         }
     },
 };
 /** The build, in order. Adding a stage is one line here. */
-const STAGES = [install, slim, bytecode, measure, verify, archive];
+const STAGES = [install, slim, bytecode, measure, verifyAndArchive];
 /** pip evaluates python_version markers for the interpreter running it, not for the target. */
 function warnOnMarkerMismatch(state, driverVersion) {
     const target = state.options.target.pythonVersion;
