@@ -40408,6 +40408,110 @@ function parseChoice(input, raw, choices, fallback) {
     throw new errors/* InputError */.dz(input, `"${raw}" is not one of ${choices.join(', ')}`);
 }
 
+;// CONCATENATED MODULE: ./src/report.ts
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+/** "1 binary", "3 binaries". */
+function countOf(n, singular, plural) {
+    return `${n} ${n === 1 ? singular : plural}`;
+}
+/** A bar of up to `width` cells proportional to value/max; at least one cell for non-zero. */
+function sizeBar(value, max, width = 20) {
+    if (max <= 0 || value <= 0)
+        return '';
+    const cells = Math.max(1, Math.round((value / max) * width));
+    return '█'.repeat(cells);
+}
+/** The platform part of a wheel's tags, e.g. manylinux_2_17_x86_64 or any. */
+function wheelPlatform(tags) {
+    return tags.split('-').at(-1) ?? tags;
+}
+function summaryMarkdown(result) {
+    const { manifest } = result;
+    const t = manifest.target;
+    const lines = [];
+    lines.push(`## Lambda layer: ${t.runtime} ${t.architecture}`);
+    lines.push('');
+    lines.push(`Target ${t.os}, glibc ${t.glibc}, Python ${t.pythonVersion} · ` +
+        `${result.cacheHit ? 'cache hit (pip skipped)' : 'cache miss (built)'} · ` +
+        `zip ${formatBytes(manifest.layer.zipSize)}, unzipped ${formatBytes(manifest.layer.unzippedSize)}, ` +
+        `${manifest.layer.fileCount} files`);
+    lines.push('');
+    const max = Math.max(0, ...manifest.packages.map((p) => p.size));
+    lines.push('| Package | Version | Wheel | Size | |');
+    lines.push('|---|---|---|---:|---|');
+    for (const p of [...manifest.packages].sort((a, b) => b.size - a.size)) {
+        const source = p.builtFromSource ? ' (built from source)' : '';
+        lines.push(`| ${p.name} | ${p.version} | \`${wheelPlatform(p.tags)}\`${source} | ${formatBytes(p.size)} | ${sizeBar(p.size, max)} |`);
+    }
+    lines.push('');
+    const v = manifest.verification;
+    if (v) {
+        lines.push(v.ok
+            ? `**Verification passed**: ${countOf(v.checkedBinaries, 'binary matches', 'binaries match')} ${t.architecture} and glibc ${t.glibc}.`
+            : `**Verification failed**: ${v.findings.length} problem(s).`);
+        for (const f of v.findings)
+            lines.push(`- \`${f.file}\`: ${f.problem}`);
+        for (const w of v.warnings)
+            lines.push(`- warning: ${w}`);
+        if (v.largest.length > 0) {
+            lines.push('');
+            lines.push(`Largest: ${v.largest.map((l) => `${l.name} ${formatBytes(l.size)}`).join(', ')}`);
+        }
+        lines.push('');
+    }
+    const b = manifest.bytecode;
+    lines.push(b.mode === 'none'
+        ? `Bytecode: none shipped${b.reason ? ` (${b.reason})` : ''}.`
+        : `Bytecode: ${b.compiled} files compiled by ${b.interpreter?.path ?? '?'} (${b.interpreter?.version ?? '?'}), ${b.mode}.`);
+    lines.push('');
+    if (result.publish) {
+        lines.push('| Region | Layer version ARN | |');
+        lines.push('|---|---|---|');
+        for (const r of result.publish) {
+            const state = r.error ? `failed: ${r.error}` : r.reused ? 'reused (same CodeSha256)' : 'published';
+            lines.push(`| ${r.region} | ${r.layerVersionArn ? `\`${r.layerVersionArn}\`` : '-'} | ${state} |`);
+        }
+        lines.push('');
+    }
+    if (result.deploy) {
+        const d = result.deploy;
+        lines.push(`Deployed stage **${d.stage}**${d.endpoint ? `: ${d.endpoint}` : ''}`);
+        if (d.smokeTest) {
+            lines.push(`Smoke test GET ${d.smokeTest.url}: ${d.smokeTest.status ?? 'no answer'} ${d.smokeTest.ok ? '✅' : '❌'}`);
+        }
+        lines.push('');
+    }
+    return lines.join('\n');
+}
+/** The CLI's closing lines: where the zip is and what is in it. */
+function cliSummary(result) {
+    const { manifest } = result;
+    const width = Math.max(7, ...manifest.packages.map((p) => p.name.length));
+    const vwidth = Math.max(7, ...manifest.packages.map((p) => p.version.length));
+    const max = Math.max(0, ...manifest.packages.map((p) => p.size));
+    const rows = [...manifest.packages]
+        .sort((a, b) => b.size - a.size)
+        .map((p) => `  ${p.name.padEnd(width)}  ${p.version.padEnd(vwidth)}  ${formatBytes(p.size).padStart(10)}  ${sizeBar(p.size, max, 16).padEnd(16)}  ${wheelPlatform(p.tags)}${p.builtFromSource ? ' (built from source)' : ''}`);
+    const t = manifest.target;
+    const verb = result.cacheHit ? 'Restored from cache' : 'Built';
+    return [
+        `${verb} ${result.zipPath} for ${t.runtime} ${t.architecture} (${t.os}, glibc ${t.glibc})`,
+        `  zip ${formatBytes(manifest.layer.zipSize)}, unzipped ${formatBytes(manifest.layer.unzippedSize)}, ${manifest.layer.fileCount} files, CodeSha256 ${manifest.layer.codeSha256}`,
+        '',
+        `  ${'package'.padEnd(width)}  ${'version'.padEnd(vwidth)}  ${'size'.padStart(10)}`,
+        ...rows,
+    ].join('\n');
+}
+
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./src/process.ts
@@ -44607,6 +44711,7 @@ class ArchiveSink {
 
 
 
+
 const LAYER_ZIP = 'layer.zip';
 const MANIFEST_JSON = 'manifest.json';
 const install = {
@@ -44690,7 +44795,7 @@ const verifyAndArchive = {
         const error = verificationError(report, target);
         if (error)
             throw error;
-        state.log.info(`Verified ${report.checkedBinaries} binaries for ${target.runtime} ${target.architecture}`);
+        state.log.info(`Verified ${countOf(report.checkedBinaries, 'binary', 'binaries')} for ${target.runtime} ${target.architecture}`);
         if (archived.status === 'rejected')
             throw archived.reason;
         const archive = archived.value;
@@ -44931,106 +45036,6 @@ async function buildOrRestore(options, cache, log, context = {}) {
     if (cache.store)
         await saveLayer(cache.store, key, options.outDir, log);
     return { ...built, cacheHit: false, cacheKey: key };
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-function formatBytes(bytes) {
-    const units = ['B', 'KiB', 'MiB', 'GiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-/** A bar of up to `width` cells proportional to value/max; at least one cell for non-zero. */
-function sizeBar(value, max, width = 20) {
-    if (max <= 0 || value <= 0)
-        return '';
-    const cells = Math.max(1, Math.round((value / max) * width));
-    return '█'.repeat(cells);
-}
-/** The platform part of a wheel's tags, e.g. manylinux_2_17_x86_64 or any. */
-function wheelPlatform(tags) {
-    return tags.split('-').at(-1) ?? tags;
-}
-function summaryMarkdown(result) {
-    const { manifest } = result;
-    const t = manifest.target;
-    const lines = [];
-    lines.push(`## Lambda layer: ${t.runtime} ${t.architecture}`);
-    lines.push('');
-    lines.push(`Target ${t.os}, glibc ${t.glibc}, Python ${t.pythonVersion} · ` +
-        `${result.cacheHit ? 'cache hit (pip skipped)' : 'cache miss (built)'} · ` +
-        `zip ${formatBytes(manifest.layer.zipSize)}, unzipped ${formatBytes(manifest.layer.unzippedSize)}, ` +
-        `${manifest.layer.fileCount} files`);
-    lines.push('');
-    const max = Math.max(0, ...manifest.packages.map((p) => p.size));
-    lines.push('| Package | Version | Wheel | Size | |');
-    lines.push('|---|---|---|---:|---|');
-    for (const p of [...manifest.packages].sort((a, b) => b.size - a.size)) {
-        const source = p.builtFromSource ? ' (built from source)' : '';
-        lines.push(`| ${p.name} | ${p.version} | \`${wheelPlatform(p.tags)}\`${source} | ${formatBytes(p.size)} | ${sizeBar(p.size, max)} |`);
-    }
-    lines.push('');
-    const v = manifest.verification;
-    if (v) {
-        lines.push(v.ok
-            ? `**Verification passed**: ${v.checkedBinaries} binaries match ${t.architecture} and glibc ${t.glibc}.`
-            : `**Verification failed**: ${v.findings.length} problem(s).`);
-        for (const f of v.findings)
-            lines.push(`- \`${f.file}\`: ${f.problem}`);
-        for (const w of v.warnings)
-            lines.push(`- warning: ${w}`);
-        if (v.largest.length > 0) {
-            lines.push('');
-            lines.push(`Largest: ${v.largest.map((l) => `${l.name} ${formatBytes(l.size)}`).join(', ')}`);
-        }
-        lines.push('');
-    }
-    const b = manifest.bytecode;
-    lines.push(b.mode === 'none'
-        ? `Bytecode: none shipped${b.reason ? ` (${b.reason})` : ''}.`
-        : `Bytecode: ${b.compiled} files compiled by ${b.interpreter?.path ?? '?'} (${b.interpreter?.version ?? '?'}), ${b.mode}.`);
-    lines.push('');
-    if (result.publish) {
-        lines.push('| Region | Layer version ARN | |');
-        lines.push('|---|---|---|');
-        for (const r of result.publish) {
-            const state = r.error ? `failed: ${r.error}` : r.reused ? 'reused (same CodeSha256)' : 'published';
-            lines.push(`| ${r.region} | ${r.layerVersionArn ? `\`${r.layerVersionArn}\`` : '-'} | ${state} |`);
-        }
-        lines.push('');
-    }
-    if (result.deploy) {
-        const d = result.deploy;
-        lines.push(`Deployed stage **${d.stage}**${d.endpoint ? `: ${d.endpoint}` : ''}`);
-        if (d.smokeTest) {
-            lines.push(`Smoke test GET ${d.smokeTest.url}: ${d.smokeTest.status ?? 'no answer'} ${d.smokeTest.ok ? '✅' : '❌'}`);
-        }
-        lines.push('');
-    }
-    return lines.join('\n');
-}
-/** The CLI's closing lines: where the zip is and what is in it. */
-function cliSummary(result) {
-    const { manifest } = result;
-    const width = Math.max(7, ...manifest.packages.map((p) => p.name.length));
-    const vwidth = Math.max(7, ...manifest.packages.map((p) => p.version.length));
-    const max = Math.max(0, ...manifest.packages.map((p) => p.size));
-    const rows = [...manifest.packages]
-        .sort((a, b) => b.size - a.size)
-        .map((p) => `  ${p.name.padEnd(width)}  ${p.version.padEnd(vwidth)}  ${formatBytes(p.size).padStart(10)}  ${sizeBar(p.size, max, 16).padEnd(16)}  ${wheelPlatform(p.tags)}${p.builtFromSource ? ' (built from source)' : ''}`);
-    const t = manifest.target;
-    const verb = result.cacheHit ? 'Restored from cache' : 'Built';
-    return [
-        `${verb} ${result.zipPath} for ${t.runtime} ${t.architecture} (${t.os}, glibc ${t.glibc})`,
-        `  zip ${formatBytes(manifest.layer.zipSize)}, unzipped ${formatBytes(manifest.layer.unzippedSize)}, ${manifest.layer.fileCount} files, CodeSha256 ${manifest.layer.codeSha256}`,
-        '',
-        `  ${'package'.padEnd(width)}  ${'version'.padEnd(vwidth)}  ${'size'.padStart(10)}`,
-        ...rows,
-    ].join('\n');
 }
 
 // EXTERNAL MODULE: ./src/cli/parse.ts

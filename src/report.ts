@@ -35,6 +35,11 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
+/** "1 binary", "3 binaries". */
+export function countOf(n: number, singular: string, plural: string): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
 /** A bar of up to `width` cells proportional to value/max; at least one cell for non-zero. */
 export function sizeBar(value: number, max: number, width = 20): string {
   if (max <= 0 || value <= 0) return '';
@@ -76,7 +81,7 @@ export function summaryMarkdown(result: JobResult): string {
   if (v) {
     lines.push(
       v.ok
-        ? `**Verification passed**: ${v.checkedBinaries} binaries match ${t.architecture} and glibc ${t.glibc}.`
+        ? `**Verification passed**: ${countOf(v.checkedBinaries, 'binary matches', 'binaries match')} ${t.architecture} and glibc ${t.glibc}.`
         : `**Verification failed**: ${v.findings.length} problem(s).`,
     );
     for (const f of v.findings) lines.push(`- \`${f.file}\`: ${f.problem}`);

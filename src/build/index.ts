@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log.js';
+import { countOf } from '../report.js';
 import { compileBytecode } from './bytecode.js';
 import { installRequirements, measurePackages } from './install.js';
 import { assembleManifest, writeManifest } from './manifest.js';
@@ -163,7 +164,7 @@ const verifyAndArchive: BuildStage = {
     const error = verificationError(report, target);
     if (error) throw error;
     state.log.info(
-      `Verified ${report.checkedBinaries} binaries for ${target.runtime} ${target.architecture}`,
+      `Verified ${countOf(report.checkedBinaries, 'binary', 'binaries')} for ${target.runtime} ${target.architecture}`,
     );
     if (archived.status === 'rejected') throw archived.reason;
     const archive = archived.value;
