@@ -5,7 +5,7 @@
  * (write-service-outputs.js format). Everything else is real: the binary lookup, the spawn,
  * the environment, the output parsing, the `info --verbose` fallback, the smoke test over HTTP.
  */
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,32 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { runDeployStage, SmokeTestError } from '../../src/deploy/index.js';
 import { memoryLogger } from '../../src/log.js';
-import { EXAMPLE_DIR, TEST_LAYER_ARN } from './flask-example.js';
-
-const STAND_IN = `#!/usr/bin/env node
-const fs = require('node:fs');
-const [command] = process.argv.slice(2);
-fs.appendFileSync(process.env.RECORD_FILE, JSON.stringify({
-  argv: process.argv.slice(2),
-  cwd: process.cwd(),
-  env: {
-    LAYER_ARN: process.env.LAYER_ARN,
-    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID,
-    SLS_TELEMETRY_DISABLED: process.env.SLS_TELEMETRY_DISABLED,
-    SLS_NOTIFICATIONS_MODE: process.env.SLS_NOTIFICATIONS_MODE,
-  },
-}) + '\\n');
-const url = process.env.ENDPOINT_URL;
-if (command === 'deploy') {
-  process.stderr.write('Deploying flask-api to stage ' + process.argv[4] + ' (us-east-1)\\n\\n');
-  process.stderr.write('\\u001b[32m✔\\u001b[39m Service deployed to stack flask-api-dev (61s)\\n\\n');
-  process.stdout.write('\\u001b[90mendpoint:\\u001b[39m ANY - ' + url + '\\nfunctions:\\n  api: flask-api-dev-api (5.4 kB)\\n');
-} else if (command === 'info') {
-  process.stdout.write('service: flask-api\\nstage: dev\\nendpoint: ANY - ' + url + '\\n\\nStack Outputs:\\n  HttpApiId: a1b2\\n  HttpApiUrl: ' + url + '\\n');
-} else {
-  process.exit(2);
-}
-`;
+import { serviceWithServerlessStandIn } from '../support/serverless-stand-in.js';
+import { TEST_LAYER_ARN } from './flask-example.js';
 
 let work: string;
 let server: Server;
@@ -49,15 +25,7 @@ let endpoint: string;
 
 /** A copy of the example whose node_modules/.bin/serverless is the stand-in. */
 function serviceWithStandIn(name: string): { service: string; record: string } {
-  const service = join(work, name);
-  const pkg = join(service, 'node_modules', 'serverless');
-  mkdirSync(join(pkg, 'bin'), { recursive: true });
-  mkdirSync(join(service, 'node_modules', '.bin'), { recursive: true });
-  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'serverless', version: '3.40.0' }));
-  writeFileSync(join(pkg, 'bin', 'serverless.js'), STAND_IN, { mode: 0o755 });
-  symlinkSync('../serverless/bin/serverless.js', join(service, 'node_modules', '.bin', 'serverless'));
-  writeFileSync(join(service, 'serverless.yml'), readFileSync(join(EXAMPLE_DIR, 'serverless.yml')));
-  return { service, record: join(service, 'record.jsonl') };
+  return serviceWithServerlessStandIn(join(work, name));
 }
 
 function calls(record: string): { argv: string[]; cwd: string; env: Record<string, string | undefined> }[] {
