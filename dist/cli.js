@@ -44834,7 +44834,7 @@ async function build_exists(path) {
 }
 /** Builds the layer described by `options` into options.outDir (layer.zip, manifest.json). */
 async function buildLayer(options, log, context = {}) {
-    const snapshot = await readRequirements(options.requirementsFile);
+    const snapshot = context.snapshot ?? (await readRequirements(options.requirementsFile));
     const outDir = (0,external_node_path_.resolve)(options.outDir);
     const stagingDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'lambda-layer-build-'));
     const outDirExisted = await build_exists(outDir);
@@ -45007,12 +45007,12 @@ function messageOf(error) {
 
 
 
-async function layerCacheKey(options) {
-    const { requirementsHash } = await readRequirements(options.requirementsFile);
-    const key = cacheKey({
+/** The key of a layer: everything that shapes it (see cache/key.ts). */
+function layerCacheKey(options, snapshot) {
+    return cacheKey({
         toolVersion: version/* TOOL_VERSION */.w,
         target: options.target,
-        requirementsHash,
+        requirementsHash: snapshot.requirementsHash,
         bytecode: options.bytecode,
         slim: options.slim,
         sdist: options.sdist,
@@ -45020,10 +45020,11 @@ async function layerCacheKey(options) {
         extraIndexUrls: options.extraIndexUrls,
         findLinks: options.findLinks,
     });
-    return { key, requirementsHash };
 }
 async function buildOrRestore(options, cache, log, context = {}) {
-    const { key } = await layerCacheKey(options);
+    // Read once: the key needs the requirements, and so does the build on a miss.
+    const snapshot = await readRequirements(options.requirementsFile);
+    const key = layerCacheKey(options, snapshot);
     if (cache.store && !cache.forceRebuild) {
         const restored = await restoreLayer(cache.store, key, options.outDir, log);
         if (restored)
@@ -45032,7 +45033,7 @@ async function buildOrRestore(options, cache, log, context = {}) {
     else if (cache.store) {
         log.info('force-rebuild: not looking in the cache');
     }
-    const built = await buildLayer(options, log, context);
+    const built = await buildLayer(options, log, { ...context, snapshot });
     if (cache.store)
         await saveLayer(cache.store, key, options.outDir, log);
     return { ...built, cacheHit: false, cacheKey: key };
@@ -45071,7 +45072,7 @@ Options:
   --python PATH             interpreter that runs pip (default: found on PATH, tool cache, pyenv)
   --bytecode-python PATH    interpreter of the target's Python version that compiles bytecode
   --no-bytecode             ship no .pyc files
-  --slim                    remove what the runtime never loads (package tests, *.pyi, scripts)
+  --slim                    remove what the runtime never loads (package test folders, *.pyi stubs)
   --slim-exclude GLOB       with --slim: also remove files matching GLOB (repeatable)
   --slim-keep GLOB          with --slim: never remove files matching GLOB (repeatable)
   --cache-dir DIR           cache of finished layers (default: ${defaultCacheDir()})

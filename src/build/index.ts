@@ -38,6 +38,8 @@ export interface BuildResult {
 export interface BuildContext {
   /** Environment for pip and the interpreters (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
+  /** The requirements as already read (the cache key needs them first); read here otherwise. */
+  readonly snapshot?: RequirementsSnapshot;
   /** Keep the staging dir (layer tree and pip report) instead of deleting it. */
   readonly keepStaging?: boolean;
   /** Bound on the pip run. */
@@ -218,7 +220,7 @@ export async function buildLayer(
   log: Logger,
   context: BuildContext = {},
 ): Promise<BuildResult> {
-  const snapshot = await readRequirements(options.requirementsFile);
+  const snapshot = context.snapshot ?? (await readRequirements(options.requirementsFile));
   const outDir = resolve(options.outDir);
   const stagingDir = await mkdtemp(join(tmpdir(), 'lambda-layer-build-'));
   const outDirExisted = await exists(outDir);

@@ -32,7 +32,7 @@ Options:
   --python PATH             interpreter that runs pip (default: found on PATH, tool cache, pyenv)
   --bytecode-python PATH    interpreter of the target's Python version that compiles bytecode
   --no-bytecode             ship no .pyc files
-  --slim                    remove what the runtime never loads (package tests, *.pyi, scripts)
+  --slim                    remove what the runtime never loads (package test folders, *.pyi stubs)
   --slim-exclude GLOB       with --slim: also remove files matching GLOB (repeatable)
   --slim-keep GLOB          with --slim: never remove files matching GLOB (repeatable)
   --cache-dir DIR           cache of finished layers (default: ${defaultCacheDir()})

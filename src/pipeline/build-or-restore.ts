@@ -4,7 +4,7 @@
  * (GitHub Actions cache) and the CLI (a local cache directory).
  */
 import { type BuildContext, type BuildResult, buildLayer } from '../build/index.js';
-import { readRequirements } from '../build/requirements.js';
+import { type RequirementsSnapshot, readRequirements } from '../build/requirements.js';
 import type { BuildOptions } from '../build/types.js';
 import { cacheKey } from '../cache/key.js';
 import { restoreLayer, saveLayer } from '../cache/layer-cache.js';
@@ -24,14 +24,12 @@ export interface CachedBuildResult extends BuildResult {
   readonly cacheKey: string;
 }
 
-export async function layerCacheKey(
-  options: BuildOptions,
-): Promise<{ key: string; requirementsHash: string }> {
-  const { requirementsHash } = await readRequirements(options.requirementsFile);
-  const key = cacheKey({
+/** The key of a layer: everything that shapes it (see cache/key.ts). */
+export function layerCacheKey(options: BuildOptions, snapshot: RequirementsSnapshot): string {
+  return cacheKey({
     toolVersion: TOOL_VERSION,
     target: options.target,
-    requirementsHash,
+    requirementsHash: snapshot.requirementsHash,
     bytecode: options.bytecode,
     slim: options.slim,
     sdist: options.sdist,
@@ -39,7 +37,6 @@ export async function layerCacheKey(
     extraIndexUrls: options.extraIndexUrls,
     findLinks: options.findLinks,
   });
-  return { key, requirementsHash };
 }
 
 export async function buildOrRestore(
@@ -48,14 +45,16 @@ export async function buildOrRestore(
   log: Logger,
   context: BuildContext = {},
 ): Promise<CachedBuildResult> {
-  const { key } = await layerCacheKey(options);
+  // Read once: the key needs the requirements, and so does the build on a miss.
+  const snapshot = await readRequirements(options.requirementsFile);
+  const key = layerCacheKey(options, snapshot);
   if (cache.store && !cache.forceRebuild) {
     const restored = await restoreLayer(cache.store, key, options.outDir, log);
     if (restored) return { ...restored, cacheHit: true, cacheKey: key };
   } else if (cache.store) {
     log.info('force-rebuild: not looking in the cache');
   }
-  const built = await buildLayer(options, log, context);
+  const built = await buildLayer(options, log, { ...context, snapshot });
   if (cache.store) await saveLayer(cache.store, key, options.outDir, log);
   return { ...built, cacheHit: false, cacheKey: key };
 }
