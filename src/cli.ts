@@ -38,11 +38,12 @@ export async function main(argv: readonly string[], io?: Partial<CliIO>): Promis
     fullIO.stdout.write(`${TOOL_VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     fullIO.log.error(`unknown command "${name}"\n\n${overview()}`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     fullIO.stdout.write(`${command.usage}\n`);
     return 0;

@@ -12,6 +12,7 @@ import type { Logger } from '../log.js';
 import { runProcess } from '../process.js';
 import type { Target } from '../target.js';
 import { findInterpreter } from './python.js';
+import { runModuleArgs } from './python-module.js';
 import type { BytecodeReport } from './types.js';
 
 /** Where Lambda mounts a layer's python/ directory: tracebacks should show these paths. */
@@ -109,17 +110,17 @@ async function runCompileall(
   // re-points co_filename at the source it found, which on Lambda is that same path.)
   const args = [
     '-s',
-    '-m',
-    'compileall',
-    '-q',
-    '-f',
-    '-j',
-    '0',
-    '--invalidation-mode',
-    'unchecked-hash',
-    '-d',
-    LAMBDA_PYTHON_DIR,
-    pythonDir,
+    ...runModuleArgs('compileall', [
+      '-q',
+      '-f',
+      '-j',
+      '0',
+      '--invalidation-mode',
+      'unchecked-hash',
+      '-d',
+      LAMBDA_PYTHON_DIR,
+      pythonDir,
+    ]),
   ];
   // compileall's pool workers share the process group, so a timeout takes them down too.
   const result = await runProcess(interpreter, args, { env, timeoutMs: COMPILE_TIMEOUT_MS });

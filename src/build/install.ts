@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import { pipTargetFlags, type Target } from '../target.js';
 import { diagnoseUnresolvable, parseUnresolvable } from './diagnose.js';
 import type { PipPython } from './python.js';
+import { displayModuleArgs, runModuleArgs } from './python-module.js';
 import { normalizeProjectName, type RequirementsSnapshot } from './requirements.js';
 import { type PythonRun, runPython } from './run-python.js';
 import { writeRequirementsWithPins } from './sdist/hash-pins.js';
@@ -64,9 +65,7 @@ export function indexFlags(
  * The user's pip configuration (config files, PIP_* variables) applies, as with any pip call.
  */
 export function pipInstallArgs(params: InstallParams, reportPath?: string): string[] {
-  return [
-    '-m',
-    'pip',
+  return runModuleArgs('pip', [
     'install',
     '-r',
     params.snapshot.file,
@@ -76,12 +75,16 @@ export function pipInstallArgs(params: InstallParams, reportPath?: string): stri
     '--upgrade',
     '--no-input',
     '--disable-pip-version-check',
+    // pip's conflict check reads every distribution installed beside pip itself (the host's
+    // site-packages), which says nothing about a --target layer and cost about 1 s of a 2.2 s
+    // pip run on a host with 260 distributions. The resolver already made the layer consistent.
+    '--no-warn-conflicts',
     '--progress-bar',
     'off',
     ...pipTargetFlags(params.target),
     ...indexFlags(params),
     ...(reportPath ? ['--report', reportPath] : []),
-  ];
+  ]);
 }
 
 /**
@@ -100,7 +103,7 @@ export async function installRequirements(params: InstallParams): Promise<Packag
   for (;;) {
     const pipParams = await withWheelhouse(params, wheelhouse);
     const args = pipInstallArgs(pipParams, reportPath);
-    params.log.debug(`${params.python.path} ${args.join(' ')}`);
+    params.log.debug(`${params.python.path} ${displayModuleArgs(args).join(' ')}`);
     const run = await runPython(params.python.path, args, {
       log: params.log,
       env: params.env,

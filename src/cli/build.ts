@@ -119,8 +119,6 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
 }
 
 export const buildCommand: Command = {
-  name: 'build',
-  summary: 'build layer.zip and manifest.json from a requirements file',
   usage,
   run,
 };

@@ -10,8 +10,6 @@ export interface CliIO {
 }
 
 export interface Command {
-  readonly name: string;
-  readonly summary: string;
   /** Full usage text shown by `lambda-layer <command> --help` and on a usage error. */
   readonly usage: string;
   /** Returns the process exit code; throws UserError for failures the user can fix. */

@@ -91,8 +91,6 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
 }
 
 export const deployCommand: Command = {
-  name: 'deploy',
-  summary: 'serverless deploy with --param layerArn=ARN, then GET the endpoint',
   usage,
   run,
 };

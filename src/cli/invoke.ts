@@ -94,8 +94,6 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
 }
 
 export const invokeCommand: Command = {
-  name: 'invoke',
-  summary: 'run a handler locally against the built layer, isolated from this machine',
   usage,
   run,
 };

@@ -227,8 +227,6 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
 }
 
 export const publishCommand: Command = {
-  name: 'publish',
-  summary: 'publish a layer zip to Lambda in one or more regions (reusing an identical version)',
   usage,
   run,
 };

@@ -106,8 +106,6 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
 }
 
 export const verifyCommand: Command = {
-  name: 'verify',
-  summary: 'check that a layer zip loads on its Lambda runtime (ELF arch, glibc, ABI, layout, size)',
   usage,
   run,
 };

@@ -17,6 +17,7 @@ export function pipInstallForTarget(targetDir: string, packages: readonly string
       'install',
       '--quiet',
       '--no-compile',
+      '--no-warn-conflicts',
       '--target',
       targetDir,
       '--index-url',
