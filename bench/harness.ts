@@ -27,6 +27,7 @@ import {
 import { type ImportMeasurement, importArgs, measureImports } from './imports.js';
 import { describeMachine, type MachineInfo } from './machine.js';
 import { renderCommand, runChecked } from './process.js';
+import { type PycValidity, pycValidity } from './pyc-validity.js';
 import { measureRepublish, type RepublishMeasurement } from './republish.js';
 import { mergeSegments, type Segment } from './stages.js';
 import { ratio, type Summary, summarize, type Verdict, verdict } from './stats.js';
@@ -86,6 +87,12 @@ export interface SizeFigures {
   readonly pycFiles: number;
 }
 
+/** One tree of figure 4: its import times, and the bytecode it offers Python 3.11. */
+export type ImportTree = ImportMeasurement & {
+  /** Valid / stale / missing pycs of its .py files (absent in results from older harnesses). */
+  readonly pycs?: PycValidity;
+};
+
 export interface WorkloadResult {
   readonly name: string;
   readonly description: string;
@@ -123,11 +130,11 @@ export interface WorkloadResult {
     | { readonly skipped: string };
   readonly republish: RepublishMeasurement & { readonly pass: boolean; readonly ratio: number };
   readonly importTime: {
-    readonly ours: ImportMeasurement;
-    readonly noBytecode: ImportMeasurement;
-    readonly baseline: ImportMeasurement;
+    readonly ours: ImportTree;
+    readonly noBytecode: ImportTree;
+    readonly baseline: ImportTree;
     /** Informative: the baseline tree zipped with `zip -r -X` (DOS 2-second times only). */
-    readonly baselineDosTimes: ImportMeasurement;
+    readonly baselineDosTimes: ImportTree;
     readonly vsNoBytecode: Verdict;
     readonly vsBaseline: Verdict;
     readonly vsBaselineDosTimes: number;
@@ -403,9 +410,19 @@ async function benchWorkload(
   await unzipTo(dosZip, trees.baselineDosTimes, env);
   await rm(dosZip, { force: true });
   for (const tree of Object.values(trees)) await makeReadOnly(tree);
+  // Which pycs each tree offers Python 3.11 as is: the evidence behind the import ratios.
+  const treeNames = Object.keys(trees) as (keyof typeof trees)[];
+  const pycs = {} as Record<keyof typeof trees, PycValidity>;
+  for (const name of treeNames) pycs[name] = await pycValidity(python311, trees[name]);
+  progress(
+    `[${workload.name}] valid pycs: ${treeNames.map((name) => `${name} ${pycs[name].valid}/${pycs[name].sources}`).join(', ')}`,
+  );
   progress(`[${workload.name}] measuring imports (${options.importRuns} runs per tree)`);
   const measured = await measureImports(python311, trees, workload.imports, options.importRuns);
-  const importsOf = (name: keyof typeof trees): ImportMeasurement => measured[name] as ImportMeasurement;
+  const importsOf = (name: keyof typeof trees): ImportTree => ({
+    ...(measured[name] as ImportMeasurement),
+    pycs: pycs[name],
+  });
   const imports = {
     ours: importsOf('ours'),
     noBytecode: importsOf('noBytecode'),

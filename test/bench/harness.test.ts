@@ -92,6 +92,18 @@ describe('benchmark harness', () => {
       expect(tree.importMs.samples).toHaveLength(1);
       expect(tree.layerModules).toBe(2);
     }
+    // ... and its pycs were counted: the same sources in every tree, every one valid in ours.
+    const { ours, noBytecode, baseline, baselineDosTimes } = tiny.importTime;
+    for (const tree of [ours, noBytecode, baseline, baselineDosTimes]) {
+      const pycs = tree.pycs;
+      if (!pycs) throw new Error('no pyc counts for an import tree');
+      expect(pycs.valid + pycs.stale + pycs.missing).toBe(pycs.sources);
+      expect(pycs.sources).toBe(ours.pycs?.sources);
+    }
+    expect(ours.pycs?.sources).toBeGreaterThanOrEqual(2);
+    expect(ours.pycs).toMatchObject({ stale: 0, missing: 0 });
+    expect(ours.pycs?.kinds.uncheckedHash).toBe(ours.pycs?.sources);
+    expect(noBytecode.pycs).toMatchObject({ valid: 0, stale: 0, missing: ours.pycs?.sources });
 
     // 5. Sizes of both layers and both zip writers.
     expect(tiny.sizes.ours.files).toBeGreaterThan(0);
@@ -115,6 +127,12 @@ describe('benchmark harness', () => {
       expect(markdown).toContain(heading);
     }
     expect(markdown).toContain('| 1. cold build (verify + bytecode) vs pip + zip | tiny |');
+    expect(markdown).toContain('| Valid pycs |');
+    const n = ours.pycs?.sources;
+    expect(markdown).toMatch(
+      new RegExp(`\\| tiny \\| ours \\(unchecked-hash pycs\\) \\|.*\\| 2 \\| ${n} / ${n} \\|`),
+    );
+    expect(markdown).toContain(`| 0 / ${n} (${n} missing) |`);
     expect(markdown).not.toContain(scratch);
     expect(lines.some((line) => line.includes('[tiny] cold run 1/1'))).toBe(true);
   });
