@@ -363,7 +363,9 @@ export function nextOptimisation(results: BenchResults): string | undefined {
       'step is to overlap it with the zip: deflate what compileall never touches (extension modules, data files: most of the ' +
       'bytes) on the threadpool while it runs, and only write the archive in sorted order once the .pyc files exist. ' +
       `The data bounds the gain at min(bytecode, zip) = ${formatMs(Math.min(bytecode, zip))} per build, less whatever the ` +
-      'cores were already doing in parallel.'
+      'cores were already doing in parallel. Measure that first (e.g. `/usr/bin/time` on the compileall command the ' +
+      'build logs with --verbose): with one worker per core compileall can keep every core busy, and then an ' +
+      'overlap only moves CPU time around.'
     );
   }
   if (/zip/i.test(top.name)) {

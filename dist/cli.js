@@ -1241,7 +1241,10 @@ function runModuleArgs(module, args) {
 }
 /** The same command as a person would type it, for logs: `-m MODULE ARGS...`. */
 function displayModuleArgs(args) {
-    return args[0] === '-c' && args[1] === RUN_MODULE_THEN_EXIT ? ['-m', ...args.slice(2)] : [...args];
+    const at = args.indexOf(RUN_MODULE_THEN_EXIT);
+    return at > 0 && args[at - 1] === '-c'
+        ? [...args.slice(0, at - 1), '-m', ...args.slice(at + 1)]
+        : [...args];
 }
 
 ;// CONCATENATED MODULE: ./src/build/bytecode.ts
@@ -1331,7 +1334,7 @@ function compileEnv(env) {
     clean.PYTHONHASHSEED = '0';
     return clean;
 }
-async function runCompileall(interpreter, pythonDir, env) {
+async function runCompileall(interpreter, pythonDir, env, log) {
     // -s: no user site-packages. compileall flags: -q lists only failures; -f rewrites whatever is
     // there; -j 0 uses every core; -d records /opt/python/<path> as each code object's file name
     // (compileall joins the relative path under ddir as it recurses) instead of the build
@@ -1351,6 +1354,7 @@ async function runCompileall(interpreter, pythonDir, env) {
             pythonDir,
         ]),
     ];
+    log.debug(`${interpreter} ${displayModuleArgs(args).join(' ')}`);
     // compileall's pool workers share the process group, so a timeout takes them down too.
     const result = await (0,src_process/* runProcess */.R)(interpreter, args, { env, timeoutMs: COMPILE_TIMEOUT_MS });
     return { code: result.code, output: result.output };
@@ -1381,7 +1385,7 @@ async function compileBytecode(pythonDir, target, options, log) {
     const cacheTag = `cpython-${target.pythonVersion.replace('.', '')}`;
     const sources = await sourceFiles(pythonDir, cacheTag);
     const started = Date.now();
-    const result = await runCompileall(interpreter.path, pythonDir, compileEnv(options.env ?? process.env));
+    const result = await runCompileall(interpreter.path, pythonDir, compileEnv(options.env ?? process.env), log);
     // Ground truth is the file system: a source either has its target pyc now or it does not.
     const failed = [];
     let compiled = 0;

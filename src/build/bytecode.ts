@@ -12,7 +12,7 @@ import type { Logger } from '../log.js';
 import { runProcess } from '../process.js';
 import type { Target } from '../target.js';
 import { findInterpreter } from './python.js';
-import { runModuleArgs } from './python-module.js';
+import { displayModuleArgs, runModuleArgs } from './python-module.js';
 import type { BytecodeReport } from './types.js';
 
 /** Where Lambda mounts a layer's python/ directory: tracebacks should show these paths. */
@@ -102,6 +102,7 @@ async function runCompileall(
   interpreter: string,
   pythonDir: string,
   env: NodeJS.ProcessEnv,
+  log: Logger,
 ): Promise<{ code: number | null; output: string }> {
   // -s: no user site-packages. compileall flags: -q lists only failures; -f rewrites whatever is
   // there; -j 0 uses every core; -d records /opt/python/<path> as each code object's file name
@@ -122,6 +123,7 @@ async function runCompileall(
       pythonDir,
     ]),
   ];
+  log.debug(`${interpreter} ${displayModuleArgs(args).join(' ')}`);
   // compileall's pool workers share the process group, so a timeout takes them down too.
   const result = await runProcess(interpreter, args, { env, timeoutMs: COMPILE_TIMEOUT_MS });
   return { code: result.code, output: result.output };
@@ -166,7 +168,12 @@ export async function compileBytecode(
   const cacheTag = `cpython-${target.pythonVersion.replace('.', '')}`;
   const sources = await sourceFiles(pythonDir, cacheTag);
   const started = Date.now();
-  const result = await runCompileall(interpreter.path, pythonDir, compileEnv(options.env ?? process.env));
+  const result = await runCompileall(
+    interpreter.path,
+    pythonDir,
+    compileEnv(options.env ?? process.env),
+    log,
+  );
   // Ground truth is the file system: a source either has its target pyc now or it does not.
   const failed: string[] = [];
   let compiled = 0;

@@ -27,5 +27,8 @@ export function runModuleArgs(module: string, args: readonly string[]): string[]
 
 /** The same command as a person would type it, for logs: `-m MODULE ARGS...`. */
 export function displayModuleArgs(args: readonly string[]): string[] {
-  return args[0] === '-c' && args[1] === RUN_MODULE_THEN_EXIT ? ['-m', ...args.slice(2)] : [...args];
+  const at = args.indexOf(RUN_MODULE_THEN_EXIT);
+  return at > 0 && args[at - 1] === '-c'
+    ? [...args.slice(0, at - 1), '-m', ...args.slice(at + 1)]
+    : [...args];
 }
