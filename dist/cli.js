@@ -931,7 +931,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2382);
+/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5076);
 /* harmony import */ var _cli_parse_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9537);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5625);
@@ -1005,7 +1005,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2382:
+/***/ 5076:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4143,6 +4143,128 @@ function entry(name, isDirectory, sourcePath, size, statMode) {
     return { name, nameBytes: Buffer.from(name, 'utf8'), isDirectory, sourcePath, size, statMode };
 }
 
+;// CONCATENATED MODULE: external "node:worker_threads"
+const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+;// CONCATENATED MODULE: ./src/build/zip-workers.ts
+/**
+ * Worker threads that deflate batches of small files, so a layer's thousands of small files
+ * (half the bytes of a pandas+boto3 layer) are compressed on every core instead of on the main
+ * thread alone. One message carries a whole batch: node's async zlib costs ~250 us of main-thread
+ * time per call, more than deflating a 2 KB file, so files are never sent one by one.
+ *
+ * Each file is compressed exactly as the main thread would (deflateRawSync, same level, whole
+ * file), so the archive's bytes do not depend on which thread did the work.
+ *
+ * The workers' code is a string evaluated by `new Worker(..., { eval: true })`: the CLI and the
+ * action are single ncc bundles, where a separate worker file would not exist.
+ */
+
+
+// Receives { id, level, data: ArrayBuffer, sizes: number[] }; answers { id, outputs: ArrayBuffer[] }
+// (or { id, error }), each output transferred, not copied.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { deflateRawSync } = require('node:zlib');
+parentPort.on('message', ({ id, level, data, sizes }) => {
+  try {
+    const outputs = [];
+    let offset = 0;
+    for (const size of sizes) {
+      const file = new Uint8Array(data, offset, size);
+      offset += size;
+      // A fresh ArrayBuffer of the exact size: it can be transferred without taking along a
+      // shared pool or a larger backing store.
+      outputs.push(new Uint8Array(deflateRawSync(file, { level })).buffer);
+    }
+    parentPort.postMessage({ id, outputs }, outputs);
+  } catch (error) {
+    parentPort.postMessage({ id, error: String(error && error.stack || error) });
+  }
+});
+`;
+class DeflateWorkers {
+    level;
+    workers = [];
+    pending = new Map();
+    load = new Map();
+    nextId = 0;
+    failure;
+    /** `count` workers (default: one per CPU), started now so they are ready when batches come. */
+    constructor(level, count = (0,external_node_os_.availableParallelism)()) {
+        this.level = level;
+        for (let i = 0; i < Math.max(1, count); i++) {
+            const worker = new external_node_worker_threads_namespaceObject.Worker(WORKER_SOURCE, { eval: true });
+            worker.on('message', (reply) => this.settle(worker, reply));
+            worker.on('error', (error) => this.fail(error));
+            worker.on('exit', (code) => {
+                if (code !== 0)
+                    this.fail(new Error(`a zip worker thread exited with code ${code}`));
+            });
+            this.workers.push(worker);
+            this.load.set(worker, 0);
+        }
+    }
+    /** Batches sent and not answered yet. */
+    get inFlight() {
+        return this.pending.size;
+    }
+    get size() {
+        return this.workers.length;
+    }
+    /** Deflates each file of the batch; resolves with their compressed bytes, in order. */
+    deflate(files) {
+        if (this.failure)
+            return Promise.reject(this.failure);
+        const total = files.reduce((sum, f) => sum + f.length, 0);
+        // One transferable copy of the batch: the files themselves may share a pooled ArrayBuffer.
+        const data = new Uint8Array(total);
+        let offset = 0;
+        for (const file of files) {
+            data.set(file, offset);
+            offset += file.length;
+        }
+        const id = this.nextId++;
+        const worker = this.leastLoaded();
+        this.load.set(worker, (this.load.get(worker) ?? 0) + 1);
+        const result = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+        worker.postMessage({ id, level: this.level, data: data.buffer, sizes: files.map((f) => f.length) }, [
+            data.buffer,
+        ]);
+        return result;
+    }
+    /** Stops the workers; batches still pending are rejected. */
+    async close() {
+        this.fail(new Error('the zip workers were closed'));
+        await Promise.all(this.workers.map((w) => w.terminate()));
+    }
+    leastLoaded() {
+        let best = this.workers[0];
+        for (const worker of this.workers) {
+            if ((this.load.get(worker) ?? 0) < (this.load.get(best) ?? 0))
+                best = worker;
+        }
+        return best;
+    }
+    settle(worker, reply) {
+        this.load.set(worker, (this.load.get(worker) ?? 1) - 1);
+        const pending = this.pending.get(reply.id);
+        if (!pending)
+            return;
+        this.pending.delete(reply.id);
+        if (reply.error !== undefined || !reply.outputs) {
+            pending.reject(new Error(`deflate failed in a zip worker thread: ${reply.error}`));
+            return;
+        }
+        pending.resolve(reply.outputs.map((output) => Buffer.from(output)));
+    }
+    fail(error) {
+        this.failure ??= error;
+        for (const pending of this.pending.values())
+            pending.reject(error);
+        this.pending.clear();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/build/zip.ts
 /**
  * Deterministic, parallel writer of a Lambda layer zip.
@@ -4159,12 +4281,13 @@ function entry(name, isDirectory, sourcePath, size, statMode) {
  * finder has CPU-specific paths, so the bytes are reproducible for one Node release on one CPU
  * family (e.g. the same GitHub runner image), not promised across Node upgrades.
  *
- * Speed (issue 7 measures it against `zip -r -X`): small files are deflated synchronously on the
- * main thread while large ones are deflated on the libuv threadpool in 1 MiB chunks (see
- * writeEntries and zip-deflate.ts); the archive is written sequentially in sorted order and
+ * Speed (issue 7 measures it against `zip -r -X`): small files are deflated in batches on worker
+ * threads (zip-workers.ts) while large ones are deflated on the libuv threadpool in 1 MiB chunks
+ * (zip-deflate.ts); the archive is written sequentially in sorted order by the main thread and
  * hashed as it is written, never re-read. Memory is bounded by a look-ahead budget; files above
  * SPILL_THRESHOLD are compressed into a temporary file rather than memory.
  */
+
 
 
 
@@ -4180,8 +4303,15 @@ const DEFAULT_ZIP_LEVEL = 6;
 const SPILL_THRESHOLD = 64 * 1024 * 1024;
 /** Bytes of read-ahead (raw plus compressed) the writer may hold before it waits. */
 const LOOKAHEAD_BUDGET = 128 * 1024 * 1024;
-/** Files smaller than this are deflated synchronously on the main thread (see writeEntries). */
+/** Files smaller than this are deflated whole, in batches on worker threads (see writeEntries). */
 const INLINE_THRESHOLD = 128 * 1024;
+/** A batch of small files ends at this many bytes or files: big enough to make a message cheap. */
+const BATCH_BYTES = 512 * 1024;
+const BATCH_FILES = 256;
+/** Below this many bytes of small files, starting worker threads (~30 ms) costs more than it saves. */
+const WORKERS_MIN_BYTES = 2 * 1024 * 1024;
+/** Batches sent per worker ahead of the writer. */
+const BATCHES_PER_WORKER = 3;
 const YIELD_EVERY_MS = 5;
 const WRITE_BUFFER_SIZE = 4 * 1024 * 1024;
 /**
@@ -4200,7 +4330,23 @@ async function writeLayerZip(sourceDir, zipPath, options = {}) {
     const spillDir = await promises_.mkdtemp(external_node_path_.join(external_node_os_.tmpdir(), 'layer-zip-'));
     const sink = await ArchiveSink.open(tempPath);
     try {
-        const records = await writeEntries(entries, sink, { level, spillDir, limiter: new Limiter(concurrency) });
+        const batches = planBatches(entries);
+        const smallBytes = batches.list.reduce((sum, b) => sum + b.bytes, 0);
+        const useWorkers = level > 0 && batches.list.length > 0 && (options.workers ?? smallBytes >= WORKERS_MIN_BYTES);
+        const workers = useWorkers ? new DeflateWorkers(level, concurrency) : undefined;
+        let records;
+        try {
+            records = await writeEntries(entries, sink, {
+                level,
+                spillDir,
+                limiter: new Limiter(concurrency),
+                batches,
+                workers,
+            });
+        }
+        finally {
+            await workers?.close();
+        }
         const cdOffset = sink.position;
         for (const record of records)
             await sink.write((0,zip_format/* centralDirectoryHeader */.Qp)(record));
@@ -4226,12 +4372,32 @@ async function writeLayerZip(sourceDir, zipPath, options = {}) {
         await promises_.rm(spillDir, { recursive: true, force: true });
     }
 }
+function planBatches(entries) {
+    const list = [];
+    const batchOf = new Int32Array(entries.length).fill(-1);
+    const positionOf = new Int32Array(entries.length);
+    let current;
+    entries.forEach((entry, index) => {
+        if (entry.isDirectory || entry.size === 0 || !isInline(entry))
+            return;
+        if (!current || current.bytes >= BATCH_BYTES || current.indices.length >= BATCH_FILES) {
+            current = { indices: [], bytes: 0 };
+            list.push(current);
+        }
+        positionOf[index] = current.indices.length;
+        current.indices.push(index);
+        current.bytes += entry.size;
+        batchOf[index] = list.length - 1;
+    });
+    return { list, batchOf, positionOf };
+}
 /**
- * Writes the entries in order. Small files are read, checksummed and deflated synchronously right
- * here: for them node's async zlib costs more main-thread time per call (~250 us: a stream, a
- * handle, GC of its external memory) than deflating them (~40 us for 2 KB). Larger files are
- * prefetched ahead of the writer on the threadpool, in 1 MiB chunks, so both cores work: the
- * main thread on the many small files, the pool on the few large ones.
+ * Writes the entries in order. Ahead of the writer, small files are read and sent in batches to
+ * the worker threads (node's async zlib would cost more main-thread time per small file, ~250 us,
+ * than deflating it, ~40 us for 2 KB) and large files are deflated on the threadpool in 1 MiB
+ * chunks: every core compresses while the main thread only reads, checksums and writes. A
+ * small file whose batch was not sent (a small tree, or the writer caught up) is deflated right
+ * here, the same way.
  */
 async function writeEntries(entries, sink, context) {
     const prefetcher = new Prefetcher(entries, context);
@@ -4241,7 +4407,11 @@ async function writeEntries(entries, sink, context) {
         for (let index = 0; index < entries.length; index++) {
             const entry = entries[index];
             prefetcher.advance(index);
-            const prepared = isInline(entry) ? prepareInline(entry, context.level) : await prefetcher.take(index);
+            const prepared = entry.isDirectory
+                ? prepareInline(entry, context.level)
+                : isInline(entry)
+                    ? ((await prefetcher.takeSmall(index)) ?? prepareInline(entry, context.level))
+                    : await prefetcher.take(index);
             const record = {
                 name: entry.nameBytes,
                 isDirectory: entry.isDirectory,
@@ -4283,8 +4453,9 @@ function isInline(entry) {
     return entry.isDirectory || entry.size < INLINE_THRESHOLD;
 }
 /**
- * Starts the threadpool preparation of the large entries ahead of the writer, as far as
- * LOOKAHEAD_BUDGET bytes (raw plus compressed held in memory) allow.
+ * Starts work ahead of the writer: the threadpool preparation of the large entries, as far as
+ * LOOKAHEAD_BUDGET bytes (raw plus compressed held in memory) allow, and batches of small files
+ * on the worker threads.
  */
 class Prefetcher {
     entries;
@@ -4292,6 +4463,9 @@ class Prefetcher {
     pending = new Map();
     next = 0;
     buffered = 0;
+    /** Batches of small files sent to the workers whose entries are not all written yet. */
+    batchesSent = new Map();
+    nextBatch = 0;
     constructor(entries, context) {
         this.entries = entries;
         this.context = context;
@@ -4323,12 +4497,54 @@ class Prefetcher {
             throw new Error(`internal: entry ${index} was not prefetched`);
         return started.promise;
     }
+    /**
+     * The small file at `index` as deflated by a worker, or undefined when there are no workers
+     * (the writer then deflates it itself).
+     */
+    takeSmall(index) {
+        const batch = this.context.batches.batchOf[index] ?? -1;
+        if (batch < 0)
+            return undefined;
+        this.sendBatches();
+        const sent = this.batchesSent.get(batch);
+        if (!sent)
+            return undefined;
+        const position = this.context.batches.positionOf[index] ?? 0;
+        return sent.promise.then((prepared) => prepared[position]);
+    }
     release(index) {
+        const batch = this.context.batches.batchOf[index] ?? -1;
+        const sent = batch >= 0 ? this.batchesSent.get(batch) : undefined;
+        if (sent && --sent.unwritten === 0) {
+            this.batchesSent.delete(batch);
+            this.sendBatches();
+        }
         const started = this.pending.get(index);
         if (!started)
             return;
         this.pending.delete(index);
         this.buffered -= started.cost;
+    }
+    /**
+     * Sends the next batches of small files to the workers, in archive order, while fewer than
+     * BATCHES_PER_WORKER per worker are sent and not yet written (that bounds the memory they hold).
+     */
+    sendBatches() {
+        const { workers, batches } = this.context;
+        if (!workers)
+            return;
+        while (this.nextBatch < batches.list.length &&
+            this.batchesSent.size < BATCHES_PER_WORKER * workers.size) {
+            const batch = this.nextBatch++;
+            const files = (batches.list[batch]?.indices ?? []).map((i) => this.entries[i]);
+            const data = files.map((entry) => (0,external_node_fs_.readFileSync)(entry.sourcePath));
+            const promise = workers
+                .deflate(data)
+                .then((compressed) => compressed.map((bytes, k) => finish(data[k], [bytes], (0,zip_format/* normalizedMode */.lX)(files[k].statMode, false))));
+            // Awaited in order by the writer; this keeps a failure ahead of it from being unhandled.
+            promise.catch(() => undefined);
+            this.batchesSent.set(batch, { promise, unwritten: files.length });
+        }
     }
 }
 /** A directory or small file, prepared synchronously on the main thread. */

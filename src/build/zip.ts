@@ -13,9 +13,9 @@
  * finder has CPU-specific paths, so the bytes are reproducible for one Node release on one CPU
  * family (e.g. the same GitHub runner image), not promised across Node upgrades.
  *
- * Speed (issue 7 measures it against `zip -r -X`): small files are deflated synchronously on the
- * main thread while large ones are deflated on the libuv threadpool in 1 MiB chunks (see
- * writeEntries and zip-deflate.ts); the archive is written sequentially in sorted order and
+ * Speed (issue 7 measures it against `zip -r -X`): small files are deflated in batches on worker
+ * threads (zip-workers.ts) while large ones are deflated on the libuv threadpool in 1 MiB chunks
+ * (zip-deflate.ts); the archive is written sequentially in sorted order by the main thread and
  * hashed as it is written, never re-read. Memory is bounded by a look-ahead budget; files above
  * SPILL_THRESHOLD are compressed into a temporary file rather than memory.
  */
@@ -39,6 +39,7 @@ import {
   normalizedMode,
 } from './zip-format.js';
 import { listTree, type TreeEntry } from './zip-tree.js';
+import { DeflateWorkers } from './zip-workers.js';
 
 export interface ZipWriteOptions {
   /**
@@ -47,8 +48,16 @@ export interface ZipWriteOptions {
    * level 9 is 0.4% smaller for 2.4x the CPU time; level 5 is 0.6% larger for 15% less.
    */
   readonly level?: number;
-  /** Threadpool deflate jobs in flight at once (large files); default: the number of CPUs. */
+  /**
+   * Threadpool deflate jobs in flight at once (large files), and worker threads for the small
+   * files; default: the number of CPUs.
+   */
   readonly concurrency?: number;
+  /**
+   * Deflate small files on worker threads (same bytes either way). Default: when they add up to
+   * WORKERS_MIN_BYTES or more; below that, starting the threads costs more than it saves.
+   */
+  readonly workers?: boolean;
 }
 
 export const DEFAULT_ZIP_LEVEL = 6;
@@ -56,8 +65,15 @@ export const DEFAULT_ZIP_LEVEL = 6;
 export const SPILL_THRESHOLD = 64 * 1024 * 1024;
 /** Bytes of read-ahead (raw plus compressed) the writer may hold before it waits. */
 const LOOKAHEAD_BUDGET = 128 * 1024 * 1024;
-/** Files smaller than this are deflated synchronously on the main thread (see writeEntries). */
+/** Files smaller than this are deflated whole, in batches on worker threads (see writeEntries). */
 export const INLINE_THRESHOLD = 128 * 1024;
+/** A batch of small files ends at this many bytes or files: big enough to make a message cheap. */
+const BATCH_BYTES = 512 * 1024;
+const BATCH_FILES = 256;
+/** Below this many bytes of small files, starting worker threads (~30 ms) costs more than it saves. */
+export const WORKERS_MIN_BYTES = 2 * 1024 * 1024;
+/** Batches sent per worker ahead of the writer. */
+const BATCHES_PER_WORKER = 3;
 const YIELD_EVERY_MS = 5;
 const WRITE_BUFFER_SIZE = 4 * 1024 * 1024;
 
@@ -95,7 +111,23 @@ export async function writeLayerZip(
   const spillDir = await fs.mkdtemp(path.join(os.tmpdir(), 'layer-zip-'));
   const sink = await ArchiveSink.open(tempPath);
   try {
-    const records = await writeEntries(entries, sink, { level, spillDir, limiter: new Limiter(concurrency) });
+    const batches = planBatches(entries);
+    const smallBytes = batches.list.reduce((sum, b) => sum + b.bytes, 0);
+    const useWorkers =
+      level > 0 && batches.list.length > 0 && (options.workers ?? smallBytes >= WORKERS_MIN_BYTES);
+    const workers = useWorkers ? new DeflateWorkers(level, concurrency) : undefined;
+    let records: EntryRecord[];
+    try {
+      records = await writeEntries(entries, sink, {
+        level,
+        spillDir,
+        limiter: new Limiter(concurrency),
+        batches,
+        workers,
+      });
+    } finally {
+      await workers?.close();
+    }
     const cdOffset = sink.position;
     for (const record of records) await sink.write(centralDirectoryHeader(record));
     await sink.write(
@@ -125,14 +157,46 @@ interface PrepareContext {
   readonly level: number;
   readonly spillDir: string;
   readonly limiter: Limiter;
+  readonly batches: BatchPlan;
+  /** Absent for small trees: their small files are then deflated on the main thread. */
+  readonly workers?: DeflateWorkers;
+}
+
+/** Small files grouped, in archive order, into batches for the worker threads. */
+interface BatchPlan {
+  readonly list: readonly { readonly indices: readonly number[]; readonly bytes: number }[];
+  /** Entry index -> its batch, or -1 (directories, empty and large files). */
+  readonly batchOf: Int32Array;
+  /** Entry index -> its position in its batch. */
+  readonly positionOf: Int32Array;
+}
+
+function planBatches(entries: readonly TreeEntry[]): BatchPlan {
+  const list: { indices: number[]; bytes: number }[] = [];
+  const batchOf = new Int32Array(entries.length).fill(-1);
+  const positionOf = new Int32Array(entries.length);
+  let current: { indices: number[]; bytes: number } | undefined;
+  entries.forEach((entry, index) => {
+    if (entry.isDirectory || entry.size === 0 || !isInline(entry)) return;
+    if (!current || current.bytes >= BATCH_BYTES || current.indices.length >= BATCH_FILES) {
+      current = { indices: [], bytes: 0 };
+      list.push(current);
+    }
+    positionOf[index] = current.indices.length;
+    current.indices.push(index);
+    current.bytes += entry.size;
+    batchOf[index] = list.length - 1;
+  });
+  return { list, batchOf, positionOf };
 }
 
 /**
- * Writes the entries in order. Small files are read, checksummed and deflated synchronously right
- * here: for them node's async zlib costs more main-thread time per call (~250 us: a stream, a
- * handle, GC of its external memory) than deflating them (~40 us for 2 KB). Larger files are
- * prefetched ahead of the writer on the threadpool, in 1 MiB chunks, so both cores work: the
- * main thread on the many small files, the pool on the few large ones.
+ * Writes the entries in order. Ahead of the writer, small files are read and sent in batches to
+ * the worker threads (node's async zlib would cost more main-thread time per small file, ~250 us,
+ * than deflating it, ~40 us for 2 KB) and large files are deflated on the threadpool in 1 MiB
+ * chunks: every core compresses while the main thread only reads, checksums and writes. A
+ * small file whose batch was not sent (a small tree, or the writer caught up) is deflated right
+ * here, the same way.
  */
 async function writeEntries(
   entries: readonly TreeEntry[],
@@ -146,7 +210,11 @@ async function writeEntries(
     for (let index = 0; index < entries.length; index++) {
       const entry = entries[index] as TreeEntry;
       prefetcher.advance(index);
-      const prepared = isInline(entry) ? prepareInline(entry, context.level) : await prefetcher.take(index);
+      const prepared = entry.isDirectory
+        ? prepareInline(entry, context.level)
+        : isInline(entry)
+          ? ((await prefetcher.takeSmall(index)) ?? prepareInline(entry, context.level))
+          : await prefetcher.take(index);
       const record: EntryRecord = {
         name: entry.nameBytes,
         isDirectory: entry.isDirectory,
@@ -186,13 +254,17 @@ function isInline(entry: TreeEntry): boolean {
 }
 
 /**
- * Starts the threadpool preparation of the large entries ahead of the writer, as far as
- * LOOKAHEAD_BUDGET bytes (raw plus compressed held in memory) allow.
+ * Starts work ahead of the writer: the threadpool preparation of the large entries, as far as
+ * LOOKAHEAD_BUDGET bytes (raw plus compressed held in memory) allow, and batches of small files
+ * on the worker threads.
  */
 class Prefetcher {
   private readonly pending = new Map<number, { promise: Promise<PreparedEntry>; cost: number }>();
   private next = 0;
   private buffered = 0;
+  /** Batches of small files sent to the workers whose entries are not all written yet. */
+  private readonly batchesSent = new Map<number, { promise: Promise<PreparedEntry[]>; unwritten: number }>();
+  private nextBatch = 0;
 
   constructor(
     private readonly entries: readonly TreeEntry[],
@@ -226,11 +298,58 @@ class Prefetcher {
     return started.promise;
   }
 
+  /**
+   * The small file at `index` as deflated by a worker, or undefined when there are no workers
+   * (the writer then deflates it itself).
+   */
+  takeSmall(index: number): Promise<PreparedEntry> | undefined {
+    const batch = this.context.batches.batchOf[index] ?? -1;
+    if (batch < 0) return undefined;
+    this.sendBatches();
+    const sent = this.batchesSent.get(batch);
+    if (!sent) return undefined;
+    const position = this.context.batches.positionOf[index] ?? 0;
+    return sent.promise.then((prepared) => prepared[position] as PreparedEntry);
+  }
+
   release(index: number): void {
+    const batch = this.context.batches.batchOf[index] ?? -1;
+    const sent = batch >= 0 ? this.batchesSent.get(batch) : undefined;
+    if (sent && --sent.unwritten === 0) {
+      this.batchesSent.delete(batch);
+      this.sendBatches();
+    }
     const started = this.pending.get(index);
     if (!started) return;
     this.pending.delete(index);
     this.buffered -= started.cost;
+  }
+
+  /**
+   * Sends the next batches of small files to the workers, in archive order, while fewer than
+   * BATCHES_PER_WORKER per worker are sent and not yet written (that bounds the memory they hold).
+   */
+  private sendBatches(): void {
+    const { workers, batches } = this.context;
+    if (!workers) return;
+    while (
+      this.nextBatch < batches.list.length &&
+      this.batchesSent.size < BATCHES_PER_WORKER * workers.size
+    ) {
+      const batch = this.nextBatch++;
+      const files = (batches.list[batch]?.indices ?? []).map((i) => this.entries[i] as TreeEntry);
+      const data = files.map((entry) => readFileSync(entry.sourcePath));
+      const promise = workers
+        .deflate(data)
+        .then((compressed) =>
+          compressed.map((bytes, k) =>
+            finish(data[k] as Buffer, [bytes], normalizedMode((files[k] as TreeEntry).statMode, false)),
+          ),
+        );
+      // Awaited in order by the writer; this keeps a failure ahead of it from being unhandled.
+      promise.catch(() => undefined);
+      this.batchesSent.set(batch, { promise, unwritten: files.length });
+    }
   }
 }
 

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractZip, listZip, readZipEntry } from '../../src/build/unzip.js';
-import { SPILL_THRESHOLD, writeLayerZip } from '../../src/build/zip.js';
+import { SPILL_THRESHOLD, WORKERS_MIN_BYTES, writeLayerZip } from '../../src/build/zip.js';
 import {
   centralDirectoryHeader,
   DOS_DATE_FIXED,
@@ -161,6 +161,44 @@ print(json.dumps([[i.filename,list(i.date_time),len(i.extra),i.create_system,i.f
     const second = await writeLayerZip(b, join(work, 'det-b.zip'), { concurrency: 1 });
     expect(second.sha256).toBe(first.sha256);
     expect(readFileSync(join(work, 'det-b.zip')).equals(readFileSync(join(work, 'det-a.zip')))).toBe(true);
+  });
+
+  it('gives the same bytes whether small files are deflated on worker threads or the main thread', async () => {
+    const withWorkers = await writeLayerZip(sample, join(work, 'workers-on.zip'), { workers: true });
+    const mainThread = await writeLayerZip(sample, join(work, 'workers-off.zip'), { workers: false });
+    const oneWorker = await writeLayerZip(sample, join(work, 'workers-one.zip'), {
+      workers: true,
+      concurrency: 1,
+    });
+    expect(withWorkers.sha256).toBe(mainThread.sha256);
+    expect(oneWorker.sha256).toBe(mainThread.sha256);
+  });
+
+  it(`batches thousands of small files (over ${WORKERS_MIN_BYTES / 2 ** 20} MiB) through the workers, readable by unzip and Python`, async () => {
+    const tree = join(work, 'many-small', 'layer');
+    let total = 0;
+    for (let i = 0; total < 2 * WORKERS_MIN_BYTES; i++) {
+      // Compressible but distinct text of varied sizes, some empty, across many directories.
+      const size = (i * 7919) % 20_000;
+      const text = `# module ${i}\n${'x = "value"\n'.repeat(Math.ceil(size / 12))}`.slice(0, size);
+      write(tree, `python/pkg${i % 37}/mod_${i}.py`, text);
+      total += size;
+    }
+    const auto = await writeLayerZip(tree, join(work, 'many-auto.zip'));
+    const mainThread = await writeLayerZip(tree, join(work, 'many-main.zip'), { workers: false });
+    expect(auto.sha256).toBe(mainThread.sha256);
+    expect(auto.unzippedSize).toBe(total);
+    const digest = treeDigest(tree);
+    const extracted = join(work, 'many-extracted');
+    await extractZip(join(work, 'many-auto.zip'), extracted);
+    expect(treeDigest(extracted)).toEqual(digest);
+    if (hasTool('unzip')) run('unzip', ['-tq', join(work, 'many-auto.zip')]);
+    expect(
+      python(
+        'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).testzip())',
+        join(work, 'many-auto.zip'),
+      ),
+    ).toBe('None\n');
   });
 
   it('follows symlinks that stay inside the tree, storing the target content under the link name', async () => {
