@@ -3484,6 +3484,8 @@ async function slimTree(pythonDir, options, log) {
     };
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/build/verify.ts
 /**
  * Proves a layer can load on its Lambda target before anything is uploaded: every native
@@ -3492,6 +3494,7 @@ async function slimTree(pythonDir, options, log) {
  * fits. Each finding names the file as it appears inside the zip, what it needs and what the
  * target has.
  */
+
 
 
 
@@ -3709,25 +3712,29 @@ function formatMiB(bytes) {
     return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 // --- scanning a directory tree --------------------------------------------------------------
-/** Every regular file under `rootDir`, as zip paths (forward slashes), sorted. */
-async function verify_listFiles(rootDir) {
+/**
+ * Every regular file under `rootDir`, as zip paths (forward slashes), sorted. Synchronous on
+ * purpose, like readHead: a layer has thousands of small files, and one threadpool round trip per
+ * stat/open/read/close cost more than the calls themselves (1.1 s vs 0.2 s on an 8,700-file
+ * layer), while the zip writer running beside it needs that threadpool for deflate.
+ */
+function verify_listFiles(rootDir) {
     const files = [];
     const warnings = [];
-    const topLevel = (await (0,promises_.readdir)(rootDir)).sort();
-    async function walk(dir, prefix) {
-        const entries = await (0,promises_.readdir)(dir, { withFileTypes: true });
-        for (const entry of entries) {
+    const topLevel = (0,external_node_fs_.readdirSync)(rootDir).sort();
+    function walk(dir, prefix) {
+        for (const entry of (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true })) {
             const path = `${prefix}${entry.name}`;
             const full = (0,external_node_path_.join)(dir, entry.name);
             if (entry.isDirectory()) {
-                await walk(full, `${path}/`);
+                walk(full, `${path}/`);
             }
             else if (entry.isFile()) {
-                files.push({ path, size: (await (0,promises_.stat)(full)).size });
+                files.push({ path, size: (0,external_node_fs_.statSync)(full).size });
             }
             else if (entry.isSymbolicLink()) {
                 // A zip stores what the link points at (or the link itself): count its target's bytes.
-                const target = await (0,promises_.stat)(full).catch(() => undefined);
+                const target = (0,external_node_fs_.statSync)(full, { throwIfNoEntry: false });
                 if (target?.isFile())
                     files.push({ path, size: target.size });
                 else
@@ -3735,19 +3742,19 @@ async function verify_listFiles(rootDir) {
             }
         }
     }
-    await walk(rootDir, '');
+    walk(rootDir, '');
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { files, topLevel, warnings };
 }
-async function verify_readHead(path) {
-    const handle = await (0,promises_.open)(path, 'r');
+function verify_readHead(path) {
+    const fd = (0,external_node_fs_.openSync)(path, 'r');
     try {
         const buffer = Buffer.alloc(HEAD_BYTES);
-        const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+        const bytesRead = (0,external_node_fs_.readSync)(fd, buffer, 0, HEAD_BYTES, 0);
         return buffer.subarray(0, bytesRead);
     }
     finally {
-        await handle.close();
+        (0,external_node_fs_.closeSync)(fd);
     }
 }
 async function mapLimited(items, limit, work) {
@@ -3764,7 +3771,7 @@ async function mapLimited(items, limit, work) {
 }
 async function scanFile(rootDir, file, target) {
     const full = (0,external_node_path_.join)(rootDir, ...file.path.split('/'));
-    const head = file.size === 0 ? Buffer.alloc(0) : await verify_readHead(full);
+    const head = file.size === 0 ? Buffer.alloc(0) : verify_readHead(full);
     const base = file.path.slice(file.path.lastIndexOf('/') + 1);
     const kind = binaryKindOf(head, base);
     if (kind.kind === 'elf') {
@@ -3826,7 +3833,7 @@ async function scanFile(rootDir, file, target) {
  * Paths in the report are as they appear inside the zip (python/numpy/...).
  */
 async function verifyLayerTree(rootDir, target, options = {}) {
-    const { files, topLevel, warnings } = await verify_listFiles(rootDir);
+    const { files, topLevel, warnings } = verify_listFiles(rootDir);
     const findings = [...checkLayout(topLevel)];
     const scanned = await mapLimited(files, SCAN_CONCURRENCY, (file) => scanFile(rootDir, file, target));
     // File names and sonames of every ELF in the layer: the libraries the layer itself provides.
@@ -3976,8 +3983,6 @@ function verificationError(report, target) {
     return new VerificationError(message, report, hints.join('; '));
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: external "node:util"

@@ -5,7 +5,8 @@
  * fits. Each finding names the file as it appears inside the zip, what it needs and what the
  * target has.
  */
-import { mkdtemp, open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -255,44 +256,46 @@ function formatMiB(bytes: number): string {
 
 // --- scanning a directory tree --------------------------------------------------------------
 
-/** Every regular file under `rootDir`, as zip paths (forward slashes), sorted. */
-async function listFiles(
-  rootDir: string,
-): Promise<{ files: LayerFile[]; topLevel: string[]; warnings: string[] }> {
+/**
+ * Every regular file under `rootDir`, as zip paths (forward slashes), sorted. Synchronous on
+ * purpose, like readHead: a layer has thousands of small files, and one threadpool round trip per
+ * stat/open/read/close cost more than the calls themselves (1.1 s vs 0.2 s on an 8,700-file
+ * layer), while the zip writer running beside it needs that threadpool for deflate.
+ */
+function listFiles(rootDir: string): { files: LayerFile[]; topLevel: string[]; warnings: string[] } {
   const files: LayerFile[] = [];
   const warnings: string[] = [];
-  const topLevel = (await readdir(rootDir)).sort();
-  async function walk(dir: string, prefix: string): Promise<void> {
-    const entries = await readdir(dir, { withFileTypes: true });
-    for (const entry of entries) {
+  const topLevel = readdirSync(rootDir).sort();
+  function walk(dir: string, prefix: string): void {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = `${prefix}${entry.name}`;
       const full = join(dir, entry.name);
       if (entry.isDirectory()) {
-        await walk(full, `${path}/`);
+        walk(full, `${path}/`);
       } else if (entry.isFile()) {
-        files.push({ path, size: (await stat(full)).size });
+        files.push({ path, size: statSync(full).size });
       } else if (entry.isSymbolicLink()) {
         // A zip stores what the link points at (or the link itself): count its target's bytes.
-        const target = await stat(full).catch(() => undefined);
+        const target = statSync(full, { throwIfNoEntry: false });
         if (target?.isFile()) files.push({ path, size: target.size });
         else
           warnings.push(`${path} is a symbolic link to ${target ? 'a directory' : 'nothing'}; not scanned`);
       }
     }
   }
-  await walk(rootDir, '');
+  walk(rootDir, '');
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, topLevel, warnings };
 }
 
-async function readHead(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
+function readHead(path: string): Buffer {
+  const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+    const bytesRead = readSync(fd, buffer, 0, HEAD_BYTES, 0);
     return buffer.subarray(0, bytesRead);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -319,7 +322,7 @@ type Scanned =
 
 async function scanFile(rootDir: string, file: LayerFile, target: Target): Promise<Scanned> {
   const full = join(rootDir, ...file.path.split('/'));
-  const head = file.size === 0 ? Buffer.alloc(0) : await readHead(full);
+  const head = file.size === 0 ? Buffer.alloc(0) : readHead(full);
   const base = file.path.slice(file.path.lastIndexOf('/') + 1);
   const kind = binaryKindOf(head, base);
   if (kind.kind === 'elf') {
@@ -384,7 +387,7 @@ export async function verifyLayerTree(
   target: Target,
   options: VerifyOptions = {},
 ): Promise<VerificationReport> {
-  const { files, topLevel, warnings } = await listFiles(rootDir);
+  const { files, topLevel, warnings } = listFiles(rootDir);
   const findings: VerificationFinding[] = [...checkLayout(topLevel)];
 
   const scanned = await mapLimited(files, SCAN_CONCURRENCY, (file) => scanFile(rootDir, file, target));
