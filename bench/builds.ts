@@ -168,6 +168,8 @@ export interface BaselineBuild {
   readonly pip: TimedRun;
   readonly zip: TimedRun;
   readonly wallMs: number;
+  /** CPU time of pip's and zip's process trees together; undefined without /proc (see TimedRun). */
+  readonly cpuMs?: number;
   readonly segments: Segment[];
   readonly pythonDir: string;
   readonly zipPath: string;
@@ -212,6 +214,7 @@ export async function runBaseline(params: BaselineParams): Promise<BaselineBuild
     pip,
     zip,
     wallMs: pip.wallMs + zip.wallMs,
+    ...(pip.cpuMs !== undefined && zip.cpuMs !== undefined ? { cpuMs: pip.cpuMs + zip.cpuMs } : {}),
     segments,
     pythonDir: join(params.dir, 'python'),
     zipPath: join(params.dir, 'layer.zip'),

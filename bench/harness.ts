@@ -107,6 +107,12 @@ export interface WorkloadResult {
   readonly coldBuild: {
     readonly oursMs: Summary;
     readonly baselineMs: Summary;
+    /**
+     * CPU time (user + system) of each cold build's process tree, same runs as oursMs/baselineMs;
+     * absent without /proc (not Linux) and in results from older harnesses.
+     */
+    readonly oursCpuMs?: Summary;
+    readonly baselineCpuMs?: Summary;
     readonly verdict: Verdict;
     readonly stages: readonly StageSummary[];
     readonly baselineStages: readonly StageSummary[];
@@ -247,6 +253,9 @@ async function benchWorkload(
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
   // --- 1. cold builds: baseline and ours, alternating which goes first ------------------------
+  // One command at a time: each build (and pip, then zip, inside the baseline) is awaited before
+  // the next starts, and nothing else spawns meanwhile, which TimedRun.cpuMs needs (it is read
+  // from this process's accumulated child CPU time around each spawn).
   const total = options.warmups + options.runs;
   const ours: OurBuild[] = [];
   const baselines: BaselineBuild[] = [];
@@ -309,6 +318,12 @@ async function benchWorkload(
   const lastBaseline = baselines[baselines.length - 1] as BaselineBuild;
   const oursMs = summarize(ours.map((b) => b.run.wallMs));
   const baselineMs = summarize(baselines.map((b) => b.wallMs));
+  const oursCpuMs = summarizeAll(ours.map((b) => b.run.cpuMs));
+  const baselineCpuMs = summarizeAll(baselines.map((b) => b.cpuMs));
+  if (oursCpuMs && baselineCpuMs)
+    progress(
+      `[${workload.name}] cold build CPU median: ours ${seconds(oursCpuMs.median)}, baseline ${seconds(baselineCpuMs.median)}`,
+    );
   const stages = stageSummaries(
     ours.map((b) => b.segments),
     oursMs.median,
@@ -467,6 +482,8 @@ async function benchWorkload(
     coldBuild: {
       oursMs,
       baselineMs,
+      ...(oursCpuMs ? { oursCpuMs } : {}),
+      ...(baselineCpuMs ? { baselineCpuMs } : {}),
       verdict: verdict(ratio(oursMs, baselineMs), TARGETS.coldBuild),
       stages,
       baselineStages,
@@ -495,6 +512,12 @@ async function benchWorkload(
 
 function normalize(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** A summary when every run has the figure (CPU time: not on every OS), else undefined. */
+export function summarizeAll(samples: readonly (number | undefined)[]): Summary | undefined {
+  const present = samples.filter((s): s is number => s !== undefined);
+  return present.length > 0 && present.length === samples.length ? summarize(present) : undefined;
 }
 
 /** Per-stage summaries over runs, stages in the order they ran. */

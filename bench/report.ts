@@ -127,7 +127,29 @@ function stageTable(stages: readonly StageSummary[]): string[] {
   );
 }
 
-function coldSection(w: WorkloadResult): string[] {
+/** Average number of cores busy over a build: median CPU time / median wall time. */
+export function coresBusy(cpuMs: Summary, wallMs: Summary): number {
+  return wallMs.median > 0 ? cpuMs.median / wallMs.median : 0;
+}
+
+/** CPU time of both builds and how many cores that kept busy; nothing for results without it. */
+function cpuLines(w: WorkloadResult, cores: number): string[] {
+  const c = w.coldBuild;
+  if (!c.oursCpuMs || !c.baselineCpuMs) return [];
+  const cpuRow = (label: string, cpu: Summary, wall: Summary): string =>
+    row([label, summaryCells(cpu), `${coresBusy(cpu, wall).toFixed(1)} of ${cores}`]);
+  return [
+    "CPU time (user + system of the whole process tree, from the kernel's child accounting):",
+    '',
+    ...table(
+      ['Build', 'CPU median', 'Min', 'Max', 'Cores busy on average (median CPU / median wall)'],
+      [cpuRow('ours', c.oursCpuMs, c.oursMs), cpuRow('baseline', c.baselineCpuMs, c.baselineMs)],
+    ),
+    '',
+  ];
+}
+
+function coldSection(w: WorkloadResult, cores: number): string[] {
   const c = w.coldBuild;
   return [
     `### ${w.name}`,
@@ -146,6 +168,7 @@ function coldSection(w: WorkloadResult): string[] {
     '',
     `Ratio ${verdictCells(c.verdict).replace(/ \| /g, ', target ')}. Ours verified the layer: ${c.verified ? 'yes' : 'NO'}; bytecode: ${c.bytecode.mode} (${c.bytecode.compiled} modules); every cold build gave the same CodeSha256: ${c.deterministic ? `yes (${c.codeSha256})` : 'NO'}.`,
     '',
+    ...cpuLines(w, cores),
     `Where our time goes (largest: **${c.largestStage}**):`,
     '',
     ...stageTable(c.stages),
@@ -357,27 +380,69 @@ export function nextOptimisation(results: BenchResults): string | undefined {
   const bytecode = stageMedian(stages, /bytecode/i);
   const zip = stageMedian(stages, /zip/i);
   const share = `${formatMs(top.ms.median)} of ${formatMs(heaviest.coldBuild.oursMs.median)} on \`${heaviest.name}\``;
-  if (/bytecode/i.test(top.name)) {
+  const { oursCpuMs, oursMs } = heaviest.coldBuild;
+  const cores = results.machine.cores;
+  const busy = oursCpuMs ? coresBusy(oursCpuMs, oursMs) : undefined;
+  const busyText =
+    oursCpuMs && busy !== undefined
+      ? `The whole cold build kept ${busy.toFixed(1)} of ${cores} cores busy on average (${formatMs(oursCpuMs.median)} CPU in ${formatMs(oursMs.median)}).`
+      : '';
+  if (busy !== undefined && cores > 0 && busy >= SATURATED * cores) {
     return (
+      `*${top.name}* is the largest stage (${share}). ${busyText} Overlapping stages cannot shorten it much on this ` +
+      `machine: it only moves CPU time around. The next gain has to come from less CPU work in the largest stage: ${lessWork(top.name)}`
+    );
+  }
+  if (/bytecode/i.test(top.name)) {
+    return withCpu(
       `*${top.name}* is the largest stage (${share}). compileall already runs with \`-j 0\` (every core), so the next ` +
-      'step is to overlap it with the zip: deflate what compileall never touches (extension modules, data files: most of the ' +
-      'bytes) on the threadpool while it runs, and only write the archive in sorted order once the .pyc files exist. ' +
-      `The data bounds the gain at min(bytecode, zip) = ${formatMs(Math.min(bytecode, zip))} per build, less whatever the ` +
-      'cores were already doing in parallel. Measure that first (e.g. `/usr/bin/time` on the compileall command the ' +
-      'build logs with --verbose): with one worker per core compileall can keep every core busy, and then an ' +
-      'overlap only moves CPU time around.'
+        'step is to overlap it with the zip: deflate what compileall never touches (extension modules, data files: most of the ' +
+        'bytes) on the threadpool while it runs, and only write the archive in sorted order once the .pyc files exist. ' +
+        `The data bounds the gain at min(bytecode, zip) = ${formatMs(Math.min(bytecode, zip))} per build, less whatever the ` +
+        'cores were already doing in parallel. Measure that first (e.g. `/usr/bin/time` on the compileall command the ' +
+        'build logs with --verbose): with one worker per core compileall can keep every core busy, and then an ' +
+        'overlap only moves CPU time around.',
+      busyText,
     );
   }
   if (/zip/i.test(top.name)) {
-    return `*${top.name}* is the largest stage (${share}): start deflating large files while the earlier stages run, or measure a lower zlib level (size vs time).`;
+    return withCpu(
+      `*${top.name}* is the largest stage (${share}): start deflating large files while the earlier stages run, or measure a lower zlib level (size vs time).`,
+      busyText,
+    );
   }
   if (/resolve/i.test(top.name)) {
-    return `*${top.name}* is the largest stage (${share}): this is pip's own resolution and fetch, the same work the baseline does; reduce it by resolving once (pip --report) and installing the pinned set with --no-deps on later cold builds.`;
+    return withCpu(
+      `*${top.name}* is the largest stage (${share}): this is pip's own resolution and fetch, the same work the baseline does; reduce it by resolving once (pip --report) and installing the pinned set with --no-deps on later cold builds.`,
+      busyText,
+    );
   }
   if (/unpack/i.test(top.name)) {
-    return `*${top.name}* is the largest stage (${share}): unpacking wheels is pip's; installing several wheels at once (one pip per wheel in parallel, --no-deps, from the resolved report) would use the second core.`;
+    return withCpu(
+      `*${top.name}* is the largest stage (${share}): unpacking wheels is pip's; installing several wheels at once (one pip per wheel in parallel, --no-deps, from the resolved report) would use the second core.`,
+      busyText,
+    );
   }
-  return `*${top.name}* is the largest stage (${share}).`;
+  return withCpu(`*${top.name}* is the largest stage (${share}).`, busyText);
+}
+
+/** Average cores busy, as a share of all cores, from which overlapping stages gains little. */
+const SATURATED = 0.85;
+
+function withCpu(text: string, busyText: string): string {
+  return busyText ? `${text} ${busyText}` : text;
+}
+
+/** What less CPU work means for a stage. */
+function lessWork(stage: string): string {
+  if (/bytecode/i.test(stage))
+    return 'compile fewer modules (e.g. `--slim` removing test suites before bytecode).';
+  if (/zip/i.test(stage))
+    return 'a lower zlib level (less deflate work; it changes the bytes of the layer and its size).';
+  if (/resolve/i.test(stage))
+    return 'less resolver work in pip (e.g. install a resolved, pinned set with --no-deps).';
+  if (/unpack/i.test(stage)) return 'fewer or smaller wheels to unpack (pip does this work).';
+  return 'less work in that stage.';
 }
 
 export function renderMarkdown(results: BenchResults, notes?: string): string {
@@ -410,7 +475,7 @@ export function renderMarkdown(results: BenchResults, notes?: string): string {
     `Wall time from spawn to exit. Ours is the CLI (${results.cli.entry}) with its defaults: install, slim (off unless \`--slim\`), bytecode, verify, zip. ` +
       'Stage times come from the arrival of each `== <stage>` header on stderr; the install stage is split where pip prints `Installing collected packages`.',
     '',
-    ...results.workloads.flatMap(coldSection),
+    ...results.workloads.flatMap((w) => coldSection(w, m.cores)),
     '## 2. Warm rebuild (cache hit via `--cache-dir`)',
     '',
     ...table(

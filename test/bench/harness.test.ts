@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BenchResults, runBenchmark } from '../../bench/harness.js';
+import { coresBusy, nextOptimisation } from '../../bench/report.js';
 import { REPO_ROOT, writeReports } from '../../bench/run.js';
+import { summarize } from '../../bench/stats.js';
 import { createPackageIndex, isolatedPipEnv, type PackageIndex } from '../support/package-index.js';
 
 let index: PackageIndex;
@@ -76,6 +78,21 @@ describe('benchmark harness', () => {
     expect(stageNames.some((n) => /install/i.test(n))).toBe(true);
     expect(stageNames.some((n) => /zip/i.test(n))).toBe(true);
     expect(tiny.coldBuild.baselineStages.map((s) => s.name)).toContain('zip -r');
+    // ... with the CPU time of both process trees (Linux: from /proc/self/stat), one sample each.
+    const { oursCpuMs, baselineCpuMs, oursMs, baselineMs } = tiny.coldBuild;
+    if (process.platform === 'linux') {
+      if (!oursCpuMs || !baselineCpuMs) throw new Error('no CPU time for the cold builds');
+      expect(oursCpuMs.samples).toHaveLength(1);
+      expect(baselineCpuMs.samples).toHaveLength(1);
+      // Node starting the CLI, pip and compileall all take CPU: never zero.
+      expect(oursCpuMs.median).toBeGreaterThan(0);
+      expect(baselineCpuMs.median).toBeGreaterThan(0);
+      const cores = saved.machine.cores;
+      for (const busy of [coresBusy(oursCpuMs, oursMs), coresBusy(baselineCpuMs, baselineMs)]) {
+        expect(busy).toBeGreaterThan(0);
+        expect(busy).toBeLessThanOrEqual(cores + 0.5);
+      }
+    }
 
     // 2. The warm rebuilds came from the cache (no install stage) with the same layer.
     if ('skipped' in tiny.warmRebuild) throw new Error(`warm rebuild skipped: ${tiny.warmRebuild.skipped}`);
@@ -128,6 +145,12 @@ describe('benchmark harness', () => {
     }
     expect(markdown).toContain('| 1. cold build (verify + bytecode) vs pip + zip | tiny |');
     expect(markdown).toContain('| Valid pycs |');
+    if (process.platform === 'linux') {
+      expect(markdown).toMatch(
+        new RegExp(`\\| ours \\| [^|]+ \\| [^|]+ \\| [^|]+ \\| \\d+\\.\\d of ${saved.machine.cores} \\|`),
+      );
+      expect(markdown).toContain('The whole cold build kept ');
+    }
     const n = ours.pycs?.sources;
     expect(markdown).toMatch(
       new RegExp(`\\| tiny \\| ours \\(unchecked-hash pycs\\) \\|.*\\| 2 \\| ${n} / ${n} \\|`),
@@ -135,5 +158,37 @@ describe('benchmark harness', () => {
     expect(markdown).toContain(`| 0 / ${n} (${n} missing) |`);
     expect(markdown).not.toContain(scratch);
     expect(lines.some((line) => line.includes('[tiny] cold run 1/1'))).toBe(true);
+  });
+
+  it('says overlapping stages cannot help once the cold build keeps the cores busy', () => {
+    const results = (cpuMs: number | undefined): BenchResults =>
+      ({
+        machine: { cores: 2 },
+        workloads: [
+          {
+            name: 'data',
+            coldBuild: {
+              oursMs: summarize([10_000]),
+              ...(cpuMs !== undefined ? { oursCpuMs: summarize([cpuMs]) } : {}),
+              stages: [
+                { name: 'bytecode', ms: summarize([6000]), share: 0.6 },
+                { name: 'zip', ms: summarize([3000]), share: 0.3 },
+              ],
+            },
+          },
+        ],
+      }) as unknown as BenchResults;
+    const saturated = nextOptimisation(results(18_000));
+    expect(saturated).toContain('kept 1.8 of 2 cores busy on average (18.0 s CPU in 10.0 s)');
+    expect(saturated).toContain('Overlapping stages cannot shorten it much');
+    expect(saturated).toContain('--slim');
+    expect(saturated).not.toContain('overlap it with the zip');
+    // Below 85% of the cores, and without CPU data (older results): the overlap suggestion.
+    const idle = nextOptimisation(results(12_000));
+    expect(idle).toContain('overlap it with the zip');
+    expect(idle).toContain('kept 1.2 of 2 cores busy');
+    const old = nextOptimisation(results(undefined));
+    expect(old).toContain('overlap it with the zip');
+    expect(old).not.toContain('cores busy');
   });
 });
