@@ -3,7 +3,8 @@
  * manifest.json in outDir. Each stage is one entry in STAGES; outDir only ever receives
  * complete files (written under a temp name inside it, renamed at the end).
  */
-import { mkdir, mkdtemp, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log.js';
@@ -207,13 +208,6 @@ const NO_BYTECODE: BytecodeReport = {
   reason: 'the bytecode stage did not run',
 };
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** Builds the layer described by `options` into options.outDir (layer.zip, manifest.json). */
 export async function buildLayer(
   options: BuildOptions,
@@ -223,7 +217,7 @@ export async function buildLayer(
   const snapshot = context.snapshot ?? (await readRequirements(options.requirementsFile));
   const outDir = resolve(options.outDir);
   const stagingDir = await mkdtemp(join(tmpdir(), 'lambda-layer-build-'));
-  const outDirExisted = await exists(outDir);
+  const outDirExisted = existsSync(outDir);
   let outputDir: string | undefined;
   let succeeded = false;
   try {
