@@ -4216,10 +4216,6 @@ class DeflateWorkers {
             this.load.set(worker, 0);
         }
     }
-    /** Batches sent and not answered yet. */
-    get inFlight() {
-        return this.pending.size;
-    }
     get size() {
         return this.workers.length;
     }

@@ -71,11 +71,6 @@ export class DeflateWorkers {
     }
   }
 
-  /** Batches sent and not answered yet. */
-  get inFlight(): number {
-    return this.pending.size;
-  }
-
   get size(): number {
     return this.workers.length;
   }
