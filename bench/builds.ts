@@ -7,8 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { indexFlags } from '../src/build/install.js';
-import type { Manifest } from '../src/build/types.js';
+import type { Manifest } from '../src/layer/types.js';
+import { indexFlags } from '../src/resolve/install.js';
 import { runChecked, type TimedRun } from './process.js';
 import { cliStageMarkers, pipMarkers, type Segment, segmentsFromMarkers } from './stages.js';
 

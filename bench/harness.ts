@@ -7,7 +7,7 @@
 import { copyFile, cp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import { join } from 'node:path';
-import { findInterpreter, findPipPython } from '../src/build/python.js';
+import { findInterpreter, findPipPython } from '../src/resolve/interpreters.js';
 import {
   BASELINE_ZIP_ARGS,
   type BaselineBuild,
@@ -599,7 +599,7 @@ function exampleCommands(
         ),
       ),
     ),
-    zipStepOurs: 'writeLayerZip($TREE, out.zip)   (src/build/zip.ts, in the harness process)',
+    zipStepOurs: 'writeLayerZip($TREE, out.zip)   (src/zip/writer.ts, in the harness process)',
     zipStepInfoZip: `(cd $TREE && ${renderCommand('zip', [...INFO_ZIP_STEP_ARGS, 'out.zip', 'python'])})`,
     republish:
       'publishLayer() (src/aws/publish.ts, real AWS SDK) against test/support/aws-server; zips over 50 MB staged via S3',

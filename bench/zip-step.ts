@@ -6,7 +6,7 @@
  */
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeLayerZip } from '../src/build/zip.js';
+import { writeLayerZip } from '../src/zip/writer.js';
 import { runChecked } from './process.js';
 import { type Summary, summarize } from './stats.js';
 

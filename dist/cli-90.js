@@ -127,10 +127,10 @@ function httpGetEvent(path) {
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
-// EXTERNAL MODULE: ./src/build/python.ts
-var python = __webpack_require__(5984);
 // EXTERNAL MODULE: ./src/process.ts
 var src_process = __webpack_require__(4006);
+// EXTERNAL MODULE: ./src/resolve/interpreters.ts
+var interpreters = __webpack_require__(5089);
 // EXTERNAL MODULE: ./src/target.ts
 var src_target = __webpack_require__(6746);
 ;// CONCATENATED MODULE: ./src/invoke/bootstrap.ts
@@ -252,8 +252,8 @@ def main():
 main()
 `;
 
-// EXTERNAL MODULE: ./src/build/unzip.ts + 1 modules
-var unzip = __webpack_require__(4429);
+// EXTERNAL MODULE: ./src/zip/reader.ts + 1 modules
+var reader = __webpack_require__(715);
 ;// CONCATENATED MODULE: ./src/invoke/layer.ts
 /**
  * Puts a layer where Lambda would: its zip's `python/` under an `opt/` directory. A built
@@ -288,7 +288,7 @@ async function prepareLayer(layer, workDir, inputName = 'layer') {
         throw new errors/* InputError */.dz(inputName, `${layer} does not exist`);
     const extract = async (zip) => {
         const optDir = (0,external_node_path_.join)(workDir, 'opt');
-        await (0,unzip/* extractZip */.JE)(zip, optDir, { maxBytes: LAMBDA_UNZIPPED_LIMIT });
+        await (0,reader/* extractZip */.JE)(zip, optDir, { maxBytes: LAMBDA_UNZIPPED_LIMIT });
         if (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(optDir, 'python'))) {
             throw new errors/* InputError */.dz(inputName, `${zip} has no python/ folder at its root, so Lambda would not find its packages`, {
                 hint: 'a Python layer zip must hold python/<package>; build it with lambda-layer build',
@@ -361,7 +361,7 @@ async function invokeHandler(options, log) {
         if (target.architecture !== hostArch) {
             log.warn(`the layer targets ${target.architecture} but this machine is ${hostArch}: compiled extensions will not load`);
         }
-        const interpreter = await (0,python/* findInterpreter */.A)(target.pythonVersion, options.python, {
+        const interpreter = await (0,interpreters/* findInterpreter */.A)(target.pythonVersion, options.python, {
             log,
             inputName: 'python',
         });

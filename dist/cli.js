@@ -2,924 +2,6 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 5984:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   A: () => (/* binding */ findInterpreter),
-/* harmony export */   f: () => (/* binding */ findPipPython)
-/* harmony export */ });
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/**
- * Finds Python interpreters on the host: one to drive pip (any CPython >= 3.8 with pip >= 20.3)
- * and, for bytecode, one of exactly the target's minor version. Every candidate is verified by
- * running it: pyenv shims exist for versions that are not active and fail when run.
- */
-
-
-
-
-
-const MIN_PYTHON = [3, 8];
-const MIN_PIP = [20, 3];
-const PROBE_TIMEOUT_MS = 20_000;
-// Prints "3.11.7", pip's version (or "-" without pip) and sys.executable on three lines.
-const PROBE = [
-    'import sys',
-    'print("%d.%d.%d" % sys.version_info[:3])',
-    'try:\n import pip\n print(pip.__version__)\nexcept Exception:\n print("-")',
-    'print(sys.executable)',
-].join('\n');
-// Each candidate is probed once per process: the build looks up interpreters for pip and for
-// bytecode, and the action once more up front.
-const probes = new Map();
-function runProbe(path, env) {
-    const key = [path, env.PATH, env.PYENV_VERSION, env.VIRTUAL_ENV].join('\0');
-    let probe = probes.get(key);
-    if (!probe) {
-        probe = probeInterpreter(path, env);
-        probes.set(key, probe);
-    }
-    return probe;
-}
-function probeInterpreter(path, env) {
-    return new Promise((resolve) => {
-        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile)(path, ['-c', PROBE], { env, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' }, (error, stdout) => {
-            const [version, pip, executable] = stdout.trim().split('\n');
-            if (error || !version || !/^\d+\.\d+\.\d+$/.test(version)) {
-                resolve(undefined);
-                return;
-            }
-            resolve({
-                version,
-                pipVersion: pip && pip !== '-' ? pip : undefined,
-                executable: executable && (0,node_path__WEBPACK_IMPORTED_MODULE_3__.isAbsolute)(executable) ? executable : path,
-            });
-        });
-    });
-}
-function versionParts(version) {
-    return version.split('.').map((part) => Number.parseInt(part, 10) || 0);
-}
-function atLeast(version, minimum) {
-    const parts = versionParts(version);
-    for (let i = 0; i < minimum.length; i++) {
-        const a = parts[i] ?? 0;
-        const b = minimum[i] ?? 0;
-        if (a !== b)
-            return a > b;
-    }
-    return true;
-}
-const minorOf = (version) => version.split('.').slice(0, 2).join('.');
-async function isExecutable(path) {
-    try {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.access)(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.X_OK);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** Every `name` on PATH, in PATH order. */
-async function onPath(name, env) {
-    const dirs = (env.PATH ?? '').split(node_path__WEBPACK_IMPORTED_MODULE_3__.delimiter).filter(Boolean);
-    const found = [];
-    for (const dir of dirs) {
-        const candidate = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, name);
-        if (await isExecutable(candidate))
-            found.push(candidate);
-    }
-    return found;
-}
-/** Version directory names under `dir` whose name starts with `prefix`, newest first. */
-async function versionDirs(dir, prefix = '') {
-    let names;
-    try {
-        names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readdir)(dir);
-    }
-    catch {
-        return [];
-    }
-    const compare = (a, b) => {
-        const pa = versionParts(a);
-        const pb = versionParts(b);
-        for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-            const d = (pb[i] ?? 0) - (pa[i] ?? 0);
-            if (d !== 0)
-                return d;
-        }
-        return 0;
-    };
-    return names.filter((n) => /^\d+\.\d+/.test(n) && n.startsWith(prefix)).sort(compare);
-}
-/** Pythons from actions/setup-python's tool cache: $RUNNER_TOOL_CACHE/Python/<version>/<arch>/bin. */
-async function toolCachePythons(env, prefix = '') {
-    const cache = env.RUNNER_TOOL_CACHE;
-    if (!cache)
-        return [];
-    const arches = process.arch === 'arm64' ? ['arm64', 'x64'] : ['x64', 'arm64'];
-    const root = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(cache, 'Python');
-    const versions = await versionDirs(root, prefix);
-    return versions.flatMap((v) => arches.map((arch) => (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(root, v, arch, 'bin', 'python3')));
-}
-/** The pyenv root: $PYENV_ROOT, else `pyenv root` when pyenv is on PATH. */
-async function pyenvRoot(env) {
-    if (env.PYENV_ROOT)
-        return env.PYENV_ROOT;
-    const [pyenv] = await onPath('pyenv', env);
-    if (!pyenv)
-        return undefined;
-    return new Promise((resolve) => {
-        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile)(pyenv, ['root'], { env, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' }, (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined));
-    });
-}
-async function pyenvPythons(env, prefix = '') {
-    const root = await pyenvRoot(env);
-    if (!root)
-        return [];
-    const versions = await versionDirs((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(root, 'versions'), prefix);
-    return versions.map((v) => (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(root, 'versions', v, 'bin', 'python3'));
-}
-async function firstMatching(candidates, check, env, log) {
-    const tried = new Set();
-    for await (const path of candidates) {
-        if (tried.has(path))
-            continue;
-        tried.add(path);
-        const probe = await runProbe(path, env);
-        if (!probe) {
-            log?.debug(`python candidate ${path}: does not run`);
-            continue;
-        }
-        const result = check(path, probe);
-        log?.debug(`python candidate ${path}: ${probe.version}, pip ${probe.pipVersion ?? 'none'}${result ? ' (chosen)' : ''}`);
-        if (result)
-            return result;
-    }
-    return undefined;
-}
-async function* pipCandidates(env, preferMinor) {
-    // Same minor as the target first: pip evaluates environment markers for the interpreter that
-    // runs it, not for --python-version, so a matching driver gets python_version markers right.
-    if (preferMinor)
-        yield* interpreterCandidates(preferMinor, env);
-    for (const name of ['python3', 'python'])
-        yield* await onPath(name, env);
-    yield* await toolCachePythons(env);
-    yield* await pyenvPythons(env);
-}
-/** Lazily, so pyenv is not asked when PATH already has the interpreter. */
-async function* interpreterCandidates(minor, env) {
-    yield* await onPath(`python${minor}`, env);
-    yield* await toolCachePythons(env, `${minor}.`);
-    yield* await pyenvPythons(env, `${minor}.`);
-}
-function pipPythonFrom(_path, probe) {
-    if (!atLeast(probe.version, MIN_PYTHON) || !probe.pipVersion || !atLeast(probe.pipVersion, MIN_PIP))
-        return undefined;
-    return { path: probe.executable, version: probe.version, pipVersion: probe.pipVersion };
-}
-/**
- * A Python >= 3.8 with pip >= 20.3 to drive the install: `explicit` when given (it must
- * qualify), else, preferring `preferMinor` (the target's version), python3/python on PATH, the
- * runner tool cache and pyenv's versions.
- */
-async function findPipPython(explicit, options = {}) {
-    const env = options.env ?? process.env;
-    if (explicit) {
-        const probe = await runProbe(explicit, env);
-        const input = options.inputName ?? 'python';
-        if (!probe)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(input, `${explicit} does not run as a Python interpreter`);
-        const found = pipPythonFrom(explicit, probe);
-        if (!found) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(input, `${explicit} is Python ${probe.version} with ${probe.pipVersion ? `pip ${probe.pipVersion}` : 'no pip'}; ` +
-                'the build needs Python >= 3.8 with pip >= 20.3', { hint: `upgrade pip (${explicit} -m pip install -U pip) or pass another interpreter` });
-        }
-        options.log?.info(`Using Python ${found.version} (pip ${found.pipVersion}) at ${found.path} to run pip`);
-        return found;
-    }
-    const found = await firstMatching(pipCandidates(env, options.preferMinor), pipPythonFrom, env, options.log);
-    if (!found) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo('no Python >= 3.8 with pip >= 20.3 found on PATH, in the runner tool cache or in pyenv', {
-            hint: 'install one (actions/setup-python in a workflow) or pass its path with --python / input "python"',
-        });
-    }
-    options.log?.info(`Using Python ${found.version} (pip ${found.pipVersion}) at ${found.path} to run pip`);
-    return found;
-}
-/**
- * An interpreter of exactly `minorVersion` ("3.11"): `explicit` when given (an InputError when
- * it is another version), else python3.11 on PATH, the runner tool cache, pyenv's versions.
- * Undefined when the host has none.
- */
-async function findInterpreter(minorVersion, explicit, options = {}) {
-    const env = options.env ?? process.env;
-    const check = (_path, probe) => minorOf(probe.version) === minorVersion ? { path: probe.executable, version: probe.version } : undefined;
-    if (explicit) {
-        const probe = await runProbe(explicit, env);
-        const input = options.inputName ?? 'python';
-        if (!probe)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(input, `${explicit} does not run as a Python interpreter`);
-        const found = check(explicit, probe);
-        if (!found) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(input, `${explicit} is Python ${probe.version}; the target needs Python ${minorVersion}`);
-        }
-        options.log?.info(`Using Python ${found.version} at ${found.path} for Python ${minorVersion}`);
-        return found;
-    }
-    const found = await firstMatching(interpreterCandidates(minorVersion, env), check, env, options.log);
-    if (found)
-        options.log?.info(`Using Python ${found.version} at ${found.path} for Python ${minorVersion}`);
-    else
-        options.log?.debug(`no Python ${minorVersion} interpreter found on PATH, in the runner tool cache or in pyenv`);
-    return found;
-}
-
-
-/***/ }),
-
-/***/ 4429:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  JE: () => (/* binding */ extractZip)
-});
-
-// UNUSED EXPORTS: listZip, readZipEntry, safeTarget
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/build/zip-format.ts
-var zip_format = __nccwpck_require__(8279);
-;// CONCATENATED MODULE: ./src/build/unzip.ts
-/**
- * A ZIP reader for verifying layers, including ones made elsewhere: Info-ZIP `zip`, Python's
- * zipfile, this project's writer. Stored and deflated entries, data descriptors (sizes come from
- * the central directory, which is authoritative), ZIP64 sizes, offsets and entry counts.
- *
- * Extraction is defensive: every name is checked before anything is written (no absolute paths,
- * no `..` escaping the destination: "zip-slip"), symlink entries are created last and only when
- * they point inside the destination, and every file's CRC-32 and size are checked.
- */
-
-
-
-
-
-
-
-
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
-const S_IFREG = 0o100000;
-/** "Version made by" hosts whose external attributes carry a Unix mode: Unix and macOS. */
-const UNIX_HOSTS = new Set([3, 19]);
-/** Entries up to this size are inflated in one synchronous call; larger ones are streamed. */
-const SMALL_ENTRY = 4 * 1024 * 1024;
-/** Unicode Path extra field (Info-ZIP): the UTF-8 name when the header's name is not flagged UTF-8. */
-const UNICODE_PATH_EXTRA_ID = 0x7075;
-/** Lists the entries of a zip from its central directory. */
-async function listZip(zipPath) {
-    const file = await promises_.open(zipPath, 'r');
-    try {
-        return await readCentralDirectory(file, zipPath);
-    }
-    finally {
-        await file.close();
-    }
-}
-/** The uncompressed bytes of one entry, checked against its CRC. */
-async function readZipEntry(zipPath, name) {
-    const entry = (await listZip(zipPath)).find((e) => e.name === name);
-    if (!entry)
-        throw new UserError(`${zipPath} has no entry named ${name}`);
-    checkExtractable(entry, zipPath);
-    const fd = openSync(zipPath, 'r');
-    try {
-        return readContent(fd, entry, dataOffset(fd, entry, zipPath), zipPath);
-    }
-    finally {
-        closeSync(fd);
-    }
-}
-/**
- * Extracts a zip into `destDir` (created if missing). All names are validated before anything is
- * written; files get 0755 when the entry had any execute bit, else 0644.
- */
-async function extractZip(zipPath, destDir, options = {}) {
-    const entries = await listZip(zipPath);
-    await promises_.mkdir(destDir, { recursive: true });
-    const root = await promises_.realpath(destDir);
-    const targets = entries.map((entry) => ({ entry, target: safeTarget(root, entry.name, zipPath) }));
-    const declared = entries.reduce((sum, e) => sum + e.size, 0);
-    if (options.maxBytes !== undefined && declared > options.maxBytes) {
-        throw new errors/* UserError */.yo(`${zipPath} unzips to ${declared} bytes, more than the ${options.maxBytes} allowed`);
-    }
-    for (const { entry } of targets)
-        checkExtractable(entry, zipPath);
-    let files = 0;
-    let bytes = 0;
-    const links = [];
-    // Synchronous reads and writes: per entry, a promise round trip costs more than the work for
-    // the small files a layer is mostly made of. Only large entries are streamed.
-    const fd = (0,external_node_fs_.openSync)(zipPath, 'r');
-    try {
-        for (const { entry, target } of targets) {
-            if (target === undefined)
-                continue; // the destination itself ("./")
-            if (entry.isDirectory) {
-                (0,external_node_fs_.mkdirSync)(target, { recursive: true });
-                continue;
-            }
-            if (entry.isSymlink) {
-                links.push({ entry, target });
-                continue;
-            }
-            (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(target), { recursive: true });
-            (0,external_node_fs_.rmSync)(target, { force: true });
-            const start = dataOffset(fd, entry, zipPath);
-            const mode = (entry.mode & 0o111) !== 0 ? 0o755 : 0o644;
-            if (entry.compressedSize <= SMALL_ENTRY && entry.size <= SMALL_ENTRY) {
-                (0,external_node_fs_.writeFileSync)(target, readContent(fd, entry, start, zipPath), { mode });
-            }
-            else {
-                await streamEntry(zipPath, entry, start, target, mode);
-            }
-            (0,external_node_fs_.chmodSync)(target, mode); // the umask may have taken bits from the mode given at creation
-            files++;
-            bytes += entry.size;
-        }
-        for (const { entry, target } of links) {
-            const linkText = readContent(fd, entry, dataOffset(fd, entry, zipPath), zipPath).toString('utf8');
-            await createLink(root, target, linkText, entry, zipPath);
-        }
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-    return { files, bytes };
-}
-/**
- * Where an entry goes under `root`, or a UserError when its name is absolute or climbs out
- * (zip-slip). Backslashes count as separators: some Windows tools write them.
- * Returns undefined for a name that is the root itself (e.g. "./").
- */
-function safeTarget(root, name, zipPath) {
-    const refuse = (why) => {
-        throw new errors/* UserError */.yo(`Refusing to extract ${zipPath}: entry "${name}" ${why}`, {
-            hint: 'The archive may be malicious or broken; rebuild it with relative paths inside the layer.',
-        });
-    };
-    if (name.includes('\0'))
-        refuse('contains a NUL byte');
-    const normalized = name.replace(/\\/g, '/');
-    if (normalized.startsWith('/') || /^[A-Za-z]:/.test(normalized))
-        refuse('is an absolute path');
-    const parts = normalized.split('/').filter((part) => part !== '' && part !== '.');
-    if (parts.includes('..'))
-        refuse(`climbs out of the destination with ".." (zip-slip)`);
-    if (parts.length === 0)
-        return undefined;
-    const target = external_node_path_.join(root, ...parts);
-    if (!target.startsWith(root + external_node_path_.sep))
-        refuse('resolves outside the destination (zip-slip)');
-    return target;
-}
-async function createLink(root, target, linkText, entry, zipPath) {
-    await promises_.mkdir(external_node_path_.dirname(target), { recursive: true });
-    const realParent = await promises_.realpath(external_node_path_.dirname(target));
-    const resolved = external_node_path_.resolve(realParent, linkText);
-    if (external_node_path_.isAbsolute(linkText) || (resolved !== root && !resolved.startsWith(root + external_node_path_.sep))) {
-        throw new errors/* UserError */.yo(`Refusing to extract ${zipPath}: symlink "${entry.name}" -> ${linkText} points outside the destination`, {
-            hint: 'A layer is extracted under /opt; links must stay inside it.',
-        });
-    }
-    await promises_.rm(target, { force: true });
-    await promises_.symlink(linkText, target);
-}
-function checkExtractable(entry, zipPath) {
-    if (entry.encrypted) {
-        throw new errors/* UserError */.yo(`${zipPath}: entry "${entry.name}" is encrypted`, {
-            hint: 'Lambda cannot use encrypted zips.',
-        });
-    }
-    if (entry.method !== zip_format/* METHOD_STORED */.y$ && entry.method !== zip_format/* METHOD_DEFLATED */.oT) {
-        throw new errors/* UserError */.yo(`${zipPath}: entry "${entry.name}" uses compression method ${entry.method}`, {
-            hint: 'Only stored (0) and deflated (8) entries are supported, as by Lambda; re-create the zip with deflate.',
-        });
-    }
-}
-/** Reads, inflates and checks one entry's content in memory. */
-function readContent(fd, entry, start, zipPath) {
-    const raw = Buffer.alloc(entry.compressedSize);
-    readFullySync(fd, raw, start);
-    return checkedContent(inflate(entry, raw, zipPath), entry, zipPath);
-}
-function inflate(entry, raw, zipPath) {
-    if (entry.method === zip_format/* METHOD_STORED */.y$)
-        return raw;
-    try {
-        return (0,external_node_zlib_.inflateRawSync)(raw);
-    }
-    catch (error) {
-        throw corrupt(zipPath, entry, `its deflate data is invalid (${error.message})`);
-    }
-}
-function checkedContent(content, entry, zipPath) {
-    if (content.length !== entry.size) {
-        throw corrupt(zipPath, entry, `it holds ${content.length} bytes, the directory says ${entry.size}`);
-    }
-    if ((0,zip_format/* crc32 */.QR)(content) !== entry.crc32)
-        throw corrupt(zipPath, entry, 'its CRC-32 does not match');
-    return content;
-}
-function corrupt(zipPath, entry, why) {
-    return new errors/* UserError */.yo(`${zipPath} is corrupt: entry "${entry.name}": ${why}`, {
-        hint: 'Rebuild or re-download the zip.',
-    });
-}
-/** Streams a large entry to `target`, checking size and CRC on the way. */
-async function streamEntry(zipPath, entry, start, target, mode) {
-    let checksum = 0;
-    let size = 0;
-    const check = new external_node_stream_.Transform({
-        transform(chunk, _encoding, done) {
-            checksum = (0,zip_format/* crc32 */.QR)(chunk, checksum);
-            size += chunk.length;
-            done(null, chunk);
-        },
-    });
-    const source = (0,external_node_fs_.createReadStream)(zipPath, {
-        start,
-        end: start + entry.compressedSize - 1,
-        highWaterMark: 1024 * 1024,
-    });
-    const sink = (0,external_node_fs_.createWriteStream)(target, { mode });
-    try {
-        if (entry.method === zip_format/* METHOD_DEFLATED */.oT)
-            await (0,external_node_stream_promises_namespaceObject.pipeline)(source, (0,external_node_zlib_.createInflateRaw)(), check, sink);
-        else
-            await (0,external_node_stream_promises_namespaceObject.pipeline)(source, check, sink);
-    }
-    catch (error) {
-        if (error instanceof Error &&
-            'errno' in error &&
-            error.code?.startsWith('Z_')) {
-            throw corrupt(zipPath, entry, `its deflate data is invalid (${error.message})`);
-        }
-        throw error;
-    }
-    if (size !== entry.size)
-        throw corrupt(zipPath, entry, `it holds ${size} bytes, the directory says ${entry.size}`);
-    if (checksum !== entry.crc32)
-        throw corrupt(zipPath, entry, 'its CRC-32 does not match');
-}
-async function readCentralDirectory(file, zipPath) {
-    const { size } = await file.stat();
-    const end = await readEndRecord(file, size, zipPath);
-    if (end.cdOffset + end.cdSize > size)
-        throw notAZip(zipPath, 'its central directory lies past the end of the file');
-    const cd = Buffer.alloc(end.cdSize);
-    await readFully(file, cd, end.cdOffset);
-    const entries = [];
-    let at = 0;
-    while (at + zip_format/* CENTRAL_HEADER_SIZE */.yX <= cd.length && cd.readUInt32LE(at) === zip_format/* SIG_CENTRAL_FILE */.lJ) {
-        const { entry, next } = parseCentralHeader(cd, at, zipPath);
-        entries.push(entry);
-        at = next;
-    }
-    if (entries.length !== end.entries) {
-        throw notAZip(zipPath, `its end record announces ${end.entries} entries, the central directory holds ${entries.length}`);
-    }
-    return entries;
-}
-async function readEndRecord(file, size, zipPath) {
-    // The end record is the last 22 bytes plus a comment of up to 65535 bytes.
-    const tailSize = Math.min(size, zip_format/* END_OF_CENTRAL_DIR_SIZE */.oz + zip_format/* MAX_U16 */.Y0 + zip_format/* ZIP64_LOCATOR_SIZE */.zV);
-    const tail = Buffer.alloc(tailSize);
-    await readFully(file, tail, size - tailSize);
-    let at = -1;
-    for (let i = tail.length - zip_format/* END_OF_CENTRAL_DIR_SIZE */.oz; i >= 0; i--) {
-        if (tail.readUInt32LE(i) === zip_format/* SIG_END_OF_CENTRAL_DIR */._l &&
-            i + zip_format/* END_OF_CENTRAL_DIR_SIZE */.oz + tail.readUInt16LE(i + 20) <= tail.length) {
-            at = i;
-            break;
-        }
-    }
-    if (at < 0)
-        throw notAZip(zipPath, 'no end of central directory record');
-    let end = {
-        entries: tail.readUInt16LE(at + 10),
-        cdSize: tail.readUInt32LE(at + 12),
-        cdOffset: tail.readUInt32LE(at + 16),
-    };
-    const locatorAt = at - zip_format/* ZIP64_LOCATOR_SIZE */.zV;
-    if (locatorAt >= 0 && tail.readUInt32LE(locatorAt) === zip_format/* SIG_ZIP64_LOCATOR */.Zi) {
-        const recordOffset = Number(tail.readBigUInt64LE(locatorAt + 8));
-        const record = Buffer.alloc(zip_format/* ZIP64_END_OF_CENTRAL_DIR_SIZE */.yD);
-        await readFully(file, record, recordOffset);
-        if (record.readUInt32LE(0) !== zip_format/* SIG_ZIP64_END_OF_CENTRAL_DIR */.Il)
-            throw notAZip(zipPath, 'broken ZIP64 end record');
-        end = {
-            entries: Number(record.readBigUInt64LE(32)),
-            cdSize: Number(record.readBigUInt64LE(40)),
-            cdOffset: Number(record.readBigUInt64LE(48)),
-        };
-    }
-    else if (end.entries === zip_format/* MAX_U16 */.Y0 || end.cdSize === zip_format/* MAX_U32 */.q4 || end.cdOffset === zip_format/* MAX_U32 */.q4) {
-        throw notAZip(zipPath, 'its end record points at a ZIP64 record that is missing');
-    }
-    return end;
-}
-function parseCentralHeader(cd, at, zipPath) {
-    const madeBy = cd.readUInt16LE(at + 4);
-    const flags = cd.readUInt16LE(at + 8);
-    const method = cd.readUInt16LE(at + 10);
-    const crc = cd.readUInt32LE(at + 16);
-    let compressedSize = cd.readUInt32LE(at + 20);
-    let size = cd.readUInt32LE(at + 24);
-    const nameLength = cd.readUInt16LE(at + 28);
-    const extraLength = cd.readUInt16LE(at + 30);
-    const commentLength = cd.readUInt16LE(at + 32);
-    const external = cd.readUInt32LE(at + 38);
-    let offset = cd.readUInt32LE(at + 42);
-    const nameStart = at + zip_format/* CENTRAL_HEADER_SIZE */.yX;
-    const next = nameStart + nameLength + extraLength + commentLength;
-    if (next > cd.length)
-        throw notAZip(zipPath, 'a central directory record runs past its end');
-    const nameBytes = cd.subarray(nameStart, nameStart + nameLength);
-    const extra = cd.subarray(nameStart + nameLength, nameStart + nameLength + extraLength);
-    let unicodeName;
-    for (let x = 0; x + 4 <= extra.length;) {
-        const id = extra.readUInt16LE(x);
-        const length = extra.readUInt16LE(x + 2);
-        const data = extra.subarray(x + 4, x + 4 + length);
-        if (id === zip_format/* ZIP64_EXTRA_ID */.pi) {
-            // Only the fields whose header value is all ones are present, in this order.
-            let y = 0;
-            const wide = () => {
-                const value = Number(data.readBigUInt64LE(y));
-                y += 8;
-                return value;
-            };
-            if (size === zip_format/* MAX_U32 */.q4)
-                size = wide();
-            if (compressedSize === zip_format/* MAX_U32 */.q4)
-                compressedSize = wide();
-            if (offset === zip_format/* MAX_U32 */.q4)
-                offset = wide();
-        }
-        else if (id === UNICODE_PATH_EXTRA_ID && data.length > 5 && data[0] === 1) {
-            unicodeName = data.subarray(5).toString('utf8');
-        }
-        x += 4 + length;
-    }
-    const name = (flags & zip_format/* FLAG_UTF8 */.Tq) !== 0 ? nameBytes.toString('utf8') : (unicodeName ?? decodeLegacyName(nameBytes));
-    const unixMode = UNIX_HOSTS.has(madeBy >> 8) ? external >>> 16 : 0;
-    const looksLikeDirectory = name.endsWith('/') || (external & 0x10) !== 0;
-    const mode = unixMode !== 0 ? unixMode : looksLikeDirectory ? S_IFDIR | 0o755 : S_IFREG | 0o644;
-    const type = mode & S_IFMT;
-    return {
-        entry: {
-            name,
-            size,
-            compressedSize,
-            crc32: crc,
-            mode,
-            isDirectory: name.endsWith('/') || type === S_IFDIR,
-            isSymlink: type === S_IFLNK && !name.endsWith('/'),
-            method,
-            encrypted: (flags & zip_format/* FLAG_ENCRYPTED */.uM) !== 0,
-            localHeaderOffset: offset,
-        },
-        next,
-    };
-}
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-// Code page 437 for bytes 0x80-0xFF: what APPNOTE says an unflagged name is.
-const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
-/**
- * An unflagged name: tools on Linux (Info-ZIP among them) write the file system's bytes, which are
- * UTF-8 in practice, so valid UTF-8 is read as such; anything else as CP437, as APPNOTE says.
- */
-function decodeLegacyName(bytes) {
-    try {
-        return utf8.decode(bytes);
-    }
-    catch {
-        let name = '';
-        for (const byte of bytes)
-            name += byte < 0x80 ? String.fromCharCode(byte) : CP437_HIGH[byte - 0x80];
-        return name;
-    }
-}
-/** Offset of an entry's data: after its local header, whose name and extra lengths may differ from the central ones. */
-function dataOffset(fd, entry, zipPath) {
-    const header = Buffer.alloc(zip_format/* LOCAL_HEADER_SIZE */._0);
-    readFullySync(fd, header, entry.localHeaderOffset);
-    if (header.readUInt32LE(0) !== zip_format/* SIG_LOCAL_FILE */.Hn) {
-        throw corrupt(zipPath, entry, `no local header at offset ${entry.localHeaderOffset}`);
-    }
-    return entry.localHeaderOffset + zip_format/* LOCAL_HEADER_SIZE */._0 + header.readUInt16LE(26) + header.readUInt16LE(28);
-}
-function notAZip(zipPath, why) {
-    return new errors/* UserError */.yo(`${zipPath} is not a readable zip: ${why}`, {
-        hint: 'Check the path, or rebuild the zip.',
-    });
-}
-async function readFully(file, buffer, position) {
-    let filled = 0;
-    while (filled < buffer.length) {
-        const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, position + filled);
-        if (bytesRead === 0)
-            throw new errors/* UserError */.yo(`Unexpected end of file at byte ${position + filled}: the zip is truncated`);
-        filled += bytesRead;
-    }
-}
-function readFullySync(fd, buffer, position) {
-    let filled = 0;
-    while (filled < buffer.length) {
-        const bytesRead = (0,external_node_fs_.readSync)(fd, buffer, filled, buffer.length - filled, position + filled);
-        if (bytesRead === 0)
-            throw new errors/* UserError */.yo(`Unexpected end of file at byte ${position + filled}: the zip is truncated`);
-        filled += bytesRead;
-    }
-}
-
-
-/***/ }),
-
-/***/ 8279:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hn: () => (/* binding */ SIG_LOCAL_FILE),
-/* harmony export */   Il: () => (/* binding */ SIG_ZIP64_END_OF_CENTRAL_DIR),
-/* harmony export */   PG: () => (/* binding */ endOfArchive),
-/* harmony export */   QR: () => (/* binding */ crc32),
-/* harmony export */   Qp: () => (/* binding */ centralDirectoryHeader),
-/* harmony export */   Tq: () => (/* binding */ FLAG_UTF8),
-/* harmony export */   XA: () => (/* binding */ localFileHeader),
-/* harmony export */   Y0: () => (/* binding */ MAX_U16),
-/* harmony export */   Zi: () => (/* binding */ SIG_ZIP64_LOCATOR),
-/* harmony export */   _0: () => (/* binding */ LOCAL_HEADER_SIZE),
-/* harmony export */   _l: () => (/* binding */ SIG_END_OF_CENTRAL_DIR),
-/* harmony export */   lJ: () => (/* binding */ SIG_CENTRAL_FILE),
-/* harmony export */   lX: () => (/* binding */ normalizedMode),
-/* harmony export */   oT: () => (/* binding */ METHOD_DEFLATED),
-/* harmony export */   oz: () => (/* binding */ END_OF_CENTRAL_DIR_SIZE),
-/* harmony export */   pi: () => (/* binding */ ZIP64_EXTRA_ID),
-/* harmony export */   q4: () => (/* binding */ MAX_U32),
-/* harmony export */   uM: () => (/* binding */ FLAG_ENCRYPTED),
-/* harmony export */   y$: () => (/* binding */ METHOD_STORED),
-/* harmony export */   yD: () => (/* binding */ ZIP64_END_OF_CENTRAL_DIR_SIZE),
-/* harmony export */   yX: () => (/* binding */ CENTRAL_HEADER_SIZE),
-/* harmony export */   zV: () => (/* binding */ ZIP64_LOCATOR_SIZE)
-/* harmony export */ });
-/* unused harmony exports SIG_DATA_DESCRIPTOR, FLAG_DATA_DESCRIPTOR, DOS_TIME_FIXED, DOS_DATE_FIXED, externalAttributes, needsUtf8Flag, needsZip64End */
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8522);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_0__);
-/**
- * The ZIP on-disk format (APPNOTE.TXT 6.3.x): record signatures, header encoders for the writer
- * and the CRC-32 both sides use. Pure functions over Buffers; no I/O.
- *
- * The writer only ever emits what determinism allows: a fixed DOS timestamp, Unix permissions
- * in the external attributes, no extra fields except ZIP64 sizes/offsets when a value does not
- * fit in 32 bits, no comments.
- */
-
-const SIG_LOCAL_FILE = 0x04034b50;
-const SIG_CENTRAL_FILE = 0x02014b50;
-const SIG_END_OF_CENTRAL_DIR = 0x06054b50;
-const SIG_ZIP64_END_OF_CENTRAL_DIR = 0x06064b50;
-const SIG_ZIP64_LOCATOR = 0x07064b50;
-const SIG_DATA_DESCRIPTOR = 0x08074b50;
-const LOCAL_HEADER_SIZE = 30;
-const CENTRAL_HEADER_SIZE = 46;
-const END_OF_CENTRAL_DIR_SIZE = 22;
-const ZIP64_END_OF_CENTRAL_DIR_SIZE = 56;
-const ZIP64_LOCATOR_SIZE = 20;
-const METHOD_STORED = 0;
-const METHOD_DEFLATED = 8;
-/** General purpose flag bits. */
-const FLAG_ENCRYPTED = 1 << 0;
-const FLAG_DATA_DESCRIPTOR = (/* unused pure expression or super */ null && (1 << 3));
-/** Bit 11: name (and comment) are UTF-8. */
-const FLAG_UTF8 = 1 << 11;
-const ZIP64_EXTRA_ID = 0x0001;
-/** A 16- or 32-bit field holding this value means "see the ZIP64 record". */
-const MAX_U16 = 0xffff;
-const MAX_U32 = 0xffffffff;
-/** "Version made by": high byte 3 = Unix (so readers honour the mode bits), low byte = spec 3.0 / 4.5. */
-const MADE_BY_UNIX = 3 << 8;
-const SPEC_VERSION_DEFAULT = 20;
-const SPEC_VERSION_ZIP64 = 45;
-const SPEC_VERSION_STORED = 10;
-/**
- * 1980-01-01 00:00:00, the earliest DOS date: the same for every entry so the archive does not
- * depend on when or where it was built. (Python bytecode in the layer is hash-based, so mtimes
- * in the zip do not matter to the runtime.)
- */
-const DOS_TIME_FIXED = 0;
-const DOS_DATE_FIXED = (0 << 9) | (1 << 5) | 1;
-const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
-/** MS-DOS "directory" attribute in the low byte of the external attributes, as Info-ZIP sets it. */
-const MSDOS_DIRECTORY = 0x10;
-/** Fixed permissions: 0755 for directories and for files with any execute bit, else 0644. */
-function normalizedMode(statMode, isDirectory) {
-    if (isDirectory)
-        return S_IFDIR | 0o755;
-    return S_IFREG | ((statMode & 0o111) !== 0 ? 0o755 : 0o644);
-}
-function externalAttributes(mode, isDirectory) {
-    // `>>> 0` keeps the value an unsigned 32-bit number (mode << 16 can reach the sign bit).
-    return ((mode << 16) | (isDirectory ? MSDOS_DIRECTORY : 0)) >>> 0;
-}
-/** True when the name needs bit 11: any byte outside ASCII. */
-function needsUtf8Flag(name) {
-    for (const byte of name)
-        if (byte > 0x7f)
-            return true;
-    return false;
-}
-// CRC-32 (ISO-HDLC, as ZIP uses). node:zlib.crc32 is native and exists from Node 20.15/22.2; the
-// table version keeps older Node 20 releases working.
-const CRC_TABLE = (() => {
-    const table = new Int32Array(256);
-    for (let n = 0; n < 256; n++) {
-        let c = n;
-        for (let k = 0; k < 8; k++)
-            c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-        table[n] = c;
-    }
-    return table;
-})();
-function crc32Table(data, previous = 0) {
-    let crc = ~previous;
-    for (let i = 0; i < data.length; i++) {
-        crc = CRC_TABLE[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
-    }
-    return ~crc >>> 0;
-}
-const nativeCrc32 = node_zlib__WEBPACK_IMPORTED_MODULE_0__.crc32;
-/** CRC-32 of `data`, continuing from `previous` (the CRC of the bytes before it). */
-function crc32(data, previous = 0) {
-    return nativeCrc32 ? nativeCrc32(data, previous) : crc32Table(data, previous);
-}
-function versionNeeded(entry, zip64) {
-    if (zip64)
-        return SPEC_VERSION_ZIP64;
-    return entry.method === METHOD_DEFLATED ? SPEC_VERSION_DEFAULT : SPEC_VERSION_STORED;
-}
-function flags(entry) {
-    return needsUtf8Flag(entry.name) ? FLAG_UTF8 : 0;
-}
-function sizesNeedZip64(entry) {
-    return entry.size >= MAX_U32 || entry.compressedSize >= MAX_U32;
-}
-/**
- * The local file header that precedes an entry's data. Sizes and CRC are known up front (the
- * writer compresses before writing), so no data descriptor is needed; a ZIP64 extra with both
- * sizes is added only when one of them does not fit in 32 bits.
- */
-function localFileHeader(entry) {
-    const zip64 = sizesNeedZip64(entry);
-    const extraLength = zip64 ? 4 + 16 : 0;
-    const header = Buffer.alloc(LOCAL_HEADER_SIZE + entry.name.length + extraLength);
-    header.writeUInt32LE(SIG_LOCAL_FILE, 0);
-    header.writeUInt16LE(versionNeeded(entry, zip64), 4);
-    header.writeUInt16LE(flags(entry), 6);
-    header.writeUInt16LE(entry.method, 8);
-    header.writeUInt16LE(DOS_TIME_FIXED, 10);
-    header.writeUInt16LE(DOS_DATE_FIXED, 12);
-    header.writeUInt32LE(entry.crc32, 14);
-    header.writeUInt32LE(zip64 ? MAX_U32 : entry.compressedSize, 18);
-    header.writeUInt32LE(zip64 ? MAX_U32 : entry.size, 22);
-    header.writeUInt16LE(entry.name.length, 26);
-    header.writeUInt16LE(extraLength, 28);
-    entry.name.copy(header, LOCAL_HEADER_SIZE);
-    if (zip64) {
-        const at = LOCAL_HEADER_SIZE + entry.name.length;
-        header.writeUInt16LE(ZIP64_EXTRA_ID, at);
-        header.writeUInt16LE(16, at + 2);
-        header.writeBigUInt64LE(BigInt(entry.size), at + 4);
-        header.writeBigUInt64LE(BigInt(entry.compressedSize), at + 12);
-    }
-    return header;
-}
-/** The central directory record of an entry; ZIP64 extra holds only the fields that overflow. */
-function centralDirectoryHeader(entry) {
-    const wide = [];
-    if (entry.size >= MAX_U32)
-        wide.push(BigInt(entry.size));
-    if (entry.compressedSize >= MAX_U32)
-        wide.push(BigInt(entry.compressedSize));
-    if (entry.offset >= MAX_U32)
-        wide.push(BigInt(entry.offset));
-    const zip64 = wide.length > 0;
-    const extraLength = zip64 ? 4 + 8 * wide.length : 0;
-    const header = Buffer.alloc(CENTRAL_HEADER_SIZE + entry.name.length + extraLength);
-    header.writeUInt32LE(SIG_CENTRAL_FILE, 0);
-    header.writeUInt16LE(MADE_BY_UNIX | (zip64 ? SPEC_VERSION_ZIP64 : 30), 4);
-    header.writeUInt16LE(versionNeeded(entry, zip64), 6);
-    header.writeUInt16LE(flags(entry), 8);
-    header.writeUInt16LE(entry.method, 10);
-    header.writeUInt16LE(DOS_TIME_FIXED, 12);
-    header.writeUInt16LE(DOS_DATE_FIXED, 14);
-    header.writeUInt32LE(entry.crc32, 16);
-    header.writeUInt32LE(Math.min(entry.compressedSize, MAX_U32), 20);
-    header.writeUInt32LE(Math.min(entry.size, MAX_U32), 24);
-    header.writeUInt16LE(entry.name.length, 28);
-    header.writeUInt16LE(extraLength, 30);
-    header.writeUInt16LE(0, 32); // comment length
-    header.writeUInt16LE(0, 34); // disk number start
-    header.writeUInt16LE(0, 36); // internal attributes
-    header.writeUInt32LE(externalAttributes(entry.mode, entry.isDirectory), 38);
-    header.writeUInt32LE(Math.min(entry.offset, MAX_U32), 42);
-    entry.name.copy(header, CENTRAL_HEADER_SIZE);
-    if (zip64) {
-        let at = CENTRAL_HEADER_SIZE + entry.name.length;
-        header.writeUInt16LE(ZIP64_EXTRA_ID, at);
-        header.writeUInt16LE(8 * wide.length, at + 2);
-        at += 4;
-        for (const value of wide) {
-            header.writeBigUInt64LE(value, at);
-            at += 8;
-        }
-    }
-    return header;
-}
-/** True when the end records need their ZIP64 forms (APPNOTE 4.4.1.4). */
-function needsZip64End(cd) {
-    return cd.entries >= MAX_U16 || cd.size >= MAX_U32 || cd.offset >= MAX_U32;
-}
-/**
- * The records after the central directory: ZIP64 end record and locator when needed, then the
- * classic end record (its overflowing fields set to all ones, pointing readers at ZIP64).
- */
-function endOfArchive(cd) {
-    const parts = [];
-    if (needsZip64End(cd)) {
-        const record = Buffer.alloc(ZIP64_END_OF_CENTRAL_DIR_SIZE);
-        record.writeUInt32LE(SIG_ZIP64_END_OF_CENTRAL_DIR, 0);
-        record.writeBigUInt64LE(BigInt(ZIP64_END_OF_CENTRAL_DIR_SIZE - 12), 4);
-        record.writeUInt16LE(MADE_BY_UNIX | SPEC_VERSION_ZIP64, 12);
-        record.writeUInt16LE(SPEC_VERSION_ZIP64, 14);
-        record.writeUInt32LE(0, 16); // this disk
-        record.writeUInt32LE(0, 20); // disk with central directory
-        record.writeBigUInt64LE(BigInt(cd.entries), 24);
-        record.writeBigUInt64LE(BigInt(cd.entries), 32);
-        record.writeBigUInt64LE(BigInt(cd.size), 40);
-        record.writeBigUInt64LE(BigInt(cd.offset), 48);
-        const locator = Buffer.alloc(ZIP64_LOCATOR_SIZE);
-        locator.writeUInt32LE(SIG_ZIP64_LOCATOR, 0);
-        locator.writeUInt32LE(0, 4);
-        locator.writeBigUInt64LE(BigInt(cd.offset + cd.size), 8);
-        locator.writeUInt32LE(1, 16); // total disks
-        parts.push(record, locator);
-    }
-    const end = Buffer.alloc(END_OF_CENTRAL_DIR_SIZE);
-    end.writeUInt32LE(SIG_END_OF_CENTRAL_DIR, 0);
-    end.writeUInt16LE(0, 4);
-    end.writeUInt16LE(0, 6);
-    end.writeUInt16LE(Math.min(cd.entries, MAX_U16), 8);
-    end.writeUInt16LE(Math.min(cd.entries, MAX_U16), 10);
-    end.writeUInt32LE(Math.min(cd.size, MAX_U32), 12);
-    end.writeUInt32LE(Math.min(cd.offset, MAX_U32), 16);
-    end.writeUInt16LE(0, 20); // comment length
-    parts.push(end);
-    return Buffer.concat(parts);
-}
-
-
-/***/ }),
-
 /***/ 5581:
 /***/ ((module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -931,7 +13,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5076);
+/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4140);
 /* harmony import */ var _cli_parse_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9537);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5625);
@@ -1005,7 +87,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5076:
+/***/ 4140:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1018,79 +100,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: ./src/target.ts
-var src_target = __nccwpck_require__(6746);
-// EXTERNAL MODULE: ./src/version.ts + 1 modules
-var version = __nccwpck_require__(1013);
-;// CONCATENATED MODULE: ./src/build/manifest.ts
-/**
- * The manifest: what is in the layer and how it was built, written next to layer.zip. Keys are
- * written in a fixed order and nothing host- or time-specific goes in, so the same inputs give
- * the same manifest.json byte for byte.
- */
-
-
-
-function assembleManifest(parts) {
-    const { target } = parts;
-    return {
-        schemaVersion: 1,
-        tool: { name: version/* TOOL_NAME */.l, version: version/* TOOL_VERSION */.w },
-        target: {
-            runtime: target.runtime,
-            architecture: target.architecture,
-            pythonVersion: target.pythonVersion,
-            os: target.os,
-            glibc: (0,src_target/* glibcLabel */.E3)(target.glibc),
-            platformTags: (0,src_target/* platformTags */.$A)(target),
-        },
-        requirementsHash: parts.requirementsHash,
-        packages: [...parts.packages].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())),
-        layer: parts.layer,
-        bytecode: parts.bytecode,
-        ...(parts.verification ? { verification: parts.verification } : {}),
-        ...(parts.slim ? { slim: parts.slim } : {}),
-    };
-}
-/** Objects with their keys sorted, recursively: a stable order whatever built the object. */
-function sortedKeys(value) {
-    if (Array.isArray(value))
-        return value.map(sortedKeys);
-    if (value && typeof value === 'object') {
-        return Object.fromEntries(Object.keys(value)
-            .sort()
-            .map((key) => [key, sortedKeys(value[key])]));
-    }
-    return value;
-}
-// Top-level keys in reading order; nested objects (filled by several stages) sorted by key.
-const TOP_LEVEL_ORDER = [
-    'schemaVersion',
-    'tool',
-    'target',
-    'requirementsHash',
-    'packages',
-    'layer',
-    'bytecode',
-    'verification',
-    'slim',
-];
-/** The manifest as written: 2-space JSON in a fixed key order, trailing newline. */
-function serializeManifest(manifest) {
-    const record = manifest;
-    const keys = [
-        ...TOP_LEVEL_ORDER.filter((key) => key in record),
-        ...Object.keys(record)
-            .filter((key) => !TOP_LEVEL_ORDER.includes(key))
-            .sort(),
-    ];
-    const ordered = Object.fromEntries(keys.map((key) => [key, sortedKeys(record[key])]));
-    return `${JSON.stringify(ordered, null, 2)}\n`;
-}
-async function writeManifest(manifest, path) {
-    await (0,promises_.writeFile)(path, serializeManifest(manifest));
-}
-
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/cache/store.ts
@@ -1207,216 +216,187 @@ function parseChoice(input, raw, choices, fallback) {
     throw new errors/* InputError */.dz(input, `"${raw}" is not one of ${choices.join(', ')}`);
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./src/report.ts
-var src_report = __nccwpck_require__(665);
-// EXTERNAL MODULE: ./src/process.ts
-var src_process = __nccwpck_require__(4006);
-// EXTERNAL MODULE: ./src/build/python.ts
-var build_python = __nccwpck_require__(5984);
-;// CONCATENATED MODULE: ./src/build/python-module.ts
+// EXTERNAL MODULE: ./src/target.ts
+var src_target = __nccwpck_require__(6746);
+// EXTERNAL MODULE: ./src/version.ts + 1 modules
+var version = __nccwpck_require__(1013);
+;// CONCATENATED MODULE: ./src/layer/manifest.ts
 /**
- * Arguments that run `python -m MODULE ARGS...` and then leave without the interpreter's
- * teardown. Once pip has returned, finalizing its thousands of objects and modules only burns
- * time: about 0.1 s of a 1 s pip run here (0.03 s for compileall). The module runs exactly as
- * with -m (runpy, __main__, sys.argv), its exit code is kept, and both streams are flushed
- * before os._exit. An uncaught exception still ends the normal way, with its traceback.
- */
-const RUN_MODULE_THEN_EXIT = [
-    'import os, runpy, sys',
-    'module = sys.argv.pop(1)',
-    'try:',
-    '    runpy.run_module(module, run_name="__main__", alter_sys=True)',
-    '    code = 0',
-    'except SystemExit as exit:',
-    '    code = exit.code',
-    '    if code is not None and not isinstance(code, int):',
-    '        print(code, file=sys.stderr)',
-    '        code = 1',
-    'sys.stdout.flush()',
-    'sys.stderr.flush()',
-    'os._exit(code or 0)',
-].join('\n');
-function runModuleArgs(module, args) {
-    return ['-c', RUN_MODULE_THEN_EXIT, module, ...args];
-}
-/** The same command as a person would type it, for logs: `-m MODULE ARGS...`. */
-function displayModuleArgs(args) {
-    const at = args.indexOf(RUN_MODULE_THEN_EXIT);
-    return at > 0 && args[at - 1] === '-c'
-        ? [...args.slice(0, at - 1), '-m', ...args.slice(at + 1)]
-        : [...args];
-}
-
-;// CONCATENATED MODULE: ./src/build/bytecode.ts
-/**
- * Bytecode for the target interpreter. Lambda's /opt is read-only, so a .pyc that is missing,
- * stale or for another Python is compiled again, in memory, on every cold start. We remove
- * whatever bytecode the install left (pip compiles with the interpreter that ran it, with
- * timestamp pycs the zip's fixed timestamps would invalidate) and compile every .py with an
- * interpreter of exactly the target's minor version, as unchecked hash-based pycs (PEP 552): the
- * import system loads them without looking at the source's mtime at all.
+ * The manifest: what is in the layer and how it was built, written next to layer.zip. Keys are
+ * written in a fixed order and nothing host- or time-specific goes in, so the same inputs give
+ * the same manifest.json byte for byte.
  */
 
 
 
-
-
-
-/** Where Lambda mounts a layer's python/ directory: tracebacks should show these paths. */
-const LAMBDA_PYTHON_DIR = '/opt/python';
-const COMPILE_TIMEOUT_MS = 15 * 60_000;
-/** Removes every .pyc the layer should not ship; returns how many were removed. */
-async function removeBytecode(pythonDir) {
-    let removed = 0;
-    async function walk(dir) {
-        const entries = await (0,promises_.readdir)(dir, { withFileTypes: true });
-        const names = new Set(entries.map((e) => e.name));
-        for (const entry of entries) {
-            const full = (0,external_node_path_.join)(dir, entry.name);
-            if (entry.isDirectory()) {
-                if (entry.name === '__pycache__') {
-                    // PEP 3147: bytecode in __pycache__ is only ever used next to its source, so all of
-                    // it can go: the target's is compiled again below, anything else is dead weight.
-                    for (const cached of await (0,promises_.readdir)(full)) {
-                        if (/\.py[co]$/.test(cached)) {
-                            await (0,promises_.rm)((0,external_node_path_.join)(full, cached), { force: true });
-                            removed++;
-                        }
-                    }
-                    await (0,promises_.rmdir)(full).catch(() => undefined); // only when now empty
-                }
-                else {
-                    await walk(full);
-                }
-            }
-            else if (/\.py[co]$/.test(entry.name) && names.has(entry.name.slice(0, -1))) {
-                // A legacy foo.pyc next to foo.py is never imported (the source wins). A foo.pyc with
-                // no foo.py is a sourceless module: the only copy of that code, so it stays.
-                await (0,promises_.rm)(full, { force: true });
-                removed++;
-            }
-        }
-    }
-    await walk(pythonDir);
-    return removed;
-}
-/** Layer paths (python/...) of every .py file compileall visits, with its expected pyc. */
-async function sourceFiles(pythonDir, cacheTag) {
-    const found = [];
-    async function walk(dir, prefix) {
-        for (const entry of await (0,promises_.readdir)(dir, { withFileTypes: true })) {
-            // compileall does not descend into symlinked directories; neither do we (Dirent is lstat).
-            if (entry.isDirectory())
-                await walk((0,external_node_path_.join)(dir, entry.name), `${prefix}${entry.name}/`);
-            else if (entry.name.endsWith('.py')) {
-                found.push({
-                    layerPath: `${prefix}${entry.name}`,
-                    pyc: (0,external_node_path_.join)(dir, '__pycache__', `${entry.name.slice(0, -3)}.${cacheTag}.pyc`),
-                });
-            }
-        }
-    }
-    await walk(pythonDir, 'python/');
-    return found;
-}
-/**
- * The environment compileall runs in. PYTHONHASHSEED=0 makes the pycs reproducible: without it
- * string hashing is randomized per process, and the order in which marshal writes a frozenset
- * constant (`x in {"a", "b"}`) changes from run to run. Variables that would change where or
- * what is written (PYTHONPYCACHEPREFIX, PYTHONOPTIMIZE, ...) are dropped. We cannot use -I/-E
- * instead: they would make the interpreter ignore PYTHONHASHSEED too.
- */
-function compileEnv(env) {
-    const clean = {};
-    for (const [key, value] of Object.entries(env)) {
-        if (!key.startsWith('PYTHON'))
-            clean[key] = value;
-    }
-    clean.PYTHONHASHSEED = '0';
-    return clean;
-}
-async function runCompileall(interpreter, pythonDir, env, log) {
-    // -s: no user site-packages. compileall flags: -q lists only failures; -f rewrites whatever is
-    // there; -j 0 uses every core; -d records /opt/python/<path> as each code object's file name
-    // (compileall joins the relative path under ddir as it recurses) instead of the build
-    // directory, so the pyc bytes do not depend on where the build ran. (At import, importlib
-    // re-points co_filename at the source it found, which on Lambda is that same path.)
-    const args = [
-        '-s',
-        ...runModuleArgs('compileall', [
-            '-q',
-            '-f',
-            '-j',
-            '0',
-            '--invalidation-mode',
-            'unchecked-hash',
-            '-d',
-            LAMBDA_PYTHON_DIR,
-            pythonDir,
-        ]),
-    ];
-    log.debug(`${interpreter} ${displayModuleArgs(args).join(' ')}`);
-    // compileall's pool workers share the process group, so a timeout takes them down too.
-    const result = await (0,src_process/* runProcess */.R)(interpreter, args, { env, timeoutMs: COMPILE_TIMEOUT_MS });
-    return { code: result.code, output: result.output };
-}
-/**
- * Removes bytecode not for the target, then compiles every .py under `pythonDir` with an
- * interpreter of exactly the target's Python version. With no such interpreter it ships no
- * bytecode (never the wrong bytecode) and says so. Files that do not compile (Python 2 syntax
- * in a package's templates, say) are listed as warnings, not failures: Python would fail on
- * them at import time on Lambda just the same, and most are never imported.
- */
-async function compileBytecode(pythonDir, target, options, log) {
-    const removed = await removeBytecode(pythonDir);
-    const interpreter = await (0,build_python/* findInterpreter */.A)(target.pythonVersion, options.interpreter, {
-        log,
-        env: options.env,
-        inputName: 'bytecode-python',
-    });
-    if (!interpreter) {
-        const reason = `no Python ${target.pythonVersion} interpreter found on PATH, in the runner tool cache or in pyenv; ` +
-            `the layer ships without bytecode and ${target.runtime} compiles modules on every cold start`;
-        log.warn(`${reason} (install Python ${target.pythonVersion}, e.g. with actions/setup-python, or pass --bytecode-python)`);
-        return { compiled: 0, mode: 'none', reason, removed };
-    }
-    const cacheTag = `cpython-${target.pythonVersion.replace('.', '')}`;
-    const sources = await sourceFiles(pythonDir, cacheTag);
-    const started = Date.now();
-    const result = await runCompileall(interpreter.path, pythonDir, compileEnv(options.env ?? process.env), log);
-    // Ground truth is the file system: a source either has its target pyc now or it does not.
-    const failed = [];
-    let compiled = 0;
-    // Synchronous: thousands of checks, each cheaper than an async round trip through the threadpool.
-    for (const source of sources) {
-        if ((0,external_node_fs_.existsSync)(source.pyc))
-            compiled++;
-        else
-            failed.push(source.layerPath);
-    }
-    // compileall exits 1 when some file failed to compile (it prints "*** Error compiling" for
-    // each); any other failure means the interpreter itself is broken, which is a real error.
-    if (result.code !== 0 && !result.output.includes('*** Error compiling')) {
-        throw new Error(`${interpreter.path} -m compileall exited with ${result.code}:\n${result.output}`);
-    }
-    log.info(`Compiled ${compiled} of ${sources.length} modules to ${cacheTag} unchecked-hash bytecode with Python ${interpreter.version} (${interpreter.path}) in ${((Date.now() - started) / 1000).toFixed(1)}s; removed ${removed} stale .pyc`);
-    if (failed.length > 0) {
-        const shown = failed.slice(0, 10).join(', ');
-        log.warn(`${failed.length} file(s) are not valid Python ${target.pythonVersion} and ship without bytecode (importing them would fail on Lambda too): ${shown}${failed.length > 10 ? `, ... (${failed.length - 10} more)` : ''}`);
-        log.debug(result.output);
-    }
+function assembleManifest(parts) {
+    const { target } = parts;
     return {
-        compiled,
-        interpreter: { path: interpreter.path, version: interpreter.version },
-        mode: 'unchecked-hash',
-        removed,
-        ...(failed.length > 0 ? { failed } : {}),
+        schemaVersion: 1,
+        tool: { name: version/* TOOL_NAME */.l, version: version/* TOOL_VERSION */.w },
+        target: {
+            runtime: target.runtime,
+            architecture: target.architecture,
+            pythonVersion: target.pythonVersion,
+            os: target.os,
+            glibc: (0,src_target/* glibcLabel */.E3)(target.glibc),
+            platformTags: (0,src_target/* platformTags */.$A)(target),
+        },
+        requirementsHash: parts.requirementsHash,
+        packages: [...parts.packages].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())),
+        layer: parts.layer,
+        bytecode: parts.bytecode,
+        ...(parts.verification ? { verification: parts.verification } : {}),
+        ...(parts.slim ? { slim: parts.slim } : {}),
     };
 }
+/** Objects with their keys sorted, recursively: a stable order whatever built the object. */
+function sortedKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortedKeys);
+    if (value && typeof value === 'object') {
+        return Object.fromEntries(Object.keys(value)
+            .sort()
+            .map((key) => [key, sortedKeys(value[key])]));
+    }
+    return value;
+}
+// Top-level keys in reading order; nested objects (filled by several stages) sorted by key.
+const TOP_LEVEL_ORDER = [
+    'schemaVersion',
+    'tool',
+    'target',
+    'requirementsHash',
+    'packages',
+    'layer',
+    'bytecode',
+    'verification',
+    'slim',
+];
+/** The manifest as written: 2-space JSON in a fixed key order, trailing newline. */
+function serializeManifest(manifest) {
+    const record = manifest;
+    const keys = [
+        ...TOP_LEVEL_ORDER.filter((key) => key in record),
+        ...Object.keys(record)
+            .filter((key) => !TOP_LEVEL_ORDER.includes(key))
+            .sort(),
+    ];
+    const ordered = Object.fromEntries(keys.map((key) => [key, sortedKeys(record[key])]));
+    return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+async function writeManifest(manifest, path) {
+    await (0,promises_.writeFile)(path, serializeManifest(manifest));
+}
 
-;// CONCATENATED MODULE: ./src/build/pep440.ts
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/cache/key.ts
+/**
+ * The cache key: it must change when anything that shapes the layer changes, and only then.
+ * (serverless-python-requirements once keyed on requirements alone and served layers built for
+ * another Python version.) Index URLs are hashed, never shown: they may carry credentials.
+ */
+
+
+function cacheKey(inputs) {
+    const { target } = inputs;
+    const ingredients = {
+        tool: inputs.toolVersion,
+        runtime: target.runtime,
+        architecture: target.architecture,
+        platformTags: (0,src_target/* platformTags */.$A)(target),
+        requirements: inputs.requirementsHash,
+        bytecode: inputs.bytecode,
+        slim: inputs.slim ? { exclude: [...inputs.slim.exclude], keep: [...inputs.slim.keep] } : null,
+        sdist: inputs.sdist,
+        indexUrl: inputs.indexUrl ?? null,
+        extraIndexUrls: [...inputs.extraIndexUrls],
+        findLinks: [...inputs.findLinks],
+    };
+    const digest = (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(ingredients)).digest('hex');
+    // Readable prefix for humans browsing the cache list; the digest carries every ingredient.
+    // Max key length is 512 characters; this stays under 120.
+    return `lambda-layer-${inputs.toolVersion}-${target.runtime}-${target.architecture}-${digest}`;
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/cache/layer-cache.ts
+/**
+ * Restore and save finished layers through a LayerStore. A restored zip is trusted only when
+ * its sha256 matches the manifest saved with it; any cache trouble is a warning and the build
+ * goes on without the cache.
+ */
+
+
+
+
+
+
+async function sha256File(path) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_.createReadStream)(path))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+async function restoreLayer(store, key, outDir, log) {
+    const scratch = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'lambda-layer-restore-'));
+    try {
+        let hit;
+        try {
+            hit = await store.restore(key, scratch);
+        }
+        catch (error) {
+            log.warn(`${store.description}: ${messageOf(error)}; building without the cache`);
+            return undefined;
+        }
+        if (!hit) {
+            log.info(`Cache miss (${store.description}): ${key}`);
+            return undefined;
+        }
+        const manifest = JSON.parse(await (0,promises_.readFile)((0,external_node_path_.join)(scratch, 'manifest.json'), 'utf8'));
+        const actual = await sha256File((0,external_node_path_.join)(scratch, 'layer.zip'));
+        if (actual !== manifest.layer?.sha256) {
+            log.warn(`Cached layer.zip does not match its manifest (sha256 ${actual} vs ${manifest.layer?.sha256}); rebuilding`);
+            return undefined;
+        }
+        // Move into outDir only once verified, so a bad cache entry never replaces a user's files.
+        await (0,promises_.mkdir)(outDir, { recursive: true });
+        for (const file of CACHED_FILES) {
+            const partial = (0,external_node_path_.join)(outDir, `.${file}.partial`);
+            await (0,promises_.copyFile)((0,external_node_path_.join)(scratch, file), partial);
+            await (0,promises_.rename)(partial, (0,external_node_path_.join)(outDir, file));
+        }
+        log.info(`Cache hit (${store.description}): ${key}`);
+        return { manifest, zipPath: (0,external_node_path_.join)(outDir, 'layer.zip'), manifestPath: (0,external_node_path_.join)(outDir, 'manifest.json') };
+    }
+    catch (error) {
+        log.warn(`Could not use the cached layer (${messageOf(error)}); rebuilding`);
+        return undefined;
+    }
+    finally {
+        await (0,promises_.rm)(scratch, { recursive: true, force: true });
+    }
+}
+async function saveLayer(store, key, outDir, log) {
+    try {
+        await store.save(key, outDir);
+        log.info(`Saved the layer to the ${store.description}: ${key}`);
+        return true;
+    }
+    catch (error) {
+        log.warn(`${store.description}: could not save the layer (${messageOf(error)}); the build itself succeeded`);
+        return false;
+    }
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+// EXTERNAL MODULE: ./src/report.ts
+var src_report = __nccwpck_require__(665);
+;// CONCATENATED MODULE: ./src/resolve/pep440.ts
 /**
  * Enough of PEP 440 to explain a failed resolution: order versions and test them against a
  * requirement's specifier set. pip decides what installs; this only reproduces its choice for
@@ -1525,9 +505,7 @@ function satisfies(version, specifier) {
     });
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/build/requirements.ts
+;// CONCATENATED MODULE: ./src/resolve/requirements.ts
 /**
  * Reads a pip requirements file with its `-r`/`-c` includes into a typed snapshot: the files
  * read, every requirement line (for annotations on the user's file) and a hash of the normalized
@@ -1669,7 +647,7 @@ function findRequirementLine(snapshot, project) {
 
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/build/simple-index.ts
+;// CONCATENATED MODULE: ./src/resolve/simple-index.ts
 /**
  * Reads what a package index offers for one project: PEP 503 "simple" pages over http(s) or
  * file:// URLs, and pip's --find-links sources (a local directory, or an HTML page of links).
@@ -1817,7 +795,7 @@ async function listProjectFiles(sources, project) {
     return { files, unreachable };
 }
 
-;// CONCATENATED MODULE: ./src/build/wheel-tags.ts
+;// CONCATENATED MODULE: ./src/resolve/wheel-tags.ts
 /** Name, version and tags of a wheel file name; undefined when it is not one. */
 function parseWheelFilename(filename) {
     if (!filename.endsWith('.whl'))
@@ -1936,7 +914,7 @@ function lowerGlibc(a, b) {
     return a.needs.major < b.needs.major || (a.needs.major === b.needs.major && a.needs.minor < b.needs.minor);
 }
 
-;// CONCATENATED MODULE: ./src/build/diagnose.ts
+;// CONCATENATED MODULE: ./src/resolve/diagnose.ts
 /**
  * Turns pip's "No matching distribution found for X" into an error a user can act on: read
  * what the indexes offer for X, say which limit of the target each close file breaks (glibc,
@@ -2122,7 +1100,43 @@ function unique(values) {
     return [...new Set(values)];
 }
 
-;// CONCATENATED MODULE: ./src/build/run-python.ts
+;// CONCATENATED MODULE: ./src/resolve/python-module.ts
+/**
+ * Arguments that run `python -m MODULE ARGS...` and then leave without the interpreter's
+ * teardown. Once pip has returned, finalizing its thousands of objects and modules only burns
+ * time: about 0.1 s of a 1 s pip run here (0.03 s for compileall). The module runs exactly as
+ * with -m (runpy, __main__, sys.argv), its exit code is kept, and both streams are flushed
+ * before os._exit. An uncaught exception still ends the normal way, with its traceback.
+ */
+const RUN_MODULE_THEN_EXIT = [
+    'import os, runpy, sys',
+    'module = sys.argv.pop(1)',
+    'try:',
+    '    runpy.run_module(module, run_name="__main__", alter_sys=True)',
+    '    code = 0',
+    'except SystemExit as exit:',
+    '    code = exit.code',
+    '    if code is not None and not isinstance(code, int):',
+    '        print(code, file=sys.stderr)',
+    '        code = 1',
+    'sys.stdout.flush()',
+    'sys.stderr.flush()',
+    'os._exit(code or 0)',
+].join('\n');
+function runModuleArgs(module, args) {
+    return ['-c', RUN_MODULE_THEN_EXIT, module, ...args];
+}
+/** The same command as a person would type it, for logs: `-m MODULE ARGS...`. */
+function displayModuleArgs(args) {
+    const at = args.indexOf(RUN_MODULE_THEN_EXIT);
+    return at > 0 && args[at - 1] === '-c'
+        ? [...args.slice(0, at - 1), '-m', ...args.slice(at + 1)]
+        : [...args];
+}
+
+// EXTERNAL MODULE: ./src/process.ts
+var src_process = __nccwpck_require__(4006);
+;// CONCATENATED MODULE: ./src/resolve/run-python.ts
 /** Runs a Python tool (pip, compileall) with its output streamed into the build log. */
 
 
@@ -2149,7 +1163,7 @@ async function runPython(python, args, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/build/sdist/candidate.ts
+;// CONCATENATED MODULE: ./src/resolve/sdist/candidate.ts
 /**
  * Decides whether a requirement pip could not resolve is one the build may make from source:
  * its newest release that the requirements allow is published ONLY as a source distribution.
@@ -2221,7 +1235,7 @@ function sdistOnlyRelease(project, specifiers, files) {
 }
 const sdistRank = (filename) => (filename.endsWith('.tar.gz') ? 0 : 1);
 
-;// CONCATENATED MODULE: ./src/build/sdist/hash-pins.ts
+;// CONCATENATED MODULE: ./src/resolve/sdist/hash-pins.ts
 /**
  * In hash-checking mode pip installs a file only when its sha256 is pinned on the requirement
  * line, so a wheel built from a pinned sdist would be refused. The build checked the sdist
@@ -2273,7 +1287,7 @@ async function writeRequirementsWithPins(snapshot, extraPins, dir) {
     return (0,external_node_path_.join)(dir, snapshot.file);
 }
 
-;// CONCATENATED MODULE: ./src/build/sdist/build-wheel.ts
+;// CONCATENATED MODULE: ./src/resolve/sdist/build-wheel.ts
 /**
  * Builds one wheel from a release's sdist with `pip wheel`: pip downloads the sdist from the
  * same indexes as the install (checking --hash pins when the requirements have them) and
@@ -2351,7 +1365,7 @@ async function buildWheelFromSdist(request) {
     return { ok: true, wheelFile, wheelPath: (0,external_node_path_.join)(request.outDir, wheelFile) };
 }
 
-;// CONCATENATED MODULE: ./src/build/elf.ts
+;// CONCATENATED MODULE: ./src/verify/elf.ts
 /**
  * A small ELF reader: just what layer verification needs, without binutils (not on every
  * user's machine). Pure: takes the file's bytes, returns plain data, throws ElfFormatError on
@@ -2635,7 +1649,7 @@ function readVersionNeeds(r, segments, sections, dynamic, dynstr) {
     return needs;
 }
 
-;// CONCATENATED MODULE: ./src/build/binary-kind.ts
+;// CONCATENATED MODULE: ./src/verify/binary-kind.ts
 /**
  * What kind of native binary a file is, from its first bytes (and, for Windows/macOS names, its
  * file name). Pure: callers read the head of the file (HEAD_BYTES is enough) and pass it in.
@@ -2689,9 +1703,9 @@ function peHeader(head) {
     return { dll: (head.readUInt16LE(lfanew + 22) & 0x2000) !== 0 };
 }
 
-// EXTERNAL MODULE: ./src/build/unzip.ts + 1 modules
-var unzip = __nccwpck_require__(4429);
-;// CONCATENATED MODULE: ./src/build/sdist/purity.ts
+// EXTERNAL MODULE: ./src/zip/reader.ts + 1 modules
+var reader = __nccwpck_require__(715);
+;// CONCATENATED MODULE: ./src/resolve/sdist/purity.ts
 /**
  * Whether a wheel built on this host may go into a Lambda layer: only a pure-Python wheel runs
  * the same everywhere. Both its tags (no ABI, platform "any") and its content (no native
@@ -2745,7 +1759,7 @@ async function readHead(path) {
 async function inspectWheel(wheelPath, scratchDir) {
     const name = wheelPath.split(external_node_path_.sep).pop() ?? wheelPath;
     const pureTags = hasPureTags(name);
-    await (0,unzip/* extractZip */.JE)(wheelPath, scratchDir);
+    await (0,reader/* extractZip */.JE)(wheelPath, scratchDir);
     const compiledFiles = [];
     for await (const path of walk(scratchDir)) {
         const inside = (0,external_node_path_.relative)(scratchDir, path).split(external_node_path_.sep).join('/');
@@ -2761,7 +1775,7 @@ async function inspectWheel(wheelPath, scratchDir) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/build/sdist/wheelhouse.ts
+;// CONCATENATED MODULE: ./src/resolve/sdist/wheelhouse.ts
 /**
  * The sdist fallback of the install: when pip finds no wheel at all for a requirement, build
  * the release's sdist into a wheel on this host, keep it only when it is pure Python, and put
@@ -2946,7 +1960,7 @@ function buildFailure(release, requiredBy, output, timedOut, target, location) {
         `or system libraries contains compiled code, which this build refuses anyway):\n${errorLines}`, { hint: waysOut(release, target), packageName, location });
 }
 
-;// CONCATENATED MODULE: ./src/build/install.ts
+;// CONCATENATED MODULE: ./src/resolve/install.ts
 /**
  * Runs pip to install the requirements into `staging/python` with the target's platform flags,
  * then describes what was installed from the *.dist-info folders pip wrote (works with any pip
@@ -3263,237 +2277,9 @@ async function describeInstalled(pythonDir, report) {
     return packages.sort((a, b) => normalizeProjectName(a.name).localeCompare(normalizeProjectName(b.name)));
 }
 
-;// CONCATENATED MODULE: ./src/build/slim.ts
-/**
- * Opt-in slimming: removes what the Lambda runtime never loads. Run it after install and
- * before bytecode, so no time is spent compiling what is about to go.
- *
- * Rules (a file goes when one applies and no `keep` pattern matches it or a directory above it):
- * - `tests`/`test` directories inside a package (python/<pkg>/.../tests). A top-level
- *   python/tests is left alone: it is a (badly named) importable package of its own.
- * - `*.pyi` type stubs: read by type checkers, never by the interpreter.
- * - python/bin/ console scripts whose shebang names the build machine's interpreter (pip writes
- *   the absolute path of the Python that ran it): that path does not exist on Lambda.
- * - user `exclude` patterns.
- * Nothing inside *.dist-info / *.egg-info is removed: importlib.metadata reads those directories
- * (entry points, versions) at run time. Their RECORD then lists files that are gone; only pip
- * reads RECORD (to uninstall), and nothing runs pip against /opt, so the mismatch is harmless.
- *
- * Patterns are relative to python/ ("python/" in front is accepted): `*` and `?` stay within a
- * path segment, `**` spans segments, `[...]` is a character class; a pattern without "/"
- * matches a file or directory name at any depth (like .gitignore), one with "/" matches from
- * python/; a trailing "/" matches directories only. Matching a directory covers everything in it.
- */
-
-
-/** Compiles one glob pattern (see the module comment) into a matcher over python/-relative paths. */
-function globMatcher(pattern) {
-    let body = pattern
-        .trim()
-        .replace(/^\.\//, '')
-        .replace(/^python\//, '');
-    const dirOnly = body.endsWith('/');
-    if (dirOnly)
-        body = body.replace(/\/+$/, '');
-    const anchored = body.includes('/');
-    body = body.replace(/^\//, '');
-    let source = '';
-    for (let i = 0; i < body.length; i++) {
-        const c = body[i];
-        if (c === '*' && body[i + 1] === '*') {
-            // "**/" = zero or more directories; a trailing "**" = anything below.
-            if (body[i + 2] === '/') {
-                source += '(?:[^/]+/)*';
-                i += 2;
-            }
-            else {
-                source += '.*';
-                i += 1;
-            }
-        }
-        else if (c === '*')
-            source += '[^/]*';
-        else if (c === '?')
-            source += '[^/]';
-        else if (c === '[') {
-            const end = body.indexOf(']', i + 1);
-            if (end === -1)
-                source += '\\[';
-            else {
-                const inner = body
-                    .slice(i + 1, end)
-                    .replace(/^!/, '^')
-                    .replace(/\\/g, '\\\\');
-                source += `[${inner}]`;
-                i = end;
-            }
-        }
-        else
-            source += c.replace(/[.+^${}()|\\]/g, '\\$&');
-    }
-    const regex = new RegExp(anchored ? `^${source}$` : `(?:^|/)${source}$`);
-    return (path, isDir) => (!dirOnly || isDir) && regex.test(path);
-}
-function anyMatcher(patterns) {
-    const matchers = patterns.filter((p) => p.trim()).map(globMatcher);
-    return (path, isDir) => matchers.some((m) => m(path, isDir));
-}
-/** True when `path` (python/-relative) or one of its directories matches. */
-function matchesSelfOrAncestor(match, path, isDir) {
-    const parts = path.split('/');
-    for (let i = 1; i < parts.length; i++) {
-        if (match(parts.slice(0, i).join('/'), true))
-            return true;
-    }
-    return match(path, isDir);
-}
-const METADATA_DIR = /\.(dist-info|egg-info)$/;
-/** Why a slim rule removes this python/-relative file, or undefined. */
-function slimRule(path) {
-    const parts = path.split('/');
-    const dirs = parts.slice(0, -1);
-    // Index >= 1: a tests directory inside a package, never a top-level package named tests.
-    if (dirs.some((dir, index) => index >= 1 && (dir === 'tests' || dir === 'test')))
-        return 'tests';
-    if (path.endsWith('.pyi'))
-        return 'stub';
-    return undefined;
-}
-/**
- * pip writes console scripts with `#!/abs/path/to/python3.x` (or, for long paths, a
- * `#!/bin/sh` + `'''exec' "/abs/path/python"` trampoline) naming the build machine's
- * interpreter. `#!/usr/bin/env python3` or Lambda's own /var/lang/bin/python are portable.
- */
-function hasBuildMachineShebang(head) {
-    const [first = '', second = ''] = head.split('\n');
-    if (!first.startsWith('#!'))
-        return false;
-    const [interpreter = ''] = first.slice(2).trim().split(/\s+/);
-    if (interpreter === '/bin/sh' && second.startsWith("'''exec'"))
-        return true;
-    const base = interpreter.slice(interpreter.lastIndexOf('/') + 1);
-    if (!interpreter.startsWith('/') || !/^python/.test(base))
-        return false;
-    return !interpreter.startsWith('/var/lang/');
-}
-async function readHeadText(path) {
-    const handle = await (0,promises_.open)(path, 'r');
-    try {
-        const buffer = Buffer.alloc(512);
-        const { bytesRead } = await handle.read(buffer, 0, 512, 0);
-        return buffer.toString('latin1', 0, bytesRead);
-    }
-    finally {
-        await handle.close();
-    }
-}
-async function listFiles(pythonDir) {
-    const files = [];
-    const dirs = [];
-    async function walk(dir, prefix) {
-        for (const entry of await (0,promises_.readdir)(dir, { withFileTypes: true })) {
-            const path = `${prefix}${entry.name}`;
-            if (entry.isDirectory()) {
-                dirs.push(path);
-                await walk((0,external_node_path_.join)(dir, entry.name), `${path}/`);
-            }
-            else {
-                files.push({ path, size: entry.isFile() ? (await (0,promises_.stat)((0,external_node_path_.join)(dir, entry.name))).size : 0 });
-            }
-        }
-    }
-    await walk(pythonDir, '');
-    return { files, dirs };
-}
-/**
- * The report lists directories whose every file went as one "python/<dir>/" entry (the tests
- * directories of numpy and pandas alone hold thousands of files), other files one by one.
- */
-function compactRemoved(removed, files, dirs) {
-    const remaining = new Map(); // dir -> files in it (recursively) not removed
-    const total = new Map();
-    for (const file of files) {
-        const parts = file.path.split('/');
-        for (let i = 1; i < parts.length; i++) {
-            const dir = parts.slice(0, i).join('/');
-            total.set(dir, (total.get(dir) ?? 0) + 1);
-            if (!removed.has(file.path))
-                remaining.set(dir, (remaining.get(dir) ?? 0) + 1);
-        }
-    }
-    const fullyRemoved = new Set(dirs.filter((d) => (total.get(d) ?? 0) > 0 && !remaining.has(d)));
-    const covered = (path) => {
-        const parts = path.split('/');
-        for (let i = 1; i < parts.length; i++) {
-            const dir = parts.slice(0, i).join('/');
-            if (fullyRemoved.has(dir))
-                return dir;
-        }
-        return undefined;
-    };
-    const listed = new Set();
-    for (const path of removed) {
-        const dir = covered(path);
-        listed.add(dir ? `python/${dir}/` : `python/${path}`);
-    }
-    return [...listed].sort();
-}
-/**
- * Removes directories emptied by the removal, deepest first. Only directories that held a
- * removed file are candidates: an empty directory that was there before may be a namespace
- * package (PEP 420) someone imports.
- */
-async function pruneEmptyDirs(pythonDir, removed) {
-    const dirs = new Set();
-    for (const path of removed) {
-        const parts = path.split('/');
-        for (let i = 1; i < parts.length; i++)
-            dirs.add(parts.slice(0, i).join('/'));
-    }
-    const deepestFirst = [...dirs].sort((a, b) => b.split('/').length - a.split('/').length);
-    for (const dir of deepestFirst) {
-        await (0,promises_.rmdir)((0,external_node_path_.join)(pythonDir, ...dir.split('/'))).catch(() => undefined); // fails unless empty
-    }
-}
-async function slimTree(pythonDir, options, log) {
-    const exclude = anyMatcher(options.exclude);
-    const keep = anyMatcher(options.keep);
-    const { files, dirs } = await listFiles(pythonDir);
-    const removed = new Set();
-    let bytesSaved = 0;
-    const byReason = new Map();
-    for (const file of files) {
-        const parts = file.path.split('/');
-        if (parts.slice(0, -1).some((dir) => METADATA_DIR.test(dir)))
-            continue;
-        if (matchesSelfOrAncestor(keep, file.path, false))
-            continue;
-        let reason = slimRule(file.path);
-        if (!reason && parts.length === 2 && parts[0] === 'bin') {
-            const head = await readHeadText((0,external_node_path_.join)(pythonDir, ...parts));
-            if (hasBuildMachineShebang(head))
-                reason = 'script';
-        }
-        if (!reason && matchesSelfOrAncestor(exclude, file.path, false))
-            reason = 'exclude';
-        if (!reason)
-            continue;
-        await (0,promises_.rm)((0,external_node_path_.join)(pythonDir, ...parts), { force: true });
-        removed.add(file.path);
-        bytesSaved += file.size;
-        byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
-    }
-    await pruneEmptyDirs(pythonDir, removed);
-    const summary = [...byReason].map(([reason, count]) => `${count} ${reason}`).join(', ');
-    log.info(`Slim: removed ${removed.size} files (${summary || 'nothing matched'}), saving ${(bytesSaved / 1024 / 1024).toFixed(1)} MiB`);
-    return {
-        removedFiles: compactRemoved(removed, files, dirs),
-        bytesSaved,
-        removedFileCount: removed.size,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/build/verify.ts
+// EXTERNAL MODULE: ./src/resolve/interpreters.ts
+var interpreters = __nccwpck_require__(5089);
+;// CONCATENATED MODULE: ./src/verify/rules.ts
 /**
  * Proves a layer can load on its Lambda target before anything is uploaded: every native
  * binary is an ELF for the target's CPU, linked against glibc (not musl) no newer than the
@@ -3530,7 +2316,7 @@ const ELF_MACHINE = { x86_64: EM_X86_64, aarch64: EM_AARCH64 };
 function versionParts(version) {
     return version.split('.').map((part) => Number.parseInt(part, 10));
 }
-function verify_compareVersions(a, b) {
+function rules_compareVersions(a, b) {
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
         const d = (a[i] ?? 0) - (b[i] ?? 0);
         if (d !== 0)
@@ -3546,7 +2332,7 @@ function highestVersion(names, family) {
         const match = pattern.exec(name);
         if (!match?.[1])
             continue;
-        if (!best || verify_compareVersions(versionParts(match[1]), versionParts(best)) > 0)
+        if (!best || rules_compareVersions(versionParts(match[1]), versionParts(best)) > 0)
             best = match[1];
     }
     return best;
@@ -3585,7 +2371,7 @@ function checkElf(file, elf, target, layerLibraries) {
     // glibc cannot be vendored: the dynamic loader and libc.so.6 always come from the OS (and
     // auditwheel refuses to graft them), so every GLIBC_ need is checked, whatever library names it.
     const glibc = highestVersion(elf.versionNeeds.flatMap((n) => n.versions), 'GLIBC');
-    if (glibc && verify_compareVersions(versionParts(glibc), [target.glibc.major, target.glibc.minor]) > 0) {
+    if (glibc && rules_compareVersions(versionParts(glibc), [target.glibc.major, target.glibc.minor]) > 0) {
         findings.push({
             file,
             rule: 'glibc',
@@ -3606,7 +2392,7 @@ function checkElf(file, elf, target, layerLibraries) {
         ['CXXABI', target.cxxabi],
     ]) {
         const needed = highestVersion(cxxVersions, family);
-        if (needed && verify_compareVersions(versionParts(needed), versionParts(limit)) > 0) {
+        if (needed && rules_compareVersions(versionParts(needed), versionParts(limit)) > 0) {
             findings.push({
                 file,
                 rule: 'libstdcxx',
@@ -3670,7 +2456,7 @@ function checkLayout(topLevel) {
     }
     return findings;
 }
-const verify_METADATA_DIR = /^(.+?)(-[^-]*)?\.(dist-info|egg-info|data)$/;
+const METADATA_DIR = /^(.+?)(-[^-]*)?\.(dist-info|egg-info|data)$/;
 function normalizeName(name) {
     return name.toLowerCase().replace(/[-_.]+/g, '_');
 }
@@ -3701,8 +2487,8 @@ function largestPackages(files, count = LARGEST_COUNT) {
             name = first.split('.')[0] || first;
         else if (first === '__pycache__')
             name = (parts[2] ?? first).split('.')[0] || first;
-        else if (verify_METADATA_DIR.test(first))
-            name = verify_METADATA_DIR.exec(first)?.[1] ?? first;
+        else if (METADATA_DIR.test(first))
+            name = METADATA_DIR.exec(first)?.[1] ?? first;
         else if (first.endsWith('.libs'))
             name = first.slice(0, -'.libs'.length);
         else
@@ -3725,7 +2511,7 @@ function formatMiB(bytes) {
  * stat/open/read/close cost more than the calls themselves (1.1 s vs 0.2 s on an 8,700-file
  * layer), while the zip writer running beside it needs that threadpool for deflate.
  */
-function verify_listFiles(rootDir) {
+function listFiles(rootDir) {
     const files = [];
     const warnings = [];
     const topLevel = (0,external_node_fs_.readdirSync)(rootDir).sort();
@@ -3753,7 +2539,7 @@ function verify_listFiles(rootDir) {
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { files, topLevel, warnings };
 }
-function verify_readHead(path) {
+function rules_readHead(path) {
     const fd = (0,external_node_fs_.openSync)(path, 'r');
     try {
         const buffer = Buffer.alloc(HEAD_BYTES);
@@ -3778,7 +2564,7 @@ async function mapLimited(items, limit, work) {
 }
 async function scanFile(rootDir, file, target) {
     const full = (0,external_node_path_.join)(rootDir, ...file.path.split('/'));
-    const head = file.size === 0 ? Buffer.alloc(0) : verify_readHead(full);
+    const head = file.size === 0 ? Buffer.alloc(0) : rules_readHead(full);
     const base = file.path.slice(file.path.lastIndexOf('/') + 1);
     const kind = binaryKindOf(head, base);
     if (kind.kind === 'elf') {
@@ -3840,7 +2626,7 @@ async function scanFile(rootDir, file, target) {
  * Paths in the report are as they appear inside the zip (python/numpy/...).
  */
 async function verifyLayerTree(rootDir, target, options = {}) {
-    const { files, topLevel, warnings } = verify_listFiles(rootDir);
+    const { files, topLevel, warnings } = listFiles(rootDir);
     const findings = [...checkLayout(topLevel)];
     const scanned = await mapLimited(files, SCAN_CONCURRENCY, (file) => scanFile(rootDir, file, target));
     // File names and sonames of every ELF in the layer: the libraries the layer itself provides.
@@ -3909,7 +2695,7 @@ async function verifyLayerZip(zipPath, target) {
     try {
         // A zip far beyond Lambda's limit is not worth unpacking (and may be a zip bomb): refuse at
         // four times the limit; anything up to that gets the full report, size finding included.
-        await (0,unzip/* extractZip */.JE)(zipPath, dir, { maxBytes: 4 * MAX_UNZIPPED_BYTES });
+        await (0,reader/* extractZip */.JE)(zipPath, dir, { maxBytes: 4 * MAX_UNZIPPED_BYTES });
         return await verifyLayerTree(dir, target, { zipSize });
     }
     finally {
@@ -3994,7 +2780,7 @@ function verificationError(report, target) {
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/build/zip-deflate.ts
+;// CONCATENATED MODULE: ./src/zip/deflate.ts
 /**
  * Deflate on the libuv threadpool, a bounded number of jobs at a time, and split into fixed-size
  * chunks so one large file (a 25 MB BLAS library) keeps every core busy instead of one.
@@ -4061,9 +2847,9 @@ function deflateBuffer(data, level, limiter) {
     return Promise.all(jobs);
 }
 
-// EXTERNAL MODULE: ./src/build/zip-format.ts
-var zip_format = __nccwpck_require__(8279);
-;// CONCATENATED MODULE: ./src/build/zip-tree.ts
+// EXTERNAL MODULE: ./src/zip/format.ts
+var format = __nccwpck_require__(4632);
+;// CONCATENATED MODULE: ./src/zip/tree.ts
 
 
 
@@ -4079,11 +2865,11 @@ function listTree(root) {
         });
     }
     const entries = [];
-    zip_tree_walk(root, '', [realRoot], realRoot, entries);
+    tree_walk(root, '', [realRoot], realRoot, entries);
     entries.sort((a, b) => Buffer.compare(a.nameBytes, b.nameBytes));
     return entries;
 }
-function zip_tree_walk(dir, prefix, 
+function tree_walk(dir, prefix, 
 // Real paths of the directories from the root down to `dir`: a followed link to any of them is a cycle.
 ancestors, realRoot, out) {
     for (const child of external_node_fs_.readdirSync(dir, { withFileTypes: true }))
@@ -4100,7 +2886,7 @@ function visit(child, dir, prefix, ancestors, realRoot, out) {
     if (child.isDirectory()) {
         out.push(entry(`${name}/`, true, sourcePath, 0, 0o40755));
         const real = external_node_path_.join(ancestors[ancestors.length - 1], child.name);
-        zip_tree_walk(sourcePath, `${name}/`, [...ancestors, real], realRoot, out);
+        tree_walk(sourcePath, `${name}/`, [...ancestors, real], realRoot, out);
         return;
     }
     if (child.isFile()) {
@@ -4144,7 +2930,7 @@ function visitSymlink(sourcePath, name, ancestors, realRoot, out) {
             });
         }
         out.push(entry(`${name}/`, true, sourcePath, 0, stat.mode));
-        zip_tree_walk(real, `${name}/`, [...ancestors, real], realRoot, out);
+        tree_walk(real, `${name}/`, [...ancestors, real], realRoot, out);
         return;
     }
     throw new errors/* UserError */.yo(`Symlink ${sourcePath} -> ${target} points at a special file`, {
@@ -4157,7 +2943,7 @@ function entry(name, isDirectory, sourcePath, size, statMode) {
 
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-;// CONCATENATED MODULE: ./src/build/zip-workers.ts
+;// CONCATENATED MODULE: ./src/zip/workers.ts
 /**
  * Worker threads that deflate batches of small files, so a layer's thousands of small files
  * (half the bytes of a pandas+boto3 layer) are compressed on every core instead of on the main
@@ -4273,7 +3059,7 @@ class DeflateWorkers {
     }
 }
 
-;// CONCATENATED MODULE: ./src/build/zip.ts
+;// CONCATENATED MODULE: ./src/zip/writer.ts
 /**
  * Deterministic, parallel writer of a Lambda layer zip.
  *
@@ -4357,8 +3143,8 @@ async function writeLayerZip(sourceDir, zipPath, options = {}) {
         }
         const cdOffset = sink.position;
         for (const record of records)
-            await sink.write((0,zip_format/* centralDirectoryHeader */.Qp)(record));
-        await sink.write((0,zip_format/* endOfArchive */.PG)({ entries: records.length, size: sink.position - cdOffset, offset: cdOffset }));
+            await sink.write((0,format/* centralDirectoryHeader */.Qp)(record));
+        await sink.write((0,format/* endOfArchive */.PG)({ entries: records.length, size: sink.position - cdOffset, offset: cdOffset }));
         const digest = await sink.close();
         await promises_.rename(tempPath, zipPath);
         const files = records.filter((r) => !r.isDirectory);
@@ -4430,7 +3216,7 @@ async function writeEntries(entries, sink, context) {
                 size: prepared.size,
                 offset: sink.position,
             };
-            await sink.write((0,zip_format/* localFileHeader */.XA)(record));
+            await sink.write((0,format/* localFileHeader */.XA)(record));
             if (prepared.data)
                 for (const chunk of prepared.data)
                     await sink.write(chunk);
@@ -4548,7 +3334,7 @@ class Prefetcher {
             const data = files.map((entry) => (0,external_node_fs_.readFileSync)(entry.sourcePath));
             const promise = workers
                 .deflate(data)
-                .then((compressed) => compressed.map((bytes, k) => finish(data[k], [bytes], (0,zip_format/* normalizedMode */.lX)(files[k].statMode, false))));
+                .then((compressed) => compressed.map((bytes, k) => finish(data[k], [bytes], (0,format/* normalizedMode */.lX)(files[k].statMode, false))));
             // Awaited in order by the writer; this keeps a failure ahead of it from being unhandled.
             promise.catch(() => undefined);
             this.batchesSent.set(batch, { promise, unwritten: files.length });
@@ -4558,14 +3344,14 @@ class Prefetcher {
 /** A directory or small file, prepared synchronously on the main thread. */
 function prepareInline(entry, level) {
     if (entry.isDirectory) {
-        return { method: zip_format/* METHOD_STORED */.y$, crc32: 0, size: 0, compressedSize: 0, mode: (0,zip_format/* normalizedMode */.lX)(0, true) };
+        return { method: format/* METHOD_STORED */.y$, crc32: 0, size: 0, compressedSize: 0, mode: (0,format/* normalizedMode */.lX)(0, true) };
     }
     const data = (0,external_node_fs_.readFileSync)(entry.sourcePath);
     const compressed = data.length > 0 && level > 0 ? [(0,external_node_zlib_.deflateRawSync)(data, { level })] : undefined;
-    return finish(data, compressed, (0,zip_format/* normalizedMode */.lX)(entry.statMode, false));
+    return finish(data, compressed, (0,format/* normalizedMode */.lX)(entry.statMode, false));
 }
 async function prepareLarge(entry, context) {
-    const mode = (0,zip_format/* normalizedMode */.lX)(entry.statMode, false);
+    const mode = (0,format/* normalizedMode */.lX)(entry.statMode, false);
     if (entry.size > SPILL_THRESHOLD)
         return prepareSpilled(entry, mode, context);
     const data = await promises_.readFile(entry.sourcePath);
@@ -4575,14 +3361,14 @@ async function prepareLarge(entry, context) {
     return finish(data, compressed, mode);
 }
 function finish(data, compressed, mode) {
-    const checksum = (0,zip_format/* crc32 */.QR)(data);
+    const checksum = (0,format/* crc32 */.QR)(data);
     const compressedSize = compressed
         ? compressed.reduce((sum, c) => sum + c.length, 0)
         : Number.POSITIVE_INFINITY;
     // Deflate that does not shrink the file (already compressed data, tiny files) is stored instead.
     if (!compressed || compressedSize >= data.length) {
         return {
-            method: zip_format/* METHOD_STORED */.y$,
+            method: format/* METHOD_STORED */.y$,
             crc32: checksum,
             size: data.length,
             compressedSize: data.length,
@@ -4591,7 +3377,7 @@ function finish(data, compressed, mode) {
         };
     }
     return {
-        method: zip_format/* METHOD_DEFLATED */.oT,
+        method: format/* METHOD_DEFLATED */.oT,
         crc32: checksum,
         size: data.length,
         compressedSize,
@@ -4622,7 +3408,7 @@ async function prepareSpilled(entry, mode, context) {
         let next = await readChunk(source, size);
         while (next.length > 0) {
             const chunk = next;
-            checksum = (0,zip_format/* crc32 */.QR)(chunk, checksum);
+            checksum = (0,format/* crc32 */.QR)(chunk, checksum);
             size += chunk.length;
             next = await readChunk(source, size);
             const job = deflateChunk(chunk, previous, next.length === 0, context.level, context.limiter);
@@ -4636,7 +3422,7 @@ async function prepareSpilled(entry, mode, context) {
             await drainOne();
         if (size === 0 || compressedSize >= size) {
             return {
-                method: zip_format/* METHOD_STORED */.y$,
+                method: format/* METHOD_STORED */.y$,
                 crc32: checksum,
                 size,
                 compressedSize: size,
@@ -4644,7 +3430,7 @@ async function prepareSpilled(entry, mode, context) {
                 dataFile: entry.sourcePath,
             };
         }
-        return { method: zip_format/* METHOD_DEFLATED */.oT, crc32: checksum, size, compressedSize, mode, dataFile: spillPath };
+        return { method: format/* METHOD_DEFLATED */.oT, crc32: checksum, size, compressedSize, mode, dataFile: spillPath };
     }
     finally {
         await source.close();
@@ -4664,7 +3450,7 @@ async function readChunk(file, position) {
 }
 /** Copies a spilled (or stored large) entry's bytes into the archive. */
 async function copyData(prepared, entry, sink) {
-    const stored = prepared.method === zip_format/* METHOD_STORED */.y$;
+    const stored = prepared.method === format/* METHOD_STORED */.y$;
     let copied = 0;
     let checksum = 0;
     for await (const chunk of (0,external_node_fs_.createReadStream)(prepared.dataFile, {
@@ -4672,7 +3458,7 @@ async function copyData(prepared, entry, sink) {
     })) {
         const bytes = chunk;
         if (stored)
-            checksum = (0,zip_format/* crc32 */.QR)(bytes, checksum);
+            checksum = (0,format/* crc32 */.QR)(bytes, checksum);
         copied += bytes.length;
         await sink.write(bytes);
     }
@@ -4731,7 +3517,404 @@ class ArchiveSink {
     }
 }
 
-;// CONCATENATED MODULE: ./src/build/index.ts
+;// CONCATENATED MODULE: ./src/layer/bytecode.ts
+/**
+ * Bytecode for the target interpreter. Lambda's /opt is read-only, so a .pyc that is missing,
+ * stale or for another Python is compiled again, in memory, on every cold start. We remove
+ * whatever bytecode the install left (pip compiles with the interpreter that ran it, with
+ * timestamp pycs the zip's fixed timestamps would invalidate) and compile every .py with an
+ * interpreter of exactly the target's minor version, as unchecked hash-based pycs (PEP 552): the
+ * import system loads them without looking at the source's mtime at all.
+ */
+
+
+
+
+
+
+/** Where Lambda mounts a layer's python/ directory: tracebacks should show these paths. */
+const LAMBDA_PYTHON_DIR = '/opt/python';
+const COMPILE_TIMEOUT_MS = 15 * 60_000;
+/** Removes every .pyc the layer should not ship; returns how many were removed. */
+async function removeBytecode(pythonDir) {
+    let removed = 0;
+    async function walk(dir) {
+        const entries = await (0,promises_.readdir)(dir, { withFileTypes: true });
+        const names = new Set(entries.map((e) => e.name));
+        for (const entry of entries) {
+            const full = (0,external_node_path_.join)(dir, entry.name);
+            if (entry.isDirectory()) {
+                if (entry.name === '__pycache__') {
+                    // PEP 3147: bytecode in __pycache__ is only ever used next to its source, so all of
+                    // it can go: the target's is compiled again below, anything else is dead weight.
+                    for (const cached of await (0,promises_.readdir)(full)) {
+                        if (/\.py[co]$/.test(cached)) {
+                            await (0,promises_.rm)((0,external_node_path_.join)(full, cached), { force: true });
+                            removed++;
+                        }
+                    }
+                    await (0,promises_.rmdir)(full).catch(() => undefined); // only when now empty
+                }
+                else {
+                    await walk(full);
+                }
+            }
+            else if (/\.py[co]$/.test(entry.name) && names.has(entry.name.slice(0, -1))) {
+                // A legacy foo.pyc next to foo.py is never imported (the source wins). A foo.pyc with
+                // no foo.py is a sourceless module: the only copy of that code, so it stays.
+                await (0,promises_.rm)(full, { force: true });
+                removed++;
+            }
+        }
+    }
+    await walk(pythonDir);
+    return removed;
+}
+/** Layer paths (python/...) of every .py file compileall visits, with its expected pyc. */
+async function sourceFiles(pythonDir, cacheTag) {
+    const found = [];
+    async function walk(dir, prefix) {
+        for (const entry of await (0,promises_.readdir)(dir, { withFileTypes: true })) {
+            // compileall does not descend into symlinked directories; neither do we (Dirent is lstat).
+            if (entry.isDirectory())
+                await walk((0,external_node_path_.join)(dir, entry.name), `${prefix}${entry.name}/`);
+            else if (entry.name.endsWith('.py')) {
+                found.push({
+                    layerPath: `${prefix}${entry.name}`,
+                    pyc: (0,external_node_path_.join)(dir, '__pycache__', `${entry.name.slice(0, -3)}.${cacheTag}.pyc`),
+                });
+            }
+        }
+    }
+    await walk(pythonDir, 'python/');
+    return found;
+}
+/**
+ * The environment compileall runs in. PYTHONHASHSEED=0 makes the pycs reproducible: without it
+ * string hashing is randomized per process, and the order in which marshal writes a frozenset
+ * constant (`x in {"a", "b"}`) changes from run to run. Variables that would change where or
+ * what is written (PYTHONPYCACHEPREFIX, PYTHONOPTIMIZE, ...) are dropped. We cannot use -I/-E
+ * instead: they would make the interpreter ignore PYTHONHASHSEED too.
+ */
+function compileEnv(env) {
+    const clean = {};
+    for (const [key, value] of Object.entries(env)) {
+        if (!key.startsWith('PYTHON'))
+            clean[key] = value;
+    }
+    clean.PYTHONHASHSEED = '0';
+    return clean;
+}
+async function runCompileall(interpreter, pythonDir, env, log) {
+    // -s: no user site-packages. compileall flags: -q lists only failures; -f rewrites whatever is
+    // there; -j 0 uses every core; -d records /opt/python/<path> as each code object's file name
+    // (compileall joins the relative path under ddir as it recurses) instead of the build
+    // directory, so the pyc bytes do not depend on where the build ran. (At import, importlib
+    // re-points co_filename at the source it found, which on Lambda is that same path.)
+    const args = [
+        '-s',
+        ...runModuleArgs('compileall', [
+            '-q',
+            '-f',
+            '-j',
+            '0',
+            '--invalidation-mode',
+            'unchecked-hash',
+            '-d',
+            LAMBDA_PYTHON_DIR,
+            pythonDir,
+        ]),
+    ];
+    log.debug(`${interpreter} ${displayModuleArgs(args).join(' ')}`);
+    // compileall's pool workers share the process group, so a timeout takes them down too.
+    const result = await (0,src_process/* runProcess */.R)(interpreter, args, { env, timeoutMs: COMPILE_TIMEOUT_MS });
+    return { code: result.code, output: result.output };
+}
+/**
+ * Removes bytecode not for the target, then compiles every .py under `pythonDir` with an
+ * interpreter of exactly the target's Python version. With no such interpreter it ships no
+ * bytecode (never the wrong bytecode) and says so. Files that do not compile (Python 2 syntax
+ * in a package's templates, say) are listed as warnings, not failures: Python would fail on
+ * them at import time on Lambda just the same, and most are never imported.
+ */
+async function compileBytecode(pythonDir, target, options, log) {
+    const removed = await removeBytecode(pythonDir);
+    const interpreter = await (0,interpreters/* findInterpreter */.A)(target.pythonVersion, options.interpreter, {
+        log,
+        env: options.env,
+        inputName: 'bytecode-python',
+    });
+    if (!interpreter) {
+        const reason = `no Python ${target.pythonVersion} interpreter found on PATH, in the runner tool cache or in pyenv; ` +
+            `the layer ships without bytecode and ${target.runtime} compiles modules on every cold start`;
+        log.warn(`${reason} (install Python ${target.pythonVersion}, e.g. with actions/setup-python, or pass --bytecode-python)`);
+        return { compiled: 0, mode: 'none', reason, removed };
+    }
+    const cacheTag = `cpython-${target.pythonVersion.replace('.', '')}`;
+    const sources = await sourceFiles(pythonDir, cacheTag);
+    const started = Date.now();
+    const result = await runCompileall(interpreter.path, pythonDir, compileEnv(options.env ?? process.env), log);
+    // Ground truth is the file system: a source either has its target pyc now or it does not.
+    const failed = [];
+    let compiled = 0;
+    // Synchronous: thousands of checks, each cheaper than an async round trip through the threadpool.
+    for (const source of sources) {
+        if ((0,external_node_fs_.existsSync)(source.pyc))
+            compiled++;
+        else
+            failed.push(source.layerPath);
+    }
+    // compileall exits 1 when some file failed to compile (it prints "*** Error compiling" for
+    // each); any other failure means the interpreter itself is broken, which is a real error.
+    if (result.code !== 0 && !result.output.includes('*** Error compiling')) {
+        throw new Error(`${interpreter.path} -m compileall exited with ${result.code}:\n${result.output}`);
+    }
+    log.info(`Compiled ${compiled} of ${sources.length} modules to ${cacheTag} unchecked-hash bytecode with Python ${interpreter.version} (${interpreter.path}) in ${((Date.now() - started) / 1000).toFixed(1)}s; removed ${removed} stale .pyc`);
+    if (failed.length > 0) {
+        const shown = failed.slice(0, 10).join(', ');
+        log.warn(`${failed.length} file(s) are not valid Python ${target.pythonVersion} and ship without bytecode (importing them would fail on Lambda too): ${shown}${failed.length > 10 ? `, ... (${failed.length - 10} more)` : ''}`);
+        log.debug(result.output);
+    }
+    return {
+        compiled,
+        interpreter: { path: interpreter.path, version: interpreter.version },
+        mode: 'unchecked-hash',
+        removed,
+        ...(failed.length > 0 ? { failed } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/layer/slim.ts
+/**
+ * Opt-in slimming: removes what the Lambda runtime never loads. Run it after install and
+ * before bytecode, so no time is spent compiling what is about to go.
+ *
+ * Rules (a file goes when one applies and no `keep` pattern matches it or a directory above it):
+ * - `tests`/`test` directories inside a package (python/<pkg>/.../tests). A top-level
+ *   python/tests is left alone: it is a (badly named) importable package of its own.
+ * - `*.pyi` type stubs: read by type checkers, never by the interpreter.
+ * - python/bin/ console scripts whose shebang names the build machine's interpreter (pip writes
+ *   the absolute path of the Python that ran it): that path does not exist on Lambda.
+ * - user `exclude` patterns.
+ * Nothing inside *.dist-info / *.egg-info is removed: importlib.metadata reads those directories
+ * (entry points, versions) at run time. Their RECORD then lists files that are gone; only pip
+ * reads RECORD (to uninstall), and nothing runs pip against /opt, so the mismatch is harmless.
+ *
+ * Patterns are relative to python/ ("python/" in front is accepted): `*` and `?` stay within a
+ * path segment, `**` spans segments, `[...]` is a character class; a pattern without "/"
+ * matches a file or directory name at any depth (like .gitignore), one with "/" matches from
+ * python/; a trailing "/" matches directories only. Matching a directory covers everything in it.
+ */
+
+
+/** Compiles one glob pattern (see the module comment) into a matcher over python/-relative paths. */
+function globMatcher(pattern) {
+    let body = pattern
+        .trim()
+        .replace(/^\.\//, '')
+        .replace(/^python\//, '');
+    const dirOnly = body.endsWith('/');
+    if (dirOnly)
+        body = body.replace(/\/+$/, '');
+    const anchored = body.includes('/');
+    body = body.replace(/^\//, '');
+    let source = '';
+    for (let i = 0; i < body.length; i++) {
+        const c = body[i];
+        if (c === '*' && body[i + 1] === '*') {
+            // "**/" = zero or more directories; a trailing "**" = anything below.
+            if (body[i + 2] === '/') {
+                source += '(?:[^/]+/)*';
+                i += 2;
+            }
+            else {
+                source += '.*';
+                i += 1;
+            }
+        }
+        else if (c === '*')
+            source += '[^/]*';
+        else if (c === '?')
+            source += '[^/]';
+        else if (c === '[') {
+            const end = body.indexOf(']', i + 1);
+            if (end === -1)
+                source += '\\[';
+            else {
+                const inner = body
+                    .slice(i + 1, end)
+                    .replace(/^!/, '^')
+                    .replace(/\\/g, '\\\\');
+                source += `[${inner}]`;
+                i = end;
+            }
+        }
+        else
+            source += c.replace(/[.+^${}()|\\]/g, '\\$&');
+    }
+    const regex = new RegExp(anchored ? `^${source}$` : `(?:^|/)${source}$`);
+    return (path, isDir) => (!dirOnly || isDir) && regex.test(path);
+}
+function anyMatcher(patterns) {
+    const matchers = patterns.filter((p) => p.trim()).map(globMatcher);
+    return (path, isDir) => matchers.some((m) => m(path, isDir));
+}
+/** True when `path` (python/-relative) or one of its directories matches. */
+function matchesSelfOrAncestor(match, path, isDir) {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+        if (match(parts.slice(0, i).join('/'), true))
+            return true;
+    }
+    return match(path, isDir);
+}
+const slim_METADATA_DIR = /\.(dist-info|egg-info)$/;
+/** Why a slim rule removes this python/-relative file, or undefined. */
+function slimRule(path) {
+    const parts = path.split('/');
+    const dirs = parts.slice(0, -1);
+    // Index >= 1: a tests directory inside a package, never a top-level package named tests.
+    if (dirs.some((dir, index) => index >= 1 && (dir === 'tests' || dir === 'test')))
+        return 'tests';
+    if (path.endsWith('.pyi'))
+        return 'stub';
+    return undefined;
+}
+/**
+ * pip writes console scripts with `#!/abs/path/to/python3.x` (or, for long paths, a
+ * `#!/bin/sh` + `'''exec' "/abs/path/python"` trampoline) naming the build machine's
+ * interpreter. `#!/usr/bin/env python3` or Lambda's own /var/lang/bin/python are portable.
+ */
+function hasBuildMachineShebang(head) {
+    const [first = '', second = ''] = head.split('\n');
+    if (!first.startsWith('#!'))
+        return false;
+    const [interpreter = ''] = first.slice(2).trim().split(/\s+/);
+    if (interpreter === '/bin/sh' && second.startsWith("'''exec'"))
+        return true;
+    const base = interpreter.slice(interpreter.lastIndexOf('/') + 1);
+    if (!interpreter.startsWith('/') || !/^python/.test(base))
+        return false;
+    return !interpreter.startsWith('/var/lang/');
+}
+async function readHeadText(path) {
+    const handle = await (0,promises_.open)(path, 'r');
+    try {
+        const buffer = Buffer.alloc(512);
+        const { bytesRead } = await handle.read(buffer, 0, 512, 0);
+        return buffer.toString('latin1', 0, bytesRead);
+    }
+    finally {
+        await handle.close();
+    }
+}
+async function slim_listFiles(pythonDir) {
+    const files = [];
+    const dirs = [];
+    async function walk(dir, prefix) {
+        for (const entry of await (0,promises_.readdir)(dir, { withFileTypes: true })) {
+            const path = `${prefix}${entry.name}`;
+            if (entry.isDirectory()) {
+                dirs.push(path);
+                await walk((0,external_node_path_.join)(dir, entry.name), `${path}/`);
+            }
+            else {
+                files.push({ path, size: entry.isFile() ? (await (0,promises_.stat)((0,external_node_path_.join)(dir, entry.name))).size : 0 });
+            }
+        }
+    }
+    await walk(pythonDir, '');
+    return { files, dirs };
+}
+/**
+ * The report lists directories whose every file went as one "python/<dir>/" entry (the tests
+ * directories of numpy and pandas alone hold thousands of files), other files one by one.
+ */
+function compactRemoved(removed, files, dirs) {
+    const remaining = new Map(); // dir -> files in it (recursively) not removed
+    const total = new Map();
+    for (const file of files) {
+        const parts = file.path.split('/');
+        for (let i = 1; i < parts.length; i++) {
+            const dir = parts.slice(0, i).join('/');
+            total.set(dir, (total.get(dir) ?? 0) + 1);
+            if (!removed.has(file.path))
+                remaining.set(dir, (remaining.get(dir) ?? 0) + 1);
+        }
+    }
+    const fullyRemoved = new Set(dirs.filter((d) => (total.get(d) ?? 0) > 0 && !remaining.has(d)));
+    const covered = (path) => {
+        const parts = path.split('/');
+        for (let i = 1; i < parts.length; i++) {
+            const dir = parts.slice(0, i).join('/');
+            if (fullyRemoved.has(dir))
+                return dir;
+        }
+        return undefined;
+    };
+    const listed = new Set();
+    for (const path of removed) {
+        const dir = covered(path);
+        listed.add(dir ? `python/${dir}/` : `python/${path}`);
+    }
+    return [...listed].sort();
+}
+/**
+ * Removes directories emptied by the removal, deepest first. Only directories that held a
+ * removed file are candidates: an empty directory that was there before may be a namespace
+ * package (PEP 420) someone imports.
+ */
+async function pruneEmptyDirs(pythonDir, removed) {
+    const dirs = new Set();
+    for (const path of removed) {
+        const parts = path.split('/');
+        for (let i = 1; i < parts.length; i++)
+            dirs.add(parts.slice(0, i).join('/'));
+    }
+    const deepestFirst = [...dirs].sort((a, b) => b.split('/').length - a.split('/').length);
+    for (const dir of deepestFirst) {
+        await (0,promises_.rmdir)((0,external_node_path_.join)(pythonDir, ...dir.split('/'))).catch(() => undefined); // fails unless empty
+    }
+}
+async function slimTree(pythonDir, options, log) {
+    const exclude = anyMatcher(options.exclude);
+    const keep = anyMatcher(options.keep);
+    const { files, dirs } = await slim_listFiles(pythonDir);
+    const removed = new Set();
+    let bytesSaved = 0;
+    const byReason = new Map();
+    for (const file of files) {
+        const parts = file.path.split('/');
+        if (parts.slice(0, -1).some((dir) => slim_METADATA_DIR.test(dir)))
+            continue;
+        if (matchesSelfOrAncestor(keep, file.path, false))
+            continue;
+        let reason = slimRule(file.path);
+        if (!reason && parts.length === 2 && parts[0] === 'bin') {
+            const head = await readHeadText((0,external_node_path_.join)(pythonDir, ...parts));
+            if (hasBuildMachineShebang(head))
+                reason = 'script';
+        }
+        if (!reason && matchesSelfOrAncestor(exclude, file.path, false))
+            reason = 'exclude';
+        if (!reason)
+            continue;
+        await (0,promises_.rm)((0,external_node_path_.join)(pythonDir, ...parts), { force: true });
+        removed.add(file.path);
+        bytesSaved += file.size;
+        byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+    }
+    await pruneEmptyDirs(pythonDir, removed);
+    const summary = [...byReason].map(([reason, count]) => `${count} ${reason}`).join(', ');
+    log.info(`Slim: removed ${removed.size} files (${summary || 'nothing matched'}), saving ${(bytesSaved / 1024 / 1024).toFixed(1)} MiB`);
+    return {
+        removedFiles: compactRemoved(removed, files, dirs),
+        bytesSaved,
+        removedFileCount: removed.size,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/layer/index.ts
 /**
  * The layer build: requirements snapshot -> stages over a temp staging dir -> layer.zip and
  * manifest.json in outDir. Each stage is one entry in STAGES; outDir only ever receives
@@ -4756,7 +3939,7 @@ const install = {
     title: 'Install requirements',
     async run(state) {
         const { options, context, log } = state;
-        const python = await (0,build_python/* findPipPython */.f)(options.python, {
+        const python = await (0,interpreters/* findPipPython */.f)(options.python, {
             log,
             env: context.env,
             preferMinor: options.target.pythonVersion,
@@ -4928,107 +4111,6 @@ async function buildLayer(options, log, context = {}) {
         if (!context.keepStaging)
             await (0,promises_.rm)(stagingDir, { recursive: true, force: true });
     }
-}
-
-;// CONCATENATED MODULE: ./src/cache/key.ts
-/**
- * The cache key: it must change when anything that shapes the layer changes, and only then.
- * (serverless-python-requirements once keyed on requirements alone and served layers built for
- * another Python version.) Index URLs are hashed, never shown: they may carry credentials.
- */
-
-
-function cacheKey(inputs) {
-    const { target } = inputs;
-    const ingredients = {
-        tool: inputs.toolVersion,
-        runtime: target.runtime,
-        architecture: target.architecture,
-        platformTags: (0,src_target/* platformTags */.$A)(target),
-        requirements: inputs.requirementsHash,
-        bytecode: inputs.bytecode,
-        slim: inputs.slim ? { exclude: [...inputs.slim.exclude], keep: [...inputs.slim.keep] } : null,
-        sdist: inputs.sdist,
-        indexUrl: inputs.indexUrl ?? null,
-        extraIndexUrls: [...inputs.extraIndexUrls],
-        findLinks: [...inputs.findLinks],
-    };
-    const digest = (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(ingredients)).digest('hex');
-    // Readable prefix for humans browsing the cache list; the digest carries every ingredient.
-    // Max key length is 512 characters; this stays under 120.
-    return `lambda-layer-${inputs.toolVersion}-${target.runtime}-${target.architecture}-${digest}`;
-}
-
-;// CONCATENATED MODULE: ./src/cache/layer-cache.ts
-/**
- * Restore and save finished layers through a LayerStore. A restored zip is trusted only when
- * its sha256 matches the manifest saved with it; any cache trouble is a warning and the build
- * goes on without the cache.
- */
-
-
-
-
-
-
-async function sha256File(path) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_.createReadStream)(path))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-async function restoreLayer(store, key, outDir, log) {
-    const scratch = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'lambda-layer-restore-'));
-    try {
-        let hit;
-        try {
-            hit = await store.restore(key, scratch);
-        }
-        catch (error) {
-            log.warn(`${store.description}: ${messageOf(error)}; building without the cache`);
-            return undefined;
-        }
-        if (!hit) {
-            log.info(`Cache miss (${store.description}): ${key}`);
-            return undefined;
-        }
-        const manifest = JSON.parse(await (0,promises_.readFile)((0,external_node_path_.join)(scratch, 'manifest.json'), 'utf8'));
-        const actual = await sha256File((0,external_node_path_.join)(scratch, 'layer.zip'));
-        if (actual !== manifest.layer?.sha256) {
-            log.warn(`Cached layer.zip does not match its manifest (sha256 ${actual} vs ${manifest.layer?.sha256}); rebuilding`);
-            return undefined;
-        }
-        // Move into outDir only once verified, so a bad cache entry never replaces a user's files.
-        await (0,promises_.mkdir)(outDir, { recursive: true });
-        for (const file of CACHED_FILES) {
-            const partial = (0,external_node_path_.join)(outDir, `.${file}.partial`);
-            await (0,promises_.copyFile)((0,external_node_path_.join)(scratch, file), partial);
-            await (0,promises_.rename)(partial, (0,external_node_path_.join)(outDir, file));
-        }
-        log.info(`Cache hit (${store.description}): ${key}`);
-        return { manifest, zipPath: (0,external_node_path_.join)(outDir, 'layer.zip'), manifestPath: (0,external_node_path_.join)(outDir, 'manifest.json') };
-    }
-    catch (error) {
-        log.warn(`Could not use the cached layer (${messageOf(error)}); rebuilding`);
-        return undefined;
-    }
-    finally {
-        await (0,promises_.rm)(scratch, { recursive: true, force: true });
-    }
-}
-async function saveLayer(store, key, outDir, log) {
-    try {
-        await store.save(key, outDir);
-        log.info(`Saved the layer to the ${store.description}: ${key}`);
-        return true;
-    }
-    catch (error) {
-        log.warn(`${store.description}: could not save the layer (${messageOf(error)}); the build itself succeeded`);
-        return false;
-    }
-}
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/build-or-restore.ts
@@ -5675,6 +4757,252 @@ function cliSummary(result) {
 
 /***/ }),
 
+/***/ 5089:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ findInterpreter),
+/* harmony export */   f: () => (/* binding */ findPipPython)
+/* harmony export */ });
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+/**
+ * Finds Python interpreters on the host: one to drive pip (any CPython >= 3.8 with pip >= 20.3)
+ * and, for bytecode, one of exactly the target's minor version. Every candidate is verified by
+ * running it: pyenv shims exist for versions that are not active and fail when run.
+ */
+
+
+
+
+
+const MIN_PYTHON = [3, 8];
+const MIN_PIP = [20, 3];
+const PROBE_TIMEOUT_MS = 20_000;
+// Prints "3.11.7", pip's version (or "-" without pip) and sys.executable on three lines.
+const PROBE = [
+    'import sys',
+    'print("%d.%d.%d" % sys.version_info[:3])',
+    'try:\n import pip\n print(pip.__version__)\nexcept Exception:\n print("-")',
+    'print(sys.executable)',
+].join('\n');
+// Each candidate is probed once per process: the build looks up interpreters for pip and for
+// bytecode, and the action once more up front.
+const probes = new Map();
+function runProbe(path, env) {
+    const key = [path, env.PATH, env.PYENV_VERSION, env.VIRTUAL_ENV].join('\0');
+    let probe = probes.get(key);
+    if (!probe) {
+        probe = probeInterpreter(path, env);
+        probes.set(key, probe);
+    }
+    return probe;
+}
+function probeInterpreter(path, env) {
+    return new Promise((resolve) => {
+        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile)(path, ['-c', PROBE], { env, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' }, (error, stdout) => {
+            const [version, pip, executable] = stdout.trim().split('\n');
+            if (error || !version || !/^\d+\.\d+\.\d+$/.test(version)) {
+                resolve(undefined);
+                return;
+            }
+            resolve({
+                version,
+                pipVersion: pip && pip !== '-' ? pip : undefined,
+                executable: executable && (0,node_path__WEBPACK_IMPORTED_MODULE_3__.isAbsolute)(executable) ? executable : path,
+            });
+        });
+    });
+}
+function versionParts(version) {
+    return version.split('.').map((part) => Number.parseInt(part, 10) || 0);
+}
+function atLeast(version, minimum) {
+    const parts = versionParts(version);
+    for (let i = 0; i < minimum.length; i++) {
+        const a = parts[i] ?? 0;
+        const b = minimum[i] ?? 0;
+        if (a !== b)
+            return a > b;
+    }
+    return true;
+}
+const minorOf = (version) => version.split('.').slice(0, 2).join('.');
+async function isExecutable(path) {
+    try {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.access)(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.X_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** Every `name` on PATH, in PATH order. */
+async function onPath(name, env) {
+    const dirs = (env.PATH ?? '').split(node_path__WEBPACK_IMPORTED_MODULE_3__.delimiter).filter(Boolean);
+    const found = [];
+    for (const dir of dirs) {
+        const candidate = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, name);
+        if (await isExecutable(candidate))
+            found.push(candidate);
+    }
+    return found;
+}
+/** Version directory names under `dir` whose name starts with `prefix`, newest first. */
+async function versionDirs(dir, prefix = '') {
+    let names;
+    try {
+        names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readdir)(dir);
+    }
+    catch {
+        return [];
+    }
+    const compare = (a, b) => {
+        const pa = versionParts(a);
+        const pb = versionParts(b);
+        for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+            const d = (pb[i] ?? 0) - (pa[i] ?? 0);
+            if (d !== 0)
+                return d;
+        }
+        return 0;
+    };
+    return names.filter((n) => /^\d+\.\d+/.test(n) && n.startsWith(prefix)).sort(compare);
+}
+/** Pythons from actions/setup-python's tool cache: $RUNNER_TOOL_CACHE/Python/<version>/<arch>/bin. */
+async function toolCachePythons(env, prefix = '') {
+    const cache = env.RUNNER_TOOL_CACHE;
+    if (!cache)
+        return [];
+    const arches = process.arch === 'arm64' ? ['arm64', 'x64'] : ['x64', 'arm64'];
+    const root = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(cache, 'Python');
+    const versions = await versionDirs(root, prefix);
+    return versions.flatMap((v) => arches.map((arch) => (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(root, v, arch, 'bin', 'python3')));
+}
+/** The pyenv root: $PYENV_ROOT, else `pyenv root` when pyenv is on PATH. */
+async function pyenvRoot(env) {
+    if (env.PYENV_ROOT)
+        return env.PYENV_ROOT;
+    const [pyenv] = await onPath('pyenv', env);
+    if (!pyenv)
+        return undefined;
+    return new Promise((resolve) => {
+        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile)(pyenv, ['root'], { env, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' }, (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined));
+    });
+}
+async function pyenvPythons(env, prefix = '') {
+    const root = await pyenvRoot(env);
+    if (!root)
+        return [];
+    const versions = await versionDirs((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(root, 'versions'), prefix);
+    return versions.map((v) => (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(root, 'versions', v, 'bin', 'python3'));
+}
+async function firstMatching(candidates, check, env, log) {
+    const tried = new Set();
+    for await (const path of candidates) {
+        if (tried.has(path))
+            continue;
+        tried.add(path);
+        const probe = await runProbe(path, env);
+        if (!probe) {
+            log?.debug(`python candidate ${path}: does not run`);
+            continue;
+        }
+        const result = check(path, probe);
+        log?.debug(`python candidate ${path}: ${probe.version}, pip ${probe.pipVersion ?? 'none'}${result ? ' (chosen)' : ''}`);
+        if (result)
+            return result;
+    }
+    return undefined;
+}
+async function* pipCandidates(env, preferMinor) {
+    // Same minor as the target first: pip evaluates environment markers for the interpreter that
+    // runs it, not for --python-version, so a matching driver gets python_version markers right.
+    if (preferMinor)
+        yield* interpreterCandidates(preferMinor, env);
+    for (const name of ['python3', 'python'])
+        yield* await onPath(name, env);
+    yield* await toolCachePythons(env);
+    yield* await pyenvPythons(env);
+}
+/** Lazily, so pyenv is not asked when PATH already has the interpreter. */
+async function* interpreterCandidates(minor, env) {
+    yield* await onPath(`python${minor}`, env);
+    yield* await toolCachePythons(env, `${minor}.`);
+    yield* await pyenvPythons(env, `${minor}.`);
+}
+function pipPythonFrom(_path, probe) {
+    if (!atLeast(probe.version, MIN_PYTHON) || !probe.pipVersion || !atLeast(probe.pipVersion, MIN_PIP))
+        return undefined;
+    return { path: probe.executable, version: probe.version, pipVersion: probe.pipVersion };
+}
+/**
+ * A Python >= 3.8 with pip >= 20.3 to drive the install: `explicit` when given (it must
+ * qualify), else, preferring `preferMinor` (the target's version), python3/python on PATH, the
+ * runner tool cache and pyenv's versions.
+ */
+async function findPipPython(explicit, options = {}) {
+    const env = options.env ?? process.env;
+    if (explicit) {
+        const probe = await runProbe(explicit, env);
+        const input = options.inputName ?? 'python';
+        if (!probe)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(input, `${explicit} does not run as a Python interpreter`);
+        const found = pipPythonFrom(explicit, probe);
+        if (!found) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(input, `${explicit} is Python ${probe.version} with ${probe.pipVersion ? `pip ${probe.pipVersion}` : 'no pip'}; ` +
+                'the build needs Python >= 3.8 with pip >= 20.3', { hint: `upgrade pip (${explicit} -m pip install -U pip) or pass another interpreter` });
+        }
+        options.log?.info(`Using Python ${found.version} (pip ${found.pipVersion}) at ${found.path} to run pip`);
+        return found;
+    }
+    const found = await firstMatching(pipCandidates(env, options.preferMinor), pipPythonFrom, env, options.log);
+    if (!found) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo('no Python >= 3.8 with pip >= 20.3 found on PATH, in the runner tool cache or in pyenv', {
+            hint: 'install one (actions/setup-python in a workflow) or pass its path with --python / input "python"',
+        });
+    }
+    options.log?.info(`Using Python ${found.version} (pip ${found.pipVersion}) at ${found.path} to run pip`);
+    return found;
+}
+/**
+ * An interpreter of exactly `minorVersion` ("3.11"): `explicit` when given (an InputError when
+ * it is another version), else python3.11 on PATH, the runner tool cache, pyenv's versions.
+ * Undefined when the host has none.
+ */
+async function findInterpreter(minorVersion, explicit, options = {}) {
+    const env = options.env ?? process.env;
+    const check = (_path, probe) => minorOf(probe.version) === minorVersion ? { path: probe.executable, version: probe.version } : undefined;
+    if (explicit) {
+        const probe = await runProbe(explicit, env);
+        const input = options.inputName ?? 'python';
+        if (!probe)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(input, `${explicit} does not run as a Python interpreter`);
+        const found = check(explicit, probe);
+        if (!found) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(input, `${explicit} is Python ${probe.version}; the target needs Python ${minorVersion}`);
+        }
+        options.log?.info(`Using Python ${found.version} at ${found.path} for Python ${minorVersion}`);
+        return found;
+    }
+    const found = await firstMatching(interpreterCandidates(minorVersion, env), check, env, options.log);
+    if (found)
+        options.log?.info(`Using Python ${found.version} at ${found.path} for Python ${minorVersion}`);
+    else
+        options.log?.debug(`no Python ${minorVersion} interpreter found on PATH, in the runner tool cache or in pyenv`);
+    return found;
+}
+
+
+/***/ }),
+
 /***/ 6746:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -5813,6 +5141,678 @@ const package_namespaceObject = {"rE":"0.1.0"};
 
 const TOOL_NAME = 'lambda-layer';
 const TOOL_VERSION = package_namespaceObject.rE;
+
+
+/***/ }),
+
+/***/ 4632:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hn: () => (/* binding */ SIG_LOCAL_FILE),
+/* harmony export */   Il: () => (/* binding */ SIG_ZIP64_END_OF_CENTRAL_DIR),
+/* harmony export */   PG: () => (/* binding */ endOfArchive),
+/* harmony export */   QR: () => (/* binding */ crc32),
+/* harmony export */   Qp: () => (/* binding */ centralDirectoryHeader),
+/* harmony export */   Tq: () => (/* binding */ FLAG_UTF8),
+/* harmony export */   XA: () => (/* binding */ localFileHeader),
+/* harmony export */   Y0: () => (/* binding */ MAX_U16),
+/* harmony export */   Zi: () => (/* binding */ SIG_ZIP64_LOCATOR),
+/* harmony export */   _0: () => (/* binding */ LOCAL_HEADER_SIZE),
+/* harmony export */   _l: () => (/* binding */ SIG_END_OF_CENTRAL_DIR),
+/* harmony export */   lJ: () => (/* binding */ SIG_CENTRAL_FILE),
+/* harmony export */   lX: () => (/* binding */ normalizedMode),
+/* harmony export */   oT: () => (/* binding */ METHOD_DEFLATED),
+/* harmony export */   oz: () => (/* binding */ END_OF_CENTRAL_DIR_SIZE),
+/* harmony export */   pi: () => (/* binding */ ZIP64_EXTRA_ID),
+/* harmony export */   q4: () => (/* binding */ MAX_U32),
+/* harmony export */   uM: () => (/* binding */ FLAG_ENCRYPTED),
+/* harmony export */   y$: () => (/* binding */ METHOD_STORED),
+/* harmony export */   yD: () => (/* binding */ ZIP64_END_OF_CENTRAL_DIR_SIZE),
+/* harmony export */   yX: () => (/* binding */ CENTRAL_HEADER_SIZE),
+/* harmony export */   zV: () => (/* binding */ ZIP64_LOCATOR_SIZE)
+/* harmony export */ });
+/* unused harmony exports SIG_DATA_DESCRIPTOR, FLAG_DATA_DESCRIPTOR, DOS_TIME_FIXED, DOS_DATE_FIXED, externalAttributes, needsUtf8Flag, needsZip64End */
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8522);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * The ZIP on-disk format (APPNOTE.TXT 6.3.x): record signatures, header encoders for the writer
+ * and the CRC-32 both sides use. Pure functions over Buffers; no I/O.
+ *
+ * The writer only ever emits what determinism allows: a fixed DOS timestamp, Unix permissions
+ * in the external attributes, no extra fields except ZIP64 sizes/offsets when a value does not
+ * fit in 32 bits, no comments.
+ */
+
+const SIG_LOCAL_FILE = 0x04034b50;
+const SIG_CENTRAL_FILE = 0x02014b50;
+const SIG_END_OF_CENTRAL_DIR = 0x06054b50;
+const SIG_ZIP64_END_OF_CENTRAL_DIR = 0x06064b50;
+const SIG_ZIP64_LOCATOR = 0x07064b50;
+const SIG_DATA_DESCRIPTOR = 0x08074b50;
+const LOCAL_HEADER_SIZE = 30;
+const CENTRAL_HEADER_SIZE = 46;
+const END_OF_CENTRAL_DIR_SIZE = 22;
+const ZIP64_END_OF_CENTRAL_DIR_SIZE = 56;
+const ZIP64_LOCATOR_SIZE = 20;
+const METHOD_STORED = 0;
+const METHOD_DEFLATED = 8;
+/** General purpose flag bits. */
+const FLAG_ENCRYPTED = 1 << 0;
+const FLAG_DATA_DESCRIPTOR = (/* unused pure expression or super */ null && (1 << 3));
+/** Bit 11: name (and comment) are UTF-8. */
+const FLAG_UTF8 = 1 << 11;
+const ZIP64_EXTRA_ID = 0x0001;
+/** A 16- or 32-bit field holding this value means "see the ZIP64 record". */
+const MAX_U16 = 0xffff;
+const MAX_U32 = 0xffffffff;
+/** "Version made by": high byte 3 = Unix (so readers honour the mode bits), low byte = spec 3.0 / 4.5. */
+const MADE_BY_UNIX = 3 << 8;
+const SPEC_VERSION_DEFAULT = 20;
+const SPEC_VERSION_ZIP64 = 45;
+const SPEC_VERSION_STORED = 10;
+/**
+ * 1980-01-01 00:00:00, the earliest DOS date: the same for every entry so the archive does not
+ * depend on when or where it was built. (Python bytecode in the layer is hash-based, so mtimes
+ * in the zip do not matter to the runtime.)
+ */
+const DOS_TIME_FIXED = 0;
+const DOS_DATE_FIXED = (0 << 9) | (1 << 5) | 1;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+/** MS-DOS "directory" attribute in the low byte of the external attributes, as Info-ZIP sets it. */
+const MSDOS_DIRECTORY = 0x10;
+/** Fixed permissions: 0755 for directories and for files with any execute bit, else 0644. */
+function normalizedMode(statMode, isDirectory) {
+    if (isDirectory)
+        return S_IFDIR | 0o755;
+    return S_IFREG | ((statMode & 0o111) !== 0 ? 0o755 : 0o644);
+}
+function externalAttributes(mode, isDirectory) {
+    // `>>> 0` keeps the value an unsigned 32-bit number (mode << 16 can reach the sign bit).
+    return ((mode << 16) | (isDirectory ? MSDOS_DIRECTORY : 0)) >>> 0;
+}
+/** True when the name needs bit 11: any byte outside ASCII. */
+function needsUtf8Flag(name) {
+    for (const byte of name)
+        if (byte > 0x7f)
+            return true;
+    return false;
+}
+// CRC-32 (ISO-HDLC, as ZIP uses). node:zlib.crc32 is native and exists from Node 20.15/22.2; the
+// table version keeps older Node 20 releases working.
+const CRC_TABLE = (() => {
+    const table = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+        let c = n;
+        for (let k = 0; k < 8; k++)
+            c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+        table[n] = c;
+    }
+    return table;
+})();
+function crc32Table(data, previous = 0) {
+    let crc = ~previous;
+    for (let i = 0; i < data.length; i++) {
+        crc = CRC_TABLE[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
+    }
+    return ~crc >>> 0;
+}
+const nativeCrc32 = node_zlib__WEBPACK_IMPORTED_MODULE_0__.crc32;
+/** CRC-32 of `data`, continuing from `previous` (the CRC of the bytes before it). */
+function crc32(data, previous = 0) {
+    return nativeCrc32 ? nativeCrc32(data, previous) : crc32Table(data, previous);
+}
+function versionNeeded(entry, zip64) {
+    if (zip64)
+        return SPEC_VERSION_ZIP64;
+    return entry.method === METHOD_DEFLATED ? SPEC_VERSION_DEFAULT : SPEC_VERSION_STORED;
+}
+function flags(entry) {
+    return needsUtf8Flag(entry.name) ? FLAG_UTF8 : 0;
+}
+function sizesNeedZip64(entry) {
+    return entry.size >= MAX_U32 || entry.compressedSize >= MAX_U32;
+}
+/**
+ * The local file header that precedes an entry's data. Sizes and CRC are known up front (the
+ * writer compresses before writing), so no data descriptor is needed; a ZIP64 extra with both
+ * sizes is added only when one of them does not fit in 32 bits.
+ */
+function localFileHeader(entry) {
+    const zip64 = sizesNeedZip64(entry);
+    const extraLength = zip64 ? 4 + 16 : 0;
+    const header = Buffer.alloc(LOCAL_HEADER_SIZE + entry.name.length + extraLength);
+    header.writeUInt32LE(SIG_LOCAL_FILE, 0);
+    header.writeUInt16LE(versionNeeded(entry, zip64), 4);
+    header.writeUInt16LE(flags(entry), 6);
+    header.writeUInt16LE(entry.method, 8);
+    header.writeUInt16LE(DOS_TIME_FIXED, 10);
+    header.writeUInt16LE(DOS_DATE_FIXED, 12);
+    header.writeUInt32LE(entry.crc32, 14);
+    header.writeUInt32LE(zip64 ? MAX_U32 : entry.compressedSize, 18);
+    header.writeUInt32LE(zip64 ? MAX_U32 : entry.size, 22);
+    header.writeUInt16LE(entry.name.length, 26);
+    header.writeUInt16LE(extraLength, 28);
+    entry.name.copy(header, LOCAL_HEADER_SIZE);
+    if (zip64) {
+        const at = LOCAL_HEADER_SIZE + entry.name.length;
+        header.writeUInt16LE(ZIP64_EXTRA_ID, at);
+        header.writeUInt16LE(16, at + 2);
+        header.writeBigUInt64LE(BigInt(entry.size), at + 4);
+        header.writeBigUInt64LE(BigInt(entry.compressedSize), at + 12);
+    }
+    return header;
+}
+/** The central directory record of an entry; ZIP64 extra holds only the fields that overflow. */
+function centralDirectoryHeader(entry) {
+    const wide = [];
+    if (entry.size >= MAX_U32)
+        wide.push(BigInt(entry.size));
+    if (entry.compressedSize >= MAX_U32)
+        wide.push(BigInt(entry.compressedSize));
+    if (entry.offset >= MAX_U32)
+        wide.push(BigInt(entry.offset));
+    const zip64 = wide.length > 0;
+    const extraLength = zip64 ? 4 + 8 * wide.length : 0;
+    const header = Buffer.alloc(CENTRAL_HEADER_SIZE + entry.name.length + extraLength);
+    header.writeUInt32LE(SIG_CENTRAL_FILE, 0);
+    header.writeUInt16LE(MADE_BY_UNIX | (zip64 ? SPEC_VERSION_ZIP64 : 30), 4);
+    header.writeUInt16LE(versionNeeded(entry, zip64), 6);
+    header.writeUInt16LE(flags(entry), 8);
+    header.writeUInt16LE(entry.method, 10);
+    header.writeUInt16LE(DOS_TIME_FIXED, 12);
+    header.writeUInt16LE(DOS_DATE_FIXED, 14);
+    header.writeUInt32LE(entry.crc32, 16);
+    header.writeUInt32LE(Math.min(entry.compressedSize, MAX_U32), 20);
+    header.writeUInt32LE(Math.min(entry.size, MAX_U32), 24);
+    header.writeUInt16LE(entry.name.length, 28);
+    header.writeUInt16LE(extraLength, 30);
+    header.writeUInt16LE(0, 32); // comment length
+    header.writeUInt16LE(0, 34); // disk number start
+    header.writeUInt16LE(0, 36); // internal attributes
+    header.writeUInt32LE(externalAttributes(entry.mode, entry.isDirectory), 38);
+    header.writeUInt32LE(Math.min(entry.offset, MAX_U32), 42);
+    entry.name.copy(header, CENTRAL_HEADER_SIZE);
+    if (zip64) {
+        let at = CENTRAL_HEADER_SIZE + entry.name.length;
+        header.writeUInt16LE(ZIP64_EXTRA_ID, at);
+        header.writeUInt16LE(8 * wide.length, at + 2);
+        at += 4;
+        for (const value of wide) {
+            header.writeBigUInt64LE(value, at);
+            at += 8;
+        }
+    }
+    return header;
+}
+/** True when the end records need their ZIP64 forms (APPNOTE 4.4.1.4). */
+function needsZip64End(cd) {
+    return cd.entries >= MAX_U16 || cd.size >= MAX_U32 || cd.offset >= MAX_U32;
+}
+/**
+ * The records after the central directory: ZIP64 end record and locator when needed, then the
+ * classic end record (its overflowing fields set to all ones, pointing readers at ZIP64).
+ */
+function endOfArchive(cd) {
+    const parts = [];
+    if (needsZip64End(cd)) {
+        const record = Buffer.alloc(ZIP64_END_OF_CENTRAL_DIR_SIZE);
+        record.writeUInt32LE(SIG_ZIP64_END_OF_CENTRAL_DIR, 0);
+        record.writeBigUInt64LE(BigInt(ZIP64_END_OF_CENTRAL_DIR_SIZE - 12), 4);
+        record.writeUInt16LE(MADE_BY_UNIX | SPEC_VERSION_ZIP64, 12);
+        record.writeUInt16LE(SPEC_VERSION_ZIP64, 14);
+        record.writeUInt32LE(0, 16); // this disk
+        record.writeUInt32LE(0, 20); // disk with central directory
+        record.writeBigUInt64LE(BigInt(cd.entries), 24);
+        record.writeBigUInt64LE(BigInt(cd.entries), 32);
+        record.writeBigUInt64LE(BigInt(cd.size), 40);
+        record.writeBigUInt64LE(BigInt(cd.offset), 48);
+        const locator = Buffer.alloc(ZIP64_LOCATOR_SIZE);
+        locator.writeUInt32LE(SIG_ZIP64_LOCATOR, 0);
+        locator.writeUInt32LE(0, 4);
+        locator.writeBigUInt64LE(BigInt(cd.offset + cd.size), 8);
+        locator.writeUInt32LE(1, 16); // total disks
+        parts.push(record, locator);
+    }
+    const end = Buffer.alloc(END_OF_CENTRAL_DIR_SIZE);
+    end.writeUInt32LE(SIG_END_OF_CENTRAL_DIR, 0);
+    end.writeUInt16LE(0, 4);
+    end.writeUInt16LE(0, 6);
+    end.writeUInt16LE(Math.min(cd.entries, MAX_U16), 8);
+    end.writeUInt16LE(Math.min(cd.entries, MAX_U16), 10);
+    end.writeUInt32LE(Math.min(cd.size, MAX_U32), 12);
+    end.writeUInt32LE(Math.min(cd.offset, MAX_U32), 16);
+    end.writeUInt16LE(0, 20); // comment length
+    parts.push(end);
+    return Buffer.concat(parts);
+}
+
+
+/***/ }),
+
+/***/ 715:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  JE: () => (/* binding */ extractZip)
+});
+
+// UNUSED EXPORTS: listZip, readZipEntry, safeTarget
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/zip/format.ts
+var format = __nccwpck_require__(4632);
+;// CONCATENATED MODULE: ./src/zip/reader.ts
+/**
+ * A ZIP reader for verifying layers, including ones made elsewhere: Info-ZIP `zip`, Python's
+ * zipfile, this project's writer. Stored and deflated entries, data descriptors (sizes come from
+ * the central directory, which is authoritative), ZIP64 sizes, offsets and entry counts.
+ *
+ * Extraction is defensive: every name is checked before anything is written (no absolute paths,
+ * no `..` escaping the destination: "zip-slip"), symlink entries are created last and only when
+ * they point inside the destination, and every file's CRC-32 and size are checked.
+ */
+
+
+
+
+
+
+
+
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
+const S_IFREG = 0o100000;
+/** "Version made by" hosts whose external attributes carry a Unix mode: Unix and macOS. */
+const UNIX_HOSTS = new Set([3, 19]);
+/** Entries up to this size are inflated in one synchronous call; larger ones are streamed. */
+const SMALL_ENTRY = 4 * 1024 * 1024;
+/** Unicode Path extra field (Info-ZIP): the UTF-8 name when the header's name is not flagged UTF-8. */
+const UNICODE_PATH_EXTRA_ID = 0x7075;
+/** Lists the entries of a zip from its central directory. */
+async function listZip(zipPath) {
+    const file = await promises_.open(zipPath, 'r');
+    try {
+        return await readCentralDirectory(file, zipPath);
+    }
+    finally {
+        await file.close();
+    }
+}
+/** The uncompressed bytes of one entry, checked against its CRC. */
+async function readZipEntry(zipPath, name) {
+    const entry = (await listZip(zipPath)).find((e) => e.name === name);
+    if (!entry)
+        throw new UserError(`${zipPath} has no entry named ${name}`);
+    checkExtractable(entry, zipPath);
+    const fd = openSync(zipPath, 'r');
+    try {
+        return readContent(fd, entry, dataOffset(fd, entry, zipPath), zipPath);
+    }
+    finally {
+        closeSync(fd);
+    }
+}
+/**
+ * Extracts a zip into `destDir` (created if missing). All names are validated before anything is
+ * written; files get 0755 when the entry had any execute bit, else 0644.
+ */
+async function extractZip(zipPath, destDir, options = {}) {
+    const entries = await listZip(zipPath);
+    await promises_.mkdir(destDir, { recursive: true });
+    const root = await promises_.realpath(destDir);
+    const targets = entries.map((entry) => ({ entry, target: safeTarget(root, entry.name, zipPath) }));
+    const declared = entries.reduce((sum, e) => sum + e.size, 0);
+    if (options.maxBytes !== undefined && declared > options.maxBytes) {
+        throw new errors/* UserError */.yo(`${zipPath} unzips to ${declared} bytes, more than the ${options.maxBytes} allowed`);
+    }
+    for (const { entry } of targets)
+        checkExtractable(entry, zipPath);
+    let files = 0;
+    let bytes = 0;
+    const links = [];
+    // Synchronous reads and writes: per entry, a promise round trip costs more than the work for
+    // the small files a layer is mostly made of. Only large entries are streamed.
+    const fd = (0,external_node_fs_.openSync)(zipPath, 'r');
+    try {
+        for (const { entry, target } of targets) {
+            if (target === undefined)
+                continue; // the destination itself ("./")
+            if (entry.isDirectory) {
+                (0,external_node_fs_.mkdirSync)(target, { recursive: true });
+                continue;
+            }
+            if (entry.isSymlink) {
+                links.push({ entry, target });
+                continue;
+            }
+            (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(target), { recursive: true });
+            (0,external_node_fs_.rmSync)(target, { force: true });
+            const start = dataOffset(fd, entry, zipPath);
+            const mode = (entry.mode & 0o111) !== 0 ? 0o755 : 0o644;
+            if (entry.compressedSize <= SMALL_ENTRY && entry.size <= SMALL_ENTRY) {
+                (0,external_node_fs_.writeFileSync)(target, readContent(fd, entry, start, zipPath), { mode });
+            }
+            else {
+                await streamEntry(zipPath, entry, start, target, mode);
+            }
+            (0,external_node_fs_.chmodSync)(target, mode); // the umask may have taken bits from the mode given at creation
+            files++;
+            bytes += entry.size;
+        }
+        for (const { entry, target } of links) {
+            const linkText = readContent(fd, entry, dataOffset(fd, entry, zipPath), zipPath).toString('utf8');
+            await createLink(root, target, linkText, entry, zipPath);
+        }
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+    return { files, bytes };
+}
+/**
+ * Where an entry goes under `root`, or a UserError when its name is absolute or climbs out
+ * (zip-slip). Backslashes count as separators: some Windows tools write them.
+ * Returns undefined for a name that is the root itself (e.g. "./").
+ */
+function safeTarget(root, name, zipPath) {
+    const refuse = (why) => {
+        throw new errors/* UserError */.yo(`Refusing to extract ${zipPath}: entry "${name}" ${why}`, {
+            hint: 'The archive may be malicious or broken; rebuild it with relative paths inside the layer.',
+        });
+    };
+    if (name.includes('\0'))
+        refuse('contains a NUL byte');
+    const normalized = name.replace(/\\/g, '/');
+    if (normalized.startsWith('/') || /^[A-Za-z]:/.test(normalized))
+        refuse('is an absolute path');
+    const parts = normalized.split('/').filter((part) => part !== '' && part !== '.');
+    if (parts.includes('..'))
+        refuse(`climbs out of the destination with ".." (zip-slip)`);
+    if (parts.length === 0)
+        return undefined;
+    const target = external_node_path_.join(root, ...parts);
+    if (!target.startsWith(root + external_node_path_.sep))
+        refuse('resolves outside the destination (zip-slip)');
+    return target;
+}
+async function createLink(root, target, linkText, entry, zipPath) {
+    await promises_.mkdir(external_node_path_.dirname(target), { recursive: true });
+    const realParent = await promises_.realpath(external_node_path_.dirname(target));
+    const resolved = external_node_path_.resolve(realParent, linkText);
+    if (external_node_path_.isAbsolute(linkText) || (resolved !== root && !resolved.startsWith(root + external_node_path_.sep))) {
+        throw new errors/* UserError */.yo(`Refusing to extract ${zipPath}: symlink "${entry.name}" -> ${linkText} points outside the destination`, {
+            hint: 'A layer is extracted under /opt; links must stay inside it.',
+        });
+    }
+    await promises_.rm(target, { force: true });
+    await promises_.symlink(linkText, target);
+}
+function checkExtractable(entry, zipPath) {
+    if (entry.encrypted) {
+        throw new errors/* UserError */.yo(`${zipPath}: entry "${entry.name}" is encrypted`, {
+            hint: 'Lambda cannot use encrypted zips.',
+        });
+    }
+    if (entry.method !== format/* METHOD_STORED */.y$ && entry.method !== format/* METHOD_DEFLATED */.oT) {
+        throw new errors/* UserError */.yo(`${zipPath}: entry "${entry.name}" uses compression method ${entry.method}`, {
+            hint: 'Only stored (0) and deflated (8) entries are supported, as by Lambda; re-create the zip with deflate.',
+        });
+    }
+}
+/** Reads, inflates and checks one entry's content in memory. */
+function readContent(fd, entry, start, zipPath) {
+    const raw = Buffer.alloc(entry.compressedSize);
+    readFullySync(fd, raw, start);
+    return checkedContent(inflate(entry, raw, zipPath), entry, zipPath);
+}
+function inflate(entry, raw, zipPath) {
+    if (entry.method === format/* METHOD_STORED */.y$)
+        return raw;
+    try {
+        return (0,external_node_zlib_.inflateRawSync)(raw);
+    }
+    catch (error) {
+        throw corrupt(zipPath, entry, `its deflate data is invalid (${error.message})`);
+    }
+}
+function checkedContent(content, entry, zipPath) {
+    if (content.length !== entry.size) {
+        throw corrupt(zipPath, entry, `it holds ${content.length} bytes, the directory says ${entry.size}`);
+    }
+    if ((0,format/* crc32 */.QR)(content) !== entry.crc32)
+        throw corrupt(zipPath, entry, 'its CRC-32 does not match');
+    return content;
+}
+function corrupt(zipPath, entry, why) {
+    return new errors/* UserError */.yo(`${zipPath} is corrupt: entry "${entry.name}": ${why}`, {
+        hint: 'Rebuild or re-download the zip.',
+    });
+}
+/** Streams a large entry to `target`, checking size and CRC on the way. */
+async function streamEntry(zipPath, entry, start, target, mode) {
+    let checksum = 0;
+    let size = 0;
+    const check = new external_node_stream_.Transform({
+        transform(chunk, _encoding, done) {
+            checksum = (0,format/* crc32 */.QR)(chunk, checksum);
+            size += chunk.length;
+            done(null, chunk);
+        },
+    });
+    const source = (0,external_node_fs_.createReadStream)(zipPath, {
+        start,
+        end: start + entry.compressedSize - 1,
+        highWaterMark: 1024 * 1024,
+    });
+    const sink = (0,external_node_fs_.createWriteStream)(target, { mode });
+    try {
+        if (entry.method === format/* METHOD_DEFLATED */.oT)
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(source, (0,external_node_zlib_.createInflateRaw)(), check, sink);
+        else
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(source, check, sink);
+    }
+    catch (error) {
+        if (error instanceof Error &&
+            'errno' in error &&
+            error.code?.startsWith('Z_')) {
+            throw corrupt(zipPath, entry, `its deflate data is invalid (${error.message})`);
+        }
+        throw error;
+    }
+    if (size !== entry.size)
+        throw corrupt(zipPath, entry, `it holds ${size} bytes, the directory says ${entry.size}`);
+    if (checksum !== entry.crc32)
+        throw corrupt(zipPath, entry, 'its CRC-32 does not match');
+}
+async function readCentralDirectory(file, zipPath) {
+    const { size } = await file.stat();
+    const end = await readEndRecord(file, size, zipPath);
+    if (end.cdOffset + end.cdSize > size)
+        throw notAZip(zipPath, 'its central directory lies past the end of the file');
+    const cd = Buffer.alloc(end.cdSize);
+    await readFully(file, cd, end.cdOffset);
+    const entries = [];
+    let at = 0;
+    while (at + format/* CENTRAL_HEADER_SIZE */.yX <= cd.length && cd.readUInt32LE(at) === format/* SIG_CENTRAL_FILE */.lJ) {
+        const { entry, next } = parseCentralHeader(cd, at, zipPath);
+        entries.push(entry);
+        at = next;
+    }
+    if (entries.length !== end.entries) {
+        throw notAZip(zipPath, `its end record announces ${end.entries} entries, the central directory holds ${entries.length}`);
+    }
+    return entries;
+}
+async function readEndRecord(file, size, zipPath) {
+    // The end record is the last 22 bytes plus a comment of up to 65535 bytes.
+    const tailSize = Math.min(size, format/* END_OF_CENTRAL_DIR_SIZE */.oz + format/* MAX_U16 */.Y0 + format/* ZIP64_LOCATOR_SIZE */.zV);
+    const tail = Buffer.alloc(tailSize);
+    await readFully(file, tail, size - tailSize);
+    let at = -1;
+    for (let i = tail.length - format/* END_OF_CENTRAL_DIR_SIZE */.oz; i >= 0; i--) {
+        if (tail.readUInt32LE(i) === format/* SIG_END_OF_CENTRAL_DIR */._l &&
+            i + format/* END_OF_CENTRAL_DIR_SIZE */.oz + tail.readUInt16LE(i + 20) <= tail.length) {
+            at = i;
+            break;
+        }
+    }
+    if (at < 0)
+        throw notAZip(zipPath, 'no end of central directory record');
+    let end = {
+        entries: tail.readUInt16LE(at + 10),
+        cdSize: tail.readUInt32LE(at + 12),
+        cdOffset: tail.readUInt32LE(at + 16),
+    };
+    const locatorAt = at - format/* ZIP64_LOCATOR_SIZE */.zV;
+    if (locatorAt >= 0 && tail.readUInt32LE(locatorAt) === format/* SIG_ZIP64_LOCATOR */.Zi) {
+        const recordOffset = Number(tail.readBigUInt64LE(locatorAt + 8));
+        const record = Buffer.alloc(format/* ZIP64_END_OF_CENTRAL_DIR_SIZE */.yD);
+        await readFully(file, record, recordOffset);
+        if (record.readUInt32LE(0) !== format/* SIG_ZIP64_END_OF_CENTRAL_DIR */.Il)
+            throw notAZip(zipPath, 'broken ZIP64 end record');
+        end = {
+            entries: Number(record.readBigUInt64LE(32)),
+            cdSize: Number(record.readBigUInt64LE(40)),
+            cdOffset: Number(record.readBigUInt64LE(48)),
+        };
+    }
+    else if (end.entries === format/* MAX_U16 */.Y0 || end.cdSize === format/* MAX_U32 */.q4 || end.cdOffset === format/* MAX_U32 */.q4) {
+        throw notAZip(zipPath, 'its end record points at a ZIP64 record that is missing');
+    }
+    return end;
+}
+function parseCentralHeader(cd, at, zipPath) {
+    const madeBy = cd.readUInt16LE(at + 4);
+    const flags = cd.readUInt16LE(at + 8);
+    const method = cd.readUInt16LE(at + 10);
+    const crc = cd.readUInt32LE(at + 16);
+    let compressedSize = cd.readUInt32LE(at + 20);
+    let size = cd.readUInt32LE(at + 24);
+    const nameLength = cd.readUInt16LE(at + 28);
+    const extraLength = cd.readUInt16LE(at + 30);
+    const commentLength = cd.readUInt16LE(at + 32);
+    const external = cd.readUInt32LE(at + 38);
+    let offset = cd.readUInt32LE(at + 42);
+    const nameStart = at + format/* CENTRAL_HEADER_SIZE */.yX;
+    const next = nameStart + nameLength + extraLength + commentLength;
+    if (next > cd.length)
+        throw notAZip(zipPath, 'a central directory record runs past its end');
+    const nameBytes = cd.subarray(nameStart, nameStart + nameLength);
+    const extra = cd.subarray(nameStart + nameLength, nameStart + nameLength + extraLength);
+    let unicodeName;
+    for (let x = 0; x + 4 <= extra.length;) {
+        const id = extra.readUInt16LE(x);
+        const length = extra.readUInt16LE(x + 2);
+        const data = extra.subarray(x + 4, x + 4 + length);
+        if (id === format/* ZIP64_EXTRA_ID */.pi) {
+            // Only the fields whose header value is all ones are present, in this order.
+            let y = 0;
+            const wide = () => {
+                const value = Number(data.readBigUInt64LE(y));
+                y += 8;
+                return value;
+            };
+            if (size === format/* MAX_U32 */.q4)
+                size = wide();
+            if (compressedSize === format/* MAX_U32 */.q4)
+                compressedSize = wide();
+            if (offset === format/* MAX_U32 */.q4)
+                offset = wide();
+        }
+        else if (id === UNICODE_PATH_EXTRA_ID && data.length > 5 && data[0] === 1) {
+            unicodeName = data.subarray(5).toString('utf8');
+        }
+        x += 4 + length;
+    }
+    const name = (flags & format/* FLAG_UTF8 */.Tq) !== 0 ? nameBytes.toString('utf8') : (unicodeName ?? decodeLegacyName(nameBytes));
+    const unixMode = UNIX_HOSTS.has(madeBy >> 8) ? external >>> 16 : 0;
+    const looksLikeDirectory = name.endsWith('/') || (external & 0x10) !== 0;
+    const mode = unixMode !== 0 ? unixMode : looksLikeDirectory ? S_IFDIR | 0o755 : S_IFREG | 0o644;
+    const type = mode & S_IFMT;
+    return {
+        entry: {
+            name,
+            size,
+            compressedSize,
+            crc32: crc,
+            mode,
+            isDirectory: name.endsWith('/') || type === S_IFDIR,
+            isSymlink: type === S_IFLNK && !name.endsWith('/'),
+            method,
+            encrypted: (flags & format/* FLAG_ENCRYPTED */.uM) !== 0,
+            localHeaderOffset: offset,
+        },
+        next,
+    };
+}
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+// Code page 437 for bytes 0x80-0xFF: what APPNOTE says an unflagged name is.
+const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
+/**
+ * An unflagged name: tools on Linux (Info-ZIP among them) write the file system's bytes, which are
+ * UTF-8 in practice, so valid UTF-8 is read as such; anything else as CP437, as APPNOTE says.
+ */
+function decodeLegacyName(bytes) {
+    try {
+        return utf8.decode(bytes);
+    }
+    catch {
+        let name = '';
+        for (const byte of bytes)
+            name += byte < 0x80 ? String.fromCharCode(byte) : CP437_HIGH[byte - 0x80];
+        return name;
+    }
+}
+/** Offset of an entry's data: after its local header, whose name and extra lengths may differ from the central ones. */
+function dataOffset(fd, entry, zipPath) {
+    const header = Buffer.alloc(format/* LOCAL_HEADER_SIZE */._0);
+    readFullySync(fd, header, entry.localHeaderOffset);
+    if (header.readUInt32LE(0) !== format/* SIG_LOCAL_FILE */.Hn) {
+        throw corrupt(zipPath, entry, `no local header at offset ${entry.localHeaderOffset}`);
+    }
+    return entry.localHeaderOffset + format/* LOCAL_HEADER_SIZE */._0 + header.readUInt16LE(26) + header.readUInt16LE(28);
+}
+function notAZip(zipPath, why) {
+    return new errors/* UserError */.yo(`${zipPath} is not a readable zip: ${why}`, {
+        hint: 'Check the path, or rebuild the zip.',
+    });
+}
+async function readFully(file, buffer, position) {
+    let filled = 0;
+    while (filled < buffer.length) {
+        const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, position + filled);
+        if (bytesRead === 0)
+            throw new errors/* UserError */.yo(`Unexpected end of file at byte ${position + filled}: the zip is truncated`);
+        filled += bytesRead;
+    }
+}
+function readFullySync(fd, buffer, position) {
+    let filled = 0;
+    while (filled < buffer.length) {
+        const bytesRead = (0,external_node_fs_.readSync)(fd, buffer, filled, buffer.length - filled, position + filled);
+        if (bytesRead === 0)
+            throw new errors/* UserError */.yo(`Unexpected end of file at byte ${position + filled}: the zip is truncated`);
+        filled += bytesRead;
+    }
+}
 
 
 /***/ }),

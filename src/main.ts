@@ -9,13 +9,13 @@ import { type ActionConfig, loadActionConfig } from './action/config.js';
 import { runnerLogger } from './action/logger.js';
 import { publishOutputs } from './aws/outputs.js';
 import { PublishError, type PublishResult } from './aws/publish.js';
-import { findInterpreter } from './build/python.js';
 import { actionsStore } from './cache/actions-store.js';
 import { SmokeTestError } from './deploy/index.js';
 import { describeError, ResolutionError, UserError } from './errors.js';
 import type { Logger } from './log.js';
 import { type LayerJobOutcome, runLayerJob } from './pipeline/layer-job.js';
 import { summaryMarkdown } from './report.js';
+import { findInterpreter } from './resolve/interpreters.js';
 
 /** The target's interpreter from the runner (tool cache, PATH) or the `python` input. */
 async function targetPython(config: ActionConfig, log: Logger): Promise<string> {

@@ -2,7 +2,7 @@
  * One result object, two renderings: the GitHub job summary (Markdown) and the CLI's closing
  * table (plain text). Pure functions, so what the user sees is tested without a runner.
  */
-import type { Manifest } from './build/types.js';
+import type { Manifest } from './layer/types.js';
 
 export interface RegionOutcome {
   readonly region: string;

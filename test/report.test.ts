@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Manifest } from '../src/build/types.js';
+import type { Manifest } from '../src/layer/types.js';
 import { cliSummary, formatBytes, type JobResult, sizeBar, summaryMarkdown } from '../src/report.js';
 
 const manifest: Manifest = {

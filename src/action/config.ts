@@ -10,12 +10,12 @@ import {
   validateOrganizationId,
   validateRegions,
 } from '../aws/validation.js';
-import type { SdistPolicy } from '../build/types.js';
 import { checkDeployArgs, splitArgs } from '../deploy/args.js';
 import { resolveServerlessPackage } from '../deploy/serverless-package.js';
 import { InputError } from '../errors.js';
 import { parseBoolean, parseChoice, parseInteger, parseList } from '../inputs.js';
 import type { LayerJobConfig } from '../pipeline/layer-job.js';
+import type { SdistPolicy } from '../resolve/types.js';
 import { resolveTarget } from '../target.js';
 
 export type GetInput = (name: string) => string;

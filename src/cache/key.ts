@@ -4,7 +4,8 @@
  * another Python version.) Index URLs are hashed, never shown: they may carry credentials.
  */
 import { createHash } from 'node:crypto';
-import type { SdistPolicy, SlimOptions } from '../build/types.js';
+import type { SlimOptions } from '../layer/types.js';
+import type { SdistPolicy } from '../resolve/types.js';
 import { platformTags, type Target } from '../target.js';
 
 export interface CacheKeyInputs {

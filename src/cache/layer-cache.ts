@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Manifest } from '../build/types.js';
+import type { Manifest } from '../layer/types.js';
 import type { Logger } from '../log.js';
 import { CACHED_FILES, type LayerStore } from './store.js';
 

@@ -1,11 +1,12 @@
 /** `lambda-layer build`: build layer.zip and manifest.json for a Lambda Python runtime. */
 import { relative, resolve } from 'node:path';
-import { serializeManifest } from '../build/manifest.js';
-import type { BuildOptions, SdistPolicy } from '../build/types.js';
 import { defaultCacheDir, directoryStore } from '../cache/dir-store.js';
 import { parseChoice, parseList } from '../inputs.js';
+import { serializeManifest } from '../layer/manifest.js';
+import type { BuildOptions } from '../layer/types.js';
 import { buildOrRestore } from '../pipeline/build-or-restore.js';
 import { cliSummary } from '../report.js';
+import type { SdistPolicy } from '../resolve/types.js';
 import { DEFAULT_ARCHITECTURE, DEFAULT_RUNTIME, resolveTarget } from '../target.js';
 import { TOOL_NAME } from '../version.js';
 import type { CliIO, Command } from './command.js';

@@ -1,10 +1,10 @@
 /** `lambda-layer verify <layer.zip>`: prove a layer zip loads on its Lambda target. */
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { VerificationReport } from '../build/types.js';
-import { verificationError, verifyLayerZip } from '../build/verify.js';
 import { UserError } from '../errors.js';
 import { DEFAULT_ARCHITECTURE, DEFAULT_RUNTIME, resolveTarget } from '../target.js';
+import { verificationError, verifyLayerZip } from '../verify/rules.js';
+import type { VerificationReport } from '../verify/types.js';
 import { TOOL_NAME } from '../version.js';
 import type { CliIO, Command } from './command.js';
 import { parseCommandArgs, UsageError } from './parse.js';

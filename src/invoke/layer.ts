@@ -7,8 +7,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { extractZip } from '../build/unzip.js';
 import { InputError } from '../errors.js';
+import { extractZip } from '../zip/reader.js';
 
 /** Lambda's limit for function plus layers, unzipped: a larger layer could never run there. */
 const LAMBDA_UNZIPPED_LIMIT = 262_144_000;

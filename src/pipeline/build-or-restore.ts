@@ -3,13 +3,14 @@
  * the store when it is there and intact, else build it and save it. Shared by the action
  * (GitHub Actions cache) and the CLI (a local cache directory).
  */
-import { type BuildContext, type BuildResult, buildLayer } from '../build/index.js';
-import { type RequirementsSnapshot, readRequirements } from '../build/requirements.js';
-import type { BuildOptions } from '../build/types.js';
+
 import { cacheKey } from '../cache/key.js';
 import { restoreLayer, saveLayer } from '../cache/layer-cache.js';
 import type { LayerStore } from '../cache/store.js';
+import { type BuildContext, type BuildResult, buildLayer } from '../layer/index.js';
+import type { BuildOptions } from '../layer/types.js';
 import type { Logger } from '../log.js';
+import { type RequirementsSnapshot, readRequirements } from '../resolve/requirements.js';
 import { TOOL_VERSION } from '../version.js';
 
 export interface CacheSettings {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChecked } from '../../bench/process.js';
 import { formatPycValidity, pycValidity } from '../../bench/pyc-validity.js';
-import { findInterpreter } from '../../src/build/python.js';
+import { findInterpreter } from '../../src/resolve/interpreters.js';
 
 // Compiles each case of the tree at argv[1] (the layer root) the way its name says.
 const SETUP = `

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRequirements } from '../../src/build/requirements.js';
 import { type CacheKeyInputs, cacheKey } from '../../src/cache/key.js';
+import { readRequirements } from '../../src/resolve/requirements.js';
 import { resolveTarget } from '../../src/target.js';
 
 const base: CacheKeyInputs = {

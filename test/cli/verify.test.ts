@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { memoryLogger } from '../../src/log.js';
-import { buildElfFixtures, type ElfFixtures } from '../build/elf-fixtures.js';
+import { buildElfFixtures, type ElfFixtures } from '../verify/elf-fixtures.js';
 
 let fx: ElfFixtures;
 let cwd: string;

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildLayer } from '../../src/build/index.js';
+import { buildLayer } from '../../src/layer/index.js';
 import { memoryLogger } from '../../src/log.js';
 import { resolveTarget } from '../../src/target.js';
 import { machineMirror } from '../support/mirror.js';

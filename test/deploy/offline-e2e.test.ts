@@ -10,8 +10,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findInterpreter } from '../../src/build/python.js';
 import { prepareLayer } from '../../src/invoke/layer.js';
+import { findInterpreter } from '../../src/resolve/interpreters.js';
 import { machineMirror, NO_MIRROR_MESSAGE } from '../support/mirror.js';
 import { buildExampleLayer, copyExample, serverlessTestEnv, TEST_LAYER_ARN } from './flask-example.js';
 

@@ -10,7 +10,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listZip } from '../../src/build/unzip.js';
 import {
   installServerless,
   resolveServerlessPackage,
@@ -18,6 +17,7 @@ import {
 } from '../../src/deploy/serverless-package.js';
 import { memoryLogger } from '../../src/log.js';
 import { runProcess } from '../../src/process.js';
+import { listZip } from '../../src/zip/reader.js';
 import { copyExample, serverlessTestEnv, TEST_LAYER_ARN } from './flask-example.js';
 
 /**

@@ -1,0 +1,201 @@
+/**
+ * Bytecode for the target interpreter. Lambda's /opt is read-only, so a .pyc that is missing,
+ * stale or for another Python is compiled again, in memory, on every cold start. We remove
+ * whatever bytecode the install left (pip compiles with the interpreter that ran it, with
+ * timestamp pycs the zip's fixed timestamps would invalidate) and compile every .py with an
+ * interpreter of exactly the target's minor version, as unchecked hash-based pycs (PEP 552): the
+ * import system loads them without looking at the source's mtime at all.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, rm, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../log.js';
+import { runProcess } from '../process.js';
+import { findInterpreter } from '../resolve/interpreters.js';
+import { displayModuleArgs, runModuleArgs } from '../resolve/python-module.js';
+import type { Target } from '../target.js';
+import type { BytecodeReport } from './types.js';
+
+/** Where Lambda mounts a layer's python/ directory: tracebacks should show these paths. */
+export const LAMBDA_PYTHON_DIR = '/opt/python';
+
+const COMPILE_TIMEOUT_MS = 15 * 60_000;
+
+export interface BytecodeOptions {
+  /** Interpreter of exactly the target's minor version (found on the host when absent). */
+  readonly interpreter?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Removes every .pyc the layer should not ship; returns how many were removed. */
+export async function removeBytecode(pythonDir: string): Promise<number> {
+  let removed = 0;
+  async function walk(dir: string): Promise<void> {
+    const entries = await readdir(dir, { withFileTypes: true });
+    const names = new Set(entries.map((e) => e.name));
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name === '__pycache__') {
+          // PEP 3147: bytecode in __pycache__ is only ever used next to its source, so all of
+          // it can go: the target's is compiled again below, anything else is dead weight.
+          for (const cached of await readdir(full)) {
+            if (/\.py[co]$/.test(cached)) {
+              await rm(join(full, cached), { force: true });
+              removed++;
+            }
+          }
+          await rmdir(full).catch(() => undefined); // only when now empty
+        } else {
+          await walk(full);
+        }
+      } else if (/\.py[co]$/.test(entry.name) && names.has(entry.name.slice(0, -1))) {
+        // A legacy foo.pyc next to foo.py is never imported (the source wins). A foo.pyc with
+        // no foo.py is a sourceless module: the only copy of that code, so it stays.
+        await rm(full, { force: true });
+        removed++;
+      }
+    }
+  }
+  await walk(pythonDir);
+  return removed;
+}
+
+/** Layer paths (python/...) of every .py file compileall visits, with its expected pyc. */
+async function sourceFiles(
+  pythonDir: string,
+  cacheTag: string,
+): Promise<{ layerPath: string; pyc: string }[]> {
+  const found: { layerPath: string; pyc: string }[] = [];
+  async function walk(dir: string, prefix: string): Promise<void> {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      // compileall does not descend into symlinked directories; neither do we (Dirent is lstat).
+      if (entry.isDirectory()) await walk(join(dir, entry.name), `${prefix}${entry.name}/`);
+      else if (entry.name.endsWith('.py')) {
+        found.push({
+          layerPath: `${prefix}${entry.name}`,
+          pyc: join(dir, '__pycache__', `${entry.name.slice(0, -3)}.${cacheTag}.pyc`),
+        });
+      }
+    }
+  }
+  await walk(pythonDir, 'python/');
+  return found;
+}
+
+/**
+ * The environment compileall runs in. PYTHONHASHSEED=0 makes the pycs reproducible: without it
+ * string hashing is randomized per process, and the order in which marshal writes a frozenset
+ * constant (`x in {"a", "b"}`) changes from run to run. Variables that would change where or
+ * what is written (PYTHONPYCACHEPREFIX, PYTHONOPTIMIZE, ...) are dropped. We cannot use -I/-E
+ * instead: they would make the interpreter ignore PYTHONHASHSEED too.
+ */
+function compileEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (!key.startsWith('PYTHON')) clean[key] = value;
+  }
+  clean.PYTHONHASHSEED = '0';
+  return clean;
+}
+
+async function runCompileall(
+  interpreter: string,
+  pythonDir: string,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+): Promise<{ code: number | null; output: string }> {
+  // -s: no user site-packages. compileall flags: -q lists only failures; -f rewrites whatever is
+  // there; -j 0 uses every core; -d records /opt/python/<path> as each code object's file name
+  // (compileall joins the relative path under ddir as it recurses) instead of the build
+  // directory, so the pyc bytes do not depend on where the build ran. (At import, importlib
+  // re-points co_filename at the source it found, which on Lambda is that same path.)
+  const args = [
+    '-s',
+    ...runModuleArgs('compileall', [
+      '-q',
+      '-f',
+      '-j',
+      '0',
+      '--invalidation-mode',
+      'unchecked-hash',
+      '-d',
+      LAMBDA_PYTHON_DIR,
+      pythonDir,
+    ]),
+  ];
+  log.debug(`${interpreter} ${displayModuleArgs(args).join(' ')}`);
+  // compileall's pool workers share the process group, so a timeout takes them down too.
+  const result = await runProcess(interpreter, args, { env, timeoutMs: COMPILE_TIMEOUT_MS });
+  return { code: result.code, output: result.output };
+}
+
+/**
+ * Removes bytecode not for the target, then compiles every .py under `pythonDir` with an
+ * interpreter of exactly the target's Python version. With no such interpreter it ships no
+ * bytecode (never the wrong bytecode) and says so. Files that do not compile (Python 2 syntax
+ * in a package's templates, say) are listed as warnings, not failures: Python would fail on
+ * them at import time on Lambda just the same, and most are never imported.
+ */
+export async function compileBytecode(
+  pythonDir: string,
+  target: Target,
+  options: BytecodeOptions,
+  log: Logger,
+): Promise<BytecodeReport> {
+  const removed = await removeBytecode(pythonDir);
+  const interpreter = await findInterpreter(target.pythonVersion, options.interpreter, {
+    log,
+    env: options.env,
+    inputName: 'bytecode-python',
+  });
+  if (!interpreter) {
+    const reason =
+      `no Python ${target.pythonVersion} interpreter found on PATH, in the runner tool cache or in pyenv; ` +
+      `the layer ships without bytecode and ${target.runtime} compiles modules on every cold start`;
+    log.warn(
+      `${reason} (install Python ${target.pythonVersion}, e.g. with actions/setup-python, or pass --bytecode-python)`,
+    );
+    return { compiled: 0, mode: 'none', reason, removed };
+  }
+
+  const cacheTag = `cpython-${target.pythonVersion.replace('.', '')}`;
+  const sources = await sourceFiles(pythonDir, cacheTag);
+  const started = Date.now();
+  const result = await runCompileall(
+    interpreter.path,
+    pythonDir,
+    compileEnv(options.env ?? process.env),
+    log,
+  );
+  // Ground truth is the file system: a source either has its target pyc now or it does not.
+  const failed: string[] = [];
+  let compiled = 0;
+  // Synchronous: thousands of checks, each cheaper than an async round trip through the threadpool.
+  for (const source of sources) {
+    if (existsSync(source.pyc)) compiled++;
+    else failed.push(source.layerPath);
+  }
+  // compileall exits 1 when some file failed to compile (it prints "*** Error compiling" for
+  // each); any other failure means the interpreter itself is broken, which is a real error.
+  if (result.code !== 0 && !result.output.includes('*** Error compiling')) {
+    throw new Error(`${interpreter.path} -m compileall exited with ${result.code}:\n${result.output}`);
+  }
+  log.info(
+    `Compiled ${compiled} of ${sources.length} modules to ${cacheTag} unchecked-hash bytecode with Python ${interpreter.version} (${interpreter.path}) in ${((Date.now() - started) / 1000).toFixed(1)}s; removed ${removed} stale .pyc`,
+  );
+  if (failed.length > 0) {
+    const shown = failed.slice(0, 10).join(', ');
+    log.warn(
+      `${failed.length} file(s) are not valid Python ${target.pythonVersion} and ship without bytecode (importing them would fail on Lambda too): ${shown}${failed.length > 10 ? `, ... (${failed.length - 10} more)` : ''}`,
+    );
+    log.debug(result.output);
+  }
+  return {
+    compiled,
+    interpreter: { path: interpreter.path, version: interpreter.version },
+    mode: 'unchecked-hash',
+    removed,
+    ...(failed.length > 0 ? { failed } : {}),
+  };
+}

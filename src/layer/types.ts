@@ -1,0 +1,76 @@
+/**
+ * Typed data passed between build stages. Every stage takes plain data and returns plain data
+ * plus the side effect it owns; the manifest is the record of all of them.
+ */
+
+import type { PackageEntry, SdistPolicy } from '../resolve/types.js';
+import type { Target } from '../target.js';
+import type { VerificationReport } from '../verify/types.js';
+import type { LayerArchive } from '../zip/writer.js';
+
+export interface SlimOptions {
+  /** Extra glob patterns (relative to python/) to remove. */
+  readonly exclude: readonly string[];
+  /** Glob patterns that are never removed, even when a slim rule matches. */
+  readonly keep: readonly string[];
+}
+
+export interface BuildOptions {
+  readonly requirementsFile: string;
+  readonly target: Target;
+  /** Where layer.zip and manifest.json are written. */
+  readonly outDir: string;
+  readonly indexUrl?: string;
+  readonly extraIndexUrls: readonly string[];
+  readonly findLinks: readonly string[];
+  /** Interpreter that drives pip (any Python >= 3.8 with pip >= 20.3); found when absent. */
+  readonly python?: string;
+  /** Compile bytecode for the target interpreter. */
+  readonly bytecode: boolean;
+  /** Interpreter of exactly the target's minor version; found when absent. */
+  readonly bytecodePython?: string;
+  /** Opt-in removal of files the runtime never loads; undefined = off. */
+  readonly slim?: SlimOptions;
+  readonly sdist: SdistPolicy;
+}
+
+export interface BytecodeReport {
+  readonly compiled: number;
+  /** Interpreter path and version that compiled, or undefined when no bytecode shipped. */
+  readonly interpreter?: { readonly path: string; readonly version: string };
+  readonly mode: 'unchecked-hash' | 'none';
+  /** Why no bytecode was shipped, when mode is "none". */
+  readonly reason?: string;
+  /** Stale/foreign .pyc files removed before compiling. */
+  readonly removed: number;
+  /** Layer paths (python/...) of .py files the interpreter could not compile (shipped without bytecode). */
+  readonly failed?: readonly string[];
+}
+
+export interface SlimReport {
+  /** Layer paths removed; a path ending in "/" is a whole directory. */
+  readonly removedFiles: readonly string[];
+  readonly bytesSaved: number;
+  /** Number of files removed (directories count their files). */
+  readonly removedFileCount?: number;
+}
+
+export interface Manifest {
+  readonly schemaVersion: 1;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly target: {
+    readonly runtime: string;
+    readonly architecture: string;
+    readonly pythonVersion: string;
+    readonly os: string;
+    readonly glibc: string;
+    readonly platformTags: readonly string[];
+  };
+  /** sha256 of the normalized requirements with includes resolved. */
+  readonly requirementsHash: string;
+  readonly packages: readonly PackageEntry[];
+  readonly layer: LayerArchive;
+  readonly bytecode: BytecodeReport;
+  readonly verification?: VerificationReport;
+  readonly slim?: SlimReport;
+}

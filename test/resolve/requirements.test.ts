@@ -1,0 +1,120 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import {
+  findRequirementLine,
+  normalizeRequirements,
+  readRequirements,
+} from '../../src/resolve/requirements.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'reqs-test-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('normalizeRequirements', () => {
+  it('ignores comments, blank lines, trailing spaces and line continuations', () => {
+    const plain = 'flask==3.1.3\nnumpy>=1.26 ; python_version >= "3.9"\n';
+    const noisy = [
+      '# the web app',
+      '',
+      'flask==3.1.3   # pinned  ',
+      '   ',
+      'numpy>=1.26 \\',
+      '   ; python_version >= "3.9"',
+      '',
+    ].join('\r\n');
+    expect(normalizeRequirements(noisy)).toBe(normalizeRequirements(plain));
+    expect(normalizeRequirements(plain)).toBe('flask==3.1.3\nnumpy>=1.26 ; python_version >= "3.9"\n');
+  });
+
+  it('changes when a requirement changes', () => {
+    expect(normalizeRequirements('flask==3.1.3')).not.toBe(normalizeRequirements('flask==3.1.2'));
+  });
+
+  it('keeps a # inside a URL fragment (no whitespace before it) as pip does', () => {
+    expect(normalizeRequirements('pkg @ https://x/pkg.whl#sha256=abc')).toBe(
+      'pkg @ https://x/pkg.whl#sha256=abc\n',
+    );
+  });
+});
+
+describe('readRequirements', () => {
+  it('resolves -r and -c includes relative to the including file, with line numbers', async () => {
+    await mkdir(join(dir, 'sub'));
+    await writeFile(
+      join(dir, 'requirements.txt'),
+      '# top\nflask==3.1.3\n-r sub/base.txt\n--constraint=sub/pins.txt\n',
+    );
+    await writeFile(join(dir, 'sub', 'base.txt'), '\nrequests \\\n  >=2\n-r../requirements.txt\n');
+    await writeFile(join(dir, 'sub', 'pins.txt'), 'urllib3<3\n');
+    const snapshot = await readRequirements('requirements.txt', dir);
+    expect(snapshot.files.map((f) => f.path)).toEqual([
+      join(dir, 'requirements.txt'),
+      join(dir, 'sub', 'base.txt'),
+      join(dir, 'sub', 'pins.txt'),
+    ]);
+    expect(snapshot.requirements).toEqual([
+      {
+        file: join(dir, 'requirements.txt'),
+        line: 2,
+        text: 'flask==3.1.3',
+        name: 'flask',
+        kind: 'requirement',
+      },
+      {
+        file: join(dir, 'sub', 'base.txt'),
+        line: 2,
+        text: 'requests >=2',
+        name: 'requests',
+        kind: 'requirement',
+      },
+      { file: join(dir, 'sub', 'pins.txt'), line: 1, text: 'urllib3<3', name: 'urllib3', kind: 'constraint' },
+    ]);
+    expect(findRequirementLine(snapshot, 'Requests')?.line).toBe(2);
+    expect(findRequirementLine(snapshot, 'jinja2')).toBeUndefined();
+  });
+
+  it('hashes included content but not formatting or absolute location', async () => {
+    const write = async (root: string, base: string) => {
+      await mkdir(root, { recursive: true });
+      await writeFile(join(root, 'requirements.txt'), '-r base.txt\nflask\n');
+      await writeFile(join(root, 'base.txt'), base);
+    };
+    await write(join(dir, 'a'), 'requests==2.32.0\n');
+    await write(join(dir, 'b'), '# same\nrequests==2.32.0   \n\n');
+    await write(join(dir, 'c'), 'requests==2.32.1\n');
+    const hash = async (name: string) =>
+      (await readRequirements(join(dir, name, 'requirements.txt'))).requirementsHash;
+    expect(await hash('a')).toMatch(/^[0-9a-f]{64}$/);
+    expect(await hash('a')).toBe(await hash('b'));
+    expect(await hash('a')).not.toBe(await hash('c'));
+  });
+
+  it('names a missing requirements file', async () => {
+    const error = await readRequirements(join(dir, 'nope.txt')).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain(join(dir, 'nope.txt'));
+    expect(error.message).toContain('does not exist');
+  });
+
+  it('names a missing include and where it was included from', async () => {
+    await writeFile(join(dir, 'requirements.txt'), 'flask\n-r missing.txt\n');
+    const error = await readRequirements(join(dir, 'requirements.txt')).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain(join(dir, 'missing.txt'));
+    expect(error.message).toContain(`${join(dir, 'requirements.txt')}:2`);
+  });
+
+  it('reports an unreadable file', async () => {
+    await mkdir(join(dir, 'adir.txt'));
+    const error = await readRequirements(join(dir, 'adir.txt')).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain('cannot be read');
+  });
+});
