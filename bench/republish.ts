@@ -5,9 +5,11 @@
  * ANOTHER cold build of the same inputs. The second must find the first by CodeSha256 and make
  * no PublishLayerVersion call at all, which also proves the builds are byte-identical.
  */
+
 import { layerDescription } from '../src/aws/description.js';
-import { DIRECT_UPLOAD_LIMIT_BYTES, type PublishRequest, publishLayer } from '../src/aws/publish.js';
+import { type PublishRequest, publishLayer } from '../src/aws/publish.js';
 import { memoryLogger } from '../src/log.js';
+import { LAMBDA_LIMITS } from '../src/target.js';
 import { applyEnv, startAwsTestServer } from '../test/support/aws-server/index.js';
 import { type Summary, summarize } from './stats.js';
 
@@ -52,7 +54,7 @@ export async function measureRepublish(
       compatibleArchitectures: ['x86_64'],
       description: layerDescription({ codeSha256: zip.codeSha256, requirementsHash: zip.requirementsHash }),
       // What a user must do for a zip over the direct-upload limit: stage it in S3.
-      ...(zip.zipSize > DIRECT_UPLOAD_LIMIT_BYTES ? { s3Bucket: 'bench-staging-{region}' } : {}),
+      ...(zip.zipSize > LAMBDA_LIMITS.directUploadZipBytes ? { s3Bucket: 'bench-staging-{region}' } : {}),
     });
     const firstMs: number[] = [];
     const againMs: number[] = [];

@@ -575,6 +575,8 @@ function layerDescription(parts) {
 
 // EXTERNAL MODULE: ./src/report.ts
 var report = __webpack_require__(665);
+// EXTERNAL MODULE: ./src/target.ts
+var src_target = __webpack_require__(6746);
 ;// CONCATENATED MODULE: ./src/aws/aws-errors.ts
 /** Reading AWS SDK errors: their name/status, and whether an attempt may have taken effect. */
 function awsErrorShape(error) {
@@ -797,13 +799,7 @@ function explainS3Error(error, doing, target) {
 
 
 
-/**
- * PublishLayerVersion with ZipFile: the request (zip as base64 in JSON) must stay under
- * 69,905,067 bytes (Lambda's RequestEntityTooLargeException: 50 MiB of payload after base64),
- * documented as "50 MB zipped, for direct upload". 50,000,000 bytes of zip leaves room for the
- * JSON around it. Larger zips go through S3.
- */
-const DIRECT_UPLOAD_LIMIT_BYTES = 50_000_000;
+
 /** Some regions failed. `result` has every region's outcome, successful ones included. */
 class PublishError extends errors/* UserError */.yo {
     result;
@@ -844,7 +840,7 @@ async function publishLayer(request, settings, log) {
     if (actualSha !== request.codeSha256) {
         throw new errors/* UserError */.yo(`The CodeSha256 given for ${request.zipPath} (${request.codeSha256}) does not match the file (${actualSha}).`, { hint: 'The manifest is stale: rebuild, or publish the zip that belongs to it.' });
     }
-    const limit = request.directUploadLimit ?? DIRECT_UPLOAD_LIMIT_BYTES;
+    const limit = request.directUploadLimit ?? src_target/* LAMBDA_LIMITS */.FZ.directUploadZipBytes;
     if (zip.length > limit && !request.s3Bucket) {
         throw new errors/* UserError */.yo(`${request.zipPath} is ${(0,report/* formatBytes */.z3)(zip.length)}, over the ${(0,report/* formatBytes */.z3)(limit)} limit for a direct PublishLayerVersion upload.`, { hint: 'Give an S3 staging bucket in each region (s3-bucket / --s3-bucket, "{region}" is replaced).' });
     }
@@ -893,7 +889,8 @@ async function publishInRegion(region, request, zip, settings, log) {
         else {
             step = 'PublishLayerVersion';
             const baseline = existing[0]?.version ?? 0;
-            const useS3 = Boolean(request.s3Bucket) || zip.length > (request.directUploadLimit ?? DIRECT_UPLOAD_LIMIT_BYTES);
+            const useS3 = Boolean(request.s3Bucket) ||
+                zip.length > (request.directUploadLimit ?? src_target/* LAMBDA_LIMITS */.FZ.directUploadZipBytes);
             const published = useS3
                 ? await publishThroughS3(context, clients.s3, baseline, warnings)
                 : await publishVersion(context, { ZipFile: zip }, baseline);
@@ -1093,8 +1090,6 @@ async function prune(context, versions, warnings) {
     return deleted;
 }
 
-// EXTERNAL MODULE: ./src/target.ts
-var src_target = __webpack_require__(6746);
 // EXTERNAL MODULE: ./src/cli/parse.ts
 var parse = __webpack_require__(9537);
 ;// CONCATENATED MODULE: ./src/cli/publish.ts

@@ -265,8 +265,7 @@ var reader = __webpack_require__(715);
 
 
 
-/** Lambda's limit for function plus layers, unzipped: a larger layer could never run there. */
-const LAMBDA_UNZIPPED_LIMIT = 262_144_000;
+
 async function readManifest(dir) {
     const file = (0,external_node_path_.join)(dir, 'manifest.json');
     if (!(0,external_node_fs_.existsSync)(file))
@@ -288,7 +287,7 @@ async function prepareLayer(layer, workDir, inputName = 'layer') {
         throw new errors/* InputError */.dz(inputName, `${layer} does not exist`);
     const extract = async (zip) => {
         const optDir = (0,external_node_path_.join)(workDir, 'opt');
-        await (0,reader/* extractZip */.JE)(zip, optDir, { maxBytes: LAMBDA_UNZIPPED_LIMIT });
+        await (0,reader/* extractZip */.JE)(zip, optDir, { maxBytes: src_target/* LAMBDA_LIMITS */.FZ.unzippedBytes });
         if (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(optDir, 'python'))) {
             throw new errors/* InputError */.dz(inputName, `${zip} has no python/ folder at its root, so Lambda would not find its packages`, {
                 hint: 'a Python layer zip must hold python/<package>; build it with lambda-layer build',

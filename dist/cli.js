@@ -2296,15 +2296,6 @@ var interpreters = __nccwpck_require__(5089);
 
 
 
-/**
- * Lambda quotas (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html):
- * 250 MB unzipped for the function and all its layers; 50 MB for a zip uploaded directly (larger
- * goes through S3). The byte figures are what GetAccountSettings reports as CodeSizeUnzipped and
- * CodeSizeZipped (https://docs.aws.amazon.com/lambda/latest/api/API_AccountLimit.html; the example
- * output in https://docs.aws.amazon.com/cli/latest/reference/lambda/get-account-settings.html).
- */
-const MAX_UNZIPPED_BYTES = 262_144_000;
-const MAX_DIRECT_UPLOAD_ZIP_BYTES = 52_428_800;
 /** Findings listed in an error message; the report itself keeps all of them. */
 const MAX_LISTED_FINDINGS = 40;
 /** How many of the largest packages the report lists. */
@@ -2667,15 +2658,15 @@ async function verifyLayerTree(rootDir, target, options = {}) {
         }
     }
     const unzippedSize = files.reduce((sum, file) => sum + file.size, 0);
-    if (unzippedSize > MAX_UNZIPPED_BYTES) {
+    if (unzippedSize > src_target/* LAMBDA_LIMITS */.FZ.unzippedBytes) {
         findings.push({
             file: 'python/',
             rule: 'size',
-            problem: `unzips to ${unzippedSize} bytes (${formatMiB(unzippedSize)}); Lambda allows ${MAX_UNZIPPED_BYTES} bytes (250 MB) unzipped for a function and all its layers`,
+            problem: `unzips to ${unzippedSize} bytes (${formatMiB(unzippedSize)}); Lambda allows ${src_target/* LAMBDA_LIMITS */.FZ.unzippedBytes} bytes (250 MB) unzipped for a function and all its layers`,
         });
     }
-    if (options.zipSize !== undefined && options.zipSize > MAX_DIRECT_UPLOAD_ZIP_BYTES) {
-        warnings.push(`layer.zip is ${options.zipSize} bytes (${formatMiB(options.zipSize)}), over the ${MAX_DIRECT_UPLOAD_ZIP_BYTES}-byte (50 MB) direct-upload limit: it must be published through S3`);
+    if (options.zipSize !== undefined && options.zipSize > src_target/* LAMBDA_LIMITS */.FZ.directUploadZipBytes) {
+        warnings.push(`layer.zip is ${options.zipSize} bytes (${formatMiB(options.zipSize)}), over the ${src_target/* LAMBDA_LIMITS */.FZ.directUploadZipBytes}-byte direct-upload limit: it must be published through S3`);
     }
     findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     return {
@@ -2695,7 +2686,7 @@ async function verifyLayerZip(zipPath, target) {
     try {
         // A zip far beyond Lambda's limit is not worth unpacking (and may be a zip bomb): refuse at
         // four times the limit; anything up to that gets the full report, size finding included.
-        await (0,reader/* extractZip */.JE)(zipPath, dir, { maxBytes: 4 * MAX_UNZIPPED_BYTES });
+        await (0,reader/* extractZip */.JE)(zipPath, dir, { maxBytes: 4 * src_target/* LAMBDA_LIMITS */.FZ.unzippedBytes });
         return await verifyLayerTree(dir, target, { zipSize });
     }
     finally {
@@ -3933,6 +3924,7 @@ async function slimTree(pythonDir, options, log) {
 
 
 
+
 const LAYER_ZIP = 'layer.zip';
 const MANIFEST_JSON = 'manifest.json';
 const install = {
@@ -4023,9 +4015,9 @@ const verifyAndArchive = {
         state.archive = archive;
         state.log.info(`layer.zip: ${archive.fileCount} files, ${archive.zipSize} bytes (sha256 ${archive.sha256})`);
         state.verification = report;
-        if (archive.zipSize > MAX_DIRECT_UPLOAD_ZIP_BYTES) {
+        if (archive.zipSize > src_target/* LAMBDA_LIMITS */.FZ.directUploadZipBytes) {
             // Not an error: publishing goes through S3 above this size.
-            const warning = `layer.zip is ${archive.zipSize} bytes, over the ${MAX_DIRECT_UPLOAD_ZIP_BYTES}-byte direct-upload limit: publishing will upload it through S3`;
+            const warning = `layer.zip is ${archive.zipSize} bytes, over the ${src_target/* LAMBDA_LIMITS */.FZ.directUploadZipBytes}-byte direct-upload limit: publishing will upload it through S3`;
             state.log.warn(warning);
             state.verification = { ...report, zipSize: archive.zipSize, warnings: [...report.warnings, warning] };
         }
@@ -5009,17 +5001,19 @@ async function findInterpreter(minorVersion, explicit, options = {}) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $A: () => (/* binding */ platformTags),
 /* harmony export */   E3: () => (/* binding */ glibcLabel),
+/* harmony export */   FZ: () => (/* binding */ LAMBDA_LIMITS),
 /* harmony export */   JA: () => (/* binding */ DEFAULT_RUNTIME),
 /* harmony export */   Qz: () => (/* binding */ DEFAULT_ARCHITECTURE),
 /* harmony export */   aC: () => (/* binding */ RUNTIMES),
 /* harmony export */   cK: () => (/* binding */ pipTargetFlags),
 /* harmony export */   u1: () => (/* binding */ resolveTarget)
 /* harmony export */ });
-/* unused harmony exports ARCHITECTURES, abiTag */
+/* unused harmony export abiTag */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /**
- * The Lambda Python runtime catalog and the pip flags that select wheels for it.
- * Pure and table-driven: no I/O, so every fact here is tested without mocks.
+ * The one home of Lambda facts: the Python runtime catalog, the service's size limits and the pip
+ * flags that select wheels for a runtime. Pure and table-driven: no I/O, so every fact here is
+ * tested without mocks. Everything else imports these; no other file writes a Lambda number.
  */
 
 // Lambda runtimes: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
@@ -5045,9 +5039,30 @@ const RUNTIMES = [
     { runtime: 'python3.13', pythonVersion: '3.13', ...AL2023, deprecated: false },
     { runtime: 'python3.14', pythonVersion: '3.14', ...AL2023, deprecated: false },
 ];
+/**
+ * Lambda quotas (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html) state
+ * "250 MB" unzipped for a function and all its layers, "50 MB (zipped, for direct upload)" and
+ * "5 layers" per function. GetAccountSettings reports the first two in bytes as CodeSizeUnzipped
+ * 262,144,000 and CodeSizeZipped 52,428,800
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_AccountLimit.html; the example output of
+ * https://docs.aws.amazon.com/cli/latest/reference/lambda/get-account-settings.html).
+ */
+const LAMBDA_LIMITS = {
+    /** Function plus all its layers, extracted: a larger layer can never run. */
+    unzippedBytes: 262_144_000,
+    /**
+     * Largest layer.zip the tool uploads directly (PublishLayerVersion with ZipFile); larger ones go
+     * through S3, and the build warns above it. Not CodeSizeZipped (52,428,800) itself: the zip
+     * travels base64-encoded inside a JSON body that Lambda caps at 69,905,067 bytes
+     * (RequestEntityTooLargeException), so a zip near 52,428,800 bytes is refused once encoding and
+     * the JSON around it are added. 50,000,000 keeps a margin, and build warning and publish path
+     * agree on it.
+     */
+    directUploadZipBytes: 50_000_000,
+    layersPerFunction: 5,
+};
 const DEFAULT_RUNTIME = 'python3.11';
 const DEFAULT_ARCHITECTURE = 'x86_64';
-const ARCHITECTURES = (/* unused pure expression or super */ null && (['x86_64', 'arm64']));
 /** Lambda calls it arm64; wheels and ELF call it aarch64. */
 const WHEEL_ARCH = { x86_64: 'x86_64', arm64: 'aarch64' };
 function resolveTarget(runtime = DEFAULT_RUNTIME, architecture = DEFAULT_ARCHITECTURE) {
@@ -5172,7 +5187,7 @@ const TOOL_VERSION = package_namespaceObject.rE;
 /* harmony export */   yX: () => (/* binding */ CENTRAL_HEADER_SIZE),
 /* harmony export */   zV: () => (/* binding */ ZIP64_LOCATOR_SIZE)
 /* harmony export */ });
-/* unused harmony exports SIG_DATA_DESCRIPTOR, FLAG_DATA_DESCRIPTOR, DOS_TIME_FIXED, DOS_DATE_FIXED, externalAttributes, needsUtf8Flag, needsZip64End */
+/* unused harmony exports DOS_TIME_FIXED, DOS_DATE_FIXED, externalAttributes, needsUtf8Flag, needsZip64End */
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8522);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_0__);
 /**
@@ -5189,7 +5204,6 @@ const SIG_CENTRAL_FILE = 0x02014b50;
 const SIG_END_OF_CENTRAL_DIR = 0x06054b50;
 const SIG_ZIP64_END_OF_CENTRAL_DIR = 0x06064b50;
 const SIG_ZIP64_LOCATOR = 0x07064b50;
-const SIG_DATA_DESCRIPTOR = 0x08074b50;
 const LOCAL_HEADER_SIZE = 30;
 const CENTRAL_HEADER_SIZE = 46;
 const END_OF_CENTRAL_DIR_SIZE = 22;
@@ -5199,7 +5213,6 @@ const METHOD_STORED = 0;
 const METHOD_DEFLATED = 8;
 /** General purpose flag bits. */
 const FLAG_ENCRYPTED = 1 << 0;
-const FLAG_DATA_DESCRIPTOR = (/* unused pure expression or super */ null && (1 << 3));
 /** Bit 11: name (and comment) are UTF-8. */
 const FLAG_UTF8 = 1 << 11;
 const ZIP64_EXTRA_ID = 0x0001;

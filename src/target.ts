@@ -1,6 +1,7 @@
 /**
- * The Lambda Python runtime catalog and the pip flags that select wheels for it.
- * Pure and table-driven: no I/O, so every fact here is tested without mocks.
+ * The one home of Lambda facts: the Python runtime catalog, the service's size limits and the pip
+ * flags that select wheels for a runtime. Pure and table-driven: no I/O, so every fact here is
+ * tested without mocks. Everything else imports these; no other file writes a Lambda number.
  */
 import { InputError } from './errors.js';
 
@@ -53,9 +54,31 @@ export const RUNTIMES: readonly RuntimeFacts[] = [
   { runtime: 'python3.14', pythonVersion: '3.14', ...AL2023, deprecated: false },
 ];
 
+/**
+ * Lambda quotas (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html) state
+ * "250 MB" unzipped for a function and all its layers, "50 MB (zipped, for direct upload)" and
+ * "5 layers" per function. GetAccountSettings reports the first two in bytes as CodeSizeUnzipped
+ * 262,144,000 and CodeSizeZipped 52,428,800
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_AccountLimit.html; the example output of
+ * https://docs.aws.amazon.com/cli/latest/reference/lambda/get-account-settings.html).
+ */
+export const LAMBDA_LIMITS = {
+  /** Function plus all its layers, extracted: a larger layer can never run. */
+  unzippedBytes: 262_144_000,
+  /**
+   * Largest layer.zip the tool uploads directly (PublishLayerVersion with ZipFile); larger ones go
+   * through S3, and the build warns above it. Not CodeSizeZipped (52,428,800) itself: the zip
+   * travels base64-encoded inside a JSON body that Lambda caps at 69,905,067 bytes
+   * (RequestEntityTooLargeException), so a zip near 52,428,800 bytes is refused once encoding and
+   * the JSON around it are added. 50,000,000 keeps a margin, and build warning and publish path
+   * agree on it.
+   */
+  directUploadZipBytes: 50_000_000,
+  layersPerFunction: 5,
+} as const;
+
 export const DEFAULT_RUNTIME = 'python3.11';
 export const DEFAULT_ARCHITECTURE: Architecture = 'x86_64';
-export const ARCHITECTURES: readonly Architecture[] = ['x86_64', 'arm64'];
 
 /** Lambda calls it arm64; wheels and ELF call it aarch64. */
 const WHEEL_ARCH: Record<Architecture, WheelArch> = { x86_64: 'x86_64', arm64: 'aarch64' };

@@ -24,6 +24,7 @@ import {
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { formatBytes } from '../report.js';
+import { LAMBDA_LIMITS } from '../target.js';
 import {
   awsErrorShape,
   describeAwsError,
@@ -57,14 +58,6 @@ import {
   validateRegions,
 } from './validation.js';
 
-/**
- * PublishLayerVersion with ZipFile: the request (zip as base64 in JSON) must stay under
- * 69,905,067 bytes (Lambda's RequestEntityTooLargeException: 50 MiB of payload after base64),
- * documented as "50 MB zipped, for direct upload". 50,000,000 bytes of zip leaves room for the
- * JSON around it. Larger zips go through S3.
- */
-export const DIRECT_UPLOAD_LIMIT_BYTES = 50_000_000;
-
 export interface LayerGrant {
   readonly accountIds?: readonly string[];
   readonly organizationId?: string;
@@ -83,7 +76,7 @@ export interface PublishRequest {
   readonly licenseInfo?: string;
   /** Staging bucket (in each region; "{region}" is replaced). Forces the S3 path when set. */
   readonly s3Bucket?: string;
-  /** Zips larger than this go through S3. Default DIRECT_UPLOAD_LIMIT_BYTES. */
+  /** Zips larger than this go through S3. Default LAMBDA_LIMITS.directUploadZipBytes. */
   readonly directUploadLimit?: number;
   readonly grant?: LayerGrant;
   /** Keep this many versions in total (the current one always among them); delete older ones. */
@@ -174,7 +167,7 @@ export async function publishLayer(
       { hint: 'The manifest is stale: rebuild, or publish the zip that belongs to it.' },
     );
   }
-  const limit = request.directUploadLimit ?? DIRECT_UPLOAD_LIMIT_BYTES;
+  const limit = request.directUploadLimit ?? LAMBDA_LIMITS.directUploadZipBytes;
   if (zip.length > limit && !request.s3Bucket) {
     throw new UserError(
       `${request.zipPath} is ${formatBytes(zip.length)}, over the ${formatBytes(limit)} limit for a direct PublishLayerVersion upload.`,
@@ -254,7 +247,8 @@ async function publishInRegion(
       step = 'PublishLayerVersion';
       const baseline = existing[0]?.version ?? 0;
       const useS3 =
-        Boolean(request.s3Bucket) || zip.length > (request.directUploadLimit ?? DIRECT_UPLOAD_LIMIT_BYTES);
+        Boolean(request.s3Bucket) ||
+        zip.length > (request.directUploadLimit ?? LAMBDA_LIMITS.directUploadZipBytes);
       const published = useS3
         ? await publishThroughS3(context, clients.s3, baseline, warnings)
         : await publishVersion(context, { ZipFile: zip }, baseline);

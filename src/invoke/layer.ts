@@ -8,10 +8,8 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { LAMBDA_LIMITS } from '../target.js';
 import { extractZip } from '../zip/reader.js';
-
-/** Lambda's limit for function plus layers, unzipped: a larger layer could never run there. */
-const LAMBDA_UNZIPPED_LIMIT = 262_144_000;
 
 export interface PreparedLayer {
   /** The directory that plays /opt: it holds python/. */
@@ -45,7 +43,7 @@ export async function prepareLayer(
   if (!existsSync(path)) throw new InputError(inputName, `${layer} does not exist`);
   const extract = async (zip: string): Promise<PreparedLayer> => {
     const optDir = join(workDir, 'opt');
-    await extractZip(zip, optDir, { maxBytes: LAMBDA_UNZIPPED_LIMIT });
+    await extractZip(zip, optDir, { maxBytes: LAMBDA_LIMITS.unzippedBytes });
     if (!existsSync(join(optDir, 'python'))) {
       throw new InputError(
         inputName,

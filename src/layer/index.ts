@@ -13,7 +13,8 @@ import { installRequirements, measurePackages } from '../resolve/install.js';
 import { findPipPython } from '../resolve/interpreters.js';
 import { type RequirementsSnapshot, readRequirements } from '../resolve/requirements.js';
 import type { PackageEntry } from '../resolve/types.js';
-import { MAX_DIRECT_UPLOAD_ZIP_BYTES, verificationError, verifyLayerTree } from '../verify/rules.js';
+import { LAMBDA_LIMITS } from '../target.js';
+import { verificationError, verifyLayerTree } from '../verify/rules.js';
 import type { VerificationReport } from '../verify/types.js';
 import type { LayerArchive } from '../zip/writer.js';
 import { writeLayerZip } from '../zip/writer.js';
@@ -171,9 +172,9 @@ const verifyAndArchive: BuildStage = {
       `layer.zip: ${archive.fileCount} files, ${archive.zipSize} bytes (sha256 ${archive.sha256})`,
     );
     state.verification = report;
-    if (archive.zipSize > MAX_DIRECT_UPLOAD_ZIP_BYTES) {
+    if (archive.zipSize > LAMBDA_LIMITS.directUploadZipBytes) {
       // Not an error: publishing goes through S3 above this size.
-      const warning = `layer.zip is ${archive.zipSize} bytes, over the ${MAX_DIRECT_UPLOAD_ZIP_BYTES}-byte direct-upload limit: publishing will upload it through S3`;
+      const warning = `layer.zip is ${archive.zipSize} bytes, over the ${LAMBDA_LIMITS.directUploadZipBytes}-byte direct-upload limit: publishing will upload it through S3`;
       state.log.warn(warning);
       state.verification = { ...report, zipSize: archive.zipSize, warnings: [...report.warnings, warning] };
     }

@@ -10,21 +10,11 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { glibcLabel, type Target } from '../target.js';
+import { glibcLabel, LAMBDA_LIMITS, type Target } from '../target.js';
 import { extractZip } from '../zip/reader.js';
 import { binaryKindOf, HEAD_BYTES } from './binary-kind.js';
 import { ElfFormatError, type ElfInfo, EM_AARCH64, EM_X86_64, machineName, parseElf } from './elf.js';
 import type { VerificationFinding, VerificationReport, VerificationRule } from './types.js';
-
-/**
- * Lambda quotas (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html):
- * 250 MB unzipped for the function and all its layers; 50 MB for a zip uploaded directly (larger
- * goes through S3). The byte figures are what GetAccountSettings reports as CodeSizeUnzipped and
- * CodeSizeZipped (https://docs.aws.amazon.com/lambda/latest/api/API_AccountLimit.html; the example
- * output in https://docs.aws.amazon.com/cli/latest/reference/lambda/get-account-settings.html).
- */
-export const MAX_UNZIPPED_BYTES = 262_144_000;
-export const MAX_DIRECT_UPLOAD_ZIP_BYTES = 52_428_800;
 
 /** Findings listed in an error message; the report itself keeps all of them. */
 const MAX_LISTED_FINDINGS = 40;
@@ -424,16 +414,16 @@ export async function verifyLayerTree(
   }
 
   const unzippedSize = files.reduce((sum, file) => sum + file.size, 0);
-  if (unzippedSize > MAX_UNZIPPED_BYTES) {
+  if (unzippedSize > LAMBDA_LIMITS.unzippedBytes) {
     findings.push({
       file: 'python/',
       rule: 'size',
-      problem: `unzips to ${unzippedSize} bytes (${formatMiB(unzippedSize)}); Lambda allows ${MAX_UNZIPPED_BYTES} bytes (250 MB) unzipped for a function and all its layers`,
+      problem: `unzips to ${unzippedSize} bytes (${formatMiB(unzippedSize)}); Lambda allows ${LAMBDA_LIMITS.unzippedBytes} bytes (250 MB) unzipped for a function and all its layers`,
     });
   }
-  if (options.zipSize !== undefined && options.zipSize > MAX_DIRECT_UPLOAD_ZIP_BYTES) {
+  if (options.zipSize !== undefined && options.zipSize > LAMBDA_LIMITS.directUploadZipBytes) {
     warnings.push(
-      `layer.zip is ${options.zipSize} bytes (${formatMiB(options.zipSize)}), over the ${MAX_DIRECT_UPLOAD_ZIP_BYTES}-byte (50 MB) direct-upload limit: it must be published through S3`,
+      `layer.zip is ${options.zipSize} bytes (${formatMiB(options.zipSize)}), over the ${LAMBDA_LIMITS.directUploadZipBytes}-byte direct-upload limit: it must be published through S3`,
     );
   }
 
@@ -456,7 +446,7 @@ export async function verifyLayerZip(zipPath: string, target: Target): Promise<V
   try {
     // A zip far beyond Lambda's limit is not worth unpacking (and may be a zip bomb): refuse at
     // four times the limit; anything up to that gets the full report, size finding included.
-    await extractZip(zipPath, dir, { maxBytes: 4 * MAX_UNZIPPED_BYTES });
+    await extractZip(zipPath, dir, { maxBytes: 4 * LAMBDA_LIMITS.unzippedBytes });
     return await verifyLayerTree(dir, target, { zipSize });
   } finally {
     await rm(dir, { recursive: true, force: true });

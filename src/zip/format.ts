@@ -13,7 +13,6 @@ export const SIG_CENTRAL_FILE = 0x02014b50;
 export const SIG_END_OF_CENTRAL_DIR = 0x06054b50;
 export const SIG_ZIP64_END_OF_CENTRAL_DIR = 0x06064b50;
 export const SIG_ZIP64_LOCATOR = 0x07064b50;
-export const SIG_DATA_DESCRIPTOR = 0x08074b50;
 
 export const LOCAL_HEADER_SIZE = 30;
 export const CENTRAL_HEADER_SIZE = 46;
@@ -26,7 +25,6 @@ export const METHOD_DEFLATED = 8;
 
 /** General purpose flag bits. */
 export const FLAG_ENCRYPTED = 1 << 0;
-export const FLAG_DATA_DESCRIPTOR = 1 << 3;
 /** Bit 11: name (and comment) are UTF-8. */
 export const FLAG_UTF8 = 1 << 11;
 

@@ -9,12 +9,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { resolveTarget } from '../../src/target.js';
+import { LAMBDA_LIMITS, resolveTarget } from '../../src/target.js';
 import { binaryKindOf } from '../../src/verify/binary-kind.js';
 import {
   checkExtensionName,
   largestPackages,
-  MAX_UNZIPPED_BYTES,
   VerificationError,
   verificationError,
   verifyLayerTree,
@@ -221,22 +220,24 @@ describe('layout and size', () => {
     const root = layer({});
     const big = join(root, 'python/huge/blob.bin');
     mkdirSync(dirname(big), { recursive: true });
-    execFileSync('truncate', ['-s', String(MAX_UNZIPPED_BYTES + 1), big]);
+    execFileSync('truncate', ['-s', String(LAMBDA_LIMITS.unzippedBytes + 1), big]);
     const report = await verifyLayerTree(root, py311);
     expect(problemsOf(report)).toEqual([
       'python/ unzips to 262144001 bytes (250.0 MiB); Lambda allows 262144000 bytes (250 MB) unzipped for a function and all its layers',
     ]);
-    expect(report.largest).toEqual([{ name: 'huge', size: MAX_UNZIPPED_BYTES + 1 }]);
+    expect(report.largest).toEqual([{ name: 'huge', size: LAMBDA_LIMITS.unzippedBytes + 1 }]);
   });
 
-  it('warns (does not fail) when the zip is over the 50 MB direct-upload limit', async () => {
+  it('warns (does not fail) when the zip is over the direct-upload limit publishing uses', async () => {
     const report = await verifyLayerTree(layer({ 'python/a.py': Buffer.from('') }), py311, {
-      zipSize: 52_428_801,
+      zipSize: 50_000_001,
     });
     expect(report.ok).toBe(true);
     expect(report.warnings).toEqual([
-      'layer.zip is 52428801 bytes (50.0 MiB), over the 52428800-byte (50 MB) direct-upload limit: it must be published through S3',
+      'layer.zip is 50000001 bytes (47.7 MiB), over the 50000000-byte direct-upload limit: it must be published through S3',
     ]);
+    // One number for both: the zip that gets this warning is the one publishing sends through S3.
+    expect(LAMBDA_LIMITS.directUploadZipBytes).toBe(50_000_000);
   });
 
   it('groups the largest packages, folding dist-info, .libs, single modules and top-level __pycache__', () => {
