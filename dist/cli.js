@@ -1100,35 +1100,22 @@ function unique(values) {
     return [...new Set(values)];
 }
 
+// EXTERNAL MODULE: ./src/programs.ts
+var programs = __nccwpck_require__(4122);
 ;// CONCATENATED MODULE: ./src/resolve/python-module.ts
+
 /**
- * Arguments that run `python -m MODULE ARGS...` and then leave without the interpreter's
- * teardown. Once pip has returned, finalizing its thousands of objects and modules only burns
- * time: about 0.1 s of a 1 s pip run here (0.03 s for compileall). The module runs exactly as
- * with -m (runpy, __main__, sys.argv), its exit code is kept, and both streams are flushed
- * before os._exit. An uncaught exception still ends the normal way, with its traceback.
+ * Arguments that run `python -m MODULE ARGS...` through run_module.py, which leaves without the
+ * interpreter's teardown (the file says why). Its text goes through `-c`, so sys.path[0] stays
+ * the working directory exactly as with -m.
  */
-const RUN_MODULE_THEN_EXIT = [
-    'import os, runpy, sys',
-    'module = sys.argv.pop(1)',
-    'try:',
-    '    runpy.run_module(module, run_name="__main__", alter_sys=True)',
-    '    code = 0',
-    'except SystemExit as exit:',
-    '    code = exit.code',
-    '    if code is not None and not isinstance(code, int):',
-    '        print(code, file=sys.stderr)',
-    '        code = 1',
-    'sys.stdout.flush()',
-    'sys.stderr.flush()',
-    'os._exit(code or 0)',
-].join('\n');
+const runModuleSource = () => (0,programs/* programSource */.a)('resolve/run_module.py');
 function runModuleArgs(module, args) {
-    return ['-c', RUN_MODULE_THEN_EXIT, module, ...args];
+    return ['-c', runModuleSource(), module, ...args];
 }
 /** The same command as a person would type it, for logs: `-m MODULE ARGS...`. */
 function displayModuleArgs(args) {
-    const at = args.indexOf(RUN_MODULE_THEN_EXIT);
+    const at = args.indexOf(runModuleSource());
     return at > 0 && args[at - 1] === '-c'
         ? [...args.slice(0, at - 1), '-m', ...args.slice(at + 1)]
         : [...args];
@@ -2944,33 +2931,11 @@ const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRe
  * Each file is compressed exactly as the main thread would (deflateRawSync, same level, whole
  * file), so the archive's bytes do not depend on which thread did the work.
  *
- * The workers' code is a string evaluated by `new Worker(..., { eval: true })`: the CLI and the
- * action are single ncc bundles, where a separate worker file would not exist.
+ * The workers' code is deflate-worker.cjs, shipped beside the bundles (src/programs.ts).
  */
 
 
-// Receives { id, level, data: ArrayBuffer, sizes: number[] }; answers { id, outputs: ArrayBuffer[] }
-// (or { id, error }), each output transferred, not copied.
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { deflateRawSync } = require('node:zlib');
-parentPort.on('message', ({ id, level, data, sizes }) => {
-  try {
-    const outputs = [];
-    let offset = 0;
-    for (const size of sizes) {
-      const file = new Uint8Array(data, offset, size);
-      offset += size;
-      // A fresh ArrayBuffer of the exact size: it can be transferred without taking along a
-      // shared pool or a larger backing store.
-      outputs.push(new Uint8Array(deflateRawSync(file, { level })).buffer);
-    }
-    parentPort.postMessage({ id, outputs }, outputs);
-  } catch (error) {
-    parentPort.postMessage({ id, error: String(error && error.stack || error) });
-  }
-});
-`;
+
 class DeflateWorkers {
     level;
     workers = [];
@@ -2982,7 +2947,7 @@ class DeflateWorkers {
     constructor(level, count = (0,external_node_os_.availableParallelism)()) {
         this.level = level;
         for (let i = 0; i < Math.max(1, count); i++) {
-            const worker = new external_node_worker_threads_namespaceObject.Worker(WORKER_SOURCE, { eval: true });
+            const worker = new external_node_worker_threads_namespaceObject.Worker((0,programs/* programPath */.k)('zip/deflate-worker.cjs'));
             worker.on('message', (reply) => this.settle(worker, reply));
             worker.on('error', (error) => this.fail(error));
             worker.on('exit', (code) => {
@@ -4385,7 +4350,7 @@ const COMMANDS = [
     {
         name: 'invoke',
         summary: 'run a handler locally against the built layer, isolated from this machine',
-        load: async () => (await __nccwpck_require__.e(/* import() */ 90).then(__nccwpck_require__.bind(__nccwpck_require__, 7090))).invokeCommand,
+        load: async () => (await __nccwpck_require__.e(/* import() */ 426).then(__nccwpck_require__.bind(__nccwpck_require__, 2426))).invokeCommand,
     },
     {
         name: 'publish',
@@ -4634,6 +4599,46 @@ function runProcess(command, args, options) {
 
 /***/ }),
 
+/***/ 4122:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ programSource),
+/* harmony export */   k: () => (/* binding */ programPath)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
+/**
+ * The programs the tool runs in other processes (Python run by an interpreter, the zip writer's
+ * worker threads) are real files beside the TypeScript that starts them, so they are linted,
+ * formatted and tested as what they are. scripts/build-dist.mjs copies each into dist/ at the same
+ * path relative to the bundle as it has relative to this file, so one lookup serves src/ (tsx,
+ * vitest) and the bundles alike.
+ */
+
+
+/** Absolute path of a program, given relative to src/ (e.g. "invoke/bootstrap.py"). */
+function programPath(relativeToSrc) {
+    // A variable, not a literal, so the bundler leaves the URL to be resolved at run time.
+    const location = new URL(relativeToSrc, import.meta.url);
+    return (0,node_url__WEBPACK_IMPORTED_MODULE_1__.fileURLToPath)(location);
+}
+const sources = new Map();
+/** A program's text, read once per process (for `python -c` and eval'd workers). */
+function programSource(relativeToSrc) {
+    let source = sources.get(relativeToSrc);
+    if (source === undefined) {
+        source = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(programPath(relativeToSrc), 'utf8');
+        sources.set(relativeToSrc, source);
+    }
+    return source;
+}
+
+
+/***/ }),
+
 /***/ 665:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -4765,6 +4770,7 @@ function cliSummary(result) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+/* harmony import */ var _programs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4122);
 /**
  * Finds Python interpreters on the host: one to drive pip (any CPython >= 3.8 with pip >= 20.3)
  * and, for bytecode, one of exactly the target's minor version. Every candidate is verified by
@@ -4775,16 +4781,10 @@ function cliSummary(result) {
 
 
 
+
 const MIN_PYTHON = [3, 8];
 const MIN_PIP = [20, 3];
 const PROBE_TIMEOUT_MS = 20_000;
-// Prints "3.11.7", pip's version (or "-" without pip) and sys.executable on three lines.
-const PROBE = [
-    'import sys',
-    'print("%d.%d.%d" % sys.version_info[:3])',
-    'try:\n import pip\n print(pip.__version__)\nexcept Exception:\n print("-")',
-    'print(sys.executable)',
-].join('\n');
 // Each candidate is probed once per process: the build looks up interpreters for pip and for
 // bytecode, and the action once more up front.
 const probes = new Map();
@@ -4799,7 +4799,7 @@ function runProbe(path, env) {
 }
 function probeInterpreter(path, env) {
     return new Promise((resolve) => {
-        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile)(path, ['-c', PROBE], { env, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' }, (error, stdout) => {
+        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile)(path, ['-c', (0,_programs_js__WEBPACK_IMPORTED_MODULE_5__/* .programSource */ .a)('resolve/probe_interpreter.py')], { env, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' }, (error, stdout) => {
             const [version, pip, executable] = stdout.trim().split('\n');
             if (error || !version || !/^\d+\.\d+\.\d+$/.test(version)) {
                 resolve(undefined);

@@ -10,9 +10,9 @@ import { join, resolve } from 'node:path';
 import { InputError, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { runProcess } from '../process.js';
+import { programPath } from '../programs.js';
 import { findInterpreter, type PythonInterpreter } from '../resolve/interpreters.js';
 import { resolveTarget } from '../target.js';
-import { BOOTSTRAP_PY } from './bootstrap.js';
 import { prepareLayer } from './layer.js';
 
 export interface InvokeOptions {
@@ -98,10 +98,9 @@ export async function invokeHandler(options: InvokeOptions, log: Logger): Promis
       });
     }
 
-    const bootstrap = join(work, 'bootstrap.py');
+    const bootstrap = programPath('invoke/bootstrap.py');
     const eventFile = join(work, 'event.json');
     const resultFile = join(work, 'result.json');
-    await writeFile(bootstrap, BOOTSTRAP_PY);
     await writeFile(eventFile, JSON.stringify(options.event ?? {}));
     const timeoutSeconds = options.timeoutSeconds ?? 30;
     const functionName = options.functionName ?? 'local-function';

@@ -9,6 +9,7 @@ import { access, readdir } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { InputError, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { programSource } from '../programs.js';
 
 export interface PythonInterpreter {
   readonly path: string;
@@ -30,14 +31,6 @@ export interface FindPythonOptions {
 const MIN_PYTHON = [3, 8];
 const MIN_PIP = [20, 3];
 const PROBE_TIMEOUT_MS = 20_000;
-
-// Prints "3.11.7", pip's version (or "-" without pip) and sys.executable on three lines.
-const PROBE = [
-  'import sys',
-  'print("%d.%d.%d" % sys.version_info[:3])',
-  'try:\n import pip\n print(pip.__version__)\nexcept Exception:\n print("-")',
-  'print(sys.executable)',
-].join('\n');
 
 interface Probe {
   readonly version: string;
@@ -67,7 +60,7 @@ function probeInterpreter(path: string, env: NodeJS.ProcessEnv): Promise<Probe |
   return new Promise((resolve) => {
     execFile(
       path,
-      ['-c', PROBE],
+      ['-c', programSource('resolve/probe_interpreter.py')],
       { env, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' },
       (error, stdout) => {
         const [version, pip, executable] = stdout.trim().split('\n');

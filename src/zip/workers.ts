@@ -7,34 +7,11 @@
  * Each file is compressed exactly as the main thread would (deflateRawSync, same level, whole
  * file), so the archive's bytes do not depend on which thread did the work.
  *
- * The workers' code is a string evaluated by `new Worker(..., { eval: true })`: the CLI and the
- * action are single ncc bundles, where a separate worker file would not exist.
+ * The workers' code is deflate-worker.cjs, shipped beside the bundles (src/programs.ts).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-
-// Receives { id, level, data: ArrayBuffer, sizes: number[] }; answers { id, outputs: ArrayBuffer[] }
-// (or { id, error }), each output transferred, not copied.
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { deflateRawSync } = require('node:zlib');
-parentPort.on('message', ({ id, level, data, sizes }) => {
-  try {
-    const outputs = [];
-    let offset = 0;
-    for (const size of sizes) {
-      const file = new Uint8Array(data, offset, size);
-      offset += size;
-      // A fresh ArrayBuffer of the exact size: it can be transferred without taking along a
-      // shared pool or a larger backing store.
-      outputs.push(new Uint8Array(deflateRawSync(file, { level })).buffer);
-    }
-    parentPort.postMessage({ id, outputs }, outputs);
-  } catch (error) {
-    parentPort.postMessage({ id, error: String(error && error.stack || error) });
-  }
-});
-`;
+import { programPath } from '../programs.js';
 
 interface Pending {
   readonly resolve: (outputs: Buffer[]) => void;
@@ -60,7 +37,7 @@ export class DeflateWorkers {
     count = availableParallelism(),
   ) {
     for (let i = 0; i < Math.max(1, count); i++) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      const worker = new Worker(programPath('zip/deflate-worker.cjs'));
       worker.on('message', (reply: Reply) => this.settle(worker, reply));
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {

@@ -4,8 +4,8 @@
  * rebuilds dist/ and fails when it differs from the commit, so this checks the code under test.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands.js';
@@ -27,12 +27,30 @@ describe.skipIf(!existsSync(cli))('dist/cli.js', () => {
     expect(runCli([name, '--help'])).toMatch(new RegExp(`^Usage: lambda-layer ${name} `));
   });
 
-  it('ships the chunks the AWS commands load, and nothing else beside the two entries', () => {
-    const files = readdirSync(dist).sort();
+  it('ships the chunks the AWS commands load, and nothing else beside the two entries and the programs', () => {
+    const files = readdirSync(dist, { withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => entry.name)
+      .sort();
     expect(files).toContain('cli.js');
     expect(files).toContain('index.js');
     const chunks = files.filter((f) => f !== 'cli.js' && f !== 'index.js');
     expect(chunks.length).toBeGreaterThan(0);
     for (const chunk of chunks) expect(chunk).toMatch(/^cli-\d+\.js$/);
+  });
+
+  it('carries every program of src/ (Python, worker) at the same relative path, byte for byte', () => {
+    const programsIn = (root: string) =>
+      readdirSync(root, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile() && /\.(py|cjs)$/.test(entry.name))
+        .map((entry) => relative(root, join(entry.parentPath, entry.name)))
+        .sort();
+    const src = join(dist, '..', 'src');
+    const shipped = programsIn(dist);
+    expect(shipped).toEqual(programsIn(src));
+    expect(shipped).toContain(join('invoke', 'bootstrap.py'));
+    for (const program of shipped) {
+      expect(readFileSync(join(dist, program), 'utf8')).toBe(readFileSync(join(src, program), 'utf8'));
+    }
   });
 });
