@@ -19,6 +19,8 @@ var promises_ = __webpack_require__(1455);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/inputs.ts
+var inputs = __webpack_require__(8422);
 ;// CONCATENATED MODULE: ./src/invoke/events.ts
 /**
  * Sample Lambda events for `lambda-layer invoke --event-name`, kept as constants so the ncc
@@ -335,6 +337,7 @@ var parse = __webpack_require__(9537);
 
 
 
+
 const usage = `Usage: ${version/* TOOL_NAME */.l} invoke --layer DIR|layer.zip --handler module.function [options]
 
 Run a Lambda handler locally against exactly the built layer: the layer is placed as Lambda's
@@ -395,9 +398,8 @@ async function run(argv, io) {
         throw new parse/* UsageError */.e('--layer is required');
     if (!values.handler)
         throw new parse/* UsageError */.e('--handler is required');
-    const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
-    if (timeout !== undefined && !(timeout > 0))
-        throw new parse/* UsageError */.e('--timeout must be a positive number of seconds');
+    const timeoutMs = (0,inputs/* parseSecondsAsMs */.vZ)('timeout', values.timeout);
+    const timeout = timeoutMs === undefined ? undefined : timeoutMs / 1000;
     const result = await invokeHandler({
         layer: (0,external_node_path_.resolve)(io.cwd, values.layer),
         handler: values.handler,

@@ -786,12 +786,15 @@ async function runDeployStage(options, log) {
     return stage;
 }
 
+// EXTERNAL MODULE: ./src/inputs.ts
+var inputs = __webpack_require__(8422);
 // EXTERNAL MODULE: ./src/version.ts + 1 modules
 var version = __webpack_require__(1013);
 // EXTERNAL MODULE: ./src/cli/parse.ts
 var parse = __webpack_require__(9537);
 ;// CONCATENATED MODULE: ./src/cli/deploy.ts
 /** `lambda-layer deploy`: serverless deploy with a layer ARN, then an optional smoke test. */
+
 
 
 
@@ -816,14 +819,6 @@ Options:
   --expect-text TEXT          the smoke test also expects this text in the body
   --json                      print {endpoint, smokeTest} as JSON on stdout
   --verbose                   show debug output`;
-function positiveSeconds(value, flag) {
-    if (value === undefined)
-        return undefined;
-    const seconds = Number(value);
-    if (!Number.isFinite(seconds) || seconds <= 0)
-        throw new parse/* UsageError */.e(`--${flag} must be a positive number of seconds`);
-    return seconds * 1000;
-}
 function report(io, result, json) {
     const smoke = result.smokeTest;
     if (json) {
@@ -863,7 +858,7 @@ async function run(argv, io) {
             serverlessPackage: values['serverless-package'],
             deployArgs: values['deploy-args'] ?? '',
             env: io.env,
-            timeoutMs: positiveSeconds(values.timeout, 'timeout'),
+            timeoutMs: (0,inputs/* parseSecondsAsMs */.vZ)('timeout', values.timeout),
             smokeTestPath: values['smoke-test-path'],
             expectText: values['expect-text'],
         }, io.log);

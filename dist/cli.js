@@ -13,7 +13,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4140);
+/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9186);
 /* harmony import */ var _cli_parse_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9537);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5625);
@@ -87,7 +87,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4140:
+/***/ 9186:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -165,57 +165,8 @@ function directoryStore(cacheDir) {
     };
 }
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * Parsers for raw input strings (action inputs and CLI flag values). Each error names the input,
- * so "Input "cache": expected true or false, got "yes please"" tells the user exactly what to fix.
- */
-
-/** YAML 1.2 core-schema booleans, as @actions/core's getBooleanInput accepts them. */
-const TRUE = new Set(['true', 'True', 'TRUE']);
-const FALSE = new Set(['false', 'False', 'FALSE']);
-function parseBoolean(input, raw, fallback) {
-    const value = raw.trim();
-    if (value === '')
-        return fallback;
-    if (TRUE.has(value))
-        return true;
-    if (FALSE.has(value))
-        return false;
-    throw new InputError(input, `expected true or false, got "${raw}"`);
-}
-/** Comma- or newline-separated list, blanks dropped, duplicates removed in order. */
-function parseList(raw) {
-    return [
-        ...new Set(raw
-            .split(/[\n,]/)
-            .map((item) => item.trim())
-            .filter(Boolean)),
-    ];
-}
-function parseInteger(input, raw, range) {
-    const value = raw.trim();
-    if (value === '')
-        return undefined;
-    if (!/^\d+$/.test(value))
-        throw new InputError(input, `expected a whole number, got "${raw}"`);
-    const n = Number(value);
-    if (n < range.min || n > range.max) {
-        throw new InputError(input, `${n} is out of range; use ${range.min} to ${range.max}`);
-    }
-    return n;
-}
-function parseChoice(input, raw, choices, fallback) {
-    const value = raw.trim();
-    if (value === '')
-        return fallback;
-    if (choices.includes(value))
-        return value;
-    throw new errors/* InputError */.dz(input, `"${raw}" is not one of ${choices.join(', ')}`);
-}
-
+// EXTERNAL MODULE: ./src/inputs.ts
+var inputs = __nccwpck_require__(8422);
 // EXTERNAL MODULE: ./src/target.ts
 var src_target = __nccwpck_require__(6746);
 // EXTERNAL MODULE: ./src/version.ts + 1 modules
@@ -396,115 +347,10 @@ function messageOf(error) {
 
 // EXTERNAL MODULE: ./src/report.ts
 var src_report = __nccwpck_require__(665);
-;// CONCATENATED MODULE: ./src/resolve/pep440.ts
-/**
- * Enough of PEP 440 to explain a failed resolution: order versions and test them against a
- * requirement's specifier set. pip decides what installs; this only reproduces its choice for
- * the error message, so rare forms (arbitrary equality, local-version rules) are approximated.
- */
-const PATTERN = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?(?:(?:-(\d+))|(?:[-_.]?(post|rev|r)[-_.]?(\d*)))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9.]+)?$/i;
-function parse(version) {
-    const m = PATTERN.exec(version.trim());
-    if (!m)
-        return undefined;
-    const preKind = m[3]?.toLowerCase();
-    const pre = preKind
-        ? [preKind.startsWith('a') ? 0 : preKind.startsWith('b') ? 1 : 2, Number(m[4] || 0)]
-        : undefined;
-    const post = m[5] !== undefined ? Number(m[5]) : m[6] ? Number(m[7] || 0) : undefined;
-    return {
-        epoch: Number(m[1] ?? 0),
-        release: (m[2] ?? '0').split('.').map(Number),
-        pre,
-        post,
-        dev: m[8] ? Number(m[9] || 0) : undefined,
-    };
-}
-function isPrerelease(version) {
-    const v = parse(version);
-    return Boolean(v && (v.pre || v.dev !== undefined));
-}
-/** Sort key pieces in PEP 440 order; unparsable versions sort first. */
-function compareVersions(a, b) {
-    const va = parse(a);
-    const vb = parse(b);
-    if (!va || !vb)
-        return va ? 1 : vb ? -1 : a.localeCompare(b);
-    if (va.epoch !== vb.epoch)
-        return va.epoch - vb.epoch;
-    const length = Math.max(va.release.length, vb.release.length);
-    for (let i = 0; i < length; i++) {
-        const d = (va.release[i] ?? 0) - (vb.release[i] ?? 0);
-        if (d !== 0)
-            return d;
-    }
-    // dev-only releases sort before pre-releases, which sort before the final release.
-    const preKey = (v) => v.pre ? [v.pre[0], v.pre[1]] : v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
-    const [pa, pb] = [preKey(va), preKey(vb)];
-    for (let i = 0; i < 2; i++)
-        if (pa[i] !== pb[i])
-            return (pa[i] ?? 0) - (pb[i] ?? 0);
-    const post = (va.post ?? -1) - (vb.post ?? -1);
-    if (post !== 0)
-        return post;
-    if (va.dev === vb.dev)
-        return 0;
-    if (va.dev === undefined)
-        return 1;
-    if (vb.dev === undefined)
-        return -1;
-    return va.dev - vb.dev;
-}
-function matchesOne(version, operator, operand) {
-    if (operator === '===')
-        return version === operand;
-    if ((operator === '==' || operator === '!=') && operand.endsWith('.*')) {
-        const prefix = operand.slice(0, -2).split('.');
-        const release = (parse(version)?.release ?? []).map(String);
-        const equal = prefix.every((part, i) => Number(part) === Number(release[i] ?? 0));
-        return operator === '==' ? equal : !equal;
-    }
-    const c = compareVersions(version, operand);
-    switch (operator) {
-        case '==':
-            return c === 0;
-        case '!=':
-            return c !== 0;
-        case '<=':
-            return c <= 0;
-        case '>=':
-            return c >= 0;
-        case '<':
-            return c < 0;
-        case '>':
-            return c > 0;
-        case '~=': {
-            const release = operand.split('.');
-            const prefix = `${release.slice(0, Math.max(release.length - 1, 1)).join('.')}.*`;
-            return c >= 0 && matchesOne(version, '==', prefix);
-        }
-        default:
-            return false;
-    }
-}
-/**
- * Whether `version` satisfies a specifier set such as ">=1.2,<2" (empty: any). Pre-releases
- * match only when the specifier names one, as pip does by default.
- */
-function satisfies(version, specifier) {
-    const clauses = specifier
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-    const allowsPre = clauses.some((c) => isPrerelease(c.replace(/^[<>=!~]+/, '')));
-    if (isPrerelease(version) && !allowsPre)
-        return false;
-    return clauses.every((clause) => {
-        const m = /^(===|~=|==|!=|<=|>=|<|>)\s*(.+)$/.exec(clause);
-        return m?.[1] && m[2] ? matchesOne(version, m[1], m[2].trim()) : false;
-    });
-}
-
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/pep440.ts
+var pep440 = __nccwpck_require__(936);
 ;// CONCATENATED MODULE: ./src/resolve/requirements.ts
 /**
  * Reads a pip requirements file with its `-r`/`-c` includes into a typed snapshot: the files
@@ -961,7 +807,7 @@ function judge(file, target) {
     const wheel = parseWheelFilename(file.filename);
     if (wheel) {
         const verdict = wheelVerdict(wheel.tags, target);
-        const pythonFits = !file.requiresPython || satisfies(`${target.pythonVersion}.0`, file.requiresPython);
+        const pythonFits = !file.requiresPython || (0,pep440/* satisfies */.ib)(`${target.pythonVersion}.0`, file.requiresPython);
         const ok = verdict.ok && pythonFits;
         const problem = verdict.ok
             ? pythonFits
@@ -1012,8 +858,8 @@ function explainVersion(name, version, files, target) {
 function suggestFixes(name, closest, all, target) {
     const fixes = [];
     const compatible = all
-        .filter((f) => f.ok && !f.file.yanked && !isPrerelease(f.version))
-        .sort((a, b) => compareVersions(b.version, a.version))[0];
+        .filter((f) => f.ok && !f.file.yanked && !(0,pep440/* isPrerelease */.V1)(f.version))
+        .sort((a, b) => (0,pep440/* compareVersions */.Zy)(b.version, a.version))[0];
     if (compatible) {
         fixes.push(`pin ${name}==${compatible.version} (the newest version with a wheel for ${runtimeLabel(target)})`);
     }
@@ -1080,12 +926,12 @@ async function diagnoseUnresolvable(unresolved, pipOutput, context) {
     if (verdicts.length === 0) {
         return new errors/* ResolutionError */.fe(`no package index offers ${name}${requiredBy} (looked in ${[...sources.indexUrls, ...sources.findLinks].join(', ')}).${note}`, { hint: `check the name "${name}" and the index URL`, packageName: name, location });
     }
-    const matching = verdicts.filter((v) => satisfies(v.version, specifier));
+    const matching = verdicts.filter((v) => (0,pep440/* satisfies */.ib)(v.version, specifier));
     if (matching.length === 0) {
-        const versions = unique(verdicts.map((v) => v.version)).sort(compareVersions);
+        const versions = unique(verdicts.map((v) => v.version)).sort(pep440/* compareVersions */.Zy);
         return new errors/* ResolutionError */.fe(`no version of ${name} matches ${requirement}${requiredBy}; the index offers ${versions.join(', ')}.${note}`, { hint: `change the version specifier of ${name}`, packageName: name, location });
     }
-    const newest = matching.reduce((a, b) => (compareVersions(a.version, b.version) >= 0 ? a : b)).version;
+    const newest = matching.reduce((a, b) => ((0,pep440/* compareVersions */.Zy)(a.version, b.version) >= 0 ? a : b)).version;
     const closest = matching.filter((v) => v.version === newest);
     const reason = explainVersion(name, newest, closest, context.target);
     const offered = unique(closest.map((c) => c.tagText)).join(', ');
@@ -1206,14 +1052,14 @@ function sdistOnlyRelease(project, specifiers, files) {
         const parsed = parseDistributionName(file.filename);
         if (!parsed || parsed.project !== name || file.yanked)
             return [];
-        if (!specifiers.every((specifier) => satisfies(parsed.version, specifier)))
+        if (!specifiers.every((specifier) => (0,pep440/* satisfies */.ib)(parsed.version, specifier)))
             return [];
         return [{ file, version: parsed.version, wheel: parseWheelFilename(file.filename) !== undefined }];
     });
     if (releases.length === 0)
         return undefined;
-    const newest = releases.reduce((a, b) => (compareVersions(a.version, b.version) >= 0 ? a : b)).version;
-    const release = releases.filter((r) => compareVersions(r.version, newest) === 0);
+    const newest = releases.reduce((a, b) => ((0,pep440/* compareVersions */.Zy)(a.version, b.version) >= 0 ? a : b)).version;
+    const release = releases.filter((r) => (0,pep440/* compareVersions */.Zy)(r.version, newest) === 0);
     if (release.some((r) => r.wheel))
         return undefined;
     // Prefer the .tar.gz (PEP 625's format) when a release also has a .zip.
@@ -1965,11 +1811,11 @@ function buildFailure(release, requiredBy, output, timedOut, target, location) {
 
 
 
+
 const DEFAULT_PIP_TIMEOUT_MS = 20 * 60_000;
 /** pip >= 22.2 writes an installation report (--report). */
 function supportsReport(pipVersion) {
-    const [major = 0, minor = 0] = pipVersion.split('.').map((p) => Number.parseInt(p, 10));
-    return major > 22 || (major === 22 && minor >= 2);
+    return (0,pep440/* isAtLeast */.du)(pipVersion, '22.2');
 }
 function indexFlags(params) {
     return [
@@ -2266,6 +2112,35 @@ async function describeInstalled(pythonDir, report) {
 
 // EXTERNAL MODULE: ./src/resolve/interpreters.ts
 var interpreters = __nccwpck_require__(5089);
+;// CONCATENATED MODULE: ./src/concurrency.ts
+/** The one concurrency limit of the tool: at most N async jobs at once, first come first served. */
+/** Runs at most `limit` async jobs at once, first come first served. */
+class Limiter {
+    limit;
+    active = 0;
+    waiting = [];
+    constructor(limit) {
+        this.limit = limit;
+    }
+    async run(job) {
+        if (this.active >= this.limit)
+            await new Promise((resolve) => this.waiting.push(resolve));
+        this.active++;
+        try {
+            return await job();
+        }
+        finally {
+            this.active--;
+            this.waiting.shift()?.();
+        }
+    }
+}
+/** `work` over every item, at most `limit` at once; results in the items' order. */
+async function mapLimited(items, limit, work) {
+    const limiter = new Limiter(limit);
+    return Promise.all(items.map((item) => limiter.run(() => work(item))));
+}
+
 ;// CONCATENATED MODULE: ./src/verify/rules.ts
 /**
  * Proves a layer can load on its Lambda target before anything is uploaded: every native
@@ -2283,6 +2158,8 @@ var interpreters = __nccwpck_require__(5089);
 
 
 
+
+
 /** Findings listed in an error message; the report itself keeps all of them. */
 const MAX_LISTED_FINDINGS = 40;
 /** How many of the largest packages the report lists. */
@@ -2291,17 +2168,6 @@ const LARGEST_COUNT = 10;
 const SCAN_CONCURRENCY = 16;
 const ELF_MACHINE = { x86_64: EM_X86_64, aarch64: EM_AARCH64 };
 // --- pure rules -----------------------------------------------------------------------------
-function versionParts(version) {
-    return version.split('.').map((part) => Number.parseInt(part, 10));
-}
-function rules_compareVersions(a, b) {
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-        const d = (a[i] ?? 0) - (b[i] ?? 0);
-        if (d !== 0)
-            return d;
-    }
-    return 0;
-}
 /** The highest version of `family` (e.g. GLIBC) among `names`, as "2.34", or undefined. */
 function highestVersion(names, family) {
     const pattern = new RegExp(`^${family}_(\\d+(?:\\.\\d+)*)$`);
@@ -2310,7 +2176,7 @@ function highestVersion(names, family) {
         const match = pattern.exec(name);
         if (!match?.[1])
             continue;
-        if (!best || rules_compareVersions(versionParts(match[1]), versionParts(best)) > 0)
+        if (!best || (0,pep440/* compareVersions */.Zy)(match[1], best) > 0)
             best = match[1];
     }
     return best;
@@ -2349,7 +2215,7 @@ function checkElf(file, elf, target, layerLibraries) {
     // glibc cannot be vendored: the dynamic loader and libc.so.6 always come from the OS (and
     // auditwheel refuses to graft them), so every GLIBC_ need is checked, whatever library names it.
     const glibc = highestVersion(elf.versionNeeds.flatMap((n) => n.versions), 'GLIBC');
-    if (glibc && rules_compareVersions(versionParts(glibc), [target.glibc.major, target.glibc.minor]) > 0) {
+    if (glibc && (0,pep440/* compareVersions */.Zy)(glibc, (0,src_target/* glibcLabel */.E3)(target.glibc)) > 0) {
         findings.push({
             file,
             rule: 'glibc',
@@ -2370,7 +2236,7 @@ function checkElf(file, elf, target, layerLibraries) {
         ['CXXABI', target.cxxabi],
     ]) {
         const needed = highestVersion(cxxVersions, family);
-        if (needed && rules_compareVersions(versionParts(needed), versionParts(limit)) > 0) {
+        if (needed && (0,pep440/* compareVersions */.Zy)(needed, limit) > 0) {
             findings.push({
                 file,
                 rule: 'libstdcxx',
@@ -2527,18 +2393,6 @@ function rules_readHead(path) {
     finally {
         (0,external_node_fs_.closeSync)(fd);
     }
-}
-async function mapLimited(items, limit, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index]);
-        }
-    });
-    await Promise.all(workers);
-    return results;
 }
 async function scanFile(rootDir, file, target) {
     const full = (0,external_node_path_.join)(rootDir, ...file.path.split('/'));
@@ -2776,27 +2630,6 @@ const DEFLATE_CHUNK_SIZE = 1024 * 1024;
 /** Deflate's window: the most history a chunk can refer back into. */
 const DICTIONARY_SIZE = 32 * 1024;
 const MIN_OUTPUT_BUFFER = 1024;
-/** Runs at most `limit` async jobs at once, first come first served. */
-class Limiter {
-    limit;
-    active = 0;
-    waiting = [];
-    constructor(limit) {
-        this.limit = limit;
-    }
-    async run(job) {
-        if (this.active >= this.limit)
-            await new Promise((resolve) => this.waiting.push(resolve));
-        this.active++;
-        try {
-            return await job();
-        }
-        finally {
-            this.active--;
-            this.waiting.shift()?.();
-        }
-    }
-}
 /** Compresses one chunk of a file; `previous` is the chunk before it (undefined for the first). */
 function deflateChunk(chunk, previous, isLast, level, limiter) {
     const options = {
@@ -3037,6 +2870,7 @@ class DeflateWorkers {
  * hashed as it is written, never re-read. Memory is bounded by a look-ahead budget; files above
  * SPILL_THRESHOLD are compressed into a temporary file rather than memory.
  */
+
 
 
 
@@ -4114,7 +3948,7 @@ async function buildOrRestore(options, cache, log, context = {}) {
 }
 
 // EXTERNAL MODULE: ./src/cli/parse.ts
-var cli_parse = __nccwpck_require__(9537);
+var parse = __nccwpck_require__(9537);
 ;// CONCATENATED MODULE: ./src/cli/build.ts
 /** `lambda-layer build`: build layer.zip and manifest.json for a Lambda Python runtime. */
 
@@ -4159,7 +3993,7 @@ function interpreterArg(value, cwd) {
     return value?.includes('/') ? (0,external_node_path_.resolve)(cwd, value) : value;
 }
 async function run(argv, io) {
-    const { values } = (0,cli_parse/* parseCommandArgs */.Q)(argv, {
+    const { values } = (0,parse/* parseCommandArgs */.Q)(argv, {
         requirements: { type: 'string', short: 'r' },
         runtime: { type: 'string' },
         arch: { type: 'string' },
@@ -4184,7 +4018,7 @@ async function run(argv, io) {
     if (target.deprecated) {
         io.log.warn(`${target.runtime} is deprecated by AWS Lambda (no security updates; creating functions will be blocked); move to python3.12 or newer`);
     }
-    const sdist = parseChoice('--sdist', values.sdist ?? '', ['pure', 'never'], 'pure');
+    const sdist = (0,inputs/* parseChoice */.HU)('--sdist', values.sdist ?? '', ['pure', 'never'], 'pure');
     // Local find-links directories are relative to where the user runs the command.
     const findLinks = (values['find-links'] ?? []).map((link) => /^[a-z][a-z0-9+.-]*:/i.test(link) ? link : (0,external_node_path_.resolve)(io.cwd, link));
     const options = {
@@ -4199,8 +4033,8 @@ async function run(argv, io) {
         bytecodePython: interpreterArg(values['bytecode-python'], io.cwd),
         slim: values.slim
             ? {
-                exclude: (values['slim-exclude'] ?? []).flatMap(parseList),
-                keep: (values['slim-keep'] ?? []).flatMap(parseList),
+                exclude: (values['slim-exclude'] ?? []).flatMap(inputs/* parseList */.E1),
+                keep: (values['slim-keep'] ?? []).flatMap(inputs/* parseList */.E1),
             }
             : undefined,
         sdist,
@@ -4287,14 +4121,14 @@ function summary(report) {
     return lines;
 }
 async function verify_run(argv, io) {
-    const { values, positionals } = (0,cli_parse/* parseCommandArgs */.Q)(argv, {
+    const { values, positionals } = (0,parse/* parseCommandArgs */.Q)(argv, {
         runtime: { type: 'string' },
         arch: { type: 'string' },
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
     }, true);
     if (positionals.length !== 1)
-        throw new cli_parse/* UsageError */.e('verify takes exactly one layer zip');
+        throw new parse/* UsageError */.e('verify takes exactly one layer zip');
     const zipPath = (0,external_node_path_.resolve)(io.cwd, positionals[0]);
     const fromManifest = values.runtime && values.arch ? undefined : await manifestTarget(zipPath);
     const runtime = values.runtime ?? fromManifest?.runtime ?? src_target/* DEFAULT_RUNTIME */.JA;
@@ -4355,7 +4189,7 @@ const COMMANDS = [
     {
         name: 'publish',
         summary: 'publish a layer zip to Lambda in one or more regions (reusing an identical version)',
-        load: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(530), __nccwpck_require__.e(188)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3188))).publishCommand,
+        load: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(530), __nccwpck_require__.e(695)]).then(__nccwpck_require__.bind(__nccwpck_require__, 695))).publishCommand,
     },
     {
         name: 'deploy',
@@ -4454,6 +4288,82 @@ function describeError(error) {
 
 /***/ }),
 
+/***/ 8422:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E1: () => (/* binding */ parseList),
+/* harmony export */   HU: () => (/* binding */ parseChoice),
+/* harmony export */   cG: () => (/* binding */ parseInteger),
+/* harmony export */   vZ: () => (/* binding */ parseSecondsAsMs)
+/* harmony export */ });
+/* unused harmony export parseBoolean */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/**
+ * Parsers for raw input strings (action inputs and CLI flag values). Each error names the input,
+ * so "Input "cache": expected true or false, got "yes please"" tells the user exactly what to fix.
+ */
+
+/** YAML 1.2 core-schema booleans, as @actions/core's getBooleanInput accepts them. */
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
+function parseBoolean(input, raw, fallback) {
+    const value = raw.trim();
+    if (value === '')
+        return fallback;
+    if (TRUE.has(value))
+        return true;
+    if (FALSE.has(value))
+        return false;
+    throw new InputError(input, `expected true or false, got "${raw}"`);
+}
+/** Comma- or newline-separated list, blanks dropped, duplicates removed in order. */
+function parseList(raw) {
+    return [
+        ...new Set(raw
+            .split(/[\n,]/)
+            .map((item) => item.trim())
+            .filter(Boolean)),
+    ];
+}
+/**
+ * A whole number, or undefined when blank. The range is checked here when the caller gives one;
+ * otherwise the domain's own validation says what is allowed (e.g. STS's session duration).
+ */
+function parseInteger(input, raw, range = { min: 0, max: Number.MAX_SAFE_INTEGER }) {
+    const value = (raw ?? '').trim();
+    if (value === '')
+        return undefined;
+    if (!/^\d+$/.test(value))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `expected a whole number, got "${raw}"`);
+    const n = Number(value);
+    if (n < range.min || n > range.max) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${n} is out of range; use ${range.min} to ${range.max}`);
+    }
+    return n;
+}
+function parseChoice(input, raw, choices, fallback) {
+    const value = raw.trim();
+    if (value === '')
+        return fallback;
+    if (choices.includes(value))
+        return value;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `"${raw}" is not one of ${choices.join(', ')}`);
+}
+/** A positive number of seconds (fractions allowed), as milliseconds; undefined when not given. */
+function parseSecondsAsMs(input, raw) {
+    if (raw === undefined)
+        return undefined;
+    const seconds = Number(raw.trim());
+    if (raw.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `expected a positive number of seconds, got "${raw}"`);
+    }
+    return seconds * 1000;
+}
+
+
+/***/ }),
+
 /***/ 5625:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -4496,6 +4406,132 @@ function memoryLogger() {
             return work();
         },
     };
+}
+
+
+/***/ }),
+
+/***/ 936:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   V1: () => (/* binding */ isPrerelease),
+/* harmony export */   Zy: () => (/* binding */ compareVersions),
+/* harmony export */   du: () => (/* binding */ isAtLeast),
+/* harmony export */   ib: () => (/* binding */ satisfies)
+/* harmony export */ });
+/**
+ * The one version comparison of the tool, PEP 440 ordering, and enough of PEP 440's specifiers to
+ * explain a failed resolution. Dotted numeric versions (glibc 2.26, GLIBCXX 3.4.29, pip 22.2,
+ * Python 3.11.7) order the same way under it. pip decides what installs; the specifier test only
+ * reproduces its choice for the error message, so rare forms (arbitrary equality, local-version
+ * rules) are approximated.
+ */
+const PATTERN = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?(?:(?:-(\d+))|(?:[-_.]?(post|rev|r)[-_.]?(\d*)))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9.]+)?$/i;
+function parse(version) {
+    const m = PATTERN.exec(version.trim());
+    if (!m)
+        return undefined;
+    const preKind = m[3]?.toLowerCase();
+    const pre = preKind
+        ? [preKind.startsWith('a') ? 0 : preKind.startsWith('b') ? 1 : 2, Number(m[4] || 0)]
+        : undefined;
+    const post = m[5] !== undefined ? Number(m[5]) : m[6] ? Number(m[7] || 0) : undefined;
+    return {
+        epoch: Number(m[1] ?? 0),
+        release: (m[2] ?? '0').split('.').map(Number),
+        pre,
+        post,
+        dev: m[8] ? Number(m[9] || 0) : undefined,
+    };
+}
+function isPrerelease(version) {
+    const v = parse(version);
+    return Boolean(v && (v.pre || v.dev !== undefined));
+}
+/** Negative, zero or positive as a orders before, equal to or after b (PEP 440); unparsable versions sort first. */
+function compareVersions(a, b) {
+    const va = parse(a);
+    const vb = parse(b);
+    if (!va || !vb)
+        return va ? 1 : vb ? -1 : a.localeCompare(b);
+    if (va.epoch !== vb.epoch)
+        return va.epoch - vb.epoch;
+    const length = Math.max(va.release.length, vb.release.length);
+    for (let i = 0; i < length; i++) {
+        const d = (va.release[i] ?? 0) - (vb.release[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    // dev-only releases sort before pre-releases, which sort before the final release.
+    const preKey = (v) => v.pre ? [v.pre[0], v.pre[1]] : v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
+    const [pa, pb] = [preKey(va), preKey(vb)];
+    for (let i = 0; i < 2; i++)
+        if (pa[i] !== pb[i])
+            return (pa[i] ?? 0) - (pb[i] ?? 0);
+    const post = (va.post ?? -1) - (vb.post ?? -1);
+    if (post !== 0)
+        return post;
+    if (va.dev === vb.dev)
+        return 0;
+    if (va.dev === undefined)
+        return 1;
+    if (vb.dev === undefined)
+        return -1;
+    return va.dev - vb.dev;
+}
+function matchesOne(version, operator, operand) {
+    if (operator === '===')
+        return version === operand;
+    if ((operator === '==' || operator === '!=') && operand.endsWith('.*')) {
+        const prefix = operand.slice(0, -2).split('.');
+        const release = (parse(version)?.release ?? []).map(String);
+        const equal = prefix.every((part, i) => Number(part) === Number(release[i] ?? 0));
+        return operator === '==' ? equal : !equal;
+    }
+    const c = compareVersions(version, operand);
+    switch (operator) {
+        case '==':
+            return c === 0;
+        case '!=':
+            return c !== 0;
+        case '<=':
+            return c <= 0;
+        case '>=':
+            return c >= 0;
+        case '<':
+            return c < 0;
+        case '>':
+            return c > 0;
+        case '~=': {
+            const release = operand.split('.');
+            const prefix = `${release.slice(0, Math.max(release.length - 1, 1)).join('.')}.*`;
+            return c >= 0 && matchesOne(version, '==', prefix);
+        }
+        default:
+            return false;
+    }
+}
+/**
+ * Whether `version` satisfies a specifier set such as ">=1.2,<2" (empty: any). Pre-releases
+ * match only when the specifier names one, as pip does by default.
+ */
+function satisfies(version, specifier) {
+    const clauses = specifier
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    const allowsPre = clauses.some((c) => isPrerelease(c.replace(/^[<>=!~]+/, '')));
+    if (isPrerelease(version) && !allowsPre)
+        return false;
+    return clauses.every((clause) => {
+        const m = /^(===|~=|==|!=|<=|>=|<|>)\s*(.+)$/.exec(clause);
+        return m?.[1] && m[2] ? matchesOne(version, m[1], m[2].trim()) : false;
+    });
+}
+/** True when `version` is `minimum` or later (PEP 440 order). */
+function isAtLeast(version, minimum) {
+    return compareVersions(version, minimum) >= 0;
 }
 
 
@@ -4770,6 +4806,7 @@ function cliSummary(result) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+/* harmony import */ var _pep440_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(936);
 /* harmony import */ var _programs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4122);
 /**
  * Finds Python interpreters on the host: one to drive pip (any CPython >= 3.8 with pip >= 20.3)
@@ -4782,8 +4819,9 @@ function cliSummary(result) {
 
 
 
-const MIN_PYTHON = [3, 8];
-const MIN_PIP = [20, 3];
+
+const MIN_PYTHON = '3.8';
+const MIN_PIP = '20.3';
 const PROBE_TIMEOUT_MS = 20_000;
 // Each candidate is probed once per process: the build looks up interpreters for pip and for
 // bytecode, and the action once more up front.
@@ -4812,19 +4850,6 @@ function probeInterpreter(path, env) {
             });
         });
     });
-}
-function versionParts(version) {
-    return version.split('.').map((part) => Number.parseInt(part, 10) || 0);
-}
-function atLeast(version, minimum) {
-    const parts = versionParts(version);
-    for (let i = 0; i < minimum.length; i++) {
-        const a = parts[i] ?? 0;
-        const b = minimum[i] ?? 0;
-        if (a !== b)
-            return a > b;
-    }
-    return true;
 }
 const minorOf = (version) => version.split('.').slice(0, 2).join('.');
 async function isExecutable(path) {
@@ -4856,17 +4881,9 @@ async function versionDirs(dir, prefix = '') {
     catch {
         return [];
     }
-    const compare = (a, b) => {
-        const pa = versionParts(a);
-        const pb = versionParts(b);
-        for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-            const d = (pb[i] ?? 0) - (pa[i] ?? 0);
-            if (d !== 0)
-                return d;
-        }
-        return 0;
-    };
-    return names.filter((n) => /^\d+\.\d+/.test(n) && n.startsWith(prefix)).sort(compare);
+    return names
+        .filter((n) => /^\d+\.\d+/.test(n) && n.startsWith(prefix))
+        .sort((a, b) => (0,_pep440_js__WEBPACK_IMPORTED_MODULE_6__/* .compareVersions */ .Zy)(b, a));
 }
 /** Pythons from actions/setup-python's tool cache: $RUNNER_TOOL_CACHE/Python/<version>/<arch>/bin. */
 async function toolCachePythons(env, prefix = '') {
@@ -4931,7 +4948,7 @@ async function* interpreterCandidates(minor, env) {
     yield* await pyenvPythons(env, `${minor}.`);
 }
 function pipPythonFrom(_path, probe) {
-    if (!atLeast(probe.version, MIN_PYTHON) || !probe.pipVersion || !atLeast(probe.pipVersion, MIN_PIP))
+    if (!(0,_pep440_js__WEBPACK_IMPORTED_MODULE_6__/* .isAtLeast */ .du)(probe.version, MIN_PYTHON) || !probe.pipVersion || !(0,_pep440_js__WEBPACK_IMPORTED_MODULE_6__/* .isAtLeast */ .du)(probe.pipVersion, MIN_PIP))
         return undefined;
     return { path: probe.executable, version: probe.version, pipVersion: probe.pipVersion };
 }

@@ -28,12 +28,16 @@ export function parseList(raw: string): string[] {
   ];
 }
 
+/**
+ * A whole number, or undefined when blank. The range is checked here when the caller gives one;
+ * otherwise the domain's own validation says what is allowed (e.g. STS's session duration).
+ */
 export function parseInteger(
   input: string,
-  raw: string,
-  range: { min: number; max: number },
+  raw: string | undefined,
+  range: { min: number; max: number } = { min: 0, max: Number.MAX_SAFE_INTEGER },
 ): number | undefined {
-  const value = raw.trim();
+  const value = (raw ?? '').trim();
   if (value === '') return undefined;
   if (!/^\d+$/.test(value)) throw new InputError(input, `expected a whole number, got "${raw}"`);
   const n = Number(value);
@@ -53,4 +57,14 @@ export function parseChoice<T extends string>(
   if (value === '') return fallback;
   if ((choices as readonly string[]).includes(value)) return value as T;
   throw new InputError(input, `"${raw}" is not one of ${choices.join(', ')}`);
+}
+
+/** A positive number of seconds (fractions allowed), as milliseconds; undefined when not given. */
+export function parseSecondsAsMs(input: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new InputError(input, `expected a positive number of seconds, got "${raw}"`);
+  }
+  return seconds * 1000;
 }

@@ -1,6 +1,7 @@
 /** `lambda-layer deploy`: serverless deploy with a layer ARN, then an optional smoke test. */
 import { resolve } from 'node:path';
 import { type DeployStageResult, runDeployStage, SmokeTestError } from '../deploy/index.js';
+import { parseSecondsAsMs } from '../inputs.js';
 import { TOOL_NAME } from '../version.js';
 import type { CliIO, Command } from './command.js';
 import { parseCommandArgs, UsageError } from './parse.js';
@@ -25,14 +26,6 @@ Options:
   --expect-text TEXT          the smoke test also expects this text in the body
   --json                      print {endpoint, smokeTest} as JSON on stdout
   --verbose                   show debug output`;
-
-function positiveSeconds(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0)
-    throw new UsageError(`--${flag} must be a positive number of seconds`);
-  return seconds * 1000;
-}
 
 function report(io: CliIO, result: DeployStageResult, json: boolean | undefined): void {
   const smoke = result.smokeTest;
@@ -75,7 +68,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
         serverlessPackage: values['serverless-package'],
         deployArgs: values['deploy-args'] ?? '',
         env: io.env,
-        timeoutMs: positiveSeconds(values.timeout, 'timeout'),
+        timeoutMs: parseSecondsAsMs('timeout', values.timeout),
         smokeTestPath: values['smoke-test-path'],
         expectText: values['expect-text'],
       },

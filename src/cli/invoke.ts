@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { parseSecondsAsMs } from '../inputs.js';
 import { SAMPLE_EVENT_NAMES, type SampleEventName, sampleEvent } from '../invoke/events.js';
 import { describeLambdaError, invokeHandler } from '../invoke/index.js';
 import { TOOL_NAME } from '../version.js';
@@ -67,9 +68,8 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   });
   if (!values.layer) throw new UsageError('--layer is required');
   if (!values.handler) throw new UsageError('--handler is required');
-  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeout !== undefined && !(timeout > 0))
-    throw new UsageError('--timeout must be a positive number of seconds');
+  const timeoutMs = parseSecondsAsMs('timeout', values.timeout);
+  const timeout = timeoutMs === undefined ? undefined : timeoutMs / 1000;
   const result = await invokeHandler(
     {
       layer: resolve(io.cwd, values.layer),

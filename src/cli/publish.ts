@@ -2,14 +2,14 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { resolveCredentials } from '../aws/credentials.js';
-import { layerDescription } from '../aws/description.js';
 import { githubIdTokenFromEnv, type IdTokenSource, idTokenFromFile } from '../aws/github-oidc.js';
-import { PublishError, type PublishResult, publishLayer } from '../aws/publish.js';
+import { PublishError, type PublishResult } from '../aws/publish.js';
 import { validateRegions } from '../aws/validation.js';
 import { InputError, UserError } from '../errors.js';
+import { parseInteger } from '../inputs.js';
 import type { Manifest } from '../layer/types.js';
-import { DEFAULT_ARCHITECTURE, DEFAULT_RUNTIME, resolveTarget } from '../target.js';
+import { runPublishStage } from '../pipeline/publish-stage.js';
+import { DEFAULT_ARCHITECTURE, DEFAULT_RUNTIME, LAMBDA_LIMITS, resolveTarget } from '../target.js';
 import { TOOL_NAME } from '../version.js';
 import type { CliIO, Command } from './command.js';
 import { parseCommandArgs, UsageError } from './parse.js';
@@ -40,7 +40,7 @@ Options:
   --grant-account ID             allow this account to use the version (repeatable)
   --grant-org o-...              allow every account of this AWS Organization
   --keep N                       keep N versions in total (the current one included); delete older ones
-  --direct-upload-limit BYTES    zips above this go through S3 (default: 50000000)
+  --direct-upload-limit BYTES    zips above this go through S3 (default: ${LAMBDA_LIMITS.directUploadZipBytes})
   --json                         print the result as JSON on stdout (progress stays on stderr)
   --verbose                      show debug output`;
 
@@ -92,12 +92,6 @@ async function readLayerInput(
     );
   }
   return { zipPath: full, runtime: target.runtime, architecture: target.architecture };
-}
-
-function parseInteger(value: string | undefined, input: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim())) throw new InputError(input, `"${value}" is not a whole number.`);
-  return Number(value);
 }
 
 /** One line per region, for people. */
@@ -177,43 +171,43 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       hint: 'Inside GitHub Actions the job needs\npermissions:\n  id-token: write\nElsewhere pass --web-identity-token-file, or drop --role-to-assume to use your AWS profile.',
     });
   }
-  const resolved = await resolveCredentials(
-    {
-      roleToAssume: values['role-to-assume'],
-      audience: values.audience,
-      roleSessionName: values['role-session-name'],
-      durationSeconds: parseInteger(values['role-duration-seconds'], 'role-duration-seconds'),
-      region: regions[0] as string,
-      runId: io.env.GITHUB_RUN_ID ? `${io.env.GITHUB_RUN_ID}-${io.env.GITHUB_RUN_ATTEMPT ?? '1'}` : undefined,
-      client: { env: io.env },
-    },
-    // Nothing here prints a secret; the CLI has no runner log to mask in (the action passes core.setSecret).
-    { getIdToken },
-    io.log,
-  );
-
-  const request = {
-    zipPath: layer.zipPath,
-    codeSha256,
-    layerName,
-    regions,
-    compatibleRuntimes: [layer.runtime],
-    compatibleArchitectures: [layer.architecture],
-    description: layerDescription({
-      codeSha256,
-      requirementsHash: layer.requirementsHash,
-      commit: values.commit ?? io.env.GITHUB_SHA,
-      text: values.description,
-    }),
-    licenseInfo: values['license-info'],
-    s3Bucket: values['s3-bucket'],
-    directUploadLimit: parseInteger(values['direct-upload-limit'], 'direct-upload-limit'),
-    grant: { accountIds: values['grant-account'], organizationId: values['grant-org'] },
-    keep: parseInteger(values.keep, 'keep'),
-  };
   let result: PublishResult;
   try {
-    result = await publishLayer(request, { credentials: resolved.credentials, env: io.env }, io.log);
+    ({ published: result } = await runPublishStage(
+      {
+        zipPath: layer.zipPath,
+        codeSha256,
+        runtime: layer.runtime,
+        architecture: layer.architecture,
+        requirementsHash: layer.requirementsHash,
+      },
+      {
+        layerName,
+        regions,
+        s3Bucket: values['s3-bucket'],
+        licenseInfo: values['license-info'],
+        grant: { accountIds: values['grant-account'], organizationId: values['grant-org'] },
+        keep: parseInteger('keep', values.keep),
+        directUploadLimit: parseInteger('direct-upload-limit', values['direct-upload-limit']),
+        descriptionText: values.description,
+      },
+      {
+        roleToAssume: values['role-to-assume'],
+        audience: values.audience,
+        roleSessionName: values['role-session-name'],
+        durationSeconds: parseInteger('role-duration-seconds', values['role-duration-seconds']),
+      },
+      {
+        // Nothing here prints a secret; the CLI has no runner log to mask in (the action passes core.setSecret).
+        getIdToken,
+        env: io.env,
+        commit: values.commit ?? io.env.GITHUB_SHA,
+        runId: io.env.GITHUB_RUN_ID
+          ? `${io.env.GITHUB_RUN_ID}-${io.env.GITHUB_RUN_ATTEMPT ?? '1'}`
+          : undefined,
+      },
+      io.log,
+    ));
   } catch (error) {
     if (error instanceof PublishError) {
       if (values.json) io.stdout.write(`${JSON.stringify(error.result, null, 2)}\n`);

@@ -3,32 +3,18 @@
  * region -> serverless deploy with the new ARN -> smoke test. Plain data in, plain data out;
  * the runner-facing parts (inputs, outputs, summary) stay in src/action/.
  */
-import { childProcessEnv, resolveCredentials } from '../aws/credentials.js';
-import { layerDescription } from '../aws/description.js';
+import { childProcessEnv } from '../aws/credentials.js';
 import type { IdTokenSource } from '../aws/github-oidc.js';
-import { type LayerGrant, type PublishResult, publishLayer } from '../aws/publish.js';
+import type { PublishResult } from '../aws/publish.js';
 import type { LayerStore } from '../cache/store.js';
 import { type DeployStageResult, runDeployStage } from '../deploy/index.js';
 import type { BuildOptions } from '../layer/types.js';
 import type { Logger } from '../log.js';
 import type { JobResult } from '../report.js';
 import { buildOrRestore, type CachedBuildResult } from './build-or-restore.js';
+import { type CredentialsConfig, type PublishConfig, runPublishStage } from './publish-stage.js';
 
-export interface PublishConfig {
-  readonly layerName: string;
-  readonly regions: readonly string[];
-  readonly s3Bucket?: string;
-  readonly licenseInfo?: string;
-  readonly grant?: LayerGrant;
-  readonly keep?: number;
-}
-
-export interface CredentialsConfig {
-  readonly roleToAssume?: string;
-  readonly roleSessionName?: string;
-  readonly durationSeconds?: number;
-  readonly audience?: string;
-}
+export type { CredentialsConfig, PublishConfig };
 
 export interface DeployConfig {
   readonly servicePath: string;
@@ -83,35 +69,18 @@ export async function runLayerJob(
   const { publish } = config;
   const { manifest } = build;
   const firstRegion = publish.regions[0] as string;
-  const credentials = await log.group('AWS credentials', () =>
-    resolveCredentials(
-      { ...config.credentials, region: firstRegion, runId: deps.runId },
-      { getIdToken: deps.getIdToken, mask: deps.mask },
-      log,
-    ),
-  );
-  const published = await log.group(`Publish layer ${publish.layerName}`, () =>
-    publishLayer(
-      {
-        zipPath: build.zipPath,
-        codeSha256: manifest.layer.codeSha256,
-        layerName: publish.layerName,
-        regions: publish.regions,
-        compatibleRuntimes: [manifest.target.runtime],
-        compatibleArchitectures: [manifest.target.architecture],
-        description: layerDescription({
-          codeSha256: manifest.layer.codeSha256,
-          requirementsHash: manifest.requirementsHash,
-          commit: deps.commit,
-        }),
-        licenseInfo: publish.licenseInfo,
-        s3Bucket: publish.s3Bucket,
-        grant: publish.grant,
-        keep: publish.keep,
-      },
-      { credentials: credentials.credentials, env: deps.env },
-      log,
-    ),
+  const { credentials, published } = await runPublishStage(
+    {
+      zipPath: build.zipPath,
+      codeSha256: manifest.layer.codeSha256,
+      runtime: manifest.target.runtime,
+      architecture: manifest.target.architecture,
+      requirementsHash: manifest.requirementsHash,
+    },
+    publish,
+    config.credentials,
+    deps,
+    log,
   );
   const regionOutcomes = published.regions.map((r) => ({
     region: r.region,

@@ -4,8 +4,8 @@
  * architecture, Python/ABI, OS, sdist only) and which change would fix it.
  */
 import { ResolutionError, UserError } from '../errors.js';
+import { compareVersions, isPrerelease, satisfies } from '../pep440.js';
 import { type GlibcVersion, glibcLabel, RUNTIMES, type Target } from '../target.js';
-import { compareVersions, isPrerelease, satisfies } from './pep440.js';
 import { findRequirementLine, type RequirementsSnapshot } from './requirements.js';
 import { type DistributionFile, listProjectFiles, parseDistributionName } from './simple-index.js';
 import { parseWheelFilename, type WheelProblem, wheelVerdict } from './wheel-tags.js';

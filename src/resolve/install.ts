@@ -8,6 +8,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { isAtLeast } from '../pep440.js';
 import { pipTargetFlags, type Target } from '../target.js';
 import { diagnoseUnresolvable, parseUnresolvable } from './diagnose.js';
 import type { PipPython } from './interpreters.js';
@@ -45,8 +46,7 @@ export const DEFAULT_PIP_TIMEOUT_MS = 20 * 60_000;
 
 /** pip >= 22.2 writes an installation report (--report). */
 function supportsReport(pipVersion: string): boolean {
-  const [major = 0, minor = 0] = pipVersion.split('.').map((p) => Number.parseInt(p, 10));
-  return major > 22 || (major === 22 && minor >= 2);
+  return isAtLeast(pipVersion, '22.2');
 }
 
 export function indexFlags(

@@ -9,6 +9,7 @@ import { access, readdir } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { InputError, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { compareVersions, isAtLeast } from '../pep440.js';
 import { programSource } from '../programs.js';
 
 export interface PythonInterpreter {
@@ -28,8 +29,8 @@ export interface FindPythonOptions {
   readonly inputName?: string;
 }
 
-const MIN_PYTHON = [3, 8];
-const MIN_PIP = [20, 3];
+const MIN_PYTHON = '3.8';
+const MIN_PIP = '20.3';
 const PROBE_TIMEOUT_MS = 20_000;
 
 interface Probe {
@@ -78,20 +79,6 @@ function probeInterpreter(path: string, env: NodeJS.ProcessEnv): Promise<Probe |
   });
 }
 
-function versionParts(version: string): number[] {
-  return version.split('.').map((part) => Number.parseInt(part, 10) || 0);
-}
-
-function atLeast(version: string, minimum: readonly number[]): boolean {
-  const parts = versionParts(version);
-  for (let i = 0; i < minimum.length; i++) {
-    const a = parts[i] ?? 0;
-    const b = minimum[i] ?? 0;
-    if (a !== b) return a > b;
-  }
-  return true;
-}
-
 const minorOf = (version: string): string => version.split('.').slice(0, 2).join('.');
 
 async function isExecutable(path: string): Promise<boolean> {
@@ -122,16 +109,9 @@ async function versionDirs(dir: string, prefix = ''): Promise<string[]> {
   } catch {
     return [];
   }
-  const compare = (a: string, b: string): number => {
-    const pa = versionParts(a);
-    const pb = versionParts(b);
-    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-      const d = (pb[i] ?? 0) - (pa[i] ?? 0);
-      if (d !== 0) return d;
-    }
-    return 0;
-  };
-  return names.filter((n) => /^\d+\.\d+/.test(n) && n.startsWith(prefix)).sort(compare);
+  return names
+    .filter((n) => /^\d+\.\d+/.test(n) && n.startsWith(prefix))
+    .sort((a, b) => compareVersions(b, a));
 }
 
 /** Pythons from actions/setup-python's tool cache: $RUNNER_TOOL_CACHE/Python/<version>/<arch>/bin. */
@@ -204,7 +184,7 @@ async function* interpreterCandidates(minor: string, env: NodeJS.ProcessEnv): As
 }
 
 function pipPythonFrom(_path: string, probe: Probe): PipPython | undefined {
-  if (!atLeast(probe.version, MIN_PYTHON) || !probe.pipVersion || !atLeast(probe.pipVersion, MIN_PIP))
+  if (!isAtLeast(probe.version, MIN_PYTHON) || !probe.pipVersion || !isAtLeast(probe.pipVersion, MIN_PIP))
     return undefined;
   return { path: probe.executable, version: probe.version, pipVersion: probe.pipVersion };
 }

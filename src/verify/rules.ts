@@ -9,7 +9,9 @@ import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mapLimited } from '../concurrency.js';
 import { UserError } from '../errors.js';
+import { compareVersions } from '../pep440.js';
 import { glibcLabel, LAMBDA_LIMITS, type Target } from '../target.js';
 import { extractZip } from '../zip/reader.js';
 import { binaryKindOf, HEAD_BYTES } from './binary-kind.js';
@@ -38,18 +40,6 @@ export interface VerifyOptions {
 
 // --- pure rules -----------------------------------------------------------------------------
 
-function versionParts(version: string): number[] {
-  return version.split('.').map((part) => Number.parseInt(part, 10));
-}
-
-function compareVersions(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 /** The highest version of `family` (e.g. GLIBC) among `names`, as "2.34", or undefined. */
 function highestVersion(names: Iterable<string>, family: string): string | undefined {
   const pattern = new RegExp(`^${family}_(\\d+(?:\\.\\d+)*)$`);
@@ -57,7 +47,7 @@ function highestVersion(names: Iterable<string>, family: string): string | undef
   for (const name of names) {
     const match = pattern.exec(name);
     if (!match?.[1]) continue;
-    if (!best || compareVersions(versionParts(match[1]), versionParts(best)) > 0) best = match[1];
+    if (!best || compareVersions(match[1], best) > 0) best = match[1];
   }
   return best;
 }
@@ -108,7 +98,7 @@ export function checkElf(
     elf.versionNeeds.flatMap((n) => n.versions),
     'GLIBC',
   );
-  if (glibc && compareVersions(versionParts(glibc), [target.glibc.major, target.glibc.minor]) > 0) {
+  if (glibc && compareVersions(glibc, glibcLabel(target.glibc)) > 0) {
     findings.push({
       file,
       rule: 'glibc',
@@ -132,7 +122,7 @@ export function checkElf(
     ['CXXABI', target.cxxabi],
   ] as const) {
     const needed = highestVersion(cxxVersions, family);
-    if (needed && compareVersions(versionParts(needed), versionParts(limit)) > 0) {
+    if (needed && compareVersions(needed, limit) > 0) {
       findings.push({
         file,
         rule: 'libstdcxx',
@@ -287,23 +277,6 @@ function readHead(path: string): Buffer {
   } finally {
     closeSync(fd);
   }
-}
-
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
 
 type Scanned =

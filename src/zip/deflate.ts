@@ -9,6 +9,7 @@
  */
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
+import type { Limiter } from '../concurrency.js';
 
 const deflateRaw = promisify(zlib.deflateRaw) as (
   buffer: Buffer,
@@ -20,24 +21,6 @@ export const DEFLATE_CHUNK_SIZE = 1024 * 1024;
 /** Deflate's window: the most history a chunk can refer back into. */
 const DICTIONARY_SIZE = 32 * 1024;
 const MIN_OUTPUT_BUFFER = 1024;
-
-/** Runs at most `limit` async jobs at once, first come first served. */
-export class Limiter {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-
-  async run<T>(job: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    try {
-      return await job();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
-}
 
 /** Compresses one chunk of a file; `previous` is the chunk before it (undefined for the first). */
 export function deflateChunk(

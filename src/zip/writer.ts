@@ -25,8 +25,9 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
+import { Limiter } from '../concurrency.js';
 import { UserError } from '../errors.js';
-import { DEFLATE_CHUNK_SIZE, deflateBuffer, deflateChunk, Limiter } from './deflate.js';
+import { DEFLATE_CHUNK_SIZE, deflateBuffer, deflateChunk } from './deflate.js';
 import {
   centralDirectoryHeader,
   crc32,

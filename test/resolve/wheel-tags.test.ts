@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, satisfies } from '../../src/resolve/pep440.js';
+import { compareVersions, satisfies } from '../../src/pep440.js';
 import { parseWheelFilename, pythonTagFits, wheelVerdict } from '../../src/resolve/wheel-tags.js';
 import { resolveTarget } from '../../src/target.js';
 

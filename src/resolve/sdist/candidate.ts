@@ -5,7 +5,7 @@
  * platforms: it keeps the usual explanation and is never built here. Pure: callers pass the
  * files the indexes list.
  */
-import { compareVersions, satisfies } from '../pep440.js';
+import { compareVersions, satisfies } from '../../pep440.js';
 import { normalizeProjectName, type RequirementsSnapshot } from '../requirements.js';
 import { type DistributionFile, parseDistributionName } from '../simple-index.js';
 import { parseWheelFilename } from '../wheel-tags.js';

@@ -1,7 +1,9 @@
 /**
- * Enough of PEP 440 to explain a failed resolution: order versions and test them against a
- * requirement's specifier set. pip decides what installs; this only reproduces its choice for
- * the error message, so rare forms (arbitrary equality, local-version rules) are approximated.
+ * The one version comparison of the tool, PEP 440 ordering, and enough of PEP 440's specifiers to
+ * explain a failed resolution. Dotted numeric versions (glibc 2.26, GLIBCXX 3.4.29, pip 22.2,
+ * Python 3.11.7) order the same way under it. pip decides what installs; the specifier test only
+ * reproduces its choice for the error message, so rare forms (arbitrary equality, local-version
+ * rules) are approximated.
  */
 
 interface ParsedVersion {
@@ -38,7 +40,7 @@ export function isPrerelease(version: string): boolean {
   return Boolean(v && (v.pre || v.dev !== undefined));
 }
 
-/** Sort key pieces in PEP 440 order; unparsable versions sort first. */
+/** Negative, zero or positive as a orders before, equal to or after b (PEP 440); unparsable versions sort first. */
 export function compareVersions(a: string, b: string): number {
   const va = parse(a);
   const vb = parse(b);
@@ -109,4 +111,9 @@ export function satisfies(version: string, specifier: string): boolean {
     const m = /^(===|~=|==|!=|<=|>=|<|>)\s*(.+)$/.exec(clause);
     return m?.[1] && m[2] ? matchesOne(version, m[1], m[2].trim()) : false;
   });
+}
+
+/** True when `version` is `minimum` or later (PEP 440 order). */
+export function isAtLeast(version: string, minimum: string): boolean {
+  return compareVersions(version, minimum) >= 0;
 }
