@@ -4,21 +4,13 @@
  * the same manifest.json byte for byte.
  */
 import { writeFile } from 'node:fs/promises';
-import type { PackageEntry } from '../resolve/types.js';
 import { glibcLabel, platformTags, type Target } from '../target.js';
-import type { VerificationReport } from '../verify/types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import type { LayerArchive } from '../zip/writer.js';
-import type { BytecodeReport, Manifest, SlimReport } from './types.js';
+import type { Manifest } from './types.js';
 
-export interface ManifestParts {
+/** What the stages produced; the manifest adds the tool and spells the target out. */
+export interface ManifestParts extends Omit<Manifest, 'schemaVersion' | 'tool' | 'target'> {
   readonly target: Target;
-  readonly requirementsHash: string;
-  readonly packages: readonly PackageEntry[];
-  readonly layer: LayerArchive;
-  readonly bytecode: BytecodeReport;
-  readonly verification?: VerificationReport;
-  readonly slim?: SlimReport;
 }
 
 export function assembleManifest(parts: ManifestParts): Manifest {
