@@ -43,6 +43,25 @@ interface LogicalLine {
 }
 
 /**
+ * The longest physical line accepted. pip strips comments with the regular expression
+ * `(^|\s)+#.*$`, which takes time quadratic in a line's length (a line of 100,000 spaces took
+ * pip 155 s to reject): such a line is refused before pip sees it. Real lines are far shorter;
+ * long --hash lists are continued over several lines.
+ */
+export const MAX_LINE_LENGTH = 8192;
+
+/**
+ * pip's comment rule (`#` at the start of a line or after whitespace), in one linear pass: a
+ * regular expression with `\s+#` backtracks quadratically over long runs of spaces.
+ */
+function stripComment(line: string): string {
+  for (let i = line.indexOf('#'); i !== -1; i = line.indexOf('#', i + 1)) {
+    if (i === 0 || /\s/.test(line[i - 1] as string)) return line.slice(0, i);
+  }
+  return line;
+}
+
+/**
  * pip's own preprocessing (pip/_internal/req/req_file.py): join lines ending in a backslash,
  * drop comments (`#` at line start or after whitespace), strip, drop empty lines.
  */
@@ -50,10 +69,7 @@ function logicalLines(text: string): LogicalLine[] {
   const physical = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const result: LogicalLine[] = [];
   const emit = (line: number, joined: string): void => {
-    const clean = joined
-      .replace(/(^|\s+)#.*$/, '')
-      .replace(/\s+/g, ' ')
-      .trim();
+    const clean = stripComment(joined).split(/\s+/).filter(Boolean).join(' ');
     if (clean) result.push({ line, text: clean });
   };
   let buffer: string[] = [];
@@ -112,18 +128,48 @@ function requirementName(text: string): string | undefined {
 
 const isUrl = (value: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
 
-async function readRequirementsText(path: string, includedFrom?: LogicalLine & { file: string }) {
+type IncludedFrom = LogicalLine & { readonly file: string };
+
+function where(includedFrom?: IncludedFrom): string {
+  return includedFrom ? ` (included from ${includedFrom.file}:${includedFrom.line})` : '';
+}
+
+async function readRequirementsText(path: string, includedFrom?: IncludedFrom): Promise<string> {
+  let bytes: Buffer;
   try {
-    return await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
-    const where = includedFrom ? ` (included from ${includedFrom.file}:${includedFrom.line})` : '';
-    throw new InputError('requirements', `requirements file ${path} ${reason}${where}`, {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EISDIR'
+          ? 'is a directory, not a requirements file'
+          : `cannot be read (${code ?? (error as Error).message})`;
+    throw new InputError('requirements', `requirements file ${path} ${reason}${where(includedFrom)}`, {
       hint: includedFrom
         ? 'fix the -r/-c line: include paths are relative to the file that includes them'
         : 'pass the path of your requirements file (-r FILE, action input "requirements")',
     });
   }
+  // pip reads requirements files as text (UTF-8 by default); a NUL byte or invalid UTF-8 means
+  // a binary file was named, and pip would fail with a UnicodeDecodeError traceback.
+  const text = bytes.includes(0) ? undefined : new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (text === undefined || text.includes('\uFFFD')) {
+    throw new InputError('requirements', `${path} is not a text file${where(includedFrom)}`, {
+      hint: 'name a pip requirements file (UTF-8 text, one requirement per line)',
+    });
+  }
+  const lines = text.split(/\r?\n/);
+  const long = lines.findIndex((line) => line.length > MAX_LINE_LENGTH);
+  if (long !== -1) {
+    throw new InputError(
+      'requirements',
+      `${path}:${long + 1}: the line is ${lines[long]?.length} characters long (at most ${MAX_LINE_LENGTH})${where(includedFrom)}`,
+      { hint: 'split it: a long --hash list can continue over several lines ending in "\\"' },
+    );
+  }
+  return text;
 }
 
 /** Reads `file` and every file it includes (recursively, each file once) into a snapshot. */
@@ -140,9 +186,19 @@ export async function readRequirements(
   const visit = async (
     path: string,
     kind: RequirementLine['kind'],
-    includedFrom?: LogicalLine & { file: string },
+    chain: readonly IncludedFrom[],
   ): Promise<void> => {
-    // A file included twice (or a cycle) is read once: pip would apply it again to no effect.
+    const includedFrom = chain.at(-1);
+    const cycleStart = chain.findIndex((step) => step.file === path);
+    if (cycleStart !== -1) {
+      // pip follows includes without remembering them and dies of a RecursionError.
+      const steps = chain.slice(cycleStart);
+      const cycle = steps.map((step) => `${step.file}:${step.line} (${step.text})`).join(' -> ');
+      throw new InputError('requirements', `the -r/-c includes form a cycle: ${cycle} -> ${path}`, {
+        hint: 'remove one of these include lines; each file may be included once along any chain',
+      });
+    }
+    // A file included twice along different chains is read once: pip applies it again to no effect.
     if (seen.has(path)) return;
     seen.add(path);
     const content = await readRequirementsText(path, includedFrom);
@@ -157,7 +213,7 @@ export async function readRequirements(
         if (isUrl(include.target)) continue; // pip fetches remote includes itself; the line is hashed
         // A requirement included from a constraints file is still a constraint.
         const nestedKind = kind === 'constraint' ? 'constraint' : include.kind;
-        await visit(resolve(dirname(path), include.target), nestedKind, { ...entry, file: path });
+        await visit(resolve(dirname(path), include.target), nestedKind, [...chain, { ...entry, file: path }]);
         continue;
       }
       requirements.push({
@@ -170,7 +226,7 @@ export async function readRequirements(
     }
   };
 
-  await visit(root, 'requirement');
+  await visit(root, 'requirement', []);
   return { file: root, files, requirements, requirementsHash: hash.digest('hex') };
 }
 

@@ -51,12 +51,15 @@ describe('readRequirements', () => {
       join(dir, 'requirements.txt'),
       '# top\nflask==3.1.3\n-r sub/base.txt\n--constraint=sub/pins.txt\n',
     );
-    await writeFile(join(dir, 'sub', 'base.txt'), '\nrequests \\\n  >=2\n-r../requirements.txt\n');
+    await writeFile(join(dir, 'sub', 'base.txt'), '\nrequests \\\n  >=2\n-r../pins-too.txt\n');
+    await writeFile(join(dir, 'pins-too.txt'), '-c sub/pins.txt\n');
     await writeFile(join(dir, 'sub', 'pins.txt'), 'urllib3<3\n');
     const snapshot = await readRequirements('requirements.txt', dir);
     expect(snapshot.files.map((f) => f.path)).toEqual([
       join(dir, 'requirements.txt'),
       join(dir, 'sub', 'base.txt'),
+      join(dir, 'pins-too.txt'),
+      // Included twice (from pins-too.txt and from the root): read once.
       join(dir, 'sub', 'pins.txt'),
     ]);
     expect(snapshot.requirements).toEqual([
@@ -111,10 +114,53 @@ describe('readRequirements', () => {
     expect(error.message).toContain(`${join(dir, 'requirements.txt')}:2`);
   });
 
-  it('reports an unreadable file', async () => {
+  it('says a directory is a directory', async () => {
     await mkdir(join(dir, 'adir.txt'));
     const error = await readRequirements(join(dir, 'adir.txt')).catch((e) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect(error.message).toContain('cannot be read');
+    expect(error.message).toContain(`${join(dir, 'adir.txt')} is a directory, not a requirements file`);
+  });
+
+  it('says a binary file is not text (NUL bytes or invalid UTF-8), naming the include line', async () => {
+    await writeFile(join(dir, 'requirements.txt'), 'flask\n-r blob.bin\n');
+    await writeFile(join(dir, 'blob.bin'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff]));
+    const error = await readRequirements(join(dir, 'requirements.txt')).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe(
+      `Input "requirements": ${join(dir, 'blob.bin')} is not a text file (included from ${join(dir, 'requirements.txt')}:2)`,
+    );
+    await writeFile(join(dir, 'latin1.txt'), Buffer.from('caf\xe9\n', 'latin1'));
+    expect((await readRequirements(join(dir, 'latin1.txt')).catch((e) => e)).message).toContain(
+      'is not a text file',
+    );
+  });
+
+  it('names every step of an include cycle instead of recursing (pip dies of RecursionError)', async () => {
+    await writeFile(join(dir, 'requirements.txt'), 'flask\n-r a.txt\n');
+    await writeFile(join(dir, 'a.txt'), 'requests\n-r b.txt\n');
+    await writeFile(join(dir, 'b.txt'), '-r a.txt\n');
+    const error = await readRequirements(join(dir, 'requirements.txt')).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain(
+      `the -r/-c includes form a cycle: ${join(dir, 'a.txt')}:2 (-r b.txt) -> ${join(dir, 'b.txt')}:1 (-r a.txt) -> ${join(dir, 'a.txt')}`,
+    );
+  });
+
+  it("refuses a huge line at once, before any quadratic comment stripping (ours or pip's)", async () => {
+    await writeFile(join(dir, 'requirements.txt'), `flask\n${' '.repeat(100_000)}\n`);
+    const started = performance.now();
+    const error = await readRequirements(join(dir, 'requirements.txt')).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain(`${join(dir, 'requirements.txt')}:2: the line is 100000 characters long`);
+    // Not a timing target: a generous bound that only a quadratic scan would break.
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('strips comments in linear time on long runs of spaces', () => {
+    // A backtracking `(^|\s+)#` takes minutes on these; a linear scan, milliseconds.
+    const started = performance.now();
+    expect(normalizeRequirements(`flask${' '.repeat(100_000)}x\n`)).toBe('flask x\n');
+    expect(normalizeRequirements(`flask${' '.repeat(100_000)}# c\n`)).toBe('flask\n');
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });
