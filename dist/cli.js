@@ -13,7 +13,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9186);
+/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3517);
 /* harmony import */ var _cli_parse_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9537);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5625);
@@ -87,7 +87,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9186:
+/***/ 3517:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -258,6 +258,7 @@ function cacheKey(inputs) {
         architecture: target.architecture,
         platformTags: (0,src_target/* platformTags */.$A)(target),
         requirements: inputs.requirementsHash,
+        directSources: inputs.directSourcesHash,
         bytecode: inputs.bytecode,
         slim: inputs.slim ? { exclude: [...inputs.slim.exclude], keep: [...inputs.slim.keep] } : null,
         sdist: inputs.sdist,
@@ -349,6 +350,96 @@ function messageOf(error) {
 var src_report = __nccwpck_require__(665);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/process.ts
+var src_process = __nccwpck_require__(4006);
+// EXTERNAL MODULE: ./src/programs.ts
+var programs = __nccwpck_require__(4122);
+;// CONCATENATED MODULE: ./src/resolve/check-requirements.ts
+/**
+ * Every requirement line is checked with pip's own parser before pip installs anything
+ * (check_requirements.py), so a malformed line fails with its file and line, never with pip's
+ * "exit code 1" or a Python traceback; and the lines whose installation would run a package's
+ * build code on this machine (local projects, sdist archives and URLs, VCS checkouts, editables)
+ * are known before pip starts, for the sdist policy.
+ */
+
+
+
+const CHECK_TIMEOUT_MS = 60_000;
+function classify(result) {
+    const { link } = result;
+    if (result.editable)
+        return { buildsFromSource: true, reference: 'editable install' };
+    if (!link)
+        return { buildsFromSource: false };
+    if (link.isVcs)
+        return { buildsFromSource: true, reference: 'VCS checkout' };
+    if (link.isWheel)
+        return { buildsFromSource: false, reference: 'wheel' };
+    if (link.isDirectory)
+        return { buildsFromSource: true, reference: 'local project' };
+    return { buildsFromSource: true, reference: 'source archive' };
+}
+/** pip's messages end in " (from LINE)": the annotation already names the line. */
+function pipMessage(error) {
+    return error.replace(/ \(from [^\n]*\)$/m, '').trim();
+}
+/**
+ * Checks every requirement line of `snapshot` with the pip in `python`'s environment, from
+ * `cwd` (relative paths resolve there, as pip resolves them). Throws one UserError listing every
+ * bad line as `file:line: message`, annotated on the first; under the sdist policy "never", also
+ * for every line that would build from source.
+ */
+async function checkRequirementLines(snapshot, params) {
+    const lines = snapshot.requirements;
+    if (lines.length === 0)
+        return [];
+    const input = JSON.stringify({ lines: lines.map((line, id) => ({ id, text: line.text })) });
+    const run = await (0,src_process/* runProcess */.R)(params.python, [(0,programs/* programPath */.k)('resolve/check_requirements.py')], {
+        cwd: params.cwd,
+        env: { ...(params.env ?? process.env), PYTHONUNBUFFERED: '1' },
+        timeoutMs: CHECK_TIMEOUT_MS,
+        input,
+    });
+    let results;
+    try {
+        results = JSON.parse(run.stdout ?? '').results;
+    }
+    catch {
+        // The checker itself could not run (no pip importable): pip's own run reports the lines.
+        params.log.debug(`requirement check did not run (exit ${run.code}): ${run.output.slice(-500)}`);
+        return [];
+    }
+    const checked = [];
+    const problems = [];
+    for (const result of results) {
+        const line = lines[result.id];
+        if (result.error !== undefined) {
+            problems.push({ line, message: pipMessage(result.error) });
+            continue;
+        }
+        if (result.options)
+            continue;
+        const entry = { line, name: result.name ?? undefined, ...classify(result) };
+        if (entry.buildsFromSource && params.sdist === 'never') {
+            problems.push({
+                line,
+                message: `"${line.text}" is a ${entry.reference}: installing it runs its build code on this machine, which the sdist policy "never" forbids`,
+                hint: 'build a wheel of it (pip wheel) and list the .whl instead, or allow pure-Python builds with sdist "pure"',
+            });
+        }
+        checked.push(entry);
+    }
+    if (problems.length > 0) {
+        const first = problems[0];
+        throw new errors/* UserError */.yo(problems.map((p) => `${p.line.file}:${p.line.line}: ${p.message}`).join('\n'), {
+            hint: first.hint ?? 'fix the line as pip describes it, then build again',
+            location: { file: first.line.file, line: first.line.line },
+        });
+    }
+    return checked;
+}
+
 // EXTERNAL MODULE: ./src/pep440.ts
 var pep440 = __nccwpck_require__(936);
 ;// CONCATENATED MODULE: ./src/resolve/requirements.ts
@@ -362,6 +453,24 @@ var pep440 = __nccwpck_require__(936);
 
 
 /**
+ * The longest physical line accepted. pip strips comments with the regular expression
+ * `(^|\s)+#.*$`, which takes time quadratic in a line's length (a line of 100,000 spaces took
+ * pip 155 s to reject): such a line is refused before pip sees it. Real lines are far shorter;
+ * long --hash lists are continued over several lines.
+ */
+const MAX_LINE_LENGTH = 8192;
+/**
+ * pip's comment rule (`#` at the start of a line or after whitespace), in one linear pass: a
+ * regular expression with `\s+#` backtracks quadratically over long runs of spaces.
+ */
+function stripComment(line) {
+    for (let i = line.indexOf('#'); i !== -1; i = line.indexOf('#', i + 1)) {
+        if (i === 0 || /\s/.test(line[i - 1]))
+            return line.slice(0, i);
+    }
+    return line;
+}
+/**
  * pip's own preprocessing (pip/_internal/req/req_file.py): join lines ending in a backslash,
  * drop comments (`#` at line start or after whitespace), strip, drop empty lines.
  */
@@ -369,10 +478,7 @@ function logicalLines(text) {
     const physical = text.replace(/^\uFEFF/, '').split(/\r?\n/);
     const result = [];
     const emit = (line, joined) => {
-        const clean = joined
-            .replace(/(^|\s+)#.*$/, '')
-            .replace(/\s+/g, ' ')
-            .trim();
+        const clean = stripComment(joined).split(/\s+/).filter(Boolean).join(' ');
         if (clean)
             result.push({ line, text: clean });
     };
@@ -430,19 +536,41 @@ function requirementName(text) {
     return match?.[1] ? normalizeProjectName(match[1]) : undefined;
 }
 const isUrl = (value) => /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+function where(includedFrom) {
+    return includedFrom ? ` (included from ${includedFrom.file}:${includedFrom.line})` : '';
+}
 async function readRequirementsText(path, includedFrom) {
+    let bytes;
     try {
-        return await (0,promises_.readFile)(path, 'utf8');
+        bytes = await (0,promises_.readFile)(path);
     }
     catch (error) {
-        const reason = error.code === 'ENOENT' ? 'does not exist' : 'cannot be read';
-        const where = includedFrom ? ` (included from ${includedFrom.file}:${includedFrom.line})` : '';
-        throw new errors/* InputError */.dz('requirements', `requirements file ${path} ${reason}${where}`, {
+        const code = error.code;
+        const reason = code === 'ENOENT'
+            ? 'does not exist'
+            : code === 'EISDIR'
+                ? 'is a directory, not a requirements file'
+                : `cannot be read (${code ?? error.message})`;
+        throw new errors/* InputError */.dz('requirements', `requirements file ${path} ${reason}${where(includedFrom)}`, {
             hint: includedFrom
                 ? 'fix the -r/-c line: include paths are relative to the file that includes them'
                 : 'pass the path of your requirements file (-r FILE, action input "requirements")',
         });
     }
+    // pip reads requirements files as text (UTF-8 by default); a NUL byte or invalid UTF-8 means
+    // a binary file was named, and pip would fail with a UnicodeDecodeError traceback.
+    const text = bytes.includes(0) ? undefined : new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+    if (text === undefined || text.includes('\uFFFD')) {
+        throw new errors/* InputError */.dz('requirements', `${path} is not a text file${where(includedFrom)}`, {
+            hint: 'name a pip requirements file (UTF-8 text, one requirement per line)',
+        });
+    }
+    const lines = text.split(/\r?\n/);
+    const long = lines.findIndex((line) => line.length > MAX_LINE_LENGTH);
+    if (long !== -1) {
+        throw new errors/* InputError */.dz('requirements', `${path}:${long + 1}: the line is ${lines[long]?.length} characters long (at most ${MAX_LINE_LENGTH})${where(includedFrom)}`, { hint: 'split it: a long --hash list can continue over several lines ending in "\\"' });
+    }
+    return text;
 }
 /** Reads `file` and every file it includes (recursively, each file once) into a snapshot. */
 async function readRequirements(file, cwd = process.cwd()) {
@@ -451,8 +579,18 @@ async function readRequirements(file, cwd = process.cwd()) {
     const requirements = [];
     const hash = (0,external_node_crypto_.createHash)('sha256');
     const seen = new Set();
-    const visit = async (path, kind, includedFrom) => {
-        // A file included twice (or a cycle) is read once: pip would apply it again to no effect.
+    const visit = async (path, kind, chain) => {
+        const includedFrom = chain.at(-1);
+        const cycleStart = chain.findIndex((step) => step.file === path);
+        if (cycleStart !== -1) {
+            // pip follows includes without remembering them and dies of a RecursionError.
+            const steps = chain.slice(cycleStart);
+            const cycle = steps.map((step) => `${step.file}:${step.line} (${step.text})`).join(' -> ');
+            throw new errors/* InputError */.dz('requirements', `the -r/-c includes form a cycle: ${cycle} -> ${path}`, {
+                hint: 'remove one of these include lines; each file may be included once along any chain',
+            });
+        }
+        // A file included twice along different chains is read once: pip applies it again to no effect.
         if (seen.has(path))
             return;
         seen.add(path);
@@ -469,7 +607,7 @@ async function readRequirements(file, cwd = process.cwd()) {
                     continue; // pip fetches remote includes itself; the line is hashed
                 // A requirement included from a constraints file is still a constraint.
                 const nestedKind = kind === 'constraint' ? 'constraint' : include.kind;
-                await visit((0,external_node_path_.resolve)((0,external_node_path_.dirname)(path), include.target), nestedKind, { ...entry, file: path });
+                await visit((0,external_node_path_.resolve)((0,external_node_path_.dirname)(path), include.target), nestedKind, [...chain, { ...entry, file: path }]);
                 continue;
             }
             requirements.push({
@@ -481,7 +619,7 @@ async function readRequirements(file, cwd = process.cwd()) {
             });
         }
     };
-    await visit(root, 'requirement');
+    await visit(root, 'requirement', []);
     return { file: root, files, requirements, requirementsHash: hash.digest('hex') };
 }
 /** The line that asks for `project` directly (a requirement, else a constraint), if any. */
@@ -946,8 +1084,6 @@ function unique(values) {
     return [...new Set(values)];
 }
 
-// EXTERNAL MODULE: ./src/programs.ts
-var programs = __nccwpck_require__(4122);
 ;// CONCATENATED MODULE: ./src/resolve/python-module.ts
 
 /**
@@ -967,8 +1103,6 @@ function displayModuleArgs(args) {
         : [...args];
 }
 
-// EXTERNAL MODULE: ./src/process.ts
-var src_process = __nccwpck_require__(4006);
 ;// CONCATENATED MODULE: ./src/resolve/run-python.ts
 /** Runs a Python tool (pip, compileall) with its output streamed into the build log. */
 
@@ -1872,7 +2006,8 @@ async function installRequirements(params) {
         const run = await runPython(params.python.path, args, {
             log: params.log,
             env: params.env,
-            cwd: params.workDir,
+            // pip resolves relative paths in requirement lines against its working directory.
+            cwd: params.projectDir ?? process.cwd(),
             timeoutMs,
         });
         if (run.timedOut) {
@@ -3724,6 +3859,7 @@ async function slimTree(pythonDir, options, log) {
 
 
 
+
 const LAYER_ZIP = 'layer.zip';
 const MANIFEST_JSON = 'manifest.json';
 const install = {
@@ -3736,7 +3872,16 @@ const install = {
             preferMinor: options.target.pythonVersion,
         });
         warnOnMarkerMismatch(state, python.version);
+        const projectDir = options.projectDir ?? process.cwd();
+        await checkRequirementLines(state.snapshot, {
+            python: python.path,
+            cwd: projectDir,
+            sdist: options.sdist,
+            env: context.env,
+            log,
+        });
         state.packages = await installRequirements({
+            projectDir,
             python,
             snapshot: state.snapshot,
             target: options.target,
@@ -3904,6 +4049,139 @@ async function buildLayer(options, log, context = {}) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/resolve/local-sources.ts
+/**
+ * What a requirements file points at besides the package index: local project paths, local
+ * archives and direct URLs. The layer cache key must depend on their content, not only on the
+ * line's text: after editing a local project listed as `./pkg`, the next build must not restore
+ * the old layer. A remote URL without a pinned hash cannot be fingerprinted, so the build is not
+ * cached (with a notice) rather than cached stale.
+ *
+ * The split of a line into requirement and options, and what counts as a path, follow pip
+ * (pip/_internal/req/req_file.py break_args_options, constructors.py _looks_like_path): relative
+ * paths resolve against the directory the user runs from, as pip resolves them.
+ */
+
+
+
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+const HASH_FRAGMENT = /#(?:.*&)?(?:sha256|sha384|sha512|md5)=[0-9a-f]+/i;
+const VCS_COMMIT = /^(?:git|hg|svn|bzr)\+.*@[0-9a-f]{40}(?:[#&]|$)/i;
+/** pip's break_args_options: the requirement is every token before the first option. */
+function requirementPart(text) {
+    const tokens = text.split(' ');
+    const first = tokens.findIndex((t) => t.startsWith('-'));
+    if (first === -1)
+        return { requirement: text, options: '' };
+    return { requirement: tokens.slice(0, first).join(' '), options: tokens.slice(first).join(' ') };
+}
+/** The URL or path a requirement line names, if it names one (else it asks the index). */
+function referenceOf(text) {
+    const editable = /^(?:-e|--editable)(?:\s+|=)(\S+)/.exec(text);
+    if (editable?.[1])
+        return editable[1];
+    const { requirement } = requirementPart(text);
+    if (!requirement)
+        return undefined;
+    const direct = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*@\s*(\S+)/.exec(requirement);
+    if (direct?.[1])
+        return direct[1];
+    const target = requirement.split(/\s;|;\s/)[0]?.trim() ?? '';
+    if (SCHEME.test(target))
+        return target;
+    // pip's _looks_like_path: a separator in the name, or a leading dot. Extras may follow.
+    if (target.includes('/') || target.includes('\\') || target.startsWith('.')) {
+        return target.replace(/\[[^\]]*\]$/, '');
+    }
+    return undefined;
+}
+/** Every requirement line that points at a local path or a URL, resolved against `cwd`. */
+function directReferences(snapshot, cwd) {
+    const references = [];
+    for (const line of snapshot.requirements) {
+        const reference = referenceOf(line.text);
+        if (!reference)
+            continue;
+        if (/^file:/i.test(reference)) {
+            references.push({
+                line,
+                kind: 'path',
+                location: (0,external_node_url_.fileURLToPath)(reference.split('#')[0]),
+                pinned: true,
+            });
+        }
+        else if (SCHEME.test(reference)) {
+            const pinned = HASH_FRAGMENT.test(reference) || VCS_COMMIT.test(reference) || / --hash[ =]/.test(` ${line.text}`);
+            references.push({ line, kind: 'url', location: reference, pinned });
+        }
+        else {
+            references.push({ line, kind: 'path', location: (0,external_node_path_.resolve)(cwd, reference), pinned: true });
+        }
+    }
+    return references;
+}
+// Folders that tools write into a project without changing what it builds: version control,
+// caches, virtual environments, and the build/ and *.egg-info folders pip's own in-tree build
+// leaves behind (hashing those would change the key on every build).
+const SKIPPED_DIRS = new Set([
+    '.git',
+    '.hg',
+    '.svn',
+    '__pycache__',
+    '.tox',
+    '.nox',
+    '.venv',
+    'venv',
+    'node_modules',
+    'build',
+    '.mypy_cache',
+    '.pytest_cache',
+    '.ruff_cache',
+]);
+function hashTree(root, dir, hash) {
+    let entries;
+    try {
+        entries = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true });
+    }
+    catch {
+        return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+        const path = (0,external_node_path_.join)(dir, entry.name);
+        if (entry.isDirectory()) {
+            if (SKIPPED_DIRS.has(entry.name) || entry.name.endsWith('.egg-info'))
+                continue;
+            hashTree(root, path, hash);
+        }
+        else if (entry.isFile() && !entry.name.endsWith('.pyc')) {
+            const bytes = (0,external_node_fs_.readFileSync)(path);
+            hash.update(`${(0,external_node_path_.relative)(root, path)}\0${bytes.length}\0`).update(bytes);
+        }
+    }
+}
+/**
+ * sha256 over the content of every local path the requirements name (a directory's files, an
+ * archive's bytes) and the text of every pinned URL; plus the URLs that cannot be pinned. A path
+ * that does not exist contributes its absence: the build reports it.
+ */
+function fingerprintReferences(references) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const reference of references) {
+        hash.update(`\n--- ${reference.kind} ${reference.line.text}\n`);
+        if (reference.kind !== 'path' || !(0,external_node_path_.isAbsolute)(reference.location))
+            continue;
+        if (!(0,external_node_fs_.existsSync)(reference.location))
+            hash.update('missing');
+        else if ((0,external_node_fs_.statSync)(reference.location).isDirectory())
+            hashTree(reference.location, reference.location, hash);
+        else
+            hash.update((0,external_node_fs_.readFileSync)(reference.location));
+    }
+    return { digest: hash.digest('hex'), unpinned: references.filter((r) => r.kind === 'url' && !r.pinned) };
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/build-or-restore.ts
 /**
  * The cached build: compute the key from everything that shapes the layer, take the layer from
@@ -3915,12 +4193,14 @@ async function buildLayer(options, log, context = {}) {
 
 
 
+
 /** The key of a layer: everything that shapes it (see cache/key.ts). */
-function layerCacheKey(options, snapshot) {
+function layerCacheKey(options, snapshot, directSourcesHash) {
     return cacheKey({
         toolVersion: version/* TOOL_VERSION */.w,
         target: options.target,
         requirementsHash: snapshot.requirementsHash,
+        directSourcesHash,
         bytecode: options.bytecode,
         slim: options.slim,
         sdist: options.sdist,
@@ -3932,18 +4212,26 @@ function layerCacheKey(options, snapshot) {
 async function buildOrRestore(options, cache, log, context = {}) {
     // Read once: the key needs the requirements, and so does the build on a miss.
     const snapshot = await readRequirements(options.requirementsFile);
-    const key = layerCacheKey(options, snapshot);
-    if (cache.store && !cache.forceRebuild) {
-        const restored = await restoreLayer(cache.store, key, options.outDir, log);
+    // Local projects and archives the requirements name are part of the key by content.
+    const sources = fingerprintReferences(directReferences(snapshot, options.projectDir ?? process.cwd()));
+    const key = layerCacheKey(options, snapshot, sources.digest);
+    let store = cache.store;
+    const unpinned = sources.unpinned[0];
+    if (store && unpinned) {
+        log.info(`Not using the layer cache: ${unpinned.line.file}:${unpinned.line.line} installs from a URL without a pinned hash, so its content can change under the same text (add #sha256=... or --hash to cache it)`);
+        store = undefined;
+    }
+    if (store && !cache.forceRebuild) {
+        const restored = await restoreLayer(store, key, options.outDir, log);
         if (restored)
             return { ...restored, cacheHit: true, cacheKey: key };
     }
-    else if (cache.store) {
+    else if (store) {
         log.info('force-rebuild: not looking in the cache');
     }
     const built = await buildLayer(options, log, { ...context, snapshot });
-    if (cache.store)
-        await saveLayer(cache.store, key, options.outDir, log);
+    if (store)
+        await saveLayer(store, key, options.outDir, log);
     return { ...built, cacheHit: false, cacheKey: key };
 }
 
@@ -4023,6 +4311,7 @@ async function run(argv, io) {
     const findLinks = (values['find-links'] ?? []).map((link) => /^[a-z][a-z0-9+.-]*:/i.test(link) ? link : (0,external_node_path_.resolve)(io.cwd, link));
     const options = {
         requirementsFile: (0,external_node_path_.resolve)(io.cwd, values.requirements ?? 'requirements.txt'),
+        projectDir: io.cwd,
         target,
         outDir: (0,external_node_path_.resolve)(io.cwd, values.out ?? DEFAULT_OUT),
         indexUrl: values['index-url'],
@@ -4247,13 +4536,15 @@ function parseCommandArgs(argv, options, allowPositionals = false) {
  * Typed errors decide how a failure is reported: a UserError is the user's to fix and is
  * printed as one clear message (no stack); anything else is a bug and keeps its stack.
  */
-/** A failure the user can act on. `hint` says what to do. */
+/** A failure the user can act on. `hint` says what to do; `location` the line to annotate. */
 class UserError extends Error {
     hint;
+    location;
     constructor(message, options = {}) {
         super(message, { cause: options.cause });
         this.name = 'UserError';
         this.hint = options.hint;
+        this.location = options.location;
     }
 }
 /** A bad value for a named input (action input or CLI flag). */
@@ -4268,12 +4559,10 @@ class InputError extends UserError {
 /** A requirement that cannot be satisfied for the target. */
 class ResolutionError extends UserError {
     packageName;
-    location;
     constructor(message, options = {}) {
         super(message, options);
         this.name = 'ResolutionError';
         this.packageName = options.packageName;
-        this.location = options.location;
     }
 }
 function describeError(error) {

@@ -3,13 +3,21 @@
  * printed as one clear message (no stack); anything else is a bug and keeps its stack.
  */
 
-/** A failure the user can act on. `hint` says what to do. */
+/** Where in a user's file a problem is, so the action can annotate that line. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line?: number;
+}
+
+/** A failure the user can act on. `hint` says what to do; `location` the line to annotate. */
 export class UserError extends Error {
   readonly hint?: string;
-  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+  readonly location?: SourceLocation;
+  constructor(message: string, options: { hint?: string; cause?: unknown; location?: SourceLocation } = {}) {
     super(message, { cause: options.cause });
     this.name = 'UserError';
     this.hint = options.hint;
+    this.location = options.location;
   }
 }
 
@@ -23,16 +31,9 @@ export class InputError extends UserError {
   }
 }
 
-/** Where in a user's file a problem is, so the action can annotate that line. */
-export interface SourceLocation {
-  readonly file: string;
-  readonly line?: number;
-}
-
 /** A requirement that cannot be satisfied for the target. */
 export class ResolutionError extends UserError {
   readonly packageName?: string;
-  readonly location?: SourceLocation;
   constructor(
     message: string,
     options: { hint?: string; packageName?: string; location?: SourceLocation; cause?: unknown } = {},
@@ -40,7 +41,6 @@ export class ResolutionError extends UserError {
     super(message, options);
     this.name = 'ResolutionError';
     this.packageName = options.packageName;
-    this.location = options.location;
   }
 }
 

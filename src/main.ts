@@ -11,7 +11,7 @@ import { publishOutputs } from './aws/outputs.js';
 import { PublishError, type PublishResult } from './aws/publish.js';
 import { actionsStore } from './cache/actions-store.js';
 import { SmokeTestError } from './deploy/index.js';
-import { describeError, ResolutionError, UserError } from './errors.js';
+import { describeError, UserError } from './errors.js';
 import type { Logger } from './log.js';
 import { type LayerJobOutcome, runLayerJob } from './pipeline/layer-job.js';
 import { summaryMarkdown } from './report.js';
@@ -68,7 +68,7 @@ function setOutputsOnFailure(error: unknown): void {
 function fail(error: unknown): void {
   setOutputsOnFailure(error);
   const message = describeError(error);
-  if (error instanceof ResolutionError && error.location) {
+  if (error instanceof UserError && error.location) {
     // An annotation on the requirements line itself, linked from the run's summary.
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     core.error(message, { file: relative(workspace, error.location.file), startLine: error.location.line });

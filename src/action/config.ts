@@ -53,6 +53,7 @@ export function loadActionConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
     python,
     build: {
       requirementsFile: inWorkspace(input('requirements') || 'requirements.txt'),
+      projectDir: workspace,
       target,
       outDir,
       indexUrl: input('index-url') || undefined,

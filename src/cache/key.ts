@@ -13,6 +13,8 @@ export interface CacheKeyInputs {
   readonly target: Target;
   /** sha256 of the normalized requirements with -r/-c includes resolved. */
   readonly requirementsHash: string;
+  /** sha256 of the content of local paths and pinned URLs the requirements name (local-sources.ts). */
+  readonly directSourcesHash: string;
   readonly bytecode: boolean;
   readonly slim?: SlimOptions;
   readonly sdist: SdistPolicy;
@@ -29,6 +31,7 @@ export function cacheKey(inputs: CacheKeyInputs): string {
     architecture: target.architecture,
     platformTags: platformTags(target),
     requirements: inputs.requirementsHash,
+    directSources: inputs.directSourcesHash,
     bytecode: inputs.bytecode,
     slim: inputs.slim ? { exclude: [...inputs.slim.exclude], keep: [...inputs.slim.keep] } : null,
     sdist: inputs.sdist,

@@ -82,6 +82,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   );
   const options: BuildOptions = {
     requirementsFile: resolve(io.cwd, values.requirements ?? 'requirements.txt'),
+    projectDir: io.cwd,
     target,
     outDir: resolve(io.cwd, values.out ?? DEFAULT_OUT),
     indexUrl: values['index-url'],

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log.js';
 import { countOf } from '../report.js';
+import { checkRequirementLines } from '../resolve/check-requirements.js';
 import { installRequirements, measurePackages } from '../resolve/install.js';
 import { findPipPython } from '../resolve/interpreters.js';
 import { type RequirementsSnapshot, readRequirements } from '../resolve/requirements.js';
@@ -84,7 +85,16 @@ const install: BuildStage = {
       preferMinor: options.target.pythonVersion,
     });
     warnOnMarkerMismatch(state, python.version);
+    const projectDir = options.projectDir ?? process.cwd();
+    await checkRequirementLines(state.snapshot, {
+      python: python.path,
+      cwd: projectDir,
+      sdist: options.sdist,
+      env: context.env,
+      log,
+    });
     state.packages = await installRequirements({
+      projectDir,
       python,
       snapshot: state.snapshot,
       target: options.target,

@@ -17,6 +17,11 @@ export interface SlimOptions {
 
 export interface BuildOptions {
   readonly requirementsFile: string;
+  /**
+   * Where pip runs and relative requirement paths (`./pkg`) resolve, as pip resolves them: the
+   * directory the user runs from (the workspace, in the action). Default: the process's cwd.
+   */
+  readonly projectDir?: string;
   readonly target: Target;
   /** Where layer.zip and manifest.json are written. */
   readonly outDir: string;

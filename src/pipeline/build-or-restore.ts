@@ -10,6 +10,7 @@ import type { LayerStore } from '../cache/store.js';
 import { type BuildContext, type BuildResult, buildLayer } from '../layer/index.js';
 import type { BuildOptions } from '../layer/types.js';
 import type { Logger } from '../log.js';
+import { directReferences, fingerprintReferences } from '../resolve/local-sources.js';
 import { type RequirementsSnapshot, readRequirements } from '../resolve/requirements.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -26,11 +27,16 @@ export interface CachedBuildResult extends BuildResult {
 }
 
 /** The key of a layer: everything that shapes it (see cache/key.ts). */
-export function layerCacheKey(options: BuildOptions, snapshot: RequirementsSnapshot): string {
+export function layerCacheKey(
+  options: BuildOptions,
+  snapshot: RequirementsSnapshot,
+  directSourcesHash: string,
+): string {
   return cacheKey({
     toolVersion: TOOL_VERSION,
     target: options.target,
     requirementsHash: snapshot.requirementsHash,
+    directSourcesHash,
     bytecode: options.bytecode,
     slim: options.slim,
     sdist: options.sdist,
@@ -48,14 +54,24 @@ export async function buildOrRestore(
 ): Promise<CachedBuildResult> {
   // Read once: the key needs the requirements, and so does the build on a miss.
   const snapshot = await readRequirements(options.requirementsFile);
-  const key = layerCacheKey(options, snapshot);
-  if (cache.store && !cache.forceRebuild) {
-    const restored = await restoreLayer(cache.store, key, options.outDir, log);
+  // Local projects and archives the requirements name are part of the key by content.
+  const sources = fingerprintReferences(directReferences(snapshot, options.projectDir ?? process.cwd()));
+  const key = layerCacheKey(options, snapshot, sources.digest);
+  let store = cache.store;
+  const unpinned = sources.unpinned[0];
+  if (store && unpinned) {
+    log.info(
+      `Not using the layer cache: ${unpinned.line.file}:${unpinned.line.line} installs from a URL without a pinned hash, so its content can change under the same text (add #sha256=... or --hash to cache it)`,
+    );
+    store = undefined;
+  }
+  if (store && !cache.forceRebuild) {
+    const restored = await restoreLayer(store, key, options.outDir, log);
     if (restored) return { ...restored, cacheHit: true, cacheKey: key };
-  } else if (cache.store) {
+  } else if (store) {
     log.info('force-rebuild: not looking in the cache');
   }
   const built = await buildLayer(options, log, { ...context, snapshot });
-  if (cache.store) await saveLayer(cache.store, key, options.outDir, log);
+  if (store) await saveLayer(store, key, options.outDir, log);
   return { ...built, cacheHit: false, cacheKey: key };
 }

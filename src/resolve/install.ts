@@ -28,6 +28,8 @@ export interface InstallParams {
   readonly pythonDir: string;
   /** Scratch directory outside the layer, for pip's report. */
   readonly workDir: string;
+  /** Where pip runs: relative requirement paths resolve here (default: the process's cwd). */
+  readonly projectDir?: string;
   readonly indexUrl?: string;
   readonly extraIndexUrls: readonly string[];
   readonly findLinks: readonly string[];
@@ -108,7 +110,8 @@ export async function installRequirements(params: InstallParams): Promise<Packag
     const run = await runPython(params.python.path, args, {
       log: params.log,
       env: params.env,
-      cwd: params.workDir,
+      // pip resolves relative paths in requirement lines against its working directory.
+      cwd: params.projectDir ?? process.cwd(),
       timeoutMs,
     });
     if (run.timedOut) {

@@ -5,12 +5,19 @@ Once pip has returned, finalizing its thousands of objects and modules only burn
 __main__, sys.argv), its exit code is kept, and both streams are flushed before os._exit. An
 uncaught exception still ends the normal way, with its traceback.
 
+It runs in the user's project directory (relative requirement paths resolve there), so that
+directory is taken off sys.path before anything else is imported: `-c` puts it first, and a
+project file named like a standard module (logging.py, email/) would otherwise replace it in pip.
+
 argv: MODULE ARGS...
 """
 
-import os
-import runpy
 import sys
+
+sys.path[:] = [entry for entry in sys.path if entry not in ("", ".")]
+
+import os  # noqa: E402 - only after the working directory left sys.path
+import runpy  # noqa: E402
 
 module = sys.argv.pop(1)
 try:
