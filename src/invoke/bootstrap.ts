@@ -6,7 +6,8 @@
  * the standard library), imports the handler, calls it with the event and a context object,
  * and writes {"ok": true, "response": ...} or {"ok": false, "error": {...}} to the result file.
  * Error types mirror Lambda's: Runtime.ImportModuleError, Runtime.HandlerNotFound,
- * Runtime.MarshalError, or the exception's class name.
+ * Runtime.MarshalError, or the exception's class name. Every result also carries "metrics": the
+ * import and handler times and the peak memory, the figures of Lambda's REPORT line.
  *
  * argv: code_dir opt_dir handler event_file result_file timeout_seconds function_name memory_mb
  */
@@ -15,6 +16,7 @@ export const BOOTSTRAP_PY = String.raw`
 import importlib
 import json
 import os
+import resource
 import signal
 import sys
 import time
@@ -22,7 +24,13 @@ import traceback
 import uuid
 
 
+# The figures of Lambda's REPORT line: import (init) time, handler time, peak memory.
+METRICS = {}
+
+
 def write_result(path, result):
+    METRICS["maxMemoryUsedKb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    result["metrics"] = METRICS
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(result, handle)
 
@@ -67,15 +75,18 @@ def main():
 
     module_name, _, function = handler_spec.rpartition(".")
     module_name = module_name.replace("/", ".")
+    init_started = time.monotonic()
     try:
         module = importlib.import_module(module_name)
     except Exception as error:
+        METRICS["initMs"] = (time.monotonic() - init_started) * 1000
         write_result(result_file, failure(
             "Runtime.ImportModuleError",
             "Unable to import module '%s': %s" % (module_name, error),
             error.__traceback__,
         ))
         return
+    METRICS["initMs"] = (time.monotonic() - init_started) * 1000
     target = getattr(module, function, None)
     if not callable(target):
         write_result(result_file, failure(
@@ -92,16 +103,19 @@ def main():
     # The function timeout, as Lambda enforces it (the caller also bounds the whole process).
     signal.signal(signal.SIGALRM, timed_out)
     signal.setitimer(signal.ITIMER_REAL, float(timeout_s))
+    call_started = time.monotonic()
     try:
-        response = target(event, context)
+        try:
+            response = target(event, context)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            METRICS["durationMs"] = (time.monotonic() - call_started) * 1000
     except FunctionTimeout:
         write_result(result_file, failure("Sandbox.Timedout", "Task timed out after %s seconds" % timeout_s))
         return
     except Exception as error:
         write_result(result_file, failure(type(error).__name__, str(error), error.__traceback__))
         return
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
     try:
         json.dumps(response)
     except (TypeError, ValueError) as error:
