@@ -149,7 +149,7 @@ function durationOf(check: FunctionCheck): string {
   const r = check.report;
   if (!r) return '-';
   const init = r.initDurationMs !== undefined ? ` + init ${r.initDurationMs.toFixed(0)} ms` : '';
-  return `${r.durationMs.toFixed(0)} ms${init} (billed ${r.billedDurationMs ?? '?'} ms)`;
+  return `${r.durationMs.toFixed(r.durationMs < 10 ? 1 : 0)} ms${init} (billed ${r.billedDurationMs ?? '?'} ms)`;
 }
 
 function memoryOf(check: FunctionCheck): string {

@@ -73,7 +73,8 @@ export class FunctionCheckError extends UserError {
 
 /** What to do about these failures. */
 export function checkHint(failed: readonly FunctionCheck[]): string {
-  if (failed.some((c) => /No module named/.test(c.error?.message ?? ''))) {
+  // In the error (Runtime.ImportModuleError) or only in the log (a WSGI adapter answering 500).
+  if (failed.some((c) => /No module named/.test(`${c.error?.message ?? ''}\n${c.logTail ?? ''}`))) {
     return 'a module is missing from the layer (or the function code): add it to requirements.txt, rebuild and deploy again';
   }
   if (failed.some((c) => c.error?.type === 'AccessDeniedException')) return ACCESS_HINT;

@@ -78,7 +78,10 @@ function invocationLog(
   } else if (error) {
     lines.push(`[ERROR] ${error.errorType}: ${error.errorMessage}`);
     lines.push('Traceback (most recent call last):');
-    for (const frame of error.stackTrace) lines.push(frame.replace(/\n$/, ''));
+    // The runtime's own frames are not the function's: Lambda shows only the function's.
+    for (const frame of error.stackTrace.filter((f) => !f.includes('bootstrap.py"'))) {
+      lines.push(frame.replace(/\n$/, ''));
+    }
   }
   lines.push(`END RequestId: ${requestId}`);
   const m = result.metrics ?? {};
