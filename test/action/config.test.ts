@@ -111,12 +111,12 @@ describe('loadActionConfig', () => {
     [
       'an invoke-events line without =',
       { ...publishing, deploy: 'true', invoke: 'true', 'invoke-events': 'nightly events/n.json' },
-      'Input "invoke-events": "nightly events/n.json" is not FUNCTION=FILE',
+      /^Input "invoke-events": "nightly events\/n\.json" is not FUNCTION=FILE$/,
     ],
     [
       'invoke-functions while invoke is false',
       { ...publishing, deploy: 'true', 'invoke-functions': 'api' },
-      'Input "invoke-functions": is set but invoke is false',
+      /^Input "invoke-functions": is set but invoke is false$/,
     ],
     ['a non-boolean invoke', { ...publishing, deploy: 'true', invoke: 'all' }, /Input "invoke"/],
     [
