@@ -4473,17 +4473,17 @@ const COMMANDS = [
     {
         name: 'invoke',
         summary: 'run a handler locally against the built layer, isolated from this machine',
-        load: async () => (await __nccwpck_require__.e(/* import() */ 426).then(__nccwpck_require__.bind(__nccwpck_require__, 2426))).invokeCommand,
+        load: async () => (await __nccwpck_require__.e(/* import() */ 15).then(__nccwpck_require__.bind(__nccwpck_require__, 2015))).invokeCommand,
     },
     {
         name: 'publish',
         summary: 'publish a layer zip to Lambda in one or more regions (reusing an identical version)',
-        load: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(530), __nccwpck_require__.e(695)]).then(__nccwpck_require__.bind(__nccwpck_require__, 695))).publishCommand,
+        load: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(530), __nccwpck_require__.e(274)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3274))).publishCommand,
     },
     {
         name: 'deploy',
         summary: 'serverless deploy with --param layerArn=ARN, then GET the endpoint',
-        load: async () => (await __nccwpck_require__.e(/* import() */ 591).then(__nccwpck_require__.bind(__nccwpck_require__, 2591))).deployCommand,
+        load: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(530), __nccwpck_require__.e(445)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2445))).deployCommand,
     },
 ];
 
@@ -4583,6 +4583,7 @@ function describeError(error) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   E1: () => (/* binding */ parseList),
 /* harmony export */   HU: () => (/* binding */ parseChoice),
+/* harmony export */   VW: () => (/* binding */ parseInvokeEvents),
 /* harmony export */   cG: () => (/* binding */ parseInteger),
 /* harmony export */   vZ: () => (/* binding */ parseSecondsAsMs)
 /* harmony export */ });
@@ -4648,6 +4649,24 @@ function parseSecondsAsMs(input, raw) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `expected a positive number of seconds, got "${raw}"`);
     }
     return seconds * 1000;
+}
+/** `invoke-events`: one FUNCTION=FILE per line (or comma); files relative to the workspace. */
+function parseInvokeEvents(text, inWorkspace, inputName = 'invoke-events') {
+    const events = {};
+    for (const item of parseList(text)) {
+        const at = item.indexOf('=');
+        const name = item.slice(0, at).trim();
+        const file = item.slice(at + 1).trim();
+        if (at < 0 || !name || !file) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(inputName, `"${item}" is not FUNCTION=FILE`, {
+                hint: 'e.g. nightly=events/nightly.json (the function key from serverless.yml, then a JSON event file)',
+            });
+        }
+        if (events[name])
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(inputName, `${name} is given two event files`);
+        events[name] = inWorkspace(file);
+    }
+    return events;
 }
 
 
@@ -4969,10 +4988,11 @@ function programSource(relativeToSrc) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   D0: () => (/* binding */ cliSummary),
+/* harmony export */   mg: () => (/* binding */ functionLines),
 /* harmony export */   pq: () => (/* binding */ countOf),
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
-/* unused harmony exports sizeBar, summaryMarkdown */
+/* unused harmony exports sizeBar, summaryMarkdown, functionResult, functionTable, functionAnnotations */
 function formatBytes(bytes) {
     const units = ['B', 'KiB', 'MiB', 'GiB'];
     let value = bytes;
@@ -5053,8 +5073,65 @@ function summaryMarkdown(result) {
             lines.push(`Smoke test GET ${d.smokeTest.url}: ${d.smokeTest.status ?? 'no answer'} ${d.smokeTest.ok ? '✅' : '❌'}`);
         }
         lines.push('');
+        const rows = d.functions ?? (d.smokeTestDiagnosis ? [d.smokeTestDiagnosis] : []);
+        if (rows.length > 0) {
+            lines.push(...functionTable(rows));
+            lines.push('');
+        }
     }
     return lines.join('\n');
+}
+/** A table cell: one line, no pipes. */
+function cell(text, max = 160) {
+    const line = text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
+    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+/** "ok (HTTP 200)", "❌ Runtime.ImportModuleError: ...", "skipped: ..." */
+function functionResult(check) {
+    if (check.result === 'skipped')
+        return `skipped: ${check.skipped ?? ''}`;
+    if (check.result === 'ok')
+        return `✅ ok${check.httpStatus ? ` (HTTP ${check.httpStatus})` : ''}`;
+    return `❌ ${check.error?.type}: ${check.error?.message}`;
+}
+function durationOf(check) {
+    const r = check.report;
+    if (!r)
+        return '-';
+    const init = r.initDurationMs !== undefined ? ` + init ${r.initDurationMs.toFixed(0)} ms` : '';
+    return `${r.durationMs.toFixed(r.durationMs < 10 ? 1 : 0)} ms${init} (billed ${r.billedDurationMs ?? '?'} ms)`;
+}
+function memoryOf(check) {
+    const r = check.report;
+    if (!r || r.maxMemoryUsedMb === undefined)
+        return '-';
+    return `${r.maxMemoryUsedMb} / ${r.memorySizeMb ?? '?'} MB`;
+}
+/** The job summary's table of invoked functions. */
+function functionTable(checks) {
+    return [
+        '| Function | Trigger | Result | Duration | Memory (max / size) |',
+        '|---|---|---|---:|---:|',
+        ...checks.map((c) => `| ${c.key} (\`${c.name}\`) | ${c.trigger} | ${cell(functionResult(c))} | ${durationOf(c)} | ${memoryOf(c)} |`),
+    ];
+}
+/** The CLI's lines for the same rows. */
+function functionLines(checks) {
+    const width = Math.max(8, ...checks.map((c) => c.key.length));
+    const tw = Math.max(7, ...checks.map((c) => c.trigger.length));
+    return [
+        `  ${'function'.padEnd(width)}  ${'trigger'.padEnd(tw)}  result`,
+        ...checks.map((c) => {
+            const figures = c.result === 'skipped' ? '' : `  ${durationOf(c)}, ${memoryOf(c)}`;
+            return `  ${c.key.padEnd(width)}  ${c.trigger.padEnd(tw)}  ${cell(functionResult(c), 120).replace(/^[✅❌] /u, '')}${figures}`;
+        }),
+    ];
+}
+/** One error annotation per failed function: the title names it, the message has the log tail. */
+function functionAnnotations(checks, describe) {
+    return checks
+        .filter((c) => c.result === 'failed')
+        .map((c) => ({ title: `${c.key} (${c.name}) failed: ${c.error?.type}`, message: describe(c) }));
 }
 /** The CLI's closing lines: where the zip is and what is in it. */
 function cliSummary(result) {

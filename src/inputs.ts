@@ -68,3 +68,25 @@ export function parseSecondsAsMs(input: string, raw: string | undefined): number
   }
   return seconds * 1000;
 }
+
+/** `invoke-events`: one FUNCTION=FILE per line (or comma); files relative to the workspace. */
+export function parseInvokeEvents(
+  text: string,
+  inWorkspace: (path: string) => string,
+  inputName = 'invoke-events',
+): Record<string, string> {
+  const events: Record<string, string> = {};
+  for (const item of parseList(text)) {
+    const at = item.indexOf('=');
+    const name = item.slice(0, at).trim();
+    const file = item.slice(at + 1).trim();
+    if (at < 0 || !name || !file) {
+      throw new InputError(inputName, `"${item}" is not FUNCTION=FILE`, {
+        hint: 'e.g. nightly=events/nightly.json (the function key from serverless.yml, then a JSON event file)',
+      });
+    }
+    if (events[name]) throw new InputError(inputName, `${name} is given two event files`);
+    events[name] = inWorkspace(file);
+  }
+  return events;
+}

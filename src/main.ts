@@ -10,11 +10,12 @@ import { runnerLogger } from './action/logger.js';
 import { publishOutputs } from './aws/outputs.js';
 import { PublishError, type PublishResult } from './aws/publish.js';
 import { actionsStore } from './cache/actions-store.js';
-import { SmokeTestError } from './deploy/index.js';
+import { describeCheckFailure } from './deploy/function-check.js';
+import { FunctionsFailedError, PostDeployError, SmokeTestError } from './deploy/index.js';
 import { describeError, UserError } from './errors.js';
 import type { Logger } from './log.js';
 import { type LayerJobOutcome, runLayerJob } from './pipeline/layer-job.js';
-import { summaryMarkdown } from './report.js';
+import { functionAnnotations, type JobResult, summaryMarkdown } from './report.js';
 import { findInterpreter } from './resolve/interpreters.js';
 
 /** The target's interpreter from the runner (tool cache, PATH) or the `python` input. */
@@ -65,8 +66,28 @@ function setOutputsOnFailure(error: unknown): void {
   }
 }
 
-function fail(error: unknown): void {
+async function writeSummary(job: JobResult, log: Logger): Promise<void> {
+  try {
+    await core.summary.addRaw(summaryMarkdown(job)).write();
+  } catch (error) {
+    log.warn(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function fail(error: unknown, log: Logger): Promise<void> {
   setOutputsOnFailure(error);
+  if (error instanceof PostDeployError) {
+    // The deploy went through: the summary (with the function table) still tells the story.
+    if (error.job) await writeSummary(error.job, log);
+    const checks = error instanceof FunctionsFailedError ? error.checks : (error.result.functions ?? []);
+    // A failed smoke test's message already carries the HTTP function's error and log tail.
+    const diagnosis = error.result.smokeTestDiagnosis;
+    const others = checks.filter((c) => c.key !== diagnosis?.key);
+    // One annotation per failed function, titled with its name and error type, carrying its log tail.
+    for (const { title, message } of functionAnnotations(others, describeCheckFailure)) {
+      core.error(message, { title });
+    }
+  }
   const message = describeError(error);
   if (error instanceof UserError && error.location) {
     // An annotation on the requirements line itself, linked from the run's summary.
@@ -104,12 +125,8 @@ export async function run(): Promise<void> {
       log,
     );
     setOutputs(outcome);
-    try {
-      await core.summary.addRaw(summaryMarkdown(outcome)).write();
-    } catch (error) {
-      log.warn(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    await writeSummary(outcome, log);
   } catch (error) {
-    fail(error);
+    await fail(error, log);
   }
 }

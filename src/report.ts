@@ -2,6 +2,7 @@
  * One result object, two renderings: the GitHub job summary (Markdown) and the CLI's closing
  * table (plain text). Pure functions, so what the user sees is tested without a runner.
  */
+import type { FunctionCheck } from './deploy/function-check.js';
 import type { Manifest } from './layer/types.js';
 
 export interface RegionOutcome {
@@ -21,6 +22,10 @@ export interface JobResult {
     readonly stage: string;
     readonly endpoint?: string;
     readonly smokeTest?: { readonly status?: number; readonly ok: boolean; readonly url: string };
+    /** The post-deploy invoke check's rows, when it ran. */
+    readonly functions?: readonly FunctionCheck[];
+    /** The HTTP function invoked to explain a failed smoke test. */
+    readonly smokeTestDiagnosis?: FunctionCheck;
   };
 }
 
@@ -118,8 +123,74 @@ export function summaryMarkdown(result: JobResult): string {
       );
     }
     lines.push('');
+    const rows = d.functions ?? (d.smokeTestDiagnosis ? [d.smokeTestDiagnosis] : []);
+    if (rows.length > 0) {
+      lines.push(...functionTable(rows));
+      lines.push('');
+    }
   }
   return lines.join('\n');
+}
+
+/** A table cell: one line, no pipes. */
+function cell(text: string, max = 160): string {
+  const line = text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** "ok (HTTP 200)", "❌ Runtime.ImportModuleError: ...", "skipped: ..." */
+export function functionResult(check: FunctionCheck): string {
+  if (check.result === 'skipped') return `skipped: ${check.skipped ?? ''}`;
+  if (check.result === 'ok') return `✅ ok${check.httpStatus ? ` (HTTP ${check.httpStatus})` : ''}`;
+  return `❌ ${check.error?.type}: ${check.error?.message}`;
+}
+
+function durationOf(check: FunctionCheck): string {
+  const r = check.report;
+  if (!r) return '-';
+  const init = r.initDurationMs !== undefined ? ` + init ${r.initDurationMs.toFixed(0)} ms` : '';
+  return `${r.durationMs.toFixed(r.durationMs < 10 ? 1 : 0)} ms${init} (billed ${r.billedDurationMs ?? '?'} ms)`;
+}
+
+function memoryOf(check: FunctionCheck): string {
+  const r = check.report;
+  if (!r || r.maxMemoryUsedMb === undefined) return '-';
+  return `${r.maxMemoryUsedMb} / ${r.memorySizeMb ?? '?'} MB`;
+}
+
+/** The job summary's table of invoked functions. */
+export function functionTable(checks: readonly FunctionCheck[]): string[] {
+  return [
+    '| Function | Trigger | Result | Duration | Memory (max / size) |',
+    '|---|---|---|---:|---:|',
+    ...checks.map(
+      (c) =>
+        `| ${c.key} (\`${c.name}\`) | ${c.trigger} | ${cell(functionResult(c))} | ${durationOf(c)} | ${memoryOf(c)} |`,
+    ),
+  ];
+}
+
+/** The CLI's lines for the same rows. */
+export function functionLines(checks: readonly FunctionCheck[]): string[] {
+  const width = Math.max(8, ...checks.map((c) => c.key.length));
+  const tw = Math.max(7, ...checks.map((c) => c.trigger.length));
+  return [
+    `  ${'function'.padEnd(width)}  ${'trigger'.padEnd(tw)}  result`,
+    ...checks.map((c) => {
+      const figures = c.result === 'skipped' ? '' : `  ${durationOf(c)}, ${memoryOf(c)}`;
+      return `  ${c.key.padEnd(width)}  ${c.trigger.padEnd(tw)}  ${cell(functionResult(c), 120).replace(/^[✅❌] /u, '')}${figures}`;
+    }),
+  ];
+}
+
+/** One error annotation per failed function: the title names it, the message has the log tail. */
+export function functionAnnotations(
+  checks: readonly FunctionCheck[],
+  describe: (check: FunctionCheck) => string,
+): { title: string; message: string }[] {
+  return checks
+    .filter((c) => c.result === 'failed')
+    .map((c) => ({ title: `${c.key} (${c.name}) failed: ${c.error?.type}`, message: describe(c) }));
 }
 
 /** The CLI's closing lines: where the zip is and what is in it. */

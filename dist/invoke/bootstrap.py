@@ -6,7 +6,8 @@ code, /opt/python/lib/pythonX.Y/site-packages, /opt/python, then the standard li
 the handler, calls it with the event and a context object, and writes {"ok": true, "response": ...}
 or {"ok": false, "error": {...}} to the result file. Error types mirror Lambda's:
 Runtime.ImportModuleError, Runtime.HandlerNotFound, Runtime.MarshalError, Sandbox.Timedout, or
-the exception's class name.
+the exception's class name. Every result also carries "metrics": the import and
+handler times and the peak memory, the figures of Lambda's REPORT line.
 
 argv: code_dir opt_dir handler event_file result_file timeout_seconds function_name memory_mb
 """
@@ -14,14 +15,20 @@ argv: code_dir opt_dir handler event_file result_file timeout_seconds function_n
 import importlib
 import json
 import os
+import resource
 import signal
 import sys
 import time
 import traceback
 import uuid
 
+# The figures of Lambda's REPORT line: import (init) time, handler time, peak memory.
+METRICS = {}
+
 
 def write_result(path, result):
+    METRICS["maxMemoryUsedKb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    result["metrics"] = METRICS
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(result, handle)
 
@@ -84,9 +91,11 @@ def main():
 
     module_name, _, function = handler_spec.rpartition(".")
     module_name = module_name.replace("/", ".")
+    init_started = time.monotonic()
     try:
         module = importlib.import_module(module_name)
     except Exception as error:
+        METRICS["initMs"] = (time.monotonic() - init_started) * 1000
         write_result(
             result_file,
             failure(
@@ -96,6 +105,7 @@ def main():
             ),
         )
         return
+    METRICS["initMs"] = (time.monotonic() - init_started) * 1000
     target = getattr(module, function, None)
     if not callable(target):
         write_result(
@@ -117,8 +127,13 @@ def main():
     # The function timeout, as Lambda enforces it (the caller also bounds the whole process).
     signal.signal(signal.SIGALRM, timed_out)
     signal.setitimer(signal.ITIMER_REAL, float(timeout_s))
+    call_started = time.monotonic()
     try:
-        response = target(event, context)
+        try:
+            response = target(event, context)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            METRICS["durationMs"] = (time.monotonic() - call_started) * 1000
     except FunctionTimeout:
         write_result(
             result_file, failure("Sandbox.Timedout", "Task timed out after %s seconds" % timeout_s)
@@ -127,8 +142,6 @@ def main():
     except Exception as error:
         write_result(result_file, failure(type(error).__name__, str(error), error.__traceback__))
         return
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
     try:
         json.dumps(response)
     except (TypeError, ValueError) as error:

@@ -13,7 +13,7 @@ import {
 import { checkDeployArgs, splitArgs } from '../deploy/args.js';
 import { resolveServerlessPackage } from '../deploy/serverless-package.js';
 import { InputError } from '../errors.js';
-import { parseBoolean, parseChoice, parseInteger, parseList } from '../inputs.js';
+import { parseBoolean, parseChoice, parseInteger, parseInvokeEvents, parseList } from '../inputs.js';
 import type { LayerJobConfig } from '../pipeline/layer-job.js';
 import type { SdistPolicy } from '../resolve/types.js';
 import { resolveTarget } from '../target.js';
@@ -83,7 +83,7 @@ export function loadActionConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
       audience: input('audience') || undefined,
     },
     publish: publish ? publishConfig(input, getInput, env) : undefined,
-    deploy: deploy ? deployConfig(input, inWorkspace) : undefined,
+    deploy: deploy ? deployConfig(input, getInput, inWorkspace) : undefined,
   };
 }
 
@@ -145,7 +145,31 @@ function serverlessPackageSpec(packageInput: string, version: string): string {
   return spec;
 }
 
-function deployConfig(input: (name: string) => string, inWorkspace: (path: string) => string) {
+function invokeConfig(
+  input: (name: string) => string,
+  getInput: GetInput,
+  inWorkspace: (path: string) => string,
+) {
+  const enabled = parseBoolean('invoke', input('invoke'), false);
+  const functions = parseList(getInput('invoke-functions'));
+  const events = parseInvokeEvents(getInput('invoke-events'), inWorkspace);
+  if (!enabled) {
+    const given =
+      functions.length > 0 ? 'invoke-functions' : Object.keys(events).length > 0 ? 'invoke-events' : '';
+    if (given)
+      throw new InputError(given, 'is set but invoke is false', {
+        hint: 'set invoke: true to invoke the functions after the deploy',
+      });
+    return undefined;
+  }
+  return { functions, events };
+}
+
+function deployConfig(
+  input: (name: string) => string,
+  getInput: GetInput,
+  inWorkspace: (path: string) => string,
+) {
   const stage = input('stage') || 'dev';
   if (!/^[a-zA-Z0-9-]+$/.test(stage)) {
     throw new InputError('stage', `"${stage}" is not a valid Serverless stage (letters, digits and hyphens)`);
@@ -164,5 +188,6 @@ function deployConfig(input: (name: string) => string, inWorkspace: (path: strin
     deployArgs,
     smokeTestPath,
     expectText: input('smoke-test-expect') || undefined,
+    invoke: invokeConfig(input, getInput, inWorkspace),
   };
 }

@@ -1,7 +1,8 @@
-/** `lambda-layer deploy`: serverless deploy with a layer ARN, then an optional smoke test. */
+/** `lambda-layer deploy`: serverless deploy with a layer ARN, then an optional smoke test and invoke check. */
 import { resolve } from 'node:path';
-import { type DeployStageResult, runDeployStage, SmokeTestError } from '../deploy/index.js';
-import { parseSecondsAsMs } from '../inputs.js';
+import { type DeployStageResult, PostDeployError, runDeployStage } from '../deploy/index.js';
+import { parseInvokeEvents, parseList, parseSecondsAsMs } from '../inputs.js';
+import { functionLines } from '../report.js';
 import { TOOL_NAME } from '../version.js';
 import type { CliIO, Command } from './command.js';
 import { parseCommandArgs, UsageError } from './parse.js';
@@ -24,14 +25,19 @@ Options:
   --timeout SECONDS           bound for serverless deploy (default: 1800)
   --smoke-test-path PATH      GET this path of the endpoint after the deploy, expecting a 2xx
   --expect-text TEXT          the smoke test also expects this text in the body
-  --json                      print {endpoint, smokeTest} as JSON on stdout
+  --invoke                    then invoke each function through the Lambda API with a sample event
+                              for its trigger (HTTP GET, schedule, S3 put), showing its error and log
+                              tail, or its duration and memory; runs the functions for real
+  --invoke-functions LIST     only these functions (serverless.yml keys or names, comma separated)
+  --invoke-events NAME=FILE   an event file for a function instead of the sample (repeatable)
+  --json                      print {endpoint, smokeTest, functions} as JSON on stdout
   --verbose                   show debug output`;
 
 function report(io: CliIO, result: DeployStageResult, json: boolean | undefined): void {
   const smoke = result.smokeTest;
   if (json) {
     io.stdout.write(
-      `${JSON.stringify({ endpoint: result.endpoint ?? null, smokeTest: smoke ?? null }, null, 2)}\n`,
+      `${JSON.stringify({ endpoint: result.endpoint ?? null, smokeTest: smoke ?? null, functions: result.functions ?? null }, null, 2)}\n`,
     );
     return;
   }
@@ -40,6 +46,7 @@ function report(io: CliIO, result: DeployStageResult, json: boolean | undefined)
   if (result.endpoint) io.stdout.write(`endpoint: ${result.endpoint}\n`);
   if (smoke)
     io.stdout.write(`smoke test: GET ${smoke.url} -> ${smoke.status} ${smoke.ok ? 'ok' : 'FAILED'}\n`);
+  if (result.functions) io.stdout.write(`functions:\n${functionLines(result.functions).join('\n')}\n`);
 }
 
 async function run(argv: readonly string[], io: CliIO): Promise<number> {
@@ -53,11 +60,20 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     timeout: { type: 'string' },
     'smoke-test-path': { type: 'string' },
     'expect-text': { type: 'string' },
+    invoke: { type: 'boolean' },
+    'invoke-functions': { type: 'string', multiple: true },
+    'invoke-events': { type: 'string', multiple: true },
     json: { type: 'boolean' },
     verbose: { type: 'boolean' },
   });
   const layerArn = values['layer-arn'];
   if (!layerArn) throw new UsageError('--layer-arn is required');
+  const functions = parseList((values['invoke-functions'] ?? []).join(','));
+  const events = parseInvokeEvents((values['invoke-events'] ?? []).join('\n'), (path) =>
+    resolve(io.cwd, path),
+  );
+  if (!values.invoke && (functions.length > 0 || Object.keys(events).length > 0))
+    throw new UsageError('--invoke-functions and --invoke-events need --invoke');
   try {
     const result = await runDeployStage(
       {
@@ -71,14 +87,15 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
         timeoutMs: parseSecondsAsMs('timeout', values.timeout),
         smokeTestPath: values['smoke-test-path'],
         expectText: values['expect-text'],
+        invoke: values.invoke ? { functions, events } : undefined,
       },
       io.log,
     );
     report(io, result, values.json);
     return 0;
   } catch (error) {
-    // The deploy went through: still print the endpoint, then fail.
-    if (error instanceof SmokeTestError) report(io, error.result, values.json);
+    // The deploy went through: still print the endpoint and the functions, then fail.
+    if (error instanceof PostDeployError) report(io, error.result, values.json);
     throw error;
   }
 }

@@ -42,6 +42,16 @@ export interface LambdaError {
   readonly stackTrace: readonly string[];
 }
 
+/** What Lambda's REPORT line reports, measured inside the interpreter (absent when it never got there). */
+export interface InvokeMetrics {
+  /** Importing the handler module (Lambda's Init Duration). */
+  readonly initMs?: number;
+  /** The handler call (Lambda's Duration). */
+  readonly durationMs?: number;
+  /** Peak resident memory of the interpreter (ru_maxrss), KiB. */
+  readonly maxMemoryUsedKb?: number;
+}
+
 export interface InvokeResult {
   readonly ok: boolean;
   readonly response?: unknown;
@@ -50,7 +60,9 @@ export interface InvokeResult {
   readonly logs: string;
   readonly interpreter: PythonInterpreter;
   readonly runtime: string;
+  /** The whole run: interpreter start, import and handler. */
   readonly durationMs: number;
+  readonly metrics?: InvokeMetrics;
 }
 
 /** Hints for the import failures people meet first. */
@@ -170,6 +182,7 @@ export async function invokeHandler(options: InvokeOptions, log: Logger): Promis
       ok: boolean;
       response?: unknown;
       error?: LambdaError;
+      metrics?: InvokeMetrics;
     };
     return { ...result, logs, interpreter, runtime, durationMs: run.durationMs };
   } finally {

@@ -7,7 +7,8 @@ import { childProcessEnv } from '../aws/credentials.js';
 import type { IdTokenSource } from '../aws/github-oidc.js';
 import type { PublishResult } from '../aws/publish.js';
 import type { LayerStore } from '../cache/store.js';
-import { type DeployStageResult, runDeployStage } from '../deploy/index.js';
+import type { FunctionCheckOptions } from '../deploy/function-check.js';
+import { type DeployStageResult, PostDeployError, runDeployStage } from '../deploy/index.js';
 import type { BuildOptions } from '../layer/types.js';
 import type { Logger } from '../log.js';
 import type { JobResult } from '../report.js';
@@ -23,6 +24,8 @@ export interface DeployConfig {
   readonly deployArgs: readonly string[];
   readonly smokeTestPath?: string;
   readonly expectText?: string;
+  /** Invoke the deployed functions; undefined = only the HTTP one, to explain a failed smoke test. */
+  readonly invoke?: FunctionCheckOptions;
 }
 
 export interface LayerJobConfig {
@@ -94,32 +97,39 @@ export async function runLayerJob(
 
   const { deploy } = config;
   const layerArn = published.regions[0]?.layerVersionArn as string;
-  const deployed = await log.group(`serverless deploy --stage ${deploy.stage}`, () =>
-    runDeployStage(
-      {
-        servicePath: deploy.servicePath,
-        stage: deploy.stage,
-        region: firstRegion,
-        layerArn,
-        serverlessPackage: deploy.serverlessPackage,
-        deployArgs: deploy.deployArgs,
-        // Credentials reach serverless through its own environment only.
-        env: childProcessEnv(deps.env, credentials),
-        smokeTestPath: deploy.smokeTestPath,
-        expectText: deploy.expectText,
-      },
-      log,
-    ),
-  );
-  return {
-    ...withPublish,
-    deployed,
-    deploy: {
-      stage: deploy.stage,
-      endpoint: deployed.endpoint,
-      smokeTest: deployed.smokeTest
-        ? { status: deployed.smokeTest.status, ok: deployed.smokeTest.ok, url: deployed.smokeTest.url }
-        : undefined,
-    },
-  };
+  const deployRow = (stage: DeployStageResult): JobResult['deploy'] => ({
+    stage: deploy.stage,
+    endpoint: stage.endpoint,
+    smokeTest: stage.smokeTest
+      ? { status: stage.smokeTest.status, ok: stage.smokeTest.ok, url: stage.smokeTest.url }
+      : undefined,
+    functions: stage.functions,
+    smokeTestDiagnosis: stage.smokeTestDiagnosis,
+  });
+  const deployed = await log
+    .group(`serverless deploy --stage ${deploy.stage}`, () =>
+      runDeployStage(
+        {
+          servicePath: deploy.servicePath,
+          stage: deploy.stage,
+          region: firstRegion,
+          layerArn,
+          serverlessPackage: deploy.serverlessPackage,
+          deployArgs: deploy.deployArgs,
+          // Credentials reach serverless through its own environment only.
+          env: childProcessEnv(deps.env, credentials),
+          smokeTestPath: deploy.smokeTestPath,
+          expectText: deploy.expectText,
+          invoke: deploy.invoke,
+          credentials: credentials.credentials,
+        },
+        log,
+      ),
+    )
+    .catch((error: unknown) => {
+      // The deploy went through: the job summary is still worth writing.
+      if (error instanceof PostDeployError) error.job = { ...withPublish, deploy: deployRow(error.result) };
+      throw error;
+    });
+  return { ...withPublish, deployed, deploy: deployRow(deployed) };
 }

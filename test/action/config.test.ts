@@ -109,6 +109,17 @@ describe('loadActionConfig', () => {
       /Input "serverless-version": conflicts/,
     ],
     [
+      'an invoke-events line without =',
+      { ...publishing, deploy: 'true', invoke: 'true', 'invoke-events': 'nightly events/n.json' },
+      /^Input "invoke-events": "nightly events\/n\.json" is not FUNCTION=FILE$/,
+    ],
+    [
+      'invoke-functions while invoke is false',
+      { ...publishing, deploy: 'true', 'invoke-functions': 'api' },
+      /^Input "invoke-functions": is set but invoke is false$/,
+    ],
+    ['a non-boolean invoke', { ...publishing, deploy: 'true', invoke: 'all' }, /Input "invoke"/],
+    [
       'unknown package',
       { ...publishing, deploy: 'true', 'serverless-package': 'sls-fork' },
       /Input "serverless-package"/,
@@ -138,6 +149,24 @@ describe('loadActionConfig', () => {
       deployArgs: ['--conceal', '--param', 'team=core api'],
       smokeTestPath: '/',
       expectText: 'Bienvenido',
+    });
+  });
+
+  it('configures the invoke check: off by default; functions and event files in the workspace', () => {
+    expect(loadActionConfig(inputs({ ...publishing, deploy: 'true' }), env).deploy?.invoke).toBeUndefined();
+    const config = loadActionConfig(
+      inputs({
+        ...publishing,
+        deploy: 'true',
+        invoke: 'true',
+        'invoke-functions': 'api, nightly\nworker',
+        'invoke-events': 'worker=events/sqs.json\nnightly = /abs/nightly.json',
+      }),
+      env,
+    );
+    expect(config.deploy?.invoke).toEqual({
+      functions: ['api', 'nightly', 'worker'],
+      events: { worker: '/ws/events/sqs.json', nightly: '/abs/nightly.json' },
     });
   });
 

@@ -1,6 +1,7 @@
 /**
- * The documented least-privilege policy (docs/iam.md) and the code must agree: every AWS SDK
- * command the source sends maps to an IAM action, and the permission policy lists exactly those.
+ * The documented least-privilege policies (docs/iam.md) and the code must agree: every AWS SDK
+ * command the source sends maps to an IAM action; the publish policy lists exactly those of the
+ * publisher, and the deploy role's invoke policy exactly those sent after the deploy (src/deploy/).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -40,6 +41,12 @@ function commandsIn(file: string, source: string): UsedCommand[] {
   return used;
 }
 
+/** API operations whose IAM action has another name (Lambda's service authorization reference). */
+const ACTION_OF_OPERATION: Record<string, string> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
+
+/** Commands sent after the deploy, with the deploy role's credentials. */
+const isDeployCommand = (c: UsedCommand) => c.file.startsWith('src/deploy/');
+
 /**
  * IAM actions a permission policy must allow for these commands. STS web-identity federation is
  * the trust policy's business, GetCallerIdentity needs no permission, and publishing from S3
@@ -56,7 +63,8 @@ function requiredActions(commands: readonly UsedCommand[]): {
       if (operation === 'AssumeRoleWithWebIdentity') trust.add('sts:AssumeRoleWithWebIdentity');
       else if (operation !== 'GetCallerIdentity') permission.add(`sts:${operation}`);
     } else {
-      permission.add(`${client}:${operation}`);
+      const action = `${client}:${operation}`;
+      permission.add(ACTION_OF_OPERATION[action] ?? action);
     }
   }
   if (permission.has('lambda:PublishLayerVersion') && permission.has('s3:PutObject'))
@@ -100,7 +108,8 @@ describe('docs/iam.md matches the code', async () => {
       files.map(async (file) => commandsIn(file.slice(ROOT.length), await readFile(file, 'utf8'))),
     )
   ).flat();
-  const { permission, trust } = requiredActions(commands);
+  const { permission, trust } = requiredActions(commands.filter((c) => !isDeployCommand(c)));
+  const deployPermission = requiredActions(commands.filter(isDeployCommand)).permission;
   const markdown = await readFile(join(ROOT, 'docs/iam.md'), 'utf8');
 
   it('finds the commands the publisher sends', () => {
@@ -123,6 +132,20 @@ describe('docs/iam.md matches the code', async () => {
       'called but not in docs/iam.md',
     ).toEqual([]);
     expect(unused, 'listed in docs/iam.md but never called').toEqual([]);
+  });
+
+  it("the deploy role's invoke policy lists exactly what the deploy stage calls, on the service's functions only", () => {
+    expect(deployPermission).toEqual(new Set(['lambda:InvokeFunction']));
+    const policy = policyAfterMarker(markdown, 'deploy-invoke');
+    expect(actionsOf(policy)).toEqual(deployPermission);
+    for (const statement of policy.Statement) {
+      const resources = [(statement as { Resource?: string | string[] }).Resource ?? []].flat();
+      expect(resources.length).toBeGreaterThan(0);
+      // Functions of one service and stage (SERVICE-STAGE-*), never every function of the account.
+      for (const resource of resources) {
+        expect(resource).toMatch(/^arn:aws:lambda:[^:]+:\d{12}:function:[a-z0-9-]+-[a-z0-9]+-\*$/);
+      }
+    }
   });
 
   it.each(['trust-branch', 'trust-environment'])(
@@ -159,6 +182,11 @@ describe('docs/iam.md matches the code', async () => {
       ),
     ]);
     expect(extra.permission).toContain('lambda:CreateFunction');
+    // Invoke is authorized as lambda:InvokeFunction, not lambda:Invoke.
+    const invoke = requiredActions(
+      commandsIn('z.ts', "import { InvokeCommand } from '@aws-sdk/client-lambda';\nnew InvokeCommand({});"),
+    );
+    expect([...invoke.permission]).toEqual(['lambda:InvokeFunction']);
     const withoutS3 = requiredActions(commands.filter((c) => c.client !== 's3'));
     expect(withoutS3.permission).not.toContain('s3:GetObject');
     // Type-only imports or commands of other packages are not calls.

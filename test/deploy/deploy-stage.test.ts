@@ -118,7 +118,9 @@ describe('runDeployStage', () => {
     expect(error).toBeInstanceOf(SmokeTestError);
     const smokeError = error as SmokeTestError;
     expect(smokeError.message).toBe(
-      `the deploy succeeded but the smoke test failed after 2 attempt(s): GET ${endpoint}/ -> body does not contain "Hello world"\nBienvenido al servidor de Flask`,
+      `the deploy succeeded but the smoke test failed after 2 attempt(s): GET ${endpoint}/ -> body does not contain "Hello world"\nBienvenido al servidor de Flask\n` +
+        // The stand-in packages nothing, so the HTTP function cannot be found to invoke: said, not hidden.
+        `(the HTTP function could not be invoked to show why: cannot tell which functions were deployed: ${service}/.serverless/serverless-state.json does not exist)`,
     );
     expect(smokeError.result.endpoint).toBe(endpoint);
     expect(smokeError.result.smokeTest?.ok).toBe(false);

@@ -72,13 +72,19 @@ export function serverlessTestEnv(home: string, credentials = false): NodeJS.Pro
   return env;
 }
 
-/** Builds the example's requirements.txt into `outDir`/layer.zip with the real build, from the mirror. */
-export async function buildExampleLayer(outDir: string): Promise<string> {
+/**
+ * Builds the example's requirements.txt (or `requirementsFile`) into `outDir`/layer.zip with
+ * the real build, from the mirror.
+ */
+export async function buildExampleLayer(
+  outDir: string,
+  requirementsFile = join(EXAMPLE_DIR, 'requirements.txt'),
+): Promise<string> {
   const mirror = machineMirror();
   if (!mirror) throw new Error('no wheel mirror in pip config: callers skip first');
   const result = await buildLayer(
     {
-      requirementsFile: join(EXAMPLE_DIR, 'requirements.txt'),
+      requirementsFile,
       target: resolveTarget('python3.11', 'x86_64'),
       outDir,
       indexUrl: mirror.indexUrl,

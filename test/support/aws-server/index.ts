@@ -2,10 +2,13 @@
  * One local HTTP server on 127.0.0.1 (random port) that speaks the real wire formats of the AWS
  * calls this project makes, plus GitHub's OIDC token endpoint, so the real SDK clients and
  * @actions/core can be tested end to end:
- *   {url}/lambda  Lambda REST-JSON layer API      (AWS_ENDPOINT_URL_LAMBDA)
+ *   {url}/lambda  Lambda REST-JSON: the layer API, and Invoke running the handler for real
+ *                                                   (AWS_ENDPOINT_URL_LAMBDA)
  *   {url}/sts     STS Query/XML                    (AWS_ENDPOINT_URL_STS)
  *   {url}/s3      S3 REST, path-style              (AWS_ENDPOINT_URL_S3)
  *   {url}/_github/token?api-version=2.0            (ACTIONS_ID_TOKEN_REQUEST_URL)
+ *   {url}/_httpapi/{function}/{path}               an HTTP API in front of a function
+ *   {url}/_cloudformation/deploy                   creates the functions of a packaged service
  * It keeps state (layers per region, objects, roles, sessions), counts calls per operation and
  * takes a queue of faults per operation. The region of a signed request is read from its SigV4
  * credential scope, so one server plays every region.
@@ -17,10 +20,16 @@
  *   restore(); await aws.close();
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deployPackagedService } from './deploy-hook.js';
+import { handleHttpApi } from './http-api.js';
 import { generateSigningKey, jwks, signJwt } from './jwt.js';
 import { handleLambda, lambdaFault, matchLambdaRoute } from './lambda.js';
+import { handleInvoke, matchInvokeRoute } from './lambda-invoke.js';
 import { handleS3, s3Error, s3Fault, s3Operation } from './s3.js';
 import { AwsTestState } from './state.js';
 import { handleSts, stsError, stsFault, stsOperation } from './sts.js';
@@ -35,7 +44,7 @@ import {
   type Service,
 } from './types.js';
 
-export { AwsTestState, type StoredLayerVersion } from './state.js';
+export { AwsTestState, type StoredFunction, type StoredLayerVersion } from './state.js';
 export type { Fault, FaultOptions, Operation, RecordedCall, RoleTrust } from './types.js';
 export { makeZip } from './zip.js';
 
@@ -127,6 +136,8 @@ export async function startAwsTestServer(options: AwsTestServerOptions = {}): Pr
   const requests: RecordedCall[] = [];
   const faults = new Map<Operation, PendingFault[]>();
   const timers = new Set<NodeJS.Timeout>();
+  // Extracted layers and function code of Invoke.
+  const workDir = mkdtempSync(join(tmpdir(), 'aws-test-server-'));
 
   const issueIdToken = (audience: string): string => {
     const now = Math.floor(Date.now() / 1000);
@@ -183,8 +194,32 @@ export async function startAwsTestServer(options: AwsTestServerOptions = {}): Pr
 
     let service: Service;
     let op: Operation | undefined;
-    let run: (callerArn: string) => Reply;
-    if (prefix === 'lambda') {
+    let run: (callerArn: string) => Reply | Promise<Reply>;
+    if (prefix === '_httpapi' || prefix === '_cloudformation') {
+      // Test hooks standing in for API Gateway and CloudFormation: not AWS API calls.
+      const region = options.region ?? 'us-east-1';
+      send(
+        res,
+        prefix === '_httpapi'
+          ? await handleHttpApi(state, region, method, `${path}${url.search}`, workDir)
+          : await deployPackagedService(state, body, workDir),
+      );
+      return;
+    }
+    const invokeRoute = prefix === 'lambda' ? matchInvokeRoute(method, path) : undefined;
+    if (invokeRoute) {
+      service = 'lambda';
+      op = 'Invoke';
+      run = () =>
+        handleInvoke({
+          state,
+          region: scope?.region ?? 'us-east-1',
+          functionName: invokeRoute.functionName,
+          headers: req.headers,
+          body,
+          workDir,
+        });
+    } else if (prefix === 'lambda') {
       service = 'lambda';
       const route = matchLambdaRoute(method, path);
       op = route?.op;
@@ -297,7 +332,7 @@ export async function startAwsTestServer(options: AwsTestServerOptions = {}): Pr
     const callerArn = session?.arn ?? '';
 
     if (fault && fault.kind !== 'delay') {
-      const resource = `arn:aws:lambda:${scope?.region ?? 'us-east-1'}:${accountId}:layer:${path.split('/')[3] ?? ''}`;
+      const resource = `arn:aws:lambda:${scope?.region ?? 'us-east-1'}:${accountId}:${op === 'Invoke' ? 'function' : 'layer'}:${path.split('/')[3] ?? ''}`;
       const reply =
         service === 'lambda'
           ? lambdaFault(fault, op as Parameters<typeof lambdaFault>[1], callerArn, resource)
@@ -319,7 +354,7 @@ export async function startAwsTestServer(options: AwsTestServerOptions = {}): Pr
       res.destroy();
       return;
     }
-    const reply = authError ?? run(callerArn);
+    const reply = authError ?? (await run(callerArn));
     if (fault?.kind === 'delay') await sleep(fault.ms);
     send(res, reply);
   }
@@ -365,6 +400,7 @@ export async function startAwsTestServer(options: AwsTestServerOptions = {}): Pr
       timers.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(workDir, { recursive: true, force: true });
     },
   };
 }

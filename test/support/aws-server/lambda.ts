@@ -6,7 +6,7 @@
  *   DELETE /2018-10-31/layers/{name}/versions/{n}             DeleteLayerVersion
  *   POST   /2018-10-31/layers/{name}/versions/{n}/policy      AddLayerVersionPermission
  *   GET    /2018-10-31/layers/{name}/versions/{n}/policy      GetLayerVersionPolicy
- * Errors as Lambda sends them: x-amzn-ErrorType header plus a JSON body with "message".
+ * (Invoke: lambda-invoke.ts.) Errors as Lambda sends them: x-amzn-ErrorType header plus a JSON body with "message".
  */
 import { randomUUID } from 'node:crypto';
 import type { AwsTestState, StoredLayerVersion } from './state.js';
@@ -35,7 +35,8 @@ function json(status: number, value: unknown): Reply {
 }
 
 export interface LambdaRoute {
-  readonly op: LambdaOperation;
+  /** Invoke has its own route (lambda-invoke.ts). */
+  readonly op: Exclude<LambdaOperation, 'Invoke'>;
   readonly layerName: string;
   readonly version?: number;
 }

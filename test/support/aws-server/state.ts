@@ -1,4 +1,7 @@
-/** What the fake AWS remembers: layers per region, buckets and objects, roles and sessions. */
+/**
+ * What the fake AWS remembers: layers per region (with their zip bytes, so functions can run
+ * on them), functions, buckets and objects, roles and sessions.
+ */
 import { createHash, randomBytes } from 'node:crypto';
 import type { RoleTrust } from './types.js';
 
@@ -13,8 +16,27 @@ export interface StoredLayerVersion {
   readonly compatibleArchitectures: readonly string[];
   readonly licenseInfo?: string;
   readonly createdDate: string;
+  /** The zip as published: Invoke extracts it as the function's /opt. */
+  readonly zip: Buffer;
   /** StatementId -> statement. */
   readonly policy: Map<string, Record<string, unknown>>;
+}
+
+/** A deployed function: what CloudFormation would have created from the packaged template. */
+export interface StoredFunction {
+  readonly region: string;
+  readonly name: string;
+  readonly handler: string;
+  readonly runtime: string;
+  /** Seconds. */
+  readonly timeout: number;
+  /** MB. */
+  readonly memorySize: number;
+  /** The extracted function zip (Lambda's /var/task). */
+  readonly codeDir: string;
+  /** Layer version ARNs, in the order Lambda extracts them into /opt. */
+  readonly layers: readonly string[];
+  readonly environment: Readonly<Record<string, string>>;
 }
 
 interface StoredLayer {
@@ -37,6 +59,7 @@ export class AwsTestState {
   readonly accountId: string;
   private readonly layers = new Map<string, Map<string, StoredLayer>>();
   private readonly buckets = new Map<string, { region: string; objects: Map<string, Buffer> }>();
+  private readonly functions = new Map<string, StoredFunction>();
   readonly roles = new Map<string, RoleTrust>();
   readonly sessions = new Map<string, Session>();
 
@@ -97,6 +120,7 @@ export class AwsTestState {
       compatibleArchitectures: meta.compatibleArchitectures ?? [],
       licenseInfo: meta.licenseInfo,
       createdDate: lambdaDate(new Date()),
+      zip,
       policy: new Map(),
     };
     layer.versions.set(version.version, version);
@@ -105,6 +129,24 @@ export class AwsTestState {
 
   deleteLayerVersion(region: string, name: string, version: number): boolean {
     return this.layer(region, name, false)?.versions.delete(version) ?? false;
+  }
+
+  functionArn(region: string, name: string): string {
+    return `arn:aws:lambda:${region}:${this.accountId}:function:${name}`;
+  }
+
+  putFunction(fn: StoredFunction): void {
+    this.functions.set(`${fn.region}/${fn.name}`, fn);
+  }
+
+  getFunction(region: string, name: string): StoredFunction | undefined {
+    return this.functions.get(`${region}/${name}`);
+  }
+
+  /** The layer version an ARN names (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:N). */
+  layerVersionByArn(arn: string): StoredLayerVersion | undefined {
+    const [, , , region = '', , , name = '', version = ''] = arn.split(':');
+    return this.getLayerVersion(region, name, Number(version));
   }
 
   createBucket(name: string, region: string): void {

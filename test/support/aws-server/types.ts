@@ -6,7 +6,8 @@ export type LambdaOperation =
   | 'PublishLayerVersion'
   | 'AddLayerVersionPermission'
   | 'GetLayerVersionPolicy'
-  | 'DeleteLayerVersion';
+  | 'DeleteLayerVersion'
+  | 'Invoke';
 export type StsOperation = 'AssumeRoleWithWebIdentity' | 'GetCallerIdentity';
 export type S3Operation = 'PutObject' | 'GetObject' | 'DeleteObject';
 /** GitHub's token endpoint (ACTIONS_ID_TOKEN_REQUEST_URL). */
@@ -21,6 +22,7 @@ export const OPERATIONS: readonly Operation[] = [
   'AddLayerVersionPermission',
   'GetLayerVersionPolicy',
   'DeleteLayerVersion',
+  'Invoke',
   'AssumeRoleWithWebIdentity',
   'GetCallerIdentity',
   'PutObject',
