@@ -45,7 +45,9 @@ describe('invoke/bootstrap.py', () => {
     const result = run(
       'import layer_mod\ndef handler(event, context):\n    return [layer_mod.VALUE, event["n"] * 2, context.function_name, context.memory_limit_in_mb]\n',
     );
-    expect(result).toEqual({ ok: true, response: ['from the layer', 4, 'fn', 128] });
+    expect(result).toMatchObject({ ok: true, response: ['from the layer', 4, 'fn', 128] });
+    // The figures of Lambda's REPORT line.
+    expect(Object.keys(result.metrics as object).sort()).toEqual(expect.arrayContaining(['durationMs', 'initMs']));
   });
 
   it.each([
