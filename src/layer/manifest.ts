@@ -9,12 +9,13 @@ import { glibcLabel, platformTags, type Target } from '../target.js';
 import type { VerificationReport } from '../verify/types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { LayerArchive } from '../zip/writer.js';
-import type { BytecodeReport, Manifest, SlimReport } from './types.js';
+import type { BytecodeReport, Manifest, ResolverReport, SlimReport } from './types.js';
 
 export interface ManifestParts {
   readonly target: Target;
   readonly requirementsHash: string;
   readonly packages: readonly PackageEntry[];
+  readonly resolver?: ResolverReport;
   readonly layer: LayerArchive;
   readonly bytecode: BytecodeReport;
   readonly verification?: VerificationReport;
@@ -36,6 +37,7 @@ export function assembleManifest(parts: ManifestParts): Manifest {
     },
     requirementsHash: parts.requirementsHash,
     packages: [...parts.packages].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())),
+    ...(parts.resolver ? { resolver: parts.resolver } : {}),
     layer: parts.layer,
     bytecode: parts.bytecode,
     ...(parts.verification ? { verification: parts.verification } : {}),
@@ -63,6 +65,7 @@ const TOP_LEVEL_ORDER = [
   'target',
   'requirementsHash',
   'packages',
+  'resolver',
   'layer',
   'bytecode',
   'verification',

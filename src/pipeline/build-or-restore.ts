@@ -10,6 +10,7 @@ import type { LayerStore } from '../cache/store.js';
 import { type BuildContext, type BuildResult, buildLayer } from '../layer/index.js';
 import type { BuildOptions } from '../layer/types.js';
 import type { Logger } from '../log.js';
+import { PINNED_PIP } from '../resolve/pinned-pip.js';
 import { type RequirementsSnapshot, readRequirements } from '../resolve/requirements.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -29,6 +30,7 @@ export interface CachedBuildResult extends BuildResult {
 export function layerCacheKey(options: BuildOptions, snapshot: RequirementsSnapshot): string {
   return cacheKey({
     toolVersion: TOOL_VERSION,
+    pipVersion: PINNED_PIP.version,
     target: options.target,
     requirementsHash: snapshot.requirementsHash,
     bytecode: options.bytecode,

@@ -66,7 +66,7 @@ function judge(file: DistributionFile, target: Target): FileVerdict | undefined 
   const wheel = parseWheelFilename(file.filename);
   if (wheel) {
     const verdict = wheelVerdict(wheel.tags, target);
-    const pythonFits = !file.requiresPython || satisfies(`${target.pythonVersion}.0`, file.requiresPython);
+    const pythonFits = !file.requiresPython || satisfies(target.pythonFullVersion, file.requiresPython);
     const ok = verdict.ok && pythonFits;
     const problem: WheelProblem | undefined = verdict.ok
       ? pythonFits
