@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
+  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -15,7 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 const entries = [
   { source: 'src/index.ts', output: 'index.js', chunkPrefix: undefined },
@@ -51,3 +52,14 @@ for (const { source, output, chunkPrefix } of entries) {
   rmSync(work, { recursive: true, force: true });
 }
 chmodSync('dist/cli.js', 0o755);
+
+// The programs the tool runs in other processes (src/**/*.py) are copied to the same path
+// relative to dist/ as they have relative to src/, where src/programs.ts looks for them.
+const PROGRAM = /\.py$/;
+for (const entry of readdirSync('src', { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile() || !PROGRAM.test(entry.name)) continue;
+  const source = join(entry.parentPath, entry.name);
+  const target = join('dist', relative('src', source));
+  mkdirSync(dirname(target), { recursive: true });
+  copyFileSync(source, target);
+}
