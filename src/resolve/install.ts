@@ -11,7 +11,7 @@ import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { programPath } from '../programs.js';
 import { markerEnvironment, pipTargetFlags, type Target } from '../target.js';
-import { diagnoseUnresolvable, parseUnresolvable } from './diagnose.js';
+import { diagnoseUnresolvable, parseUnavailableInConflict, parseUnresolvable } from './diagnose.js';
 import type { PinnedPip } from './pinned-pip.js';
 import { normalizeProjectName, type RequirementsSnapshot } from './requirements.js';
 import { type PythonRun, runPython } from './run-python.js';
@@ -202,6 +202,16 @@ async function explainPipFailure(run: PythonRun, params: InstallParams): Promise
     );
   }
   if (/ResolutionImpossible|conflict is caused by/.test(output)) {
+    // A dependency pip found nothing for is no conflict between pins: explain it as such.
+    const [unavailable] = parseUnavailableInConflict(output);
+    if (unavailable) {
+      return diagnoseUnresolvable(unavailable, output, {
+        target: params.target,
+        snapshot: params.snapshot,
+        indexUrls: [...(params.indexUrl ? [params.indexUrl] : []), ...params.extraIndexUrls],
+        findLinks: params.findLinks,
+      });
+    }
     const conflict = output
       .slice(output.indexOf('The conflict is caused by'))
       .split('\n')
