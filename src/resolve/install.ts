@@ -88,6 +88,14 @@ export function pipInstallArgs(params: InstallParams, reportPath?: string): stri
 }
 
 /**
+ * Where pip --target puts console scripts: bin/ on Linux and macOS; Scripts\ with .exe
+ * launchers (Windows binaries, which verification would refuse) on Windows.
+ */
+export function consoleScriptDirs(platform: NodeJS.Platform): string[] {
+  return platform === 'win32' ? ['bin', 'Scripts'] : ['bin'];
+}
+
+/**
  * Installs the requirements; returns one entry per installed distribution, sorted by name.
  * With sdist policy "pure", a failed resolution whose cause is a release published only as an
  * sdist builds that sdist into a pure wheel (sdist/wheelhouse.ts) and resolves again with the
@@ -144,7 +152,9 @@ export async function installRequirements(params: InstallParams): Promise<Packag
   }
   // Console scripts have the HOST interpreter in their shebang and /opt/python/bin is not on
   // Lambda's PATH: they cannot run there and would make the zip differ between machines.
-  await rm(join(params.pythonDir, 'bin'), { recursive: true, force: true });
+  for (const dir of consoleScriptDirs(process.platform)) {
+    await rm(join(params.pythonDir, dir), { recursive: true, force: true });
+  }
   const report = await readReport(reportPath);
   const packages = await describeInstalled(params.pythonDir, report);
   return packages.map((p) => (wheelhouse.has(p.name) ? { ...p, builtFromSource: true } : p));
