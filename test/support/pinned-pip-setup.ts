@@ -24,3 +24,16 @@ export default async function setup(): Promise<void> {
     console.error(`PINNED PIP NOT AVAILABLE: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+
+/**
+ * Makes the pinned pip prepared by setup() available in another tool cache folder (a link, not a
+ * copy), for tests that give the build a cache folder of its own and no index holding pip.
+ */
+export async function seedPinnedPip(toolCacheDir: string): Promise<void> {
+  const { mkdir, symlink } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { PINNED_PIP } = await import('../../src/resolve/pinned-pip.js');
+  await mkdir(toolCacheDir, { recursive: true });
+  const name = `pip-${PINNED_PIP.version}`;
+  await symlink(join(defaultCacheDir(), name), join(toolCacheDir, name), 'dir');
+}
