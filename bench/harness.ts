@@ -172,7 +172,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
   const progress = options.progress ?? (() => undefined);
   const startedAt = new Date();
   const env: NodeJS.ProcessEnv = { ...options.env, PIP_RETRIES: '0', PIP_DISABLE_PIP_VERSION_CHECK: '1' };
-  const pipPython = await findPipPython(undefined, { preferMinor: '3.11', env });
+  const pipPython = await findPipPython(undefined, { env });
   const found311 = await findInterpreter('3.11', undefined, { env });
   if (!found311) throw new Error('the import benchmark needs a Python 3.11 interpreter (the target runtime)');
   // The executable itself, not a launcher (a pyenv shim costs ~0.2 s per start in every sample).

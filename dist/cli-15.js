@@ -31,8 +31,8 @@ var external_node_os_ = __webpack_require__(8161);
 var src_process = __webpack_require__(4006);
 // EXTERNAL MODULE: ./src/programs.ts
 var programs = __webpack_require__(4122);
-// EXTERNAL MODULE: ./src/resolve/interpreters.ts
-var interpreters = __webpack_require__(5089);
+// EXTERNAL MODULE: ./src/resolve/interpreters.ts + 1 modules
+var interpreters = __webpack_require__(726);
 // EXTERNAL MODULE: ./src/target.ts
 var src_target = __webpack_require__(6746);
 // EXTERNAL MODULE: ./src/zip/reader.ts + 1 modules

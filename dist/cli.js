@@ -13,7 +13,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3517);
+/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(55);
 /* harmony import */ var _cli_parse_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9537);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5625);
@@ -87,7 +87,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3517:
+/***/ 55:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -195,6 +195,7 @@ function assembleManifest(parts) {
         },
         requirementsHash: parts.requirementsHash,
         packages: [...parts.packages].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())),
+        ...(parts.resolver ? { resolver: parts.resolver } : {}),
         layer: parts.layer,
         bytecode: parts.bytecode,
         ...(parts.verification ? { verification: parts.verification } : {}),
@@ -219,6 +220,7 @@ const TOP_LEVEL_ORDER = [
     'target',
     'requirementsHash',
     'packages',
+    'resolver',
     'layer',
     'bytecode',
     'verification',
@@ -257,6 +259,9 @@ function cacheKey(inputs) {
         runtime: target.runtime,
         architecture: target.architecture,
         platformTags: (0,src_target/* platformTags */.$A)(target),
+        pip: inputs.pipVersion,
+        // Includes python_full_version: a new documented patch level may flip a marker.
+        markers: (0,src_target/* markerEnvironment */.wp)(target),
         requirements: inputs.requirementsHash,
         directSources: inputs.directSourcesHash,
         bytecode: inputs.bytecode,
@@ -385,7 +390,7 @@ function pipMessage(error) {
     return error.replace(/ \(from [^\n]*\)$/m, '').trim();
 }
 /**
- * Checks every requirement line of `snapshot` with the pip in `python`'s environment, from
+ * Checks every requirement line of `snapshot` with the pinned pip's parser, from
  * `cwd` (relative paths resolve there, as pip resolves them). Throws one UserError listing every
  * bad line as `file:line: message`, annotated on the first; under the sdist policy "never", also
  * for every line that would build from source.
@@ -395,7 +400,7 @@ async function checkRequirementLines(snapshot, params) {
     if (lines.length === 0)
         return [];
     const input = JSON.stringify({ lines: lines.map((line, id) => ({ id, text: line.text })) });
-    const run = await (0,src_process/* runProcess */.R)(params.python, [(0,programs/* programPath */.k)('resolve/check_requirements.py')], {
+    const run = await (0,src_process/* runProcess */.R)(params.pip.python.path, [(0,programs/* programPath */.k)('resolve/check_requirements.py'), params.pip.home], {
         cwd: params.cwd,
         env: { ...(params.env ?? process.env), PYTHONUNBUFFERED: '1' },
         timeoutMs: CHECK_TIMEOUT_MS,
@@ -406,7 +411,7 @@ async function checkRequirementLines(snapshot, params) {
         results = JSON.parse(run.stdout ?? '').results;
     }
     catch {
-        // The checker itself could not run (no pip importable): pip's own run reports the lines.
+        // The checker itself could not run: pip's own run reports the lines.
         params.log.debug(`requirement check did not run (exit ${run.code}): ${run.output.slice(-500)}`);
         return [];
     }
@@ -440,8 +445,121 @@ async function checkRequirementLines(snapshot, params) {
     return checked;
 }
 
-// EXTERNAL MODULE: ./src/pep440.ts
-var pep440 = __nccwpck_require__(936);
+;// CONCATENATED MODULE: ./src/pep440.ts
+/**
+ * The one version comparison of the tool, PEP 440 ordering, and enough of PEP 440's specifiers to
+ * explain a failed resolution. Dotted numeric versions (glibc 2.26, GLIBCXX 3.4.29, pip 22.2,
+ * Python 3.11.7) order the same way under it. pip decides what installs; the specifier test only
+ * reproduces its choice for the error message, so rare forms (arbitrary equality, local-version
+ * rules) are approximated.
+ */
+const PATTERN = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?(?:(?:-(\d+))|(?:[-_.]?(post|rev|r)[-_.]?(\d*)))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9.]+)?$/i;
+function parse(version) {
+    const m = PATTERN.exec(version.trim());
+    if (!m)
+        return undefined;
+    const preKind = m[3]?.toLowerCase();
+    const pre = preKind
+        ? [preKind.startsWith('a') ? 0 : preKind.startsWith('b') ? 1 : 2, Number(m[4] || 0)]
+        : undefined;
+    const post = m[5] !== undefined ? Number(m[5]) : m[6] ? Number(m[7] || 0) : undefined;
+    return {
+        epoch: Number(m[1] ?? 0),
+        release: (m[2] ?? '0').split('.').map(Number),
+        pre,
+        post,
+        dev: m[8] ? Number(m[9] || 0) : undefined,
+    };
+}
+function isPrerelease(version) {
+    const v = parse(version);
+    return Boolean(v && (v.pre || v.dev !== undefined));
+}
+/** Negative, zero or positive as a orders before, equal to or after b (PEP 440); unparsable versions sort first. */
+function compareVersions(a, b) {
+    const va = parse(a);
+    const vb = parse(b);
+    if (!va || !vb)
+        return va ? 1 : vb ? -1 : a.localeCompare(b);
+    if (va.epoch !== vb.epoch)
+        return va.epoch - vb.epoch;
+    const length = Math.max(va.release.length, vb.release.length);
+    for (let i = 0; i < length; i++) {
+        const d = (va.release[i] ?? 0) - (vb.release[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    // dev-only releases sort before pre-releases, which sort before the final release.
+    const preKey = (v) => v.pre ? [v.pre[0], v.pre[1]] : v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
+    const [pa, pb] = [preKey(va), preKey(vb)];
+    for (let i = 0; i < 2; i++)
+        if (pa[i] !== pb[i])
+            return (pa[i] ?? 0) - (pb[i] ?? 0);
+    const post = (va.post ?? -1) - (vb.post ?? -1);
+    if (post !== 0)
+        return post;
+    if (va.dev === vb.dev)
+        return 0;
+    if (va.dev === undefined)
+        return 1;
+    if (vb.dev === undefined)
+        return -1;
+    return va.dev - vb.dev;
+}
+function matchesOne(version, operator, operand) {
+    if (operator === '===')
+        return version === operand;
+    if ((operator === '==' || operator === '!=') && operand.endsWith('.*')) {
+        const prefix = operand.slice(0, -2).split('.');
+        const release = (parse(version)?.release ?? []).map(String);
+        const equal = prefix.every((part, i) => Number(part) === Number(release[i] ?? 0));
+        return operator === '==' ? equal : !equal;
+    }
+    const c = compareVersions(version, operand);
+    switch (operator) {
+        case '==':
+            return c === 0;
+        case '!=':
+            return c !== 0;
+        case '<=':
+            return c <= 0;
+        case '>=':
+            return c >= 0;
+        case '<':
+            return c < 0;
+        case '>':
+            return c > 0;
+        case '~=': {
+            const release = operand.split('.');
+            const prefix = `${release.slice(0, Math.max(release.length - 1, 1)).join('.')}.*`;
+            return c >= 0 && matchesOne(version, '==', prefix);
+        }
+        default:
+            return false;
+    }
+}
+/**
+ * Whether `version` satisfies a specifier set such as ">=1.2,<2" (empty: any). Pre-releases
+ * match only when the specifier names one, as pip does by default.
+ */
+function satisfies(version, specifier) {
+    const clauses = specifier
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    const allowsPre = clauses.some((c) => isPrerelease(c.replace(/^[<>=!~]+/, '')));
+    if (isPrerelease(version) && !allowsPre)
+        return false;
+    return clauses.every((clause) => {
+        const m = /^(===|~=|==|!=|<=|>=|<|>)\s*(.+)$/.exec(clause);
+        return m?.[1] && m[2] ? matchesOne(version, m[1], m[2].trim()) : false;
+    });
+}
+/** True when `version` is `minimum` or later (PEP 440 order). */
+function isAtLeast(version, minimum) {
+    return compareVersions(version, minimum) >= 0;
+}
+
 ;// CONCATENATED MODULE: ./src/resolve/requirements.ts
 /**
  * Reads a pip requirements file with its `-r`/`-c` includes into a typed snapshot: the files
@@ -933,6 +1051,38 @@ function parseUnresolvable(pipOutput) {
         requiredBy: requiredBy && !/^-r |^-c /.test(requiredBy) ? requiredBy : undefined,
     };
 }
+/**
+ * The dependencies a ResolutionImpossible names as having "no matching distributions available
+ * for your environment", with the specifier the conflict lines ask for ("" when they differ)
+ * and who asked. pip reports a dependency with no fitting wheel this way when several versions
+ * of the package requiring it were tried (matplotlib -> contourpy): it is no version conflict.
+ */
+function parseUnavailableInConflict(pipOutput) {
+    const marker = 'no matching distributions available for your environment:';
+    const at = pipOutput.indexOf(marker);
+    if (at < 0)
+        return [];
+    const names = [];
+    for (const line of pipOutput
+        .slice(at + marker.length)
+        .split('\n')
+        .slice(1)) {
+        const name = /^\s+([A-Za-z0-9][A-Za-z0-9._-]*)\s*$/.exec(line)?.[1];
+        if (!name)
+            break;
+        names.push(name);
+    }
+    const wants = [
+        ...pipOutput.matchAll(/^\s+([A-Za-z0-9][A-Za-z0-9._-]*) \S+ depends on ([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*([^;\s]*)/gm),
+    ];
+    return names.map((name) => {
+        const asked = wants.filter((m) => normalizeProjectName(m[2] ?? '') === normalizeProjectName(name));
+        const specifiers = unique(asked.map((m) => m[3] ?? ''));
+        const specifier = specifiers.length === 1 ? (specifiers[0] ?? '') : '';
+        const requiredBy = unique(asked.map((m) => m[1] ?? '')).join(', ') || undefined;
+        return { requirement: `${name}${specifier}`, name, specifier, requiredBy };
+    });
+}
 /** Index URLs and find-links pip said it used ("Looking in indexes: a, b", "Looking in links: c"). */
 function parsePipSources(pipOutput) {
     const list = (label) => (new RegExp(`^Looking in ${label}: (.+)$`, 'm').exec(pipOutput)?.[1] ?? '')
@@ -945,7 +1095,7 @@ function judge(file, target) {
     const wheel = parseWheelFilename(file.filename);
     if (wheel) {
         const verdict = wheelVerdict(wheel.tags, target);
-        const pythonFits = !file.requiresPython || (0,pep440/* satisfies */.ib)(`${target.pythonVersion}.0`, file.requiresPython);
+        const pythonFits = !file.requiresPython || satisfies(target.pythonFullVersion, file.requiresPython);
         const ok = verdict.ok && pythonFits;
         const problem = verdict.ok
             ? pythonFits
@@ -993,11 +1143,11 @@ function explainVersion(name, version, files, target) {
     return `${name} ${version} has wheels only for ${systems.join(' and ')} (${tagList}); Lambda runs ${target.os}`;
 }
 /** The fixes worth suggesting, most direct first. */
-function suggestFixes(name, closest, all, target) {
+function suggestFixes(name, closest, matching, all, target) {
     const fixes = [];
     const compatible = all
-        .filter((f) => f.ok && !f.file.yanked && !(0,pep440/* isPrerelease */.V1)(f.version))
-        .sort((a, b) => (0,pep440/* compareVersions */.Zy)(b.version, a.version))[0];
+        .filter((f) => f.ok && !f.file.yanked && !isPrerelease(f.version))
+        .sort((a, b) => compareVersions(b.version, a.version))[0];
     if (compatible) {
         fixes.push(`pin ${name}==${compatible.version} (the newest version with a wheel for ${runtimeLabel(target)})`);
     }
@@ -1008,10 +1158,17 @@ function suggestFixes(name, closest, all, target) {
     const glibcNeeds = problems.flatMap((p) => (p.kind === 'glibc' ? [p.needs] : []));
     if (glibcNeeds.length > 0) {
         const lowest = glibcNeeds.reduce((a, b) => (newerGlibc(a, b) ? b : a));
-        const runtime = src_target/* RUNTIMES */.aC.find((r) => !r.deprecated && !newerGlibc(lowest, r.glibc) && newerGlibc(r.glibc, target.glibc));
-        fixes.push(runtime
-            ? `choose a runtime whose glibc fits (${runtime.runtime} and newer run glibc ${(0,src_target/* glibcLabel */.E3)(runtime.glibc)})`
-            : `no Lambda runtime has glibc ${(0,src_target/* glibcLabel */.E3)(lowest)}`);
+        // Only runtimes the index really has a wheel for (a cp311-only wheel needing glibc 2.28
+        // fits no runtime: python3.12 has the glibc but not the Python).
+        const fitting = src_target/* RUNTIMES */.aC.filter((r) => !r.deprecated &&
+            newerGlibc(r.glibc, target.glibc) &&
+            matching.some((f) => judge(f.file, { ...target, ...r })?.ok)).map((r) => r.runtime);
+        if (fitting.length > 0) {
+            fixes.push(`choose a runtime whose glibc fits and that the index has wheels for (${fitting.join(', ')})`);
+        }
+        else if (!src_target/* RUNTIMES */.aC.some((r) => !newerGlibc(lowest, r.glibc))) {
+            fixes.push(`no Lambda runtime has glibc ${(0,src_target/* glibcLabel */.E3)(lowest)}`);
+        }
     }
     // A glibc fix already names the newer runtimes; a wrong-Python fix would repeat them.
     if (problems.some((p) => p.kind === 'python') && glibcNeeds.length === 0) {
@@ -1064,16 +1221,16 @@ async function diagnoseUnresolvable(unresolved, pipOutput, context) {
     if (verdicts.length === 0) {
         return new errors/* ResolutionError */.fe(`no package index offers ${name}${requiredBy} (looked in ${[...sources.indexUrls, ...sources.findLinks].join(', ')}).${note}`, { hint: `check the name "${name}" and the index URL`, packageName: name, location });
     }
-    const matching = verdicts.filter((v) => (0,pep440/* satisfies */.ib)(v.version, specifier));
+    const matching = verdicts.filter((v) => satisfies(v.version, specifier));
     if (matching.length === 0) {
-        const versions = unique(verdicts.map((v) => v.version)).sort(pep440/* compareVersions */.Zy);
+        const versions = unique(verdicts.map((v) => v.version)).sort(compareVersions);
         return new errors/* ResolutionError */.fe(`no version of ${name} matches ${requirement}${requiredBy}; the index offers ${versions.join(', ')}.${note}`, { hint: `change the version specifier of ${name}`, packageName: name, location });
     }
-    const newest = matching.reduce((a, b) => ((0,pep440/* compareVersions */.Zy)(a.version, b.version) >= 0 ? a : b)).version;
+    const newest = matching.reduce((a, b) => (compareVersions(a.version, b.version) >= 0 ? a : b)).version;
     const closest = matching.filter((v) => v.version === newest);
     const reason = explainVersion(name, newest, closest, context.target);
     const offered = unique(closest.map((c) => c.tagText)).join(', ');
-    const fixes = suggestFixes(name, closest, verdicts, context.target);
+    const fixes = suggestFixes(name, closest, matching, verdicts, context.target);
     const noneFits = verdicts.some((v) => v.ok)
         ? ''
         : ` No version of ${name} on the index has a wheel for ${runtimeLabel(context.target)}.`;
@@ -1084,52 +1241,8 @@ function unique(values) {
     return [...new Set(values)];
 }
 
-;// CONCATENATED MODULE: ./src/resolve/python-module.ts
-
-/**
- * Arguments that run `python -m MODULE ARGS...` through run_module.py, which leaves without the
- * interpreter's teardown (the file says why). Its text goes through `-c`, so sys.path[0] stays
- * the working directory exactly as with -m.
- */
-const runModuleSource = () => (0,programs/* programSource */.a)('resolve/run_module.py');
-function runModuleArgs(module, args) {
-    return ['-c', runModuleSource(), module, ...args];
-}
-/** The same command as a person would type it, for logs: `-m MODULE ARGS...`. */
-function displayModuleArgs(args) {
-    const at = args.indexOf(runModuleSource());
-    return at > 0 && args[at - 1] === '-c'
-        ? [...args.slice(0, at - 1), '-m', ...args.slice(at + 1)]
-        : [...args];
-}
-
-;// CONCATENATED MODULE: ./src/resolve/run-python.ts
-/** Runs a Python tool (pip, compileall) with its output streamed into the build log. */
-
-
-// Noise that says nothing about this build.
-const QUIET = [/^WARNING: Running pip as the 'root' user/, /^\s*$/];
-/** Runs python with args in its own process group, streaming each output line to the log. */
-async function runPython(python, args, options) {
-    try {
-        const result = await (0,src_process/* runProcess */.R)(python, args, {
-            cwd: options.cwd,
-            env: { ...(options.env ?? process.env), PYTHONUNBUFFERED: '1' },
-            timeoutMs: options.timeoutMs,
-            onLine: options.quiet
-                ? undefined
-                : (line) => {
-                    if (!QUIET.some((q) => q.test(line)))
-                        options.log.info(`  ${line}`);
-                },
-        });
-        return { code: result.code, output: result.output, timedOut: result.timedOut };
-    }
-    catch (error) {
-        throw new errors/* UserError */.yo(`cannot run ${python}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-}
-
+// EXTERNAL MODULE: ./src/resolve/run-python.ts
+var run_python = __nccwpck_require__(9416);
 ;// CONCATENATED MODULE: ./src/resolve/sdist/candidate.ts
 /**
  * Decides whether a requirement pip could not resolve is one the build may make from source:
@@ -1186,14 +1299,14 @@ function sdistOnlyRelease(project, specifiers, files) {
         const parsed = parseDistributionName(file.filename);
         if (!parsed || parsed.project !== name || file.yanked)
             return [];
-        if (!specifiers.every((specifier) => (0,pep440/* satisfies */.ib)(parsed.version, specifier)))
+        if (!specifiers.every((specifier) => satisfies(parsed.version, specifier)))
             return [];
         return [{ file, version: parsed.version, wheel: parseWheelFilename(file.filename) !== undefined }];
     });
     if (releases.length === 0)
         return undefined;
-    const newest = releases.reduce((a, b) => ((0,pep440/* compareVersions */.Zy)(a.version, b.version) >= 0 ? a : b)).version;
-    const release = releases.filter((r) => (0,pep440/* compareVersions */.Zy)(r.version, newest) === 0);
+    const newest = releases.reduce((a, b) => (compareVersions(a.version, b.version) >= 0 ? a : b)).version;
+    const release = releases.filter((r) => compareVersions(r.version, newest) === 0);
     if (release.some((r) => r.wheel))
         return undefined;
     // Prefer the .tar.gz (PEP 625's format) when a release also has a .zip.
@@ -1274,8 +1387,9 @@ const DEFAULT_SOURCE_DATE_EPOCH = '315532800';
 /** The `pip wheel` arguments; `requirement` is `name==version` or `-r FILE` (hash pins). */
 function pipWheelArgs(request, requirement) {
     return [
-        '-m',
-        'pip',
+        // `python <home>/pip` runs pip's __main__, which puts <home> on sys.path: the pinned pip,
+        // also for the build-dependency installs it starts in subprocesses the same way.
+        (0,external_node_path_.join)(request.pip.home, 'pip'),
         'wheel',
         '--no-deps',
         // A fresh build every time: pip's wheel cache could hand back a wheel built elsewhere by
@@ -1306,9 +1420,9 @@ async function buildWheelFromSdist(request) {
         requirement = ['-r', file];
     }
     const args = pipWheelArgs(request, requirement);
-    request.log.debug(`${request.python.path} ${args.join(' ')}`);
+    request.log.debug(`${request.pip.python.path} ${args.join(' ')}`);
     const base = request.env ?? process.env;
-    const run = await runPython(request.python.path, args, {
+    const run = await (0,run_python/* runPython */.w)(request.pip.python.path, args, {
         log: request.log,
         env: {
             ...base,
@@ -1850,15 +1964,15 @@ class Wheelhouse {
             `(${release.sdistFile}${requiredBy} has no wheel; sdist policy "pure")`);
         // The build (and any setup.py logic choosing dependencies) runs on this host's Python;
         // pip then checks the wheel's Requires-Python and dependencies against the target.
-        const hostMinor = context.python.version.split('.').slice(0, 2).join('.');
+        const hostMinor = context.pip.python.version.split('.').slice(0, 2).join('.');
         if (hostMinor !== target.pythonVersion) {
-            log.warn(`${project} is built with Python ${context.python.version}, not the target's ${target.pythonVersion}: ` +
+            log.warn(`${project} is built with Python ${context.pip.python.version}, not the target's ${target.pythonVersion}: ` +
                 'a setup script that picks dependencies by Python version picks them for the build interpreter');
         }
         const scratch = (0,external_node_path_.join)(context.workDir, 'sdist-build', project);
         try {
             const result = await buildWheelFromSdist({
-                python: context.python,
+                pip: context.pip,
                 project,
                 version,
                 hashes: hashPinsFor(context.snapshot, project),
@@ -1929,11 +2043,11 @@ function buildFailure(release, requiredBy, output, timedOut, target, location) {
 
 ;// CONCATENATED MODULE: ./src/resolve/install.ts
 /**
- * Runs pip to install the requirements into `staging/python` with the target's platform flags,
- * then describes what was installed from the *.dist-info folders pip wrote (works with any pip
- * >= 20.3), joined with pip's --report (pip >= 22.2) for the wheel's file name and sha256.
+ * Runs the pinned pip (pinned-pip.ts) to install the requirements into `staging/python` with the
+ * target's platform flags and the target's marker environment (pip_for_target.py), then
+ * describes what was installed from the *.dist-info folders pip wrote, joined with pip's --report
+ * for the wheel's file name and sha256.
  */
-
 
 
 
@@ -1947,10 +2061,6 @@ function buildFailure(release, requiredBy, output, timedOut, target, location) {
 
 
 const DEFAULT_PIP_TIMEOUT_MS = 20 * 60_000;
-/** pip >= 22.2 writes an installation report (--report). */
-function supportsReport(pipVersion) {
-    return (0,pep440/* isAtLeast */.du)(pipVersion, '22.2');
-}
 function indexFlags(params) {
     return [
         ...(params.indexUrl ? ['--index-url', params.indexUrl] : []),
@@ -1959,13 +2069,16 @@ function indexFlags(params) {
     ];
 }
 /**
- * The pip command line. Environment markers: pip evaluates python_version markers for the
- * interpreter that runs it (so the build prefers a driver of the target's version), and
- * platform markers (sys_platform, platform_machine) always for the HOST, not the target.
- * The user's pip configuration (config files, PIP_* variables) applies, as with any pip call.
+ * The pip command line: pip_for_target.py runs the pinned pip with every environment marker
+ * evaluated for the target (markerEnvironment in target.ts), whatever the host's OS, CPU and
+ * Python; the platform flags choose the target's wheels and Requires-Python. The user's pip
+ * configuration (config files, PIP_* variables) applies, as with any pip call.
  */
 function pipInstallArgs(params, reportPath) {
-    return runModuleArgs('pip', [
+    return [
+        (0,programs/* programPath */.k)('resolve/pip_for_target.py'),
+        params.pip.home,
+        JSON.stringify((0,src_target/* markerEnvironment */.wp)(params.target)),
         'install',
         '-r',
         params.snapshot.file,
@@ -1984,7 +2097,14 @@ function pipInstallArgs(params, reportPath) {
         ...(0,src_target/* pipTargetFlags */.cK)(params.target),
         ...indexFlags(params),
         ...(reportPath ? ['--report', reportPath] : []),
-    ]);
+    ];
+}
+/**
+ * Where pip --target puts console scripts: bin/ on Linux and macOS; Scripts\ with .exe
+ * launchers (Windows binaries, which verification would refuse) on Windows.
+ */
+function consoleScriptDirs(platform) {
+    return platform === 'win32' ? ['bin', 'Scripts'] : ['bin'];
 }
 /**
  * Installs the requirements; returns one entry per installed distribution, sorted by name.
@@ -1993,17 +2113,15 @@ function pipInstallArgs(params, reportPath) {
  * wheelhouse as an extra --find-links source, until pip succeeds or a package cannot fit.
  */
 async function installRequirements(params) {
-    const reportPath = supportsReport(params.python.pipVersion)
-        ? (0,external_node_path_.join)(params.workDir, 'pip-report.json')
-        : undefined;
+    const reportPath = (0,external_node_path_.join)(params.workDir, 'pip-report.json');
     const timeoutMs = params.timeoutMs ?? DEFAULT_PIP_TIMEOUT_MS;
     const policy = params.sdist ?? 'never';
     const wheelhouse = new Wheelhouse((0,external_node_path_.join)(params.workDir, 'sdist-wheelhouse'));
     for (;;) {
         const pipParams = await withWheelhouse(params, wheelhouse);
         const args = pipInstallArgs(pipParams, reportPath);
-        params.log.debug(`${params.python.path} ${displayModuleArgs(args).join(' ')}`);
-        const run = await runPython(params.python.path, args, {
+        params.log.debug(`${params.pip.python.path} ${args.join(' ')}`);
+        const run = await (0,run_python/* runPython */.w)(params.pip.python.path, args, {
             log: params.log,
             env: params.env,
             // pip resolves relative paths in requirement lines against its working directory.
@@ -2033,7 +2151,7 @@ async function installRequirements(params) {
         if (policy === 'never')
             throw withPureHint(await explained(), release);
         await wheelhouse.build(release, {
-            python: params.python,
+            pip: params.pip,
             target: params.target,
             snapshot: params.snapshot,
             workDir: params.workDir,
@@ -2047,8 +2165,10 @@ async function installRequirements(params) {
     }
     // Console scripts have the HOST interpreter in their shebang and /opt/python/bin is not on
     // Lambda's PATH: they cannot run there and would make the zip differ between machines.
-    await (0,promises_.rm)((0,external_node_path_.join)(params.pythonDir, 'bin'), { recursive: true, force: true });
-    const report = reportPath ? await readReport(reportPath) : new Map();
+    for (const dir of consoleScriptDirs(process.platform)) {
+        await (0,promises_.rm)((0,external_node_path_.join)(params.pythonDir, dir), { recursive: true, force: true });
+    }
+    const report = await readReport(reportPath);
     const packages = await describeInstalled(params.pythonDir, report);
     return packages.map((p) => (wheelhouse.has(p.name) ? { ...p, builtFromSource: true } : p));
 }
@@ -2094,6 +2214,16 @@ async function explainPipFailure(run, params) {
         });
     }
     if (/ResolutionImpossible|conflict is caused by/.test(output)) {
+        // A dependency pip found nothing for is no conflict between pins: explain it as such.
+        const [unavailable] = parseUnavailableInConflict(output);
+        if (unavailable) {
+            return diagnoseUnresolvable(unavailable, output, {
+                target: params.target,
+                snapshot: params.snapshot,
+                indexUrls: [...(params.indexUrl ? [params.indexUrl] : []), ...params.extraIndexUrls],
+                findLinks: params.findLinks,
+            });
+        }
         const conflict = output
             .slice(output.indexOf('The conflict is caused by'))
             .split('\n')
@@ -2245,8 +2375,10 @@ async function describeInstalled(pythonDir, report) {
     return packages.sort((a, b) => normalizeProjectName(a.name).localeCompare(normalizeProjectName(b.name)));
 }
 
-// EXTERNAL MODULE: ./src/resolve/interpreters.ts
-var interpreters = __nccwpck_require__(5089);
+// EXTERNAL MODULE: ./src/resolve/interpreters.ts + 1 modules
+var interpreters = __nccwpck_require__(726);
+// EXTERNAL MODULE: ./src/resolve/pinned-pip.ts
+var pinned_pip = __nccwpck_require__(1476);
 ;// CONCATENATED MODULE: ./src/concurrency.ts
 /** The one concurrency limit of the tool: at most N async jobs at once, first come first served. */
 /** Runs at most `limit` async jobs at once, first come first served. */
@@ -2311,7 +2443,7 @@ function highestVersion(names, family) {
         const match = pattern.exec(name);
         if (!match?.[1])
             continue;
-        if (!best || (0,pep440/* compareVersions */.Zy)(match[1], best) > 0)
+        if (!best || compareVersions(match[1], best) > 0)
             best = match[1];
     }
     return best;
@@ -2350,7 +2482,7 @@ function checkElf(file, elf, target, layerLibraries) {
     // glibc cannot be vendored: the dynamic loader and libc.so.6 always come from the OS (and
     // auditwheel refuses to graft them), so every GLIBC_ need is checked, whatever library names it.
     const glibc = highestVersion(elf.versionNeeds.flatMap((n) => n.versions), 'GLIBC');
-    if (glibc && (0,pep440/* compareVersions */.Zy)(glibc, (0,src_target/* glibcLabel */.E3)(target.glibc)) > 0) {
+    if (glibc && compareVersions(glibc, (0,src_target/* glibcLabel */.E3)(target.glibc)) > 0) {
         findings.push({
             file,
             rule: 'glibc',
@@ -2371,7 +2503,7 @@ function checkElf(file, elf, target, layerLibraries) {
         ['CXXABI', target.cxxabi],
     ]) {
         const needed = highestVersion(cxxVersions, family);
-        if (needed && (0,pep440/* compareVersions */.Zy)(needed, limit) > 0) {
+        if (needed && compareVersions(needed, limit) > 0) {
             findings.push({
                 file,
                 rule: 'libstdcxx',
@@ -3442,6 +3574,25 @@ class ArchiveSink {
     }
 }
 
+;// CONCATENATED MODULE: ./src/resolve/python-module.ts
+
+/**
+ * Arguments that run `python -m MODULE ARGS...` through run_module.py, which leaves without the
+ * interpreter's teardown (the file says why). Its text goes through `-c`, so sys.path[0] stays
+ * the working directory exactly as with -m.
+ */
+const runModuleSource = () => (0,programs/* programSource */.a)('resolve/run_module.py');
+function runModuleArgs(module, args) {
+    return ['-c', runModuleSource(), module, ...args];
+}
+/** The same command as a person would type it, for logs: `-m MODULE ARGS...`. */
+function displayModuleArgs(args) {
+    const at = args.indexOf(runModuleSource());
+    return at > 0 && args[at - 1] === '-c'
+        ? [...args.slice(0, at - 1), '-m', ...args.slice(at + 1)]
+        : [...args];
+}
+
 ;// CONCATENATED MODULE: ./src/layer/bytecode.ts
 /**
  * Bytecode for the target interpreter. Lambda's /opt is read-only, so a .pyc that is missing,
@@ -3860,21 +4011,26 @@ async function slimTree(pythonDir, options, log) {
 
 
 
+
+
 const LAYER_ZIP = 'layer.zip';
 const MANIFEST_JSON = 'manifest.json';
 const install = {
     title: 'Install requirements',
     async run(state) {
         const { options, context, log } = state;
-        const python = await (0,interpreters/* findPipPython */.f)(options.python, {
+        const python = await (0,interpreters/* findPipPython */.f)(options.python, { log, env: context.env });
+        const pip = await (0,pinned_pip/* ensurePinnedPip */.C)({
+            python,
+            toolCacheDir: context.toolCacheDir ?? defaultCacheDir(context.env),
+            indexFlags: indexFlags(options),
             log,
             env: context.env,
-            preferMinor: options.target.pythonVersion,
         });
-        warnOnMarkerMismatch(state, python.version);
+        state.resolver = { pip: pip.version, markerEnvironment: (0,src_target/* markerEnvironment */.wp)(options.target) };
         const projectDir = options.projectDir ?? process.cwd();
         await checkRequirementLines(state.snapshot, {
-            python: python.path,
+            pip,
             cwd: projectDir,
             sdist: options.sdist,
             env: context.env,
@@ -3882,7 +4038,7 @@ const install = {
         });
         state.packages = await installRequirements({
             projectDir,
-            python,
+            pip,
             snapshot: state.snapshot,
             target: options.target,
             pythonDir: state.pythonDir,
@@ -3969,17 +4125,6 @@ const verifyAndArchive = {
 };
 /** The build, in order. Adding a stage is one line here. */
 const STAGES = [install, slim, bytecode, measure, verifyAndArchive];
-/** pip evaluates python_version markers for the interpreter running it, not for the target. */
-function warnOnMarkerMismatch(state, driverVersion) {
-    const target = state.options.target.pythonVersion;
-    if (driverVersion.split('.').slice(0, 2).join('.') === target)
-        return;
-    const marked = state.snapshot.requirements.find((r) => /;.*python_(full_)?version/.test(r.text));
-    if (!marked)
-        return;
-    state.log.warn(`pip runs on Python ${driverVersion} and evaluates python_version markers for it, not for the target ` +
-        `Python ${target}; install Python ${target} (or pass it with --python) to evaluate them for the target`, { file: marked.file, line: marked.line });
-}
 const NO_BYTECODE = {
     mode: 'none',
     compiled: 0,
@@ -4025,6 +4170,7 @@ async function buildLayer(options, log, context = {}) {
             target: options.target,
             requirementsHash: snapshot.requirementsHash,
             packages: state.packages,
+            resolver: state.resolver,
             layer: state.archive,
             bytecode: state.bytecode,
             verification: state.verification,
@@ -4194,10 +4340,12 @@ function fingerprintReferences(references) {
 
 
 
+
 /** The key of a layer: everything that shapes it (see cache/key.ts). */
 function layerCacheKey(options, snapshot, directSourcesHash) {
     return cacheKey({
         toolVersion: version/* TOOL_VERSION */.w,
+        pipVersion: pinned_pip/* PINNED_PIP */.N.version,
         target: options.target,
         requirementsHash: snapshot.requirementsHash,
         directSourcesHash,
@@ -4236,7 +4384,7 @@ async function buildOrRestore(options, cache, log, context = {}) {
 }
 
 // EXTERNAL MODULE: ./src/cli/parse.ts
-var parse = __nccwpck_require__(9537);
+var cli_parse = __nccwpck_require__(9537);
 ;// CONCATENATED MODULE: ./src/cli/build.ts
 /** `lambda-layer build`: build layer.zip and manifest.json for a Lambda Python runtime. */
 
@@ -4265,23 +4413,30 @@ Options:
   --find-links DIR|URL      directory or page of wheels (repeatable), e.g. wheels built on Amazon Linux
   --sdist pure|never        source-only packages: build pure-Python ones on this machine (pure,
                             the default; this runs their build code) or refuse them (never)
-  --python PATH             interpreter that runs pip (default: found on PATH, tool cache, pyenv)
+  --python PATH             Python >= 3.10 that runs the pinned pip (any version: markers are
+                            evaluated for the target; default: found on PATH, py, tool cache, pyenv)
   --bytecode-python PATH    interpreter of the target's Python version that compiles bytecode
   --no-bytecode             ship no .pyc files
   --slim                    remove what the runtime never loads (package test folders, *.pyi stubs)
   --slim-exclude GLOB       with --slim: also remove files matching GLOB (repeatable)
   --slim-keep GLOB          with --slim: never remove files matching GLOB (repeatable)
-  --cache-dir DIR           cache of finished layers (default: ${defaultCacheDir()})
+  --cache-dir DIR           cache of finished layers and of the pinned pip (default: ${defaultCacheDir()})
   --no-cache                neither read nor write the cache
   --force-rebuild           build even when the cache has this layer (the result is cached)
   --json                    print the manifest as JSON on stdout (progress stays on stderr)
   --verbose                 show debug output`;
-/** A bare name (python3.12) is looked up on PATH; a path is relative to the working dir. */
+/**
+ * A bare name (python3.12, py) is looked up on PATH; a path (with / or, on Windows, \\) is
+ * relative to the working dir.
+ */
 function interpreterArg(value, cwd) {
-    return value?.includes('/') ? (0,external_node_path_.resolve)(cwd, value) : value;
+    if (!value)
+        return undefined;
+    const isPath = (0,external_node_path_.isAbsolute)(value) || value.includes('/') || (process.platform === 'win32' && value.includes('\\'));
+    return isPath ? (0,external_node_path_.resolve)(cwd, value) : value;
 }
 async function run(argv, io) {
-    const { values } = (0,parse/* parseCommandArgs */.Q)(argv, {
+    const { values } = (0,cli_parse/* parseCommandArgs */.Q)(argv, {
         requirements: { type: 'string', short: 'r' },
         runtime: { type: 'string' },
         arch: { type: 'string' },
@@ -4328,12 +4483,11 @@ async function run(argv, io) {
             : undefined,
         sdist,
     };
-    const store = values['no-cache']
-        ? undefined
-        : directoryStore((0,external_node_path_.resolve)(io.cwd, values['cache-dir'] ?? defaultCacheDir(io.env)));
-    const result = await buildOrRestore(options, { store, forceRebuild: values['force-rebuild'] ?? false }, io.log, {
-        env: io.env,
-    });
+    const cacheDir = (0,external_node_path_.resolve)(io.cwd, values['cache-dir'] ?? defaultCacheDir(io.env));
+    const store = values['no-cache'] ? undefined : directoryStore(cacheDir);
+    const result = await buildOrRestore(options, { store, forceRebuild: values['force-rebuild'] ?? false }, io.log, 
+    // The pinned pip lives in the cache folder too, --no-cache or not: it is a tool, not a layer.
+    { env: io.env, toolCacheDir: cacheDir });
     if (values.json) {
         io.stdout.write(serializeManifest(result.manifest));
     }
@@ -4410,14 +4564,14 @@ function summary(report) {
     return lines;
 }
 async function verify_run(argv, io) {
-    const { values, positionals } = (0,parse/* parseCommandArgs */.Q)(argv, {
+    const { values, positionals } = (0,cli_parse/* parseCommandArgs */.Q)(argv, {
         runtime: { type: 'string' },
         arch: { type: 'string' },
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
     }, true);
     if (positionals.length !== 1)
-        throw new parse/* UsageError */.e('verify takes exactly one layer zip');
+        throw new cli_parse/* UsageError */.e('verify takes exactly one layer zip');
     const zipPath = (0,external_node_path_.resolve)(io.cwd, positionals[0]);
     const fromManifest = values.runtime && values.arch ? undefined : await manifestTarget(zipPath);
     const runtime = values.runtime ?? fromManifest?.runtime ?? src_target/* DEFAULT_RUNTIME */.JA;
@@ -4719,132 +4873,6 @@ function memoryLogger() {
 
 /***/ }),
 
-/***/ 936:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   V1: () => (/* binding */ isPrerelease),
-/* harmony export */   Zy: () => (/* binding */ compareVersions),
-/* harmony export */   du: () => (/* binding */ isAtLeast),
-/* harmony export */   ib: () => (/* binding */ satisfies)
-/* harmony export */ });
-/**
- * The one version comparison of the tool, PEP 440 ordering, and enough of PEP 440's specifiers to
- * explain a failed resolution. Dotted numeric versions (glibc 2.26, GLIBCXX 3.4.29, pip 22.2,
- * Python 3.11.7) order the same way under it. pip decides what installs; the specifier test only
- * reproduces its choice for the error message, so rare forms (arbitrary equality, local-version
- * rules) are approximated.
- */
-const PATTERN = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?(?:(?:-(\d+))|(?:[-_.]?(post|rev|r)[-_.]?(\d*)))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9.]+)?$/i;
-function parse(version) {
-    const m = PATTERN.exec(version.trim());
-    if (!m)
-        return undefined;
-    const preKind = m[3]?.toLowerCase();
-    const pre = preKind
-        ? [preKind.startsWith('a') ? 0 : preKind.startsWith('b') ? 1 : 2, Number(m[4] || 0)]
-        : undefined;
-    const post = m[5] !== undefined ? Number(m[5]) : m[6] ? Number(m[7] || 0) : undefined;
-    return {
-        epoch: Number(m[1] ?? 0),
-        release: (m[2] ?? '0').split('.').map(Number),
-        pre,
-        post,
-        dev: m[8] ? Number(m[9] || 0) : undefined,
-    };
-}
-function isPrerelease(version) {
-    const v = parse(version);
-    return Boolean(v && (v.pre || v.dev !== undefined));
-}
-/** Negative, zero or positive as a orders before, equal to or after b (PEP 440); unparsable versions sort first. */
-function compareVersions(a, b) {
-    const va = parse(a);
-    const vb = parse(b);
-    if (!va || !vb)
-        return va ? 1 : vb ? -1 : a.localeCompare(b);
-    if (va.epoch !== vb.epoch)
-        return va.epoch - vb.epoch;
-    const length = Math.max(va.release.length, vb.release.length);
-    for (let i = 0; i < length; i++) {
-        const d = (va.release[i] ?? 0) - (vb.release[i] ?? 0);
-        if (d !== 0)
-            return d;
-    }
-    // dev-only releases sort before pre-releases, which sort before the final release.
-    const preKey = (v) => v.pre ? [v.pre[0], v.pre[1]] : v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
-    const [pa, pb] = [preKey(va), preKey(vb)];
-    for (let i = 0; i < 2; i++)
-        if (pa[i] !== pb[i])
-            return (pa[i] ?? 0) - (pb[i] ?? 0);
-    const post = (va.post ?? -1) - (vb.post ?? -1);
-    if (post !== 0)
-        return post;
-    if (va.dev === vb.dev)
-        return 0;
-    if (va.dev === undefined)
-        return 1;
-    if (vb.dev === undefined)
-        return -1;
-    return va.dev - vb.dev;
-}
-function matchesOne(version, operator, operand) {
-    if (operator === '===')
-        return version === operand;
-    if ((operator === '==' || operator === '!=') && operand.endsWith('.*')) {
-        const prefix = operand.slice(0, -2).split('.');
-        const release = (parse(version)?.release ?? []).map(String);
-        const equal = prefix.every((part, i) => Number(part) === Number(release[i] ?? 0));
-        return operator === '==' ? equal : !equal;
-    }
-    const c = compareVersions(version, operand);
-    switch (operator) {
-        case '==':
-            return c === 0;
-        case '!=':
-            return c !== 0;
-        case '<=':
-            return c <= 0;
-        case '>=':
-            return c >= 0;
-        case '<':
-            return c < 0;
-        case '>':
-            return c > 0;
-        case '~=': {
-            const release = operand.split('.');
-            const prefix = `${release.slice(0, Math.max(release.length - 1, 1)).join('.')}.*`;
-            return c >= 0 && matchesOne(version, '==', prefix);
-        }
-        default:
-            return false;
-    }
-}
-/**
- * Whether `version` satisfies a specifier set such as ">=1.2,<2" (empty: any). Pre-releases
- * match only when the specifier names one, as pip does by default.
- */
-function satisfies(version, specifier) {
-    const clauses = specifier
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-    const allowsPre = clauses.some((c) => isPrerelease(c.replace(/^[<>=!~]+/, '')));
-    if (isPrerelease(version) && !allowsPre)
-        return false;
-    return clauses.every((clause) => {
-        const m = /^(===|~=|==|!=|<=|>=|<|>)\s*(.+)$/.exec(clause);
-        return m?.[1] && m[2] ? matchesOne(version, m[1], m[2].trim()) : false;
-    });
-}
-/** True when `version` is `minimum` or later (PEP 440 order). */
-function isAtLeast(version, minimum) {
-    return compareVersions(version, minimum) >= 0;
-}
-
-
-/***/ }),
-
 /***/ 4006:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -4992,7 +5020,7 @@ function programSource(relativeToSrc) {
 /* harmony export */   pq: () => (/* binding */ countOf),
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
-/* unused harmony exports sizeBar, summaryMarkdown, functionResult, functionTable, functionAnnotations */
+/* unused harmony exports sizeBar, resolverLine, summaryMarkdown, functionResult, functionTable, functionAnnotations */
 function formatBytes(bytes) {
     const units = ['B', 'KiB', 'MiB', 'GiB'];
     let value = bytes;
@@ -5018,6 +5046,19 @@ function sizeBar(value, max, width = 20) {
 function wheelPlatform(tags) {
     return tags.split('-').at(-1) ?? tags;
 }
+/**
+ * Which pip chose the packages and for which marker environment (the variables a requirement's
+ * `; marker` can test), e.g. "pip 26.2.1 · markers: sys_platform linux, platform_machine aarch64, ...".
+ */
+function resolverLine(manifest) {
+    const r = manifest.resolver;
+    if (!r)
+        return undefined;
+    const shown = Object.entries(r.markerEnvironment)
+        .map(([name, value]) => `${name} ${value === '' ? '""' : value}`)
+        .join(', ');
+    return `Resolved by pip ${r.pip} with the target's environment markers: ${shown}.`;
+}
 function summaryMarkdown(result) {
     const { manifest } = result;
     const t = manifest.target;
@@ -5029,6 +5070,9 @@ function summaryMarkdown(result) {
         `zip ${formatBytes(manifest.layer.zipSize)}, unzipped ${formatBytes(manifest.layer.unzippedSize)}, ` +
         `${manifest.layer.fileCount} files`);
     lines.push('');
+    const resolver = resolverLine(manifest);
+    if (resolver)
+        lines.push(resolver, '');
     const max = Math.max(0, ...manifest.packages.map((p) => p.size));
     lines.push('| Package | Version | Wheel | Size | |');
     lines.push('|---|---|---|---:|---|');
@@ -5147,6 +5191,13 @@ function cliSummary(result) {
     return [
         `${verb} ${result.zipPath} for ${t.runtime} ${t.architecture} (${t.os}, glibc ${t.glibc})`,
         `  zip ${formatBytes(manifest.layer.zipSize)}, unzipped ${formatBytes(manifest.layer.unzippedSize)}, ${manifest.layer.fileCount} files, CodeSha256 ${manifest.layer.codeSha256}`,
+        ...(manifest.resolver
+            ? [
+                `  resolved by pip ${manifest.resolver.pip} for sys_platform ${manifest.resolver.markerEnvironment.sys_platform}, ` +
+                    `platform_machine ${manifest.resolver.markerEnvironment.platform_machine}, ` +
+                    `python_full_version ${manifest.resolver.markerEnvironment.python_full_version} (manifest.json lists every marker)`,
+            ]
+            : []),
         '',
         `  ${'package'.padEnd(width)}  ${'version'.padEnd(vwidth)}  ${'size'.padStart(10)}`,
         ...rows,
@@ -5156,15 +5207,341 @@ function cliSummary(result) {
 
 /***/ }),
 
-/***/ 5089:
+/***/ 726:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  A: () => (/* binding */ findInterpreter),
+  f: () => (/* binding */ findPipPython)
+});
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/programs.ts
+var programs = __nccwpck_require__(4122);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./src/resolve/interpreter-candidates.ts
+/**
+ * Where Python interpreters live on Linux, macOS and Windows hosts, as commands to try in order.
+ * Only the layout: nothing here runs a candidate (interpreters.ts probes each one). The host
+ * (platform, CPU, environment, file system) is a parameter, so the Windows and macOS layouts are
+ * tested on any machine over a fake file system.
+ */
+
+
+
+
+const PROBE_TIMEOUT_MS = 20_000;
+/** The machine this process runs on. */
+function currentHost(env = process.env) {
+    return {
+        platform: process.platform,
+        arch: process.arch,
+        env,
+        readdir: (dir) => (0,promises_.readdir)(dir).catch(() => []),
+        isExecutable: (path) => (0,promises_.access)(path, external_node_fs_.constants.X_OK).then(() => true, () => false),
+        pyenvRoot: (pyenv) => new Promise((resolve) => {
+            (0,external_node_child_process_.execFile)(pyenv, ['root'], { env, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' }, (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined));
+        }),
+    };
+}
+const isWindows = (host) => host.platform === 'win32';
+const pathModule = (host) => (isWindows(host) ? external_node_path_.win32 : external_node_path_.posix);
+const path = (command) => ({ command, args: [] });
+/** An environment variable; Windows names are case-insensitive (a copied env keeps "Path"). */
+function envValue(host, name) {
+    if (host.env[name] !== undefined || !isWindows(host))
+        return host.env[name];
+    const key = Object.keys(host.env).find((k) => k.toUpperCase() === name);
+    return key ? host.env[key] : undefined;
+}
+function versionParts(version) {
+    return version.split('.').map((part) => Number.parseInt(part, 10) || 0);
+}
+function newestFirst(a, b) {
+    const pa = versionParts(a);
+    const pb = versionParts(b);
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+        const d = (pb[i] ?? 0) - (pa[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    return 0;
+}
+/** Every executable `name` on PATH, in PATH order (`name.exe` on Windows). */
+async function onPath(host, name) {
+    const { join, delimiter } = pathModule(host);
+    const file = isWindows(host) ? `${name}.exe` : name;
+    const found = [];
+    for (const dir of (envValue(host, 'PATH') ?? '').split(delimiter).filter(Boolean)) {
+        const candidate = join(dir, file);
+        if (await host.isExecutable(candidate))
+            found.push(candidate);
+    }
+    return found;
+}
+/** Version directory names ("3.11.7") under `dir` starting with `prefix`, newest first. */
+async function versionDirs(host, dir, prefix) {
+    const names = await host.readdir(dir);
+    return names.filter((n) => /^\d+\.\d+/.test(n) && n.startsWith(prefix)).sort(newestFirst);
+}
+/**
+ * actions/setup-python's tool cache: RUNNER_TOOL_CACHE/Python/<version>/<arch>/bin/python3 on
+ * Linux and macOS, RUNNER_TOOL_CACHE\Python\<version>\<arch>\python.exe on Windows.
+ */
+async function toolCache(host, prefix) {
+    const cache = envValue(host, 'RUNNER_TOOL_CACHE');
+    if (!cache)
+        return [];
+    const { join } = pathModule(host);
+    const arches = host.arch === 'arm64' ? ['arm64', 'x64'] : ['x64', 'arm64'];
+    const root = join(cache, 'Python');
+    const tail = isWindows(host) ? ['python.exe'] : ['bin', 'python3'];
+    return (await versionDirs(host, root, prefix)).flatMap((v) => arches.map((a) => join(root, v, a, ...tail)));
+}
+/** pyenv (versions/<v>/bin/python3) and pyenv-win (versions\<v>\python.exe). */
+async function pyenv(host, prefix) {
+    let root = envValue(host, 'PYENV_ROOT');
+    if (!root) {
+        const [executable] = await onPath(host, 'pyenv');
+        root = executable ? await host.pyenvRoot(executable) : undefined;
+    }
+    if (!root)
+        return [];
+    const { join } = pathModule(host);
+    const tail = isWindows(host) ? ['python.exe'] : ['bin', 'python3'];
+    return (await versionDirs(host, join(root, 'versions'), prefix)).map((v) => join(root, 'versions', v, ...tail));
+}
+/**
+ * python.org installers that did not put Python on PATH (the Windows default): per user in
+ * %LOCALAPPDATA%\Programs\Python\Python311, for all users in %ProgramFiles%\Python311; the macOS
+ * framework in /Library/Frameworks/Python.framework/Versions/3.11.
+ */
+async function pythonOrgInstalls(host, minor) {
+    if (isWindows(host)) {
+        const roots = [
+            envValue(host, 'LOCALAPPDATA') &&
+                external_node_path_.win32.join(envValue(host, 'LOCALAPPDATA') ?? '', 'Programs', 'Python'),
+            envValue(host, 'ProgramFiles'),
+        ].filter((r) => Boolean(r));
+        const wanted = minor ? `Python${minor.replace('.', '')}` : undefined;
+        const found = [];
+        for (const root of roots) {
+            const names = (await host.readdir(root)).filter((n) => /^Python3\d+$/.test(n));
+            for (const name of names.sort((a, b) => b.localeCompare(a, 'en', { numeric: true }))) {
+                if (!wanted || name === wanted)
+                    found.push(external_node_path_.win32.join(root, name, 'python.exe'));
+            }
+        }
+        return found;
+    }
+    if (host.platform === 'darwin') {
+        const root = '/Library/Frameworks/Python.framework/Versions';
+        const versions = (await host.readdir(root)).filter((v) => /^3\.\d+$/.test(v) && (!minor || v === minor));
+        return versions.sort(newestFirst).map((v) => external_node_path_.posix.join(root, v, 'bin', 'python3'));
+    }
+    return [];
+}
+/**
+ * Interpreters of exactly `minor` ("3.11"), most likely first: python3.11 on PATH (`py -3.11` on
+ * Windows), the runner tool cache, pyenv, python.org installs. Lazy: later places are only
+ * looked at when the earlier ones had nothing that runs.
+ */
+async function* candidatesForVersion(minor, host) {
+    if (isWindows(host)) {
+        for (const launcher of await onPath(host, 'py'))
+            yield { command: launcher, args: [`-${minor}`] };
+    }
+    else {
+        for (const found of await onPath(host, `python${minor}`))
+            yield path(found);
+    }
+    for (const found of await toolCache(host, `${minor}.`))
+        yield path(found);
+    for (const found of await pyenv(host, `${minor}.`))
+        yield path(found);
+    for (const found of await pythonOrgInstalls(host, minor))
+        yield path(found);
+}
+/** Any Python 3, most likely first: python3/python on PATH (`py -3` on Windows), then the rest. */
+async function* anyCandidates(host) {
+    for (const name of ['python3', 'python'])
+        for (const found of await onPath(host, name))
+            yield path(found);
+    if (isWindows(host)) {
+        for (const launcher of await onPath(host, 'py'))
+            yield { command: launcher, args: ['-3'] };
+    }
+    for (const found of await toolCache(host, ''))
+        yield path(found);
+    for (const found of await pyenv(host, ''))
+        yield path(found);
+    for (const found of await pythonOrgInstalls(host))
+        yield path(found);
+}
+/** The candidate as a person would type it. */
+const displayCandidate = (candidate) => [candidate.command, ...candidate.args].join(' ');
+
+// EXTERNAL MODULE: ./src/resolve/pinned-pip.ts
+var pinned_pip = __nccwpck_require__(1476);
+;// CONCATENATED MODULE: ./src/resolve/interpreters.ts
+/**
+ * Finds Python interpreters on the host: one to run the pinned pip (any CPython the pinned pip
+ * supports; see pinned-pip.ts) and, for bytecode, one of exactly the target's minor version.
+ * Where to look (PATH, `py` launcher, tool cache, pyenv, python.org installs) is
+ * interpreter-candidates.ts; every candidate is verified here by running it: pyenv shims exist
+ * for versions that are not active and fail when run, Windows has Store stubs named python.exe.
+ */
+
+
+
+
+
+
+const MIN_PYTHON = pinned_pip/* PINNED_PIP */.N.minimumPython;
+const MIN_PYTHON_LABEL = `${MIN_PYTHON.join('.')}`;
+const interpreters_PROBE_TIMEOUT_MS = 20_000;
+// Each candidate is probed once per process: the build looks up interpreters for pip and for
+// bytecode, and the action once more up front.
+const probes = new Map();
+function runProbe(candidate, env) {
+    const key = [displayCandidate(candidate), env.PATH, env.PYENV_VERSION, env.VIRTUAL_ENV].join('\0');
+    let probe = probes.get(key);
+    if (!probe) {
+        probe = probeInterpreter(candidate, env);
+        probes.set(key, probe);
+    }
+    return probe;
+}
+function probeInterpreter(candidate, env) {
+    return new Promise((resolve) => {
+        (0,external_node_child_process_.execFile)(candidate.command, [...candidate.args, '-c', (0,programs/* programSource */.a)('resolve/probe_interpreter.py')], { env, timeout: interpreters_PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' }, (error, stdout) => {
+            const [version, executable] = stdout.trim().split(/\r?\n/);
+            if (error || !version || !/^\d+\.\d+\.\d+$/.test(version)) {
+                resolve(undefined);
+                return;
+            }
+            resolve({
+                version,
+                executable: executable && (0,external_node_path_.isAbsolute)(executable) ? executable : candidate.command,
+            });
+        });
+    });
+}
+function atLeast(version, minimum) {
+    const parts = version.split('.').map((part) => Number.parseInt(part, 10) || 0);
+    for (let i = 0; i < minimum.length; i++) {
+        const a = parts[i] ?? 0;
+        const b = minimum[i] ?? 0;
+        if (a !== b)
+            return a > b;
+    }
+    return true;
+}
+const minorOf = (version) => version.split('.').slice(0, 2).join('.');
+async function firstMatching(candidates, check, env, log) {
+    const tried = new Set();
+    for await (const candidate of candidates) {
+        const shown = displayCandidate(candidate);
+        if (tried.has(shown))
+            continue;
+        tried.add(shown);
+        const probe = await runProbe(candidate, env);
+        if (!probe) {
+            log?.debug(`python candidate ${shown}: does not run`);
+            continue;
+        }
+        const result = check(probe);
+        log?.debug(`python candidate ${shown}: ${probe.version}${result ? ' (chosen)' : ''}`);
+        if (result)
+            return result;
+    }
+    return undefined;
+}
+const WHERE_LOOKED = 'on PATH, through the py launcher, in the runner tool cache, in pyenv or in python.org install folders';
+/**
+ * A host Python to run the pinned pip (Python >= the pinned pip's minimum; its version does not
+ * matter otherwise: markers and Requires-Python are evaluated for the target). `explicit` when
+ * given (it must qualify), else python3/python on PATH, `py -3`, the runner tool cache, pyenv.
+ */
+async function findPipPython(explicit, options = {}) {
+    const env = options.env ?? options.host?.env ?? process.env;
+    const check = (probe) => atLeast(probe.version, MIN_PYTHON) ? { path: probe.executable, version: probe.version } : undefined;
+    const needs = `the build runs pip ${pinned_pip/* PINNED_PIP */.N.version}, which needs Python >= ${MIN_PYTHON_LABEL}`;
+    if (explicit) {
+        const probe = await runProbe({ command: explicit, args: [] }, env);
+        const input = options.inputName ?? 'python';
+        if (!probe)
+            throw new errors/* InputError */.dz(input, `${explicit} does not run as a Python interpreter`);
+        const found = check(probe);
+        if (!found) {
+            throw new errors/* InputError */.dz(input, `${explicit} is Python ${probe.version}; ${needs}`, {
+                hint: `pass a Python ${MIN_PYTHON_LABEL} or newer (any version: it only runs pip)`,
+            });
+        }
+        options.log?.info(`Using Python ${found.version} at ${found.path} to run pip`);
+        return found;
+    }
+    const host = options.host ?? currentHost(env);
+    const found = await firstMatching(anyCandidates(host), check, env, options.log);
+    if (!found) {
+        throw new errors/* UserError */.yo(`no Python >= ${MIN_PYTHON_LABEL} found ${WHERE_LOOKED}; ${needs}`, {
+            hint: 'install one (actions/setup-python in a workflow, python.org or your package manager) or pass its path with --python / input "python"',
+        });
+    }
+    options.log?.info(`Using Python ${found.version} at ${found.path} to run pip`);
+    return found;
+}
+/**
+ * An interpreter of exactly `minorVersion` ("3.11"): `explicit` when given (an InputError when
+ * it is another version), else python3.11 on PATH (`py -3.11` on Windows), the runner tool
+ * cache, pyenv's versions, python.org installs. Undefined when the host has none.
+ */
+async function findInterpreter(minorVersion, explicit, options = {}) {
+    const env = options.env ?? options.host?.env ?? process.env;
+    const check = (probe) => minorOf(probe.version) === minorVersion ? { path: probe.executable, version: probe.version } : undefined;
+    if (explicit) {
+        const probe = await runProbe({ command: explicit, args: [] }, env);
+        const input = options.inputName ?? 'python';
+        if (!probe)
+            throw new errors/* InputError */.dz(input, `${explicit} does not run as a Python interpreter`);
+        const found = check(probe);
+        if (!found) {
+            throw new errors/* InputError */.dz(input, `${explicit} is Python ${probe.version}; the target needs Python ${minorVersion}`);
+        }
+        options.log?.info(`Using Python ${found.version} at ${found.path} for Python ${minorVersion}`);
+        return found;
+    }
+    const host = options.host ?? currentHost(env);
+    const found = await firstMatching(candidatesForVersion(minorVersion, host), check, env, options.log);
+    if (found)
+        options.log?.info(`Using Python ${found.version} at ${found.path} for Python ${minorVersion}`);
+    else
+        options.log?.debug(`no Python ${minorVersion} interpreter found ${WHERE_LOOKED}`);
+    return found;
+}
+
+
+/***/ }),
+
+/***/ 1476:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   A: () => (/* binding */ findInterpreter),
-/* harmony export */   f: () => (/* binding */ findPipPython)
+/* harmony export */   C: () => (/* binding */ ensurePinnedPip),
+/* harmony export */   N: () => (/* binding */ PINNED_PIP)
 /* harmony export */ });
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1455);
@@ -5172,12 +5549,14 @@ function cliSummary(result) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/* harmony import */ var _pep440_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(936);
 /* harmony import */ var _programs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4122);
+/* harmony import */ var _run_python_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9416);
 /**
- * Finds Python interpreters on the host: one to drive pip (any CPython >= 3.8 with pip >= 20.3)
- * and, for bytecode, one of exactly the target's minor version. Every candidate is verified by
- * running it: pyenv shims exist for versions that are not active and fail when run.
+ * The one pip the build runs, whatever the host has: fetched once from the user's own indexes
+ * (pip's configuration plus the build's index inputs), checked against the sha256 pinned here,
+ * unpacked into the tool cache (beside the layer cache) and run from there by any host Python
+ * the pinned pip supports. Pinning pip makes the resolver, and the patch level of every rule it
+ * applies, the same on every machine.
  */
 
 
@@ -5186,193 +5565,158 @@ function cliSummary(result) {
 
 
 
-const MIN_PYTHON = '3.8';
-const MIN_PIP = '20.3';
-const PROBE_TIMEOUT_MS = 20_000;
-// Each candidate is probed once per process: the build looks up interpreters for pip and for
-// bytecode, and the action once more up front.
-const probes = new Map();
-function runProbe(path, env) {
-    const key = [path, env.PATH, env.PYENV_VERSION, env.VIRTUAL_ENV].join('\0');
-    let probe = probes.get(key);
-    if (!probe) {
-        probe = probeInterpreter(path, env);
-        probes.set(key, probe);
-    }
-    return probe;
+// pip 26.2.1 from PyPI (https://pypi.org/project/pip/26.2.1/#files); its METADATA says
+// Requires-Python >=3.10 (it uses dataclass(slots=True)), so that is the oldest host Python.
+const PINNED_PIP = {
+    version: '26.2.1',
+    filename: 'pip-26.2.1-py3-none-any.whl',
+    sha256: '71138adf1f4ca900cdb7d289c21b7494329f2332b6d85f0e1c42108c0384ed3e',
+    minimumPython: [3, 10],
+};
+const BOOTSTRAP_TIMEOUT_MS = 5 * 60_000;
+/** Written last into a complete unpacked pip: its presence means the directory is whole. */
+const COMPLETE = 'lambda-layer-pip.sha256';
+const NO_PIP_EXIT = 3;
+async function sha256File(path) {
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    for await (const chunk of (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(path))
+        hash.update(chunk);
+    return hash.digest('hex');
 }
-function probeInterpreter(path, env) {
-    return new Promise((resolve) => {
-        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile)(path, ['-c', (0,_programs_js__WEBPACK_IMPORTED_MODULE_5__/* .programSource */ .a)('resolve/probe_interpreter.py')], { env, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' }, (error, stdout) => {
-            const [version, pip, executable] = stdout.trim().split('\n');
-            if (error || !version || !/^\d+\.\d+\.\d+$/.test(version)) {
-                resolve(undefined);
-                return;
-            }
-            resolve({
-                version,
-                pipVersion: pip && pip !== '-' ? pip : undefined,
-                executable: executable && (0,node_path__WEBPACK_IMPORTED_MODULE_3__.isAbsolute)(executable) ? executable : path,
+/** The cached pinned pip when it is there and whole, else undefined. */
+async function cachedPip(home, release) {
+    const stamp = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(home, COMPLETE), 'utf8').catch(() => undefined);
+    return stamp?.trim() === release.sha256 && (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(home, 'pip', '__main__.py'));
+}
+/**
+ * The pinned pip, from the tool cache or fetched into it. A fetched wheel whose sha256 is not
+ * the pinned one is refused (pip checks it, then this function again before unpacking).
+ */
+async function ensurePinnedPip(params) {
+    const release = params.release ?? PINNED_PIP;
+    const home = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(params.toolCacheDir, `pip-${release.version}`);
+    const pinned = { version: release.version, home, python: params.python };
+    if (await cachedPip(home, release)) {
+        params.log.info(`Using pip ${release.version} from the tool cache ${home}`);
+        return pinned;
+    }
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.mkdir)(params.toolCacheDir, { recursive: true });
+    // Fill a private folder, then rename it into place: concurrent builds never see half a pip.
+    const partial = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(params.toolCacheDir, `.pip-${release.version}-`));
+    try {
+        const wheel = await downloadPip(release, partial, params);
+        const actual = await sha256File(wheel);
+        if (actual !== release.sha256)
+            throw hashMismatch(release, actual);
+        const unpacked = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(partial, 'unpacked');
+        const unpack = await (0,_run_python_js__WEBPACK_IMPORTED_MODULE_6__/* .runPython */ .w)(params.python.path, [(0,_programs_js__WEBPACK_IMPORTED_MODULE_5__/* .programPath */ .k)('resolve/pip_bootstrap.py'), 'unpack', wheel, unpacked], { log: params.log, env: params.env, timeoutMs: 60_000, quiet: true });
+        if (unpack.code !== 0) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`cannot unpack ${release.filename} into ${unpacked}:\n${lastLines(unpack.output)}`, {
+                hint: `check that ${params.toolCacheDir} is writable and has free space`,
             });
-        });
-    });
-}
-const minorOf = (version) => version.split('.').slice(0, 2).join('.');
-async function isExecutable(path) {
-    try {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.access)(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.X_OK);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** Every `name` on PATH, in PATH order. */
-async function onPath(name, env) {
-    const dirs = (env.PATH ?? '').split(node_path__WEBPACK_IMPORTED_MODULE_3__.delimiter).filter(Boolean);
-    const found = [];
-    for (const dir of dirs) {
-        const candidate = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, name);
-        if (await isExecutable(candidate))
-            found.push(candidate);
-    }
-    return found;
-}
-/** Version directory names under `dir` whose name starts with `prefix`, newest first. */
-async function versionDirs(dir, prefix = '') {
-    let names;
-    try {
-        names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readdir)(dir);
-    }
-    catch {
-        return [];
-    }
-    return names
-        .filter((n) => /^\d+\.\d+/.test(n) && n.startsWith(prefix))
-        .sort((a, b) => (0,_pep440_js__WEBPACK_IMPORTED_MODULE_6__/* .compareVersions */ .Zy)(b, a));
-}
-/** Pythons from actions/setup-python's tool cache: $RUNNER_TOOL_CACHE/Python/<version>/<arch>/bin. */
-async function toolCachePythons(env, prefix = '') {
-    const cache = env.RUNNER_TOOL_CACHE;
-    if (!cache)
-        return [];
-    const arches = process.arch === 'arm64' ? ['arm64', 'x64'] : ['x64', 'arm64'];
-    const root = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(cache, 'Python');
-    const versions = await versionDirs(root, prefix);
-    return versions.flatMap((v) => arches.map((arch) => (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(root, v, arch, 'bin', 'python3')));
-}
-/** The pyenv root: $PYENV_ROOT, else `pyenv root` when pyenv is on PATH. */
-async function pyenvRoot(env) {
-    if (env.PYENV_ROOT)
-        return env.PYENV_ROOT;
-    const [pyenv] = await onPath('pyenv', env);
-    if (!pyenv)
-        return undefined;
-    return new Promise((resolve) => {
-        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile)(pyenv, ['root'], { env, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' }, (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined));
-    });
-}
-async function pyenvPythons(env, prefix = '') {
-    const root = await pyenvRoot(env);
-    if (!root)
-        return [];
-    const versions = await versionDirs((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(root, 'versions'), prefix);
-    return versions.map((v) => (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(root, 'versions', v, 'bin', 'python3'));
-}
-async function firstMatching(candidates, check, env, log) {
-    const tried = new Set();
-    for await (const path of candidates) {
-        if (tried.has(path))
-            continue;
-        tried.add(path);
-        const probe = await runProbe(path, env);
-        if (!probe) {
-            log?.debug(`python candidate ${path}: does not run`);
-            continue;
         }
-        const result = check(path, probe);
-        log?.debug(`python candidate ${path}: ${probe.version}, pip ${probe.pipVersion ?? 'none'}${result ? ' (chosen)' : ''}`);
-        if (result)
-            return result;
-    }
-    return undefined;
-}
-async function* pipCandidates(env, preferMinor) {
-    // Same minor as the target first: pip evaluates environment markers for the interpreter that
-    // runs it, not for --python-version, so a matching driver gets python_version markers right.
-    if (preferMinor)
-        yield* interpreterCandidates(preferMinor, env);
-    for (const name of ['python3', 'python'])
-        yield* await onPath(name, env);
-    yield* await toolCachePythons(env);
-    yield* await pyenvPythons(env);
-}
-/** Lazily, so pyenv is not asked when PATH already has the interpreter. */
-async function* interpreterCandidates(minor, env) {
-    yield* await onPath(`python${minor}`, env);
-    yield* await toolCachePythons(env, `${minor}.`);
-    yield* await pyenvPythons(env, `${minor}.`);
-}
-function pipPythonFrom(_path, probe) {
-    if (!(0,_pep440_js__WEBPACK_IMPORTED_MODULE_6__/* .isAtLeast */ .du)(probe.version, MIN_PYTHON) || !probe.pipVersion || !(0,_pep440_js__WEBPACK_IMPORTED_MODULE_6__/* .isAtLeast */ .du)(probe.pipVersion, MIN_PIP))
-        return undefined;
-    return { path: probe.executable, version: probe.version, pipVersion: probe.pipVersion };
-}
-/**
- * A Python >= 3.8 with pip >= 20.3 to drive the install: `explicit` when given (it must
- * qualify), else, preferring `preferMinor` (the target's version), python3/python on PATH, the
- * runner tool cache and pyenv's versions.
- */
-async function findPipPython(explicit, options = {}) {
-    const env = options.env ?? process.env;
-    if (explicit) {
-        const probe = await runProbe(explicit, env);
-        const input = options.inputName ?? 'python';
-        if (!probe)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(input, `${explicit} does not run as a Python interpreter`);
-        const found = pipPythonFrom(explicit, probe);
-        if (!found) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(input, `${explicit} is Python ${probe.version} with ${probe.pipVersion ? `pip ${probe.pipVersion}` : 'no pip'}; ` +
-                'the build needs Python >= 3.8 with pip >= 20.3', { hint: `upgrade pip (${explicit} -m pip install -U pip) or pass another interpreter` });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.writeFile)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(unpacked, COMPLETE), `${release.sha256}\n`);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(home, { recursive: true, force: true });
+        try {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rename)(unpacked, home);
         }
-        options.log?.info(`Using Python ${found.version} (pip ${found.pipVersion}) at ${found.path} to run pip`);
-        return found;
+        catch (error) {
+            // Another build put the same pip there first: use it.
+            if (!(await cachedPip(home, release)))
+                throw error;
+        }
+        params.log.info(`Fetched pip ${release.version} (sha256 ${release.sha256}) into the tool cache ${home}`);
+        return pinned;
     }
-    const found = await firstMatching(pipCandidates(env, options.preferMinor), pipPythonFrom, env, options.log);
-    if (!found) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo('no Python >= 3.8 with pip >= 20.3 found on PATH, in the runner tool cache or in pyenv', {
-            hint: 'install one (actions/setup-python in a workflow) or pass its path with --python / input "python"',
+    finally {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(partial, { recursive: true, force: true });
+    }
+}
+/** Runs pip_bootstrap.py download; returns the wheel's path or throws one clear UserError. */
+async function downloadPip(release, dir, params) {
+    const requirements = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'pinned-pip.txt');
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.writeFile)(requirements, `pip==${release.version} --hash=sha256:${release.sha256}\n`);
+    const dest = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'download');
+    const timeoutMs = params.timeoutMs ?? BOOTSTRAP_TIMEOUT_MS;
+    params.log.info(`Fetching pip ${release.version} once, from the configured package indexes`);
+    const run = await (0,_run_python_js__WEBPACK_IMPORTED_MODULE_6__/* .runPython */ .w)(params.python.path, [(0,_programs_js__WEBPACK_IMPORTED_MODULE_5__/* .programPath */ .k)('resolve/pip_bootstrap.py'), 'download', dest, requirements, ...params.indexFlags], { log: params.log, env: params.env, cwd: dir, timeoutMs, quiet: true });
+    const needed = `the build runs pip ${release.version} (${release.filename}, sha256 ${release.sha256})`;
+    if (run.timedOut) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`fetching pip ${release.version} did not finish within ${timeoutMs / 1000} s`, {
+            hint: 'check that the package indexes answer and try again',
         });
     }
-    options.log?.info(`Using Python ${found.version} (pip ${found.pipVersion}) at ${found.path} to run pip`);
-    return found;
-}
-/**
- * An interpreter of exactly `minorVersion` ("3.11"): `explicit` when given (an InputError when
- * it is another version), else python3.11 on PATH, the runner tool cache, pyenv's versions.
- * Undefined when the host has none.
- */
-async function findInterpreter(minorVersion, explicit, options = {}) {
-    const env = options.env ?? process.env;
-    const check = (_path, probe) => minorOf(probe.version) === minorVersion ? { path: probe.executable, version: probe.version } : undefined;
-    if (explicit) {
-        const probe = await runProbe(explicit, env);
-        const input = options.inputName ?? 'python';
-        if (!probe)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(input, `${explicit} does not run as a Python interpreter`);
-        const found = check(explicit, probe);
-        if (!found) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(input, `${explicit} is Python ${probe.version}; the target needs Python ${minorVersion}`);
-        }
-        options.log?.info(`Using Python ${found.version} at ${found.path} for Python ${minorVersion}`);
-        return found;
+    if (run.code === NO_PIP_EXIT) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`${params.python.path} has no pip to fetch pip ${release.version} with (no pip module, no ensurepip wheel)`, {
+            hint: `install pip for it (e.g. apt-get install python3-pip), pass another interpreter with --python, or put ${release.filename} in a --find-links directory`,
+        });
     }
-    const found = await firstMatching(interpreterCandidates(minorVersion, env), check, env, options.log);
-    if (found)
-        options.log?.info(`Using Python ${found.version} at ${found.path} for Python ${minorVersion}`);
-    else
-        options.log?.debug(`no Python ${minorVersion} interpreter found on PATH, in the runner tool cache or in pyenv`);
-    return found;
+    if (run.code !== 0) {
+        if (/DO NOT MATCH THE HASHES/.test(run.output))
+            throw hashMismatch(release);
+        if (/No matching distribution found for pip|Could not find a version that satisfies the requirement pip/.test(run.output)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`no configured package index offers pip ${release.version}: ${needed}`, {
+                hint: `add an index that has it (--index-url / --extra-index-url or pip's configuration), or download ${release.filename} and pass its directory with --find-links DIR`,
+            });
+        }
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`fetching pip ${release.version} failed:\n${lastLines(run.output)}`, {
+            hint: `${needed}; check the package index settings (pip config list) and the network`,
+        });
+    }
+    const wheel = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readdir)(dest).catch(() => [])).find((f) => f === release.filename);
+    if (!wheel) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`pip ${release.version} was fetched but ${release.filename} is not among the files`, {
+            hint: `${needed}; pass a directory holding that file with --find-links DIR`,
+        });
+    }
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dest, wheel);
+}
+function hashMismatch(release, actual) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`the ${release.filename} the package index served does not have the pinned sha256 ${release.sha256}` +
+        (actual ? ` (it has ${actual})` : '') +
+        '; the build refuses to run it', {
+        hint: 'the index serves a different file under that name: fix or replace the index (or its cache), never the pin',
+    });
+}
+function lastLines(output, count = 12) {
+    return output.trim().split('\n').slice(-count).join('\n');
+}
+
+
+/***/ }),
+
+/***/ 9416:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ runPython)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _process_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4006);
+/** Runs a Python tool (pip, compileall) with its output streamed into the build log. */
+
+
+// Noise that says nothing about this build.
+const QUIET = [/^WARNING: Running pip as the 'root' user/, /^\s*$/];
+/** Runs python with args in its own process group, streaming each output line to the log. */
+async function runPython(python, args, options) {
+    try {
+        const result = await (0,_process_js__WEBPACK_IMPORTED_MODULE_1__/* .runProcess */ .R)(python, args, {
+            cwd: options.cwd,
+            env: { ...(options.env ?? process.env), PYTHONUNBUFFERED: '1' },
+            timeoutMs: options.timeoutMs,
+            onLine: options.quiet
+                ? undefined
+                : (line) => {
+                    if (!QUIET.some((q) => q.test(line)))
+                        options.log.info(`  ${line}`);
+                },
+        });
+        return { code: result.code, output: result.output, timedOut: result.timedOut };
+    }
+    catch (error) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`cannot run ${python}: ${error instanceof Error ? error.message : String(error)}`);
+    }
 }
 
 
@@ -5389,7 +5733,8 @@ async function findInterpreter(minorVersion, explicit, options = {}) {
 /* harmony export */   Qz: () => (/* binding */ DEFAULT_ARCHITECTURE),
 /* harmony export */   aC: () => (/* binding */ RUNTIMES),
 /* harmony export */   cK: () => (/* binding */ pipTargetFlags),
-/* harmony export */   u1: () => (/* binding */ resolveTarget)
+/* harmony export */   u1: () => (/* binding */ resolveTarget),
+/* harmony export */   wp: () => (/* binding */ markerEnvironment)
 /* harmony export */ });
 /* unused harmony export abiTag */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
@@ -5414,13 +5759,35 @@ const AL2023 = {
     glibcxx: '3.4.29',
     cxxabi: '1.3.13',
 };
+// Patch levels: the newest upstream CPython release of each minor line when this table was
+// written (python.org/downloads: 3.9.23, 3.10.18, 3.11.13, 3.12.11 and 3.13.5 of 2025-06-03;
+// 3.14.0 of 2025-10-07). Lambda rolls patch releases into its managed runtimes on its own schedule
+// (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html), so a running function may
+// be a patch or two behind or ahead; `sys.version` inside a function shows the live one. Only
+// `python_full_version` markers and patch-level Requires-Python pins ("!=3.12.0") can notice.
+// Not checked against a live Lambda runtime from this repository (no AWS access here).
+const PATCH_LEVELS = {
+    '3.9': '3.9.23',
+    '3.10': '3.10.18',
+    '3.11': '3.11.13',
+    '3.12': '3.12.11',
+    '3.13': '3.13.5',
+    '3.14': '3.14.0',
+};
+const runtime = (pythonVersion, os, deprecated = false) => ({
+    runtime: `python${pythonVersion}`,
+    pythonVersion,
+    pythonFullVersion: PATCH_LEVELS[pythonVersion] ?? `${pythonVersion}.0`,
+    ...os,
+    deprecated,
+});
 const RUNTIMES = [
-    { runtime: 'python3.9', pythonVersion: '3.9', ...AL2, deprecated: true },
-    { runtime: 'python3.10', pythonVersion: '3.10', ...AL2, deprecated: false },
-    { runtime: 'python3.11', pythonVersion: '3.11', ...AL2, deprecated: false },
-    { runtime: 'python3.12', pythonVersion: '3.12', ...AL2023, deprecated: false },
-    { runtime: 'python3.13', pythonVersion: '3.13', ...AL2023, deprecated: false },
-    { runtime: 'python3.14', pythonVersion: '3.14', ...AL2023, deprecated: false },
+    runtime('3.9', AL2, true),
+    runtime('3.10', AL2),
+    runtime('3.11', AL2),
+    runtime('3.12', AL2023),
+    runtime('3.13', AL2023),
+    runtime('3.14', AL2023),
 ];
 /**
  * Lambda quotas (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html) state
@@ -5504,6 +5871,27 @@ function abiTag(target) {
     return `cp${target.pythonVersion.replace('.', '')}`;
 }
 /**
+ * The marker environment of the Lambda runtime: what `packaging.markers.default_environment()`
+ * returns inside a function, with the kernel's release and version strings left empty (they
+ * name Lambda's Firecracker kernel build, which no requirement should depend on and no layer
+ * can know). `platform.machine()` on Lambda is x86_64 or aarch64, like the wheel tags.
+ */
+function markerEnvironment(target) {
+    return {
+        implementation_name: 'cpython',
+        implementation_version: target.pythonFullVersion,
+        os_name: 'posix',
+        platform_machine: target.wheelArch,
+        platform_release: '',
+        platform_system: 'Linux',
+        platform_version: '',
+        python_full_version: target.pythonFullVersion,
+        platform_python_implementation: 'CPython',
+        python_version: target.pythonVersion,
+        sys_platform: 'linux',
+    };
+}
+/**
  * The pip flags that restrict resolution to wheels the target runs. pip requires
  * `--only-binary=:all:` (and `--target`, added by the installer) whenever `--platform` is set.
  */
@@ -5512,8 +5900,10 @@ function pipTargetFlags(target) {
         ...platformTags(target).flatMap((tag) => ['--platform', tag]),
         '--implementation',
         'cp',
+        // The full version, so Requires-Python is checked against the same patch level as
+        // python_full_version markers (pip would otherwise compare with X.Y.0).
         '--python-version',
-        target.pythonVersion,
+        target.pythonFullVersion,
         '--abi',
         abiTag(target),
         '--only-binary=:all:',

@@ -104,7 +104,7 @@ export async function run(): Promise<void> {
     const python = await targetPython(config, log);
     const runTemp = process.env.RUNNER_TEMP || config.build.outDir;
     const outcome = await runLayerJob(
-      { ...config, build: { ...config.build, python, bytecodePython: python } },
+      { ...config, build: { ...config.build, bytecodePython: python } },
       {
         // The Actions cache versions entries by path: keep this path the same on every run.
         store: actionsStore(
@@ -114,6 +114,8 @@ export async function run(): Promise<void> {
             `${config.build.target.runtime}-${config.build.target.architecture}`,
           ),
         ),
+        // Beside the layer cache; RUNNER_TEMP is per job, so each job fetches pip once.
+        toolCacheDir: join(runTemp, 'lambda-layer-cache', 'tools'),
         getIdToken: (audience) => core.getIDToken(audience),
         mask: (secret) => core.setSecret(secret),
         env: process.env,

@@ -57,6 +57,19 @@ function wheelPlatform(tags: string): string {
   return tags.split('-').at(-1) ?? tags;
 }
 
+/**
+ * Which pip chose the packages and for which marker environment (the variables a requirement's
+ * `; marker` can test), e.g. "pip 26.2.1 · markers: sys_platform linux, platform_machine aarch64, ...".
+ */
+export function resolverLine(manifest: JobResult['manifest']): string | undefined {
+  const r = manifest.resolver;
+  if (!r) return undefined;
+  const shown = Object.entries(r.markerEnvironment)
+    .map(([name, value]) => `${name} ${value === '' ? '""' : value}`)
+    .join(', ');
+  return `Resolved by pip ${r.pip} with the target's environment markers: ${shown}.`;
+}
+
 export function summaryMarkdown(result: JobResult): string {
   const { manifest } = result;
   const t = manifest.target;
@@ -70,6 +83,9 @@ export function summaryMarkdown(result: JobResult): string {
       `${manifest.layer.fileCount} files`,
   );
   lines.push('');
+
+  const resolver = resolverLine(manifest);
+  if (resolver) lines.push(resolver, '');
 
   const max = Math.max(0, ...manifest.packages.map((p) => p.size));
   lines.push('| Package | Version | Wheel | Size | |');
@@ -210,6 +226,13 @@ export function cliSummary(result: JobResult): string {
   return [
     `${verb} ${result.zipPath} for ${t.runtime} ${t.architecture} (${t.os}, glibc ${t.glibc})`,
     `  zip ${formatBytes(manifest.layer.zipSize)}, unzipped ${formatBytes(manifest.layer.unzippedSize)}, ${manifest.layer.fileCount} files, CodeSha256 ${manifest.layer.codeSha256}`,
+    ...(manifest.resolver
+      ? [
+          `  resolved by pip ${manifest.resolver.pip} for sys_platform ${manifest.resolver.markerEnvironment.sys_platform}, ` +
+            `platform_machine ${manifest.resolver.markerEnvironment.platform_machine}, ` +
+            `python_full_version ${manifest.resolver.markerEnvironment.python_full_version} (manifest.json lists every marker)`,
+        ]
+      : []),
     '',
     `  ${'package'.padEnd(width)}  ${'version'.padEnd(vwidth)}  ${'size'.padStart(10)}`,
     ...rows,

@@ -16,6 +16,12 @@ export interface GlibcVersion {
 export interface RuntimeFacts {
   readonly runtime: string;
   readonly pythonVersion: string;
+  /**
+   * The runtime's patch level, for `python_full_version` markers and Requires-Python. Lambda
+   * patches its runtimes itself, so this is one documented point (see PATCH_LEVELS), recorded in
+   * every manifest, and not a promise about the running function.
+   */
+  readonly pythonFullVersion: string;
   readonly os: 'Amazon Linux 2' | 'Amazon Linux 2023';
   readonly glibc: GlibcVersion;
   /** Newest libstdc++ symbol versions the OS's libstdc++.so.6 exports. */
@@ -45,13 +51,41 @@ const AL2023 = {
   cxxabi: '1.3.13',
 } as const;
 
+// Patch levels: the newest upstream CPython release of each minor line when this table was
+// written (python.org/downloads: 3.9.23, 3.10.18, 3.11.13, 3.12.11 and 3.13.5 of 2025-06-03;
+// 3.14.0 of 2025-10-07). Lambda rolls patch releases into its managed runtimes on its own schedule
+// (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html), so a running function may
+// be a patch or two behind or ahead; `sys.version` inside a function shows the live one. Only
+// `python_full_version` markers and patch-level Requires-Python pins ("!=3.12.0") can notice.
+// Not checked against a live Lambda runtime from this repository (no AWS access here).
+const PATCH_LEVELS: Record<string, string> = {
+  '3.9': '3.9.23',
+  '3.10': '3.10.18',
+  '3.11': '3.11.13',
+  '3.12': '3.12.11',
+  '3.13': '3.13.5',
+  '3.14': '3.14.0',
+};
+
+const runtime = (
+  pythonVersion: string,
+  os: typeof AL2 | typeof AL2023,
+  deprecated = false,
+): RuntimeFacts => ({
+  runtime: `python${pythonVersion}`,
+  pythonVersion,
+  pythonFullVersion: PATCH_LEVELS[pythonVersion] ?? `${pythonVersion}.0`,
+  ...os,
+  deprecated,
+});
+
 export const RUNTIMES: readonly RuntimeFacts[] = [
-  { runtime: 'python3.9', pythonVersion: '3.9', ...AL2, deprecated: true },
-  { runtime: 'python3.10', pythonVersion: '3.10', ...AL2, deprecated: false },
-  { runtime: 'python3.11', pythonVersion: '3.11', ...AL2, deprecated: false },
-  { runtime: 'python3.12', pythonVersion: '3.12', ...AL2023, deprecated: false },
-  { runtime: 'python3.13', pythonVersion: '3.13', ...AL2023, deprecated: false },
-  { runtime: 'python3.14', pythonVersion: '3.14', ...AL2023, deprecated: false },
+  runtime('3.9', AL2, true),
+  runtime('3.10', AL2),
+  runtime('3.11', AL2),
+  runtime('3.12', AL2023),
+  runtime('3.13', AL2023),
+  runtime('3.14', AL2023),
 ];
 
 /**
@@ -150,6 +184,43 @@ export function abiTag(target: Target): string {
   return `cp${target.pythonVersion.replace('.', '')}`;
 }
 
+/** PEP 508 environment marker variables, as pip's vendored packaging names them. */
+export interface MarkerEnvironment {
+  readonly implementation_name: string;
+  readonly implementation_version: string;
+  readonly os_name: string;
+  readonly platform_machine: string;
+  readonly platform_release: string;
+  readonly platform_system: string;
+  readonly platform_version: string;
+  readonly python_full_version: string;
+  readonly platform_python_implementation: string;
+  readonly python_version: string;
+  readonly sys_platform: string;
+}
+
+/**
+ * The marker environment of the Lambda runtime: what `packaging.markers.default_environment()`
+ * returns inside a function, with the kernel's release and version strings left empty (they
+ * name Lambda's Firecracker kernel build, which no requirement should depend on and no layer
+ * can know). `platform.machine()` on Lambda is x86_64 or aarch64, like the wheel tags.
+ */
+export function markerEnvironment(target: Target): MarkerEnvironment {
+  return {
+    implementation_name: 'cpython',
+    implementation_version: target.pythonFullVersion,
+    os_name: 'posix',
+    platform_machine: target.wheelArch,
+    platform_release: '',
+    platform_system: 'Linux',
+    platform_version: '',
+    python_full_version: target.pythonFullVersion,
+    platform_python_implementation: 'CPython',
+    python_version: target.pythonVersion,
+    sys_platform: 'linux',
+  };
+}
+
 /**
  * The pip flags that restrict resolution to wheels the target runs. pip requires
  * `--only-binary=:all:` (and `--target`, added by the installer) whenever `--platform` is set.
@@ -159,8 +230,10 @@ export function pipTargetFlags(target: Target): string[] {
     ...platformTags(target).flatMap((tag) => ['--platform', tag]),
     '--implementation',
     'cp',
+    // The full version, so Requires-Python is checked against the same patch level as
+    // python_full_version markers (pip would otherwise compare with X.Y.0).
     '--python-version',
-    target.pythonVersion,
+    target.pythonFullVersion,
     '--abi',
     abiTag(target),
     '--only-binary=:all:',

@@ -70,7 +70,7 @@ describe('pipTargetFlags', () => {
     const platforms = flags.filter((_, i) => flags[i - 1] === '--platform');
     expect(platforms).toEqual(platformTags(target));
     expect(flags.join(' ')).toContain(
-      '--implementation cp --python-version 3.12 --abi cp312 --only-binary=:all:',
+      '--implementation cp --python-version 3.12.11 --abi cp312 --only-binary=:all:',
     );
   });
 });

@@ -9,8 +9,8 @@ install_req_from_line / install_req_from_editable), so syntax errors, bad marker
 specifiers, unknown options and missing local paths are found with pip's own words. Relative
 paths resolve against the working directory, as pip resolves them.
 
-Runs with the pip the build installs with on sys.path. Never prints a traceback: every failure is
-a message tied to its line.
+argv: PIP_HOME, the directory of the pinned pip the build installs with (put first on sys.path).
+Never prints a traceback: every failure is a message tied to its line.
 """
 
 import json
@@ -53,6 +53,7 @@ def check_line(text, parse_line, from_line, from_editable):
 def main():
     # optparse names the program in its errors: say pip, whose option it is.
     sys.argv[0] = "pip"
+    sys.path.insert(0, sys.argv[1])
     from pip._internal.req.constructors import (
         install_req_from_editable,
         install_req_from_line,

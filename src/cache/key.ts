@@ -6,10 +6,12 @@
 import { createHash } from 'node:crypto';
 import type { SlimOptions } from '../layer/types.js';
 import type { SdistPolicy } from '../resolve/types.js';
-import { platformTags, type Target } from '../target.js';
+import { markerEnvironment, platformTags, type Target } from '../target.js';
 
 export interface CacheKeyInputs {
   readonly toolVersion: string;
+  /** Version of the pinned pip that resolves (another pip may choose other packages). */
+  readonly pipVersion: string;
   readonly target: Target;
   /** sha256 of the normalized requirements with -r/-c includes resolved. */
   readonly requirementsHash: string;
@@ -30,6 +32,9 @@ export function cacheKey(inputs: CacheKeyInputs): string {
     runtime: target.runtime,
     architecture: target.architecture,
     platformTags: platformTags(target),
+    pip: inputs.pipVersion,
+    // Includes python_full_version: a new documented patch level may flip a marker.
+    markers: markerEnvironment(target),
     requirements: inputs.requirementsHash,
     directSources: inputs.directSourcesHash,
     bytecode: inputs.bytecode,

@@ -1,5 +1,5 @@
 /** `lambda-layer build`: build layer.zip and manifest.json for a Lambda Python runtime. */
-import { relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { defaultCacheDir, directoryStore } from '../cache/dir-store.js';
 import { parseChoice, parseList } from '../inputs.js';
 import { serializeManifest } from '../layer/manifest.js';
@@ -30,21 +30,28 @@ Options:
   --find-links DIR|URL      directory or page of wheels (repeatable), e.g. wheels built on Amazon Linux
   --sdist pure|never        source-only packages: build pure-Python ones on this machine (pure,
                             the default; this runs their build code) or refuse them (never)
-  --python PATH             interpreter that runs pip (default: found on PATH, tool cache, pyenv)
+  --python PATH             Python >= 3.10 that runs the pinned pip (any version: markers are
+                            evaluated for the target; default: found on PATH, py, tool cache, pyenv)
   --bytecode-python PATH    interpreter of the target's Python version that compiles bytecode
   --no-bytecode             ship no .pyc files
   --slim                    remove what the runtime never loads (package test folders, *.pyi stubs)
   --slim-exclude GLOB       with --slim: also remove files matching GLOB (repeatable)
   --slim-keep GLOB          with --slim: never remove files matching GLOB (repeatable)
-  --cache-dir DIR           cache of finished layers (default: ${defaultCacheDir()})
+  --cache-dir DIR           cache of finished layers and of the pinned pip (default: ${defaultCacheDir()})
   --no-cache                neither read nor write the cache
   --force-rebuild           build even when the cache has this layer (the result is cached)
   --json                    print the manifest as JSON on stdout (progress stays on stderr)
   --verbose                 show debug output`;
 
-/** A bare name (python3.12) is looked up on PATH; a path is relative to the working dir. */
-function interpreterArg(value: string | undefined, cwd: string): string | undefined {
-  return value?.includes('/') ? resolve(cwd, value) : value;
+/**
+ * A bare name (python3.12, py) is looked up on PATH; a path (with / or, on Windows, \\) is
+ * relative to the working dir.
+ */
+export function interpreterArg(value: string | undefined, cwd: string): string | undefined {
+  if (!value) return undefined;
+  const isPath =
+    isAbsolute(value) || value.includes('/') || (process.platform === 'win32' && value.includes('\\'));
+  return isPath ? resolve(cwd, value) : value;
 }
 
 async function run(argv: readonly string[], io: CliIO): Promise<number> {
@@ -99,16 +106,14 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       : undefined,
     sdist,
   };
-  const store = values['no-cache']
-    ? undefined
-    : directoryStore(resolve(io.cwd, values['cache-dir'] ?? defaultCacheDir(io.env)));
+  const cacheDir = resolve(io.cwd, values['cache-dir'] ?? defaultCacheDir(io.env));
+  const store = values['no-cache'] ? undefined : directoryStore(cacheDir);
   const result = await buildOrRestore(
     options,
     { store, forceRebuild: values['force-rebuild'] ?? false },
     io.log,
-    {
-      env: io.env,
-    },
+    // The pinned pip lives in the cache folder too, --no-cache or not: it is a tool, not a layer.
+    { env: io.env, toolCacheDir: cacheDir },
   );
   if (values.json) {
     io.stdout.write(serializeManifest(result.manifest));

@@ -7,14 +7,16 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { defaultCacheDir } from '../cache/dir-store.js';
 import type { Logger } from '../log.js';
 import { countOf } from '../report.js';
 import { checkRequirementLines } from '../resolve/check-requirements.js';
-import { installRequirements, measurePackages } from '../resolve/install.js';
+import { indexFlags, installRequirements, measurePackages } from '../resolve/install.js';
 import { findPipPython } from '../resolve/interpreters.js';
+import { ensurePinnedPip } from '../resolve/pinned-pip.js';
 import { type RequirementsSnapshot, readRequirements } from '../resolve/requirements.js';
 import type { PackageEntry } from '../resolve/types.js';
-import { LAMBDA_LIMITS } from '../target.js';
+import { LAMBDA_LIMITS, markerEnvironment } from '../target.js';
 import { verificationError, verifyLayerTree } from '../verify/rules.js';
 import type { VerificationReport } from '../verify/types.js';
 import type { LayerArchive } from '../zip/writer.js';
@@ -22,7 +24,7 @@ import { writeLayerZip } from '../zip/writer.js';
 import { compileBytecode } from './bytecode.js';
 import { assembleManifest, writeManifest } from './manifest.js';
 import { slimTree } from './slim.js';
-import type { BuildOptions, BytecodeReport, Manifest, SlimReport } from './types.js';
+import type { BuildOptions, BytecodeReport, Manifest, ResolverReport, SlimReport } from './types.js';
 
 export interface BuildResult {
   readonly manifest: Manifest;
@@ -42,6 +44,8 @@ export interface BuildContext {
   readonly keepStaging?: boolean;
   /** Bound on the pip run. */
   readonly pipTimeoutMs?: number;
+  /** Where the pinned pip is kept (default: the CLI's default cache folder). */
+  readonly toolCacheDir?: string;
 }
 
 export const LAYER_ZIP = 'layer.zip';
@@ -62,6 +66,7 @@ export interface BuildState {
   /** Temp dir inside outDir receiving the outputs before they are renamed into place. */
   readonly outputDir: string;
   packages: PackageEntry[];
+  resolver?: ResolverReport;
   bytecode: BytecodeReport;
   slim?: SlimReport;
   verification?: VerificationReport;
@@ -79,15 +84,18 @@ const install: BuildStage = {
   title: 'Install requirements',
   async run(state) {
     const { options, context, log } = state;
-    const python = await findPipPython(options.python, {
+    const python = await findPipPython(options.python, { log, env: context.env });
+    const pip = await ensurePinnedPip({
+      python,
+      toolCacheDir: context.toolCacheDir ?? defaultCacheDir(context.env),
+      indexFlags: indexFlags(options),
       log,
       env: context.env,
-      preferMinor: options.target.pythonVersion,
     });
-    warnOnMarkerMismatch(state, python.version);
+    state.resolver = { pip: pip.version, markerEnvironment: markerEnvironment(options.target) };
     const projectDir = options.projectDir ?? process.cwd();
     await checkRequirementLines(state.snapshot, {
-      python: python.path,
+      pip,
       cwd: projectDir,
       sdist: options.sdist,
       env: context.env,
@@ -95,7 +103,7 @@ const install: BuildStage = {
     });
     state.packages = await installRequirements({
       projectDir,
-      python,
+      pip,
       snapshot: state.snapshot,
       target: options.target,
       pythonDir: state.pythonDir,
@@ -194,19 +202,6 @@ const verifyAndArchive: BuildStage = {
 /** The build, in order. Adding a stage is one line here. */
 export const STAGES: readonly BuildStage[] = [install, slim, bytecode, measure, verifyAndArchive];
 
-/** pip evaluates python_version markers for the interpreter running it, not for the target. */
-function warnOnMarkerMismatch(state: BuildState, driverVersion: string): void {
-  const target = state.options.target.pythonVersion;
-  if (driverVersion.split('.').slice(0, 2).join('.') === target) return;
-  const marked = state.snapshot.requirements.find((r) => /;.*python_(full_)?version/.test(r.text));
-  if (!marked) return;
-  state.log.warn(
-    `pip runs on Python ${driverVersion} and evaluates python_version markers for it, not for the target ` +
-      `Python ${target}; install Python ${target} (or pass it with --python) to evaluate them for the target`,
-    { file: marked.file, line: marked.line },
-  );
-}
-
 const NO_BYTECODE: BytecodeReport = {
   mode: 'none',
   compiled: 0,
@@ -256,6 +251,7 @@ export async function buildLayer(
       target: options.target,
       requirementsHash: snapshot.requirementsHash,
       packages: state.packages,
+      resolver: state.resolver,
       layer: state.archive,
       bytecode: state.bytecode,
       verification: state.verification,

@@ -4,7 +4,7 @@
  */
 
 import type { PackageEntry, SdistPolicy } from '../resolve/types.js';
-import type { Target } from '../target.js';
+import type { MarkerEnvironment, Target } from '../target.js';
 import type { VerificationReport } from '../verify/types.js';
 import type { LayerArchive } from '../zip/writer.js';
 
@@ -28,7 +28,7 @@ export interface BuildOptions {
   readonly indexUrl?: string;
   readonly extraIndexUrls: readonly string[];
   readonly findLinks: readonly string[];
-  /** Interpreter that drives pip (any Python >= 3.8 with pip >= 20.3); found when absent. */
+  /** Interpreter that runs the pinned pip (any Python it supports); found when absent. */
   readonly python?: string;
   /** Compile bytecode for the target interpreter. */
   readonly bytecode: boolean;
@@ -50,6 +50,12 @@ export interface BytecodeReport {
   readonly removed: number;
   /** Layer paths (python/...) of .py files the interpreter could not compile (shipped without bytecode). */
   readonly failed?: readonly string[];
+}
+
+/** How the packages were chosen: the pinned pip and the marker environment it evaluated. */
+export interface ResolverReport {
+  readonly pip: string;
+  readonly markerEnvironment: MarkerEnvironment;
 }
 
 export interface SlimReport {
@@ -74,6 +80,8 @@ export interface Manifest {
   /** sha256 of the normalized requirements with includes resolved. */
   readonly requirementsHash: string;
   readonly packages: readonly PackageEntry[];
+  /** Absent in manifests written before the pinned pip. */
+  readonly resolver?: ResolverReport;
   readonly layer: LayerArchive;
   readonly bytecode: BytecodeReport;
   readonly verification?: VerificationReport;

@@ -11,6 +11,7 @@ import { type BuildContext, type BuildResult, buildLayer } from '../layer/index.
 import type { BuildOptions } from '../layer/types.js';
 import type { Logger } from '../log.js';
 import { directReferences, fingerprintReferences } from '../resolve/local-sources.js';
+import { PINNED_PIP } from '../resolve/pinned-pip.js';
 import { type RequirementsSnapshot, readRequirements } from '../resolve/requirements.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -34,6 +35,7 @@ export function layerCacheKey(
 ): string {
   return cacheKey({
     toolVersion: TOOL_VERSION,
+    pipVersion: PINNED_PIP.version,
     target: options.target,
     requirementsHash: snapshot.requirementsHash,
     directSourcesHash,

@@ -40,6 +40,8 @@ export interface LayerJobConfig {
 
 export interface LayerJobDeps {
   readonly store?: LayerStore;
+  /** Where the pinned pip is kept (beside the layer cache). */
+  readonly toolCacheDir?: string;
   readonly getIdToken?: IdTokenSource;
   readonly mask?: (secret: string) => void;
   readonly env: NodeJS.ProcessEnv;
@@ -64,7 +66,7 @@ export async function runLayerJob(
     config.build,
     { store: config.cache.enabled ? deps.store : undefined, forceRebuild: config.cache.forceRebuild },
     log,
-    { env: deps.env },
+    { env: deps.env, toolCacheDir: deps.toolCacheDir },
   );
   const base = { manifest: build.manifest, zipPath: build.zipPath, cacheHit: build.cacheHit, build };
   if (!config.publish) return base;

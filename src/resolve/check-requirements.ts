@@ -9,6 +9,7 @@ import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { runProcess } from '../process.js';
 import { programPath } from '../programs.js';
+import type { PinnedPip } from './pinned-pip.js';
 import type { RequirementLine, RequirementsSnapshot } from './requirements.js';
 import type { SdistPolicy } from './types.js';
 
@@ -56,7 +57,7 @@ function pipMessage(error: string): string {
 }
 
 /**
- * Checks every requirement line of `snapshot` with the pip in `python`'s environment, from
+ * Checks every requirement line of `snapshot` with the pinned pip's parser, from
  * `cwd` (relative paths resolve there, as pip resolves them). Throws one UserError listing every
  * bad line as `file:line: message`, annotated on the first; under the sdist policy "never", also
  * for every line that would build from source.
@@ -64,7 +65,8 @@ function pipMessage(error: string): string {
 export async function checkRequirementLines(
   snapshot: RequirementsSnapshot,
   params: {
-    readonly python: string;
+    /** The pinned pip the build installs with: its parser checks the lines. */
+    readonly pip: PinnedPip;
     readonly cwd: string;
     readonly sdist: SdistPolicy;
     readonly env?: NodeJS.ProcessEnv;
@@ -74,17 +76,21 @@ export async function checkRequirementLines(
   const lines = snapshot.requirements;
   if (lines.length === 0) return [];
   const input = JSON.stringify({ lines: lines.map((line, id) => ({ id, text: line.text })) });
-  const run = await runProcess(params.python, [programPath('resolve/check_requirements.py')], {
-    cwd: params.cwd,
-    env: { ...(params.env ?? process.env), PYTHONUNBUFFERED: '1' },
-    timeoutMs: CHECK_TIMEOUT_MS,
-    input,
-  });
+  const run = await runProcess(
+    params.pip.python.path,
+    [programPath('resolve/check_requirements.py'), params.pip.home],
+    {
+      cwd: params.cwd,
+      env: { ...(params.env ?? process.env), PYTHONUNBUFFERED: '1' },
+      timeoutMs: CHECK_TIMEOUT_MS,
+      input,
+    },
+  );
   let results: CheckerResult[];
   try {
     results = (JSON.parse(run.stdout ?? '') as { results: CheckerResult[] }).results;
   } catch {
-    // The checker itself could not run (no pip importable): pip's own run reports the lines.
+    // The checker itself could not run: pip's own run reports the lines.
     params.log.debug(`requirement check did not run (exit ${run.code}): ${run.output.slice(-500)}`);
     return [];
   }

@@ -6,7 +6,7 @@
 import { ResolutionError, UserError } from '../errors.js';
 import { compareVersions, isPrerelease, satisfies } from '../pep440.js';
 import { type GlibcVersion, glibcLabel, RUNTIMES, type Target } from '../target.js';
-import { findRequirementLine, type RequirementsSnapshot } from './requirements.js';
+import { findRequirementLine, normalizeProjectName, type RequirementsSnapshot } from './requirements.js';
 import { type DistributionFile, listProjectFiles, parseDistributionName } from './simple-index.js';
 import { parseWheelFilename, type WheelProblem, wheelVerdict } from './wheel-tags.js';
 
@@ -42,6 +42,39 @@ export function parseUnresolvable(pipOutput: string): UnresolvedRequirement | un
   };
 }
 
+/**
+ * The dependencies a ResolutionImpossible names as having "no matching distributions available
+ * for your environment", with the specifier the conflict lines ask for ("" when they differ)
+ * and who asked. pip reports a dependency with no fitting wheel this way when several versions
+ * of the package requiring it were tried (matplotlib -> contourpy): it is no version conflict.
+ */
+export function parseUnavailableInConflict(pipOutput: string): UnresolvedRequirement[] {
+  const marker = 'no matching distributions available for your environment:';
+  const at = pipOutput.indexOf(marker);
+  if (at < 0) return [];
+  const names: string[] = [];
+  for (const line of pipOutput
+    .slice(at + marker.length)
+    .split('\n')
+    .slice(1)) {
+    const name = /^\s+([A-Za-z0-9][A-Za-z0-9._-]*)\s*$/.exec(line)?.[1];
+    if (!name) break;
+    names.push(name);
+  }
+  const wants = [
+    ...pipOutput.matchAll(
+      /^\s+([A-Za-z0-9][A-Za-z0-9._-]*) \S+ depends on ([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*([^;\s]*)/gm,
+    ),
+  ];
+  return names.map((name) => {
+    const asked = wants.filter((m) => normalizeProjectName(m[2] ?? '') === normalizeProjectName(name));
+    const specifiers = unique(asked.map((m) => m[3] ?? ''));
+    const specifier = specifiers.length === 1 ? (specifiers[0] ?? '') : '';
+    const requiredBy = unique(asked.map((m) => m[1] ?? '')).join(', ') || undefined;
+    return { requirement: `${name}${specifier}`, name, specifier, requiredBy };
+  });
+}
+
 /** Index URLs and find-links pip said it used ("Looking in indexes: a, b", "Looking in links: c"). */
 export function parsePipSources(pipOutput: string): { indexUrls: string[]; findLinks: string[] } {
   const list = (label: string): string[] =>
@@ -66,7 +99,7 @@ function judge(file: DistributionFile, target: Target): FileVerdict | undefined 
   const wheel = parseWheelFilename(file.filename);
   if (wheel) {
     const verdict = wheelVerdict(wheel.tags, target);
-    const pythonFits = !file.requiresPython || satisfies(`${target.pythonVersion}.0`, file.requiresPython);
+    const pythonFits = !file.requiresPython || satisfies(target.pythonFullVersion, file.requiresPython);
     const ok = verdict.ok && pythonFits;
     const problem: WheelProblem | undefined = verdict.ok
       ? pythonFits
@@ -128,6 +161,7 @@ function explainVersion(
 function suggestFixes(
   name: string,
   closest: readonly FileVerdict[],
+  matching: readonly FileVerdict[],
   all: readonly FileVerdict[],
   target: Target,
 ): string[] {
@@ -146,14 +180,21 @@ function suggestFixes(
   const glibcNeeds = problems.flatMap((p) => (p.kind === 'glibc' ? [p.needs] : []));
   if (glibcNeeds.length > 0) {
     const lowest = glibcNeeds.reduce((a, b) => (newerGlibc(a, b) ? b : a));
-    const runtime = RUNTIMES.find(
-      (r) => !r.deprecated && !newerGlibc(lowest, r.glibc) && newerGlibc(r.glibc, target.glibc),
-    );
-    fixes.push(
-      runtime
-        ? `choose a runtime whose glibc fits (${runtime.runtime} and newer run glibc ${glibcLabel(runtime.glibc)})`
-        : `no Lambda runtime has glibc ${glibcLabel(lowest)}`,
-    );
+    // Only runtimes the index really has a wheel for (a cp311-only wheel needing glibc 2.28
+    // fits no runtime: python3.12 has the glibc but not the Python).
+    const fitting = RUNTIMES.filter(
+      (r) =>
+        !r.deprecated &&
+        newerGlibc(r.glibc, target.glibc) &&
+        matching.some((f) => judge(f.file, { ...target, ...r })?.ok),
+    ).map((r) => r.runtime);
+    if (fitting.length > 0) {
+      fixes.push(
+        `choose a runtime whose glibc fits and that the index has wheels for (${fitting.join(', ')})`,
+      );
+    } else if (!RUNTIMES.some((r) => !newerGlibc(lowest, r.glibc))) {
+      fixes.push(`no Lambda runtime has glibc ${glibcLabel(lowest)}`);
+    }
   }
   // A glibc fix already names the newer runtimes; a wrong-Python fix would repeat them.
   if (problems.some((p) => p.kind === 'python') && glibcNeeds.length === 0) {
@@ -241,7 +282,7 @@ export async function diagnoseUnresolvable(
   const closest = matching.filter((v) => v.version === newest);
   const reason = explainVersion(name, newest, closest, context.target);
   const offered = unique(closest.map((c) => c.tagText)).join(', ');
-  const fixes = suggestFixes(name, closest, verdicts, context.target);
+  const fixes = suggestFixes(name, closest, matching, verdicts, context.target);
   const noneFits = verdicts.some((v) => v.ok)
     ? ''
     : ` No version of ${name} on the index has a wheel for ${runtimeLabel(context.target)}.`;

@@ -1,18 +1,18 @@
 /**
- * Runs pip to install the requirements into `staging/python` with the target's platform flags,
- * then describes what was installed from the *.dist-info folders pip wrote (works with any pip
- * >= 20.3), joined with pip's --report (pip >= 22.2) for the wheel's file name and sha256.
+ * Runs the pinned pip (pinned-pip.ts) to install the requirements into `staging/python` with the
+ * target's platform flags and the target's marker environment (pip_for_target.py), then
+ * describes what was installed from the *.dist-info folders pip wrote, joined with pip's --report
+ * for the wheel's file name and sha256.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { isAtLeast } from '../pep440.js';
-import { pipTargetFlags, type Target } from '../target.js';
-import { diagnoseUnresolvable, parseUnresolvable } from './diagnose.js';
-import type { PipPython } from './interpreters.js';
-import { displayModuleArgs, runModuleArgs } from './python-module.js';
+import { programPath } from '../programs.js';
+import { markerEnvironment, pipTargetFlags, type Target } from '../target.js';
+import { diagnoseUnresolvable, parseUnavailableInConflict, parseUnresolvable } from './diagnose.js';
+import type { PinnedPip } from './pinned-pip.js';
 import { normalizeProjectName, type RequirementsSnapshot } from './requirements.js';
 import { type PythonRun, runPython } from './run-python.js';
 import { writeRequirementsWithPins } from './sdist/hash-pins.js';
@@ -21,7 +21,8 @@ import type { PackageEntry, SdistPolicy } from './types.js';
 import { parseWheelFilename } from './wheel-tags.js';
 
 export interface InstallParams {
-  readonly python: PipPython;
+  /** The pinned pip and the host Python that runs it. */
+  readonly pip: PinnedPip;
   readonly snapshot: RequirementsSnapshot;
   readonly target: Target;
   /** Directory pip installs into (the layer's python/ folder). */
@@ -46,11 +47,6 @@ export interface InstallParams {
 
 export const DEFAULT_PIP_TIMEOUT_MS = 20 * 60_000;
 
-/** pip >= 22.2 writes an installation report (--report). */
-function supportsReport(pipVersion: string): boolean {
-  return isAtLeast(pipVersion, '22.2');
-}
-
 export function indexFlags(
   params: Pick<InstallParams, 'indexUrl' | 'extraIndexUrls' | 'findLinks'>,
 ): string[] {
@@ -62,13 +58,16 @@ export function indexFlags(
 }
 
 /**
- * The pip command line. Environment markers: pip evaluates python_version markers for the
- * interpreter that runs it (so the build prefers a driver of the target's version), and
- * platform markers (sys_platform, platform_machine) always for the HOST, not the target.
- * The user's pip configuration (config files, PIP_* variables) applies, as with any pip call.
+ * The pip command line: pip_for_target.py runs the pinned pip with every environment marker
+ * evaluated for the target (markerEnvironment in target.ts), whatever the host's OS, CPU and
+ * Python; the platform flags choose the target's wheels and Requires-Python. The user's pip
+ * configuration (config files, PIP_* variables) applies, as with any pip call.
  */
 export function pipInstallArgs(params: InstallParams, reportPath?: string): string[] {
-  return runModuleArgs('pip', [
+  return [
+    programPath('resolve/pip_for_target.py'),
+    params.pip.home,
+    JSON.stringify(markerEnvironment(params.target)),
     'install',
     '-r',
     params.snapshot.file,
@@ -87,7 +86,15 @@ export function pipInstallArgs(params: InstallParams, reportPath?: string): stri
     ...pipTargetFlags(params.target),
     ...indexFlags(params),
     ...(reportPath ? ['--report', reportPath] : []),
-  ]);
+  ];
+}
+
+/**
+ * Where pip --target puts console scripts: bin/ on Linux and macOS; Scripts\ with .exe
+ * launchers (Windows binaries, which verification would refuse) on Windows.
+ */
+export function consoleScriptDirs(platform: NodeJS.Platform): string[] {
+  return platform === 'win32' ? ['bin', 'Scripts'] : ['bin'];
 }
 
 /**
@@ -97,17 +104,15 @@ export function pipInstallArgs(params: InstallParams, reportPath?: string): stri
  * wheelhouse as an extra --find-links source, until pip succeeds or a package cannot fit.
  */
 export async function installRequirements(params: InstallParams): Promise<PackageEntry[]> {
-  const reportPath = supportsReport(params.python.pipVersion)
-    ? join(params.workDir, 'pip-report.json')
-    : undefined;
+  const reportPath = join(params.workDir, 'pip-report.json');
   const timeoutMs = params.timeoutMs ?? DEFAULT_PIP_TIMEOUT_MS;
   const policy = params.sdist ?? 'never';
   const wheelhouse = new Wheelhouse(join(params.workDir, 'sdist-wheelhouse'));
   for (;;) {
     const pipParams = await withWheelhouse(params, wheelhouse);
     const args = pipInstallArgs(pipParams, reportPath);
-    params.log.debug(`${params.python.path} ${displayModuleArgs(args).join(' ')}`);
-    const run = await runPython(params.python.path, args, {
+    params.log.debug(`${params.pip.python.path} ${args.join(' ')}`);
+    const run = await runPython(params.pip.python.path, args, {
       log: params.log,
       env: params.env,
       // pip resolves relative paths in requirement lines against its working directory.
@@ -136,7 +141,7 @@ export async function installRequirements(params: InstallParams): Promise<Packag
     if (!release || wheelhouse.has(release.project)) throw await explained();
     if (policy === 'never') throw withPureHint(await explained(), release);
     await wheelhouse.build(release, {
-      python: params.python,
+      pip: params.pip,
       target: params.target,
       snapshot: params.snapshot,
       workDir: params.workDir,
@@ -150,8 +155,10 @@ export async function installRequirements(params: InstallParams): Promise<Packag
   }
   // Console scripts have the HOST interpreter in their shebang and /opt/python/bin is not on
   // Lambda's PATH: they cannot run there and would make the zip differ between machines.
-  await rm(join(params.pythonDir, 'bin'), { recursive: true, force: true });
-  const report = reportPath ? await readReport(reportPath) : new Map<string, ReportEntry>();
+  for (const dir of consoleScriptDirs(process.platform)) {
+    await rm(join(params.pythonDir, dir), { recursive: true, force: true });
+  }
+  const report = await readReport(reportPath);
   const packages = await describeInstalled(params.pythonDir, report);
   return packages.map((p) => (wheelhouse.has(p.name) ? { ...p, builtFromSource: true } : p));
 }
@@ -208,6 +215,16 @@ async function explainPipFailure(run: PythonRun, params: InstallParams): Promise
     );
   }
   if (/ResolutionImpossible|conflict is caused by/.test(output)) {
+    // A dependency pip found nothing for is no conflict between pins: explain it as such.
+    const [unavailable] = parseUnavailableInConflict(output);
+    if (unavailable) {
+      return diagnoseUnresolvable(unavailable, output, {
+        target: params.target,
+        snapshot: params.snapshot,
+        indexUrls: [...(params.indexUrl ? [params.indexUrl] : []), ...params.extraIndexUrls],
+        findLinks: params.findLinks,
+      });
+    }
     const conflict = output
       .slice(output.indexOf('The conflict is caused by'))
       .split('\n')

@@ -8,6 +8,7 @@ import { resolveTarget } from '../../src/target.js';
 
 const base: CacheKeyInputs = {
   toolVersion: '1.0.0',
+  pipVersion: '26.2.1',
   target: resolveTarget('python3.11', 'x86_64'),
   requirementsHash: 'a'.repeat(64),
   directSourcesHash: 'c'.repeat(64),

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { memoryLogger } from '../../src/log.js';
 import { createPackageIndex, isolatedPipEnv, type PackageIndex } from '../support/package-index.js';
+import { seedPinnedPip } from '../support/pinned-pip-setup.js';
 
 let index: PackageIndex;
 let cwd: string;
@@ -19,6 +20,8 @@ beforeAll(async () => {
   });
   cwd = await mkdtemp(join(tmpdir(), 'cli-build-'));
   await writeFile(join(cwd, 'requirements.txt'), 'webby==1.2.0\n');
+  // The layer cache is private; the pinned pip is the one the test setup fetched.
+  await seedPinnedPip(join(cwd, '.cache', 'lambda-layer'));
 }, 120_000);
 
 afterAll(async () => {

@@ -47,7 +47,9 @@ describe('invoke/bootstrap.py', () => {
     );
     expect(result).toMatchObject({ ok: true, response: ['from the layer', 4, 'fn', 128] });
     // The figures of Lambda's REPORT line.
-    expect(Object.keys(result.metrics as object).sort()).toEqual(expect.arrayContaining(['durationMs', 'initMs']));
+    expect(Object.keys(result.metrics as object).sort()).toEqual(
+      expect.arrayContaining(['durationMs', 'initMs']),
+    );
   });
 
   it.each([

@@ -46,6 +46,12 @@ beforeAll(async () => {
       { name: 'newpy', version: '1.0', tags: 'cp312-cp312-manylinux_2_17_x86_64' },
       { name: 'app', version: '1.0', requiresDist: ['glibc26>=1.0', 'legacy'] },
       { name: 'wantsnew', version: '1.0', requiresDist: ['glibc28'] },
+      // The matplotlib -> contourpy case: two versions of the parent make pip report a
+      // ResolutionImpossible for what is a dependency without a fitting wheel.
+      { name: 'plotlib', version: '1.0', requiresDist: ['contour>=1.0'] },
+      { name: 'plotlib', version: '1.1', requiresDist: ['contour>=1.0'] },
+      { name: 'contour', version: '1.3.3', tags: 'cp311-cp311-manylinux_2_27_x86_64.manylinux_2_28_x86_64' },
+      { name: 'contour', version: '1.3.3', tags: 'cp312-cp312-manylinux_2_27_x86_64.manylinux_2_28_x86_64' },
       { name: 'pure', version: '1.0' },
       { name: 'pure', version: '2.0' },
     ],
@@ -123,7 +129,9 @@ describe('wheel selection for the target', () => {
     expect(error.message).toContain('glibc 2.26');
     expect(error.message).toContain('needs 2.28');
     expect(error.message).not.toMatch(/No matching distribution/);
-    expect(error.hint).toContain('python3.12');
+    // python3.12 has the glibc but the index has no cp312 wheel of glibc28: not proposed.
+    expect(error.hint).not.toContain('python3.12');
+    expect(error.hint).not.toContain('choose a runtime');
     expect(error.location?.line).toBe(1);
   });
 
@@ -133,6 +141,8 @@ describe('wheel selection for the target', () => {
     expect(error.message).toContain('the only cryptography 50.0.2 wheel for x86_64 needs 2.34');
     expect(error.message).toContain('cp37-abi3-manylinux_2_34_x86_64');
     expect(error.hint).toContain('pin cryptography==49.0.0');
+    // The abi3 wheel needing glibc 2.34 fits python3.12 and newer, which the hint lists.
+    expect(error.hint).toContain('(python3.12, python3.13, python3.14)');
     expect(error.hint).toContain('--find-links');
     expect(error.location).toEqual({ file: join(work, `requirements-${counter - 1}.txt`), line: 2 });
   });
@@ -199,6 +209,21 @@ describe('wheel selection for the target', () => {
     expect(error.message).toContain('required by wantsnew');
     expect(error.message).toContain('needs 2.28');
     expect(error.location).toBeUndefined();
+  });
+
+  it('names a dependency without a fitting wheel even when pip calls it ResolutionImpossible', async () => {
+    const error = await buildError('plotlib\n');
+    expect(error.packageName).toBe('contour');
+    expect(error.message).toMatch(
+      /^no wheel of contour>=1\.0 \(required by plotlib\) fits python3\.11 x86_64: /,
+    );
+    expect(error.message).toContain('python3.11 runs glibc 2.26 (Amazon Linux 2)');
+    expect(error.message).toContain('cp311-cp311-manylinux_2_27_x86_64.manylinux_2_28_x86_64');
+    expect(error.message).not.toMatch(/conflict/);
+    // Only python3.12 has both the glibc and a wheel on this index.
+    expect(error.hint).toContain('(python3.12)');
+    expect(error.hint).not.toMatch(/loosen|align/);
+    expect(error.hint).toContain('--find-links DIR');
   });
 
   it('installs dependencies (Requires-Dist) and marks what was requested', async () => {

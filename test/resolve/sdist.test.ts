@@ -9,10 +9,12 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultCacheDir } from '../../src/cache/dir-store.js';
 import { ResolutionError } from '../../src/errors.js';
 import { memoryLogger } from '../../src/log.js';
 import { installRequirements } from '../../src/resolve/install.js';
-import { findPipPython, type PipPython } from '../../src/resolve/interpreters.js';
+import { findPipPython } from '../../src/resolve/interpreters.js';
+import { ensurePinnedPip, type PinnedPip } from '../../src/resolve/pinned-pip.js';
 import { readRequirements } from '../../src/resolve/requirements.js';
 import type { PackageEntry, SdistPolicy } from '../../src/resolve/types.js';
 import { resolveTarget } from '../../src/target.js';
@@ -32,7 +34,7 @@ let work: string;
 let index: PackageIndex | undefined;
 /** A --find-links dir holding a ready-made wheel of puresrc. */
 let broughtWheels: PackageIndex | undefined;
-let python: PipPython;
+let pip: PinnedPip;
 const mirror = machineMirror();
 if (!mirror) console.warn(`${NO_MIRROR_MESSAGE} The sdist tests need setuptools from it: SKIPPED.`);
 
@@ -70,7 +72,12 @@ beforeAll(async () => {
     copies: backend,
   });
   broughtWheels = await createPackageIndex({ wheels: [{ name: 'puresrc', version: '1.0' }] });
-  python = await findPipPython(undefined, { env: isolatedPipEnv(), preferMinor: '3.11' });
+  pip = await ensurePinnedPip({
+    python: await findPipPython(undefined, { env: isolatedPipEnv() }),
+    toolCacheDir: defaultCacheDir(),
+    indexFlags: [],
+    log: memoryLogger(),
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -101,7 +108,7 @@ async function install(
   const log = memoryLogger();
   try {
     const packages = await installRequirements({
-      python,
+      pip,
       snapshot: await readRequirements(join(root, 'requirements.txt')),
       target: resolveTarget('python3.11', 'x86_64'),
       pythonDir,

@@ -3,10 +3,14 @@
  * reads what it printed. local-action exits 0 even when the action fails, so callers assert on
  * the parsed outputs and the failure message, never on the exit code.
  */
+
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PINNED_PIP } from '../../src/resolve/pinned-pip.js';
+import { seedPinnedPip } from './pinned-pip-setup.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -31,6 +35,10 @@ export async function runLocalAction(
   for (const folder of [env.LOCAL_ACTION_CACHE_PATH, env.RUNNER_TEMP]) {
     if (folder) await mkdir(folder, { recursive: true });
   }
+  // The action keeps the pinned pip beside its layer cache under RUNNER_TEMP; these tests' indexes
+  // hold no pip, so that folder gets the one the test setup fetched.
+  const tools = env.RUNNER_TEMP && join(env.RUNNER_TEMP, 'lambda-layer-cache', 'tools');
+  if (tools && !existsSync(join(tools, `pip-${PINNED_PIP.version}`))) await seedPinnedPip(tools);
   const dotenv = join(dir, '.env');
   await writeFile(
     dotenv,

@@ -7,7 +7,7 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../log.js';
-import type { PipPython } from '../interpreters.js';
+import type { PinnedPip } from '../pinned-pip.js';
 import { normalizeProjectName } from '../requirements.js';
 import { runPython } from '../run-python.js';
 import { parseWheelFilename } from '../wheel-tags.js';
@@ -19,7 +19,8 @@ import { parseWheelFilename } from '../wheel-tags.js';
 export const DEFAULT_SOURCE_DATE_EPOCH = '315532800';
 
 export interface WheelBuildRequest {
-  readonly python: PipPython;
+  /** The pinned pip, run by the host Python with the host's markers: the build runs here. */
+  readonly pip: PinnedPip;
   /** PEP 503 normalized project name. */
   readonly project: string;
   readonly version: string;
@@ -41,8 +42,9 @@ export type WheelBuildResult =
 /** The `pip wheel` arguments; `requirement` is `name==version` or `-r FILE` (hash pins). */
 export function pipWheelArgs(request: WheelBuildRequest, requirement: readonly string[]): string[] {
   return [
-    '-m',
-    'pip',
+    // `python <home>/pip` runs pip's __main__, which puts <home> on sys.path: the pinned pip,
+    // also for the build-dependency installs it starts in subprocesses the same way.
+    join(request.pip.home, 'pip'),
     'wheel',
     '--no-deps',
     // A fresh build every time: pip's wheel cache could hand back a wheel built elsewhere by
@@ -74,9 +76,9 @@ export async function buildWheelFromSdist(request: WheelBuildRequest): Promise<W
     requirement = ['-r', file];
   }
   const args = pipWheelArgs(request, requirement);
-  request.log.debug(`${request.python.path} ${args.join(' ')}`);
+  request.log.debug(`${request.pip.python.path} ${args.join(' ')}`);
   const base = request.env ?? process.env;
-  const run = await runPython(request.python.path, args, {
+  const run = await runPython(request.pip.python.path, args, {
     log: request.log,
     env: {
       ...base,

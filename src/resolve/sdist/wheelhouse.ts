@@ -12,7 +12,7 @@ import { ResolutionError, type SourceLocation, type UserError } from '../../erro
 import type { Logger } from '../../log.js';
 import { glibcLabel, type Target } from '../../target.js';
 import { DEFAULT_INDEX_URL, parsePipSources, type UnresolvedRequirement } from '../diagnose.js';
-import type { PipPython } from '../interpreters.js';
+import type { PinnedPip } from '../pinned-pip.js';
 import { findRequirementLine, normalizeProjectName, type RequirementsSnapshot } from '../requirements.js';
 import { listProjectFiles } from '../simple-index.js';
 import { buildWheelFromSdist } from './build-wheel.js';
@@ -29,7 +29,7 @@ export interface BuiltWheel extends SdistRelease {
 }
 
 export interface SdistContext {
-  readonly python: PipPython;
+  readonly pip: PinnedPip;
   readonly target: Target;
   readonly snapshot: RequirementsSnapshot;
   /** Scratch space of the build (the wheelhouse lives inside it). */
@@ -150,17 +150,17 @@ export class Wheelhouse {
     );
     // The build (and any setup.py logic choosing dependencies) runs on this host's Python;
     // pip then checks the wheel's Requires-Python and dependencies against the target.
-    const hostMinor = context.python.version.split('.').slice(0, 2).join('.');
+    const hostMinor = context.pip.python.version.split('.').slice(0, 2).join('.');
     if (hostMinor !== target.pythonVersion) {
       log.warn(
-        `${project} is built with Python ${context.python.version}, not the target's ${target.pythonVersion}: ` +
+        `${project} is built with Python ${context.pip.python.version}, not the target's ${target.pythonVersion}: ` +
           'a setup script that picks dependencies by Python version picks them for the build interpreter',
       );
     }
     const scratch = join(context.workDir, 'sdist-build', project);
     try {
       const result = await buildWheelFromSdist({
-        python: context.python,
+        pip: context.pip,
         project,
         version,
         hashes: hashPinsFor(context.snapshot, project),

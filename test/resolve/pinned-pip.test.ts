@@ -1,0 +1,200 @@
+/**
+ * The pinned pip's bootstrap with real pip runs over generated indexes, each into a private
+ * tool cache: first run and cached run, a file with another sha256 refused, an index without
+ * pip, a host Python without pip (ensurepip's wheel fetches it) and one with neither.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.js';
+import { memoryLogger } from '../../src/log.js';
+import { findInterpreter, findPipPython, type PythonInterpreter } from '../../src/resolve/interpreters.js';
+import { ensurePinnedPip, PINNED_PIP } from '../../src/resolve/pinned-pip.js';
+import { machineMirror, NO_MIRROR_MESSAGE } from '../support/mirror.js';
+import { createPackageIndex, isolatedPipEnv, type PackageIndex } from '../support/package-index.js';
+
+let work: string;
+let host: PythonInterpreter;
+let withPip: PackageIndex | undefined;
+let fakePip: PackageIndex;
+let withoutPip: PackageIndex;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'pinned-pip-'));
+  host = await findPipPython();
+  // The real pip wheel, from the machine's mirror, in an index of its own.
+  const mirror = machineMirror();
+  if (mirror) {
+    const dir = join(work, 'real');
+    execFileSync(
+      host.path,
+      [
+        '-m',
+        'pip',
+        'download',
+        '--no-deps',
+        '-d',
+        dir,
+        '--index-url',
+        mirror.indexUrl,
+        ...mirror.extraIndexUrls.flatMap((url) => ['--extra-index-url', url]),
+        ...mirror.findLinks.flatMap((link) => ['--find-links', link]),
+        `pip==${PINNED_PIP.version}`,
+      ],
+      { timeout: 120_000, env: isolatedPipEnv() },
+    );
+    withPip = await createPackageIndex({ copies: [join(dir, PINNED_PIP.filename)] });
+  } else console.warn(NO_MIRROR_MESSAGE);
+  // A file with the pinned name and other bytes: what a tampered or broken index serves.
+  fakePip = await createPackageIndex({ wheels: [{ name: 'pip', version: PINNED_PIP.version }] });
+  withoutPip = await createPackageIndex({ wheels: [{ name: 'six', version: '1.0' }] });
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all([withPip?.cleanup(), fakePip?.cleanup(), withoutPip?.cleanup()]);
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+let counter = 0;
+const freshCache = (): string => join(work, `cache-${counter++}`);
+
+describe('ensurePinnedPip', () => {
+  it('fetches, checks and unpacks pip once, then runs it from the tool cache', async () => {
+    if (!withPip) return;
+    const toolCacheDir = freshCache();
+    const params = {
+      python: host,
+      toolCacheDir,
+      indexFlags: ['--index-url', withPip.indexUrl],
+      env: isolatedPipEnv(),
+    };
+    const firstLog = memoryLogger();
+    const started = performance.now();
+    const first = await ensurePinnedPip({ ...params, log: firstLog });
+    const firstMs = performance.now() - started;
+    expect(first.home).toBe(join(toolCacheDir, `pip-${PINNED_PIP.version}`));
+    expect(firstLog.lines.join('\n')).toContain(
+      `Fetched pip ${PINNED_PIP.version} (sha256 ${PINNED_PIP.sha256})`,
+    );
+    const version = execFileSync(host.path, [join(first.home, 'pip'), '--version'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(version).toContain(`pip ${PINNED_PIP.version} from ${join(first.home, 'pip')}`);
+
+    const cachedLog = memoryLogger();
+    const again = performance.now();
+    // The index is gone: a cached pip needs none.
+    const cached = await ensurePinnedPip({
+      ...params,
+      indexFlags: ['--index-url', 'file:///nonexistent'],
+      log: cachedLog,
+    });
+    const cachedMs = performance.now() - again;
+    expect(cached.home).toBe(first.home);
+    expect(cachedLog.lines.join('\n')).toContain(`Using pip ${PINNED_PIP.version} from the tool cache`);
+    console.info(
+      `pinned pip bootstrap: first run ${Math.round(firstMs)} ms, cached ${Math.round(cachedMs)} ms`,
+    );
+    expect(cachedMs).toBeLessThan(firstMs);
+  });
+
+  it('refuses a file whose sha256 is not the pinned one, and keeps nothing of it', async () => {
+    const toolCacheDir = freshCache();
+    const error = await ensurePinnedPip({
+      python: host,
+      toolCacheDir,
+      indexFlags: ['--index-url', fakePip.indexUrl],
+      env: isolatedPipEnv(),
+      log: memoryLogger(),
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toContain(`does not have the pinned sha256 ${PINNED_PIP.sha256}`);
+    expect(error.message).toContain('refuses to run it');
+    expect(error.message).not.toMatch(/Traceback/);
+    expect(existsSync(join(toolCacheDir, `pip-${PINNED_PIP.version}`))).toBe(false);
+  });
+
+  it('an index without pip gives one clear error saying what to add', async () => {
+    const error = await ensurePinnedPip({
+      python: host,
+      toolCacheDir: freshCache(),
+      indexFlags: ['--index-url', withoutPip.indexUrl],
+      env: isolatedPipEnv(),
+      log: memoryLogger(),
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toBe(
+      `no configured package index offers pip ${PINNED_PIP.version}: the build runs pip ${PINNED_PIP.version} (${PINNED_PIP.filename}, sha256 ${PINNED_PIP.sha256})`,
+    );
+    expect(error.hint).toContain('--find-links DIR');
+  });
+
+  it('a host Python without pip fetches it with the pip wheel its ensurepip bundles', async () => {
+    if (!withPip) return;
+    const venv = join(work, 'venv-without-pip');
+    execFileSync(host.path, ['-m', 'venv', '--without-pip', venv], { timeout: 120_000 });
+    const bare: PythonInterpreter = { path: join(venv, 'bin', 'python'), version: host.version };
+    const hasEnsurepip = execFileSync(
+      bare.path,
+      ['-c', 'import importlib.util as u; print(bool(u.find_spec("ensurepip")))'],
+      {
+        encoding: 'utf8',
+      },
+    ).trim();
+    if (hasEnsurepip !== 'True') {
+      console.warn(`${host.path} has no ensurepip: the ensurepip bootstrap case is SKIPPED`);
+      return;
+    }
+    const pip = await ensurePinnedPip({
+      python: bare,
+      toolCacheDir: freshCache(),
+      indexFlags: ['--index-url', withPip.indexUrl],
+      env: isolatedPipEnv(),
+      log: memoryLogger(),
+    });
+    expect(existsSync(join(pip.home, 'pip', '__main__.py'))).toBe(true);
+  });
+
+  it('a host Python with neither pip nor ensurepip is named, with the ways out', async () => {
+    const venv = join(work, 'venv-bare');
+    execFileSync(host.path, ['-m', 'venv', '--without-pip', venv], { timeout: 120_000 });
+    // An ensurepip package with no bundled wheel shadows the real one (PYTHONPATH comes first).
+    const shadow = join(work, 'shadow');
+    await mkdir(join(shadow, 'ensurepip'), { recursive: true });
+    await writeFile(join(shadow, 'ensurepip', '__init__.py'), '');
+    const python = join(venv, 'bin', 'python');
+    const error = await ensurePinnedPip({
+      python: { path: python, version: host.version },
+      toolCacheDir: freshCache(),
+      indexFlags: ['--index-url', withoutPip.indexUrl],
+      env: { ...isolatedPipEnv(), PYTHONPATH: shadow },
+      log: memoryLogger(),
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toBe(
+      `${python} has no pip to fetch pip ${PINNED_PIP.version} with (no pip module, no ensurepip wheel)`,
+    );
+    expect(error.hint).toContain('--python');
+  });
+
+  it('the machine has a Python 3.12 to prove the bootstrap is not tied to the host version', async () => {
+    const python312 = await findInterpreter('3.12');
+    if (!python312 || !withPip) {
+      console.warn('NO PYTHON 3.12 or no mirror: the 3.12 bootstrap case is SKIPPED');
+      return;
+    }
+    const pip = await ensurePinnedPip({
+      python: python312,
+      toolCacheDir: freshCache(),
+      indexFlags: ['--index-url', withPip.indexUrl],
+      env: isolatedPipEnv(),
+      log: memoryLogger(),
+    });
+    const version = execFileSync(python312.path, [join(pip.home, 'pip'), '--version'], { encoding: 'utf8' });
+    expect(version).toContain('(python 3.12)');
+  });
+});
