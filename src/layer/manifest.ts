@@ -1,7 +1,8 @@
 /**
  * The manifest: what is in the layer and how it was built, written next to layer.zip. Keys are
- * written in a fixed order and nothing host- or time-specific goes in, so the same inputs give
- * the same manifest.json byte for byte.
+ * written in a fixed order and nothing time-specific goes in but the import proof's timings
+ * (importProof.durationMs and each module's ms), so the same inputs on one machine give the same
+ * manifest.json byte for byte apart from those.
  */
 import { writeFile } from 'node:fs/promises';
 import type { PackageEntry } from '../resolve/types.js';
@@ -9,7 +10,7 @@ import { glibcLabel, platformTags, type Target } from '../target.js';
 import type { VerificationReport } from '../verify/types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { LayerArchive } from '../zip/writer.js';
-import type { BytecodeReport, Manifest, SlimReport } from './types.js';
+import type { BytecodeReport, ImportProofReport, Manifest, SlimReport } from './types.js';
 
 export interface ManifestParts {
   readonly target: Target;
@@ -19,6 +20,7 @@ export interface ManifestParts {
   readonly bytecode: BytecodeReport;
   readonly verification?: VerificationReport;
   readonly slim?: SlimReport;
+  readonly importProof?: ImportProofReport;
 }
 
 export function assembleManifest(parts: ManifestParts): Manifest {
@@ -40,6 +42,7 @@ export function assembleManifest(parts: ManifestParts): Manifest {
     bytecode: parts.bytecode,
     ...(parts.verification ? { verification: parts.verification } : {}),
     ...(parts.slim ? { slim: parts.slim } : {}),
+    ...(parts.importProof ? { importProof: parts.importProof } : {}),
   };
 }
 
@@ -65,6 +68,7 @@ const TOP_LEVEL_ORDER = [
   'packages',
   'layer',
   'bytecode',
+  'importProof',
   'verification',
   'slim',
 ];

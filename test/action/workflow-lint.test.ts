@@ -73,7 +73,15 @@ describe('workflows and action.yml', () => {
     for (const [name, input] of Object.entries(action.inputs)) {
       expect(input.description, name).toBeTruthy();
       if (['true', 'false'].includes(String(input.default))) continue;
-      expect(['cache', 'bytecode', 'slim', 'publish', 'deploy', 'force-rebuild']).not.toContain(name);
+      expect([
+        'cache',
+        'bytecode',
+        'import-proof',
+        'slim',
+        'publish',
+        'deploy',
+        'force-rebuild',
+      ]).not.toContain(name);
     }
   });
 
