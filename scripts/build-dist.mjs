@@ -3,9 +3,12 @@
 // The CLI loads its AWS commands on demand, so ncc also writes chunks for it ("530.index.js");
 // they are renamed "cli-530.js" (and the loader's file-name template with them) so no file in
 // dist/ looks like part of the action.
+// The programs the tool runs in other processes (src/**/*.py, src/**/*.cjs) are copied to the same
+// path relative to dist/ as they have relative to src/, where src/programs.ts looks for them.
 import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
+  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -15,7 +18,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 const entries = [
   { source: 'src/index.ts', output: 'index.js', chunkPrefix: undefined },
@@ -51,3 +54,12 @@ for (const { source, output, chunkPrefix } of entries) {
   rmSync(work, { recursive: true, force: true });
 }
 chmodSync('dist/cli.js', 0o755);
+
+const PROGRAM = /\.(py|cjs)$/;
+for (const entry of readdirSync('src', { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile() || !PROGRAM.test(entry.name)) continue;
+  const source = join(entry.parentPath, entry.name);
+  const target = join('dist', relative('src', source));
+  mkdirSync(dirname(target), { recursive: true });
+  copyFileSync(source, target);
+}
