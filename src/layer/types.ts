@@ -59,6 +59,8 @@ export interface SlimReport {
   readonly bytesSaved: number;
   /** Number of files removed (directories count their files). */
   readonly removedFileCount?: number;
+  /** Files a slim rule named that stayed because a kept module imports them (layer paths). */
+  readonly keptForImports?: readonly { readonly file: string; readonly importedBy: string }[];
 }
 
 /** One module the import proof imported. */
