@@ -6,7 +6,7 @@
  * extension cannot load, an import-time error) fails the build here instead of on Lambda.
  * Importing runs the packages' own import-time code on this machine, as Lambda would.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, UserError } from '../../errors.js';
@@ -15,6 +15,7 @@ import { runProcess } from '../../process.js';
 import { programPath } from '../../programs.js';
 import type { PackageEntry } from '../../resolve/types.js';
 import type { Target } from '../../target.js';
+import { EM_AARCH64, EM_X86_64, isElf, machineName, parseElf } from '../../verify/elf.js';
 import { normalizeDistributionName, readInstalledDistributions } from '../dist-info.js';
 import type { ImportProofReport, ProvenModule } from '../types.js';
 import { distributionModules } from './modules.js';
@@ -117,6 +118,31 @@ function parseReport(stdout: string): { header?: Header; started: string[]; outc
     else if (typeof record.module === 'string') outcomes.push(record as unknown as Outcome);
   }
   return { ...(header ? { header } : {}), started, outcomes };
+}
+
+/**
+ * The loader says "cannot open shared object file" for an object built for another CPU, which
+ * reads like a missing file: name the CPU the named .so was built for when it is not the target's.
+ */
+function explainSharedObject(error: string, target: Target): string {
+  const path = /(\/[^\s:]+\.so(?:\.[\d.]+)?)/.exec(error)?.[1];
+  if (!path || !existsSync(path)) return '';
+  try {
+    const bytes = readFileSync(path);
+    if (!isElf(bytes)) return ' (that file is not an ELF object)';
+    const machine = parseElf(bytes).machine;
+    const wanted = target.wheelArch === 'aarch64' ? EM_AARCH64 : EM_X86_64;
+    return machine === wanted
+      ? ''
+      : ` (that file is built for ${machineName(machine)}; the target CPU is ${target.wheelArch})`;
+  } catch {
+    return '';
+  }
+}
+
+/** Build-directory paths in an error as the layer paths they are: python/... */
+function layerPaths(text: string, pythonDir: string): string {
+  return text.split(pythonDir).join('python');
 }
 
 const tail = (text: string, lines: number): string => text.trim().split('\n').slice(-lines).join('\n');
@@ -233,7 +259,10 @@ export async function proveImports(params: ImportProofParams): Promise<ImportPro
             `${distributionOf.get(crashed)}: import ${crashed} ${result.timedOut ? `did not finish within ${Math.round((params.timeoutMs ?? PROOF_TIMEOUT_MS) / 1000)} s` : `crashed the interpreter (${result.signal ?? `exit ${result.code}`})`}`,
           ]
         : []),
-      ...failed.map((f) => `${distributionOf.get(f.module)}: import ${f.module} raised ${f.error}`),
+      ...failed.map(
+        (f) =>
+          `${distributionOf.get(f.module)}: import ${f.module} raised ${layerPaths(f.error ?? '', params.pythonDir)}${explainSharedObject(f.error ?? '', target)}`,
+      ),
     ];
     if (crashed) log.error(tail(result.output, 20));
     throw new UserError(

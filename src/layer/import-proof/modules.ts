@@ -65,6 +65,6 @@ export function distributionModules(files: readonly string[], exists: (path: str
     if (module && !NOT_THE_DISTRIBUTIONS_CODE.has(module.split('.')[0] ?? '')) modules.add(module);
   }
   const all = [...modules].sort();
-  const isPublic = (module: string): boolean => !module.startsWith('_');
+  const isPublic = (module: string): boolean => module.split('.').every((part) => !part.startsWith('_'));
   return all.some(isPublic) ? all.filter(isPublic) : all;
 }
