@@ -146,7 +146,7 @@ export async function chooseProofRunner(target: Target, options: ProofWhereOptio
     ];
     return {
       mode: 'skipped',
-      reason: `the target CPU is ${target.wheelArch} and this machine is ${hostName}; ${missing.join('; ')}; build on a ${target.wheelArch} machine to prove imports natively`,
+      reason: `the target CPU is ${target.wheelArch} and this machine is ${hostName}; ${missing.join('; ')}; build on an ${target.wheelArch} machine to prove imports natively`,
     };
   }
   return { mode: 'emulated', interpreter, emulator, ...(sysroot ? { sysroot } : {}), configured: true };
