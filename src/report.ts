@@ -2,7 +2,7 @@
  * One result object, two renderings: the GitHub job summary (Markdown) and the CLI's closing
  * table (plain text). Pure functions, so what the user sees is tested without a runner.
  */
-import type { Manifest } from './layer/types.js';
+import type { ImportProofReport, Manifest } from './layer/types.js';
 
 export interface RegionOutcome {
   readonly region: string;
@@ -52,6 +52,26 @@ function wheelPlatform(tags: string): string {
   return tags.split('-').at(-1) ?? tags;
 }
 
+/**
+ * One line on the import proof: what was imported, where and how long, or why it did not run.
+ * Undefined for manifests from before the proof existed (restored from an older cache).
+ */
+export function importProofLine(proof: ImportProofReport | undefined): string | undefined {
+  if (!proof) return undefined;
+  if (proof.status !== 'passed')
+    return `Import proof: ${proof.status}${proof.reason ? ` (${proof.reason})` : ''}.`;
+  const distributions = new Set(proof.modules.map((m) => m.distribution)).size;
+  const where =
+    proof.mode === 'emulated'
+      ? `under ${proof.emulator?.path ?? 'emulation'} (${proof.interpreter?.machine})`
+      : `natively (${proof.interpreter?.machine})`;
+  const seconds = ((proof.durationMs ?? 0) / 1000).toFixed(1);
+  return (
+    `Import proof: ${proof.modules.map((m) => m.module).join(', ')} (${countOf(distributions, 'distribution', 'distributions')}) ` +
+    `imported by Python ${proof.interpreter?.version} ${proof.interpreter?.path} ${where} in ${seconds} s.`
+  );
+}
+
 export function summaryMarkdown(result: JobResult): string {
   const { manifest } = result;
   const t = manifest.target;
@@ -99,6 +119,8 @@ export function summaryMarkdown(result: JobResult): string {
       : `Bytecode: ${b.compiled} files compiled by ${b.interpreter?.path ?? '?'} (${b.interpreter?.version ?? '?'}), ${b.mode}.`,
   );
   lines.push('');
+  const proof = importProofLine(manifest.importProof);
+  if (proof) lines.push(proof, '');
 
   if (result.publish) {
     lines.push('| Region | Layer version ARN | |');
@@ -136,9 +158,11 @@ export function cliSummary(result: JobResult): string {
     );
   const t = manifest.target;
   const verb = result.cacheHit ? 'Restored from cache' : 'Built';
+  const proof = importProofLine(manifest.importProof);
   return [
     `${verb} ${result.zipPath} for ${t.runtime} ${t.architecture} (${t.os}, glibc ${t.glibc})`,
     `  zip ${formatBytes(manifest.layer.zipSize)}, unzipped ${formatBytes(manifest.layer.unzippedSize)}, ${manifest.layer.fileCount} files, CodeSha256 ${manifest.layer.codeSha256}`,
+    ...(proof ? [`  ${proof}`] : []),
     '',
     `  ${'package'.padEnd(width)}  ${'version'.padEnd(vwidth)}  ${'size'.padStart(10)}`,
     ...rows,
