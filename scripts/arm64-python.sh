@@ -8,7 +8,8 @@
 #
 # SYSROOT defaults to $LAMBDA_LAYER_ARM64_SYSROOT, else ~/.cache/lambda-layer-test/arm64-python3.11
 # (outside the repository: it is ~100 MB of unpacked packages). A finished sysroot is reused
-# (a few milliseconds); concurrent callers wait on one lock. Needs root for apt-get and dpkg.
+# (a few milliseconds); concurrent callers wait on one lock. apt-get and dpkg run as root (sudo
+# when the caller is not root).
 set -euo pipefail
 
 sysroot=${1:-${LAMBDA_LAYER_ARM64_SYSROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/lambda-layer-test/arm64-python3.11}}
@@ -40,6 +41,14 @@ if complete; then
   exit 0
 fi
 
+# The package names below are Debian bookworm's (Ubuntu renamed several for 64-bit time_t and
+# serves arm64 from another archive): refuse other systems in one line rather than half-try.
+codename=$(. /etc/os-release 2>/dev/null && echo "${ID:-}-${VERSION_CODENAME:-}")
+if [ "$codename" != debian-bookworm ]; then
+  say "needs Debian bookworm (this is ${codename:-unknown}); the arm64 import-proof tests will be skipped"
+  exit 1
+fi
+
 mkdir -p "$(dirname "$sysroot")"
 exec 9>"$sysroot.lock"
 flock -w 900 9 || { say "timed out waiting for $sysroot.lock"; exit 1; }
@@ -48,15 +57,19 @@ if complete; then # another caller finished it while we waited
   exit 0
 fi
 
+# root here; sudo on GitHub's runners.
+as_root=()
+[ "$(id -u)" = 0 ] || as_root=(sudo)
+
 apt_get() {
   # Other jobs on the machine may hold dpkg's lock for a while: wait for it rather than fail.
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"
 }
 
 updated=false
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
   say "adding the arm64 dpkg architecture"
-  dpkg --add-architecture arm64
+  "${as_root[@]}" dpkg --add-architecture arm64
   apt_get update -qq
   updated=true
 fi
