@@ -7,6 +7,7 @@
 import { copyFile, cp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import { join } from 'node:path';
+import type { Manifest } from '../src/layer/types.js';
 import { findInterpreter, findPipPython } from '../src/resolve/interpreters.js';
 import {
   BASELINE_ZIP_ARGS,
@@ -118,6 +119,16 @@ export interface WorkloadResult {
     readonly baselineStages: readonly StageSummary[];
     readonly largestStage: string;
     readonly bytecode: { readonly mode: string; readonly compiled: number };
+    /**
+     * The import proof of each cold build (manifest importProof.durationMs: interpreter start and
+     * every import), where it ran and how many modules; absent in results from older harnesses.
+     */
+    readonly importProof?: {
+      readonly status: string;
+      readonly mode?: string;
+      readonly modules: number;
+      readonly ms?: Summary;
+    };
     readonly verified: boolean;
     /** Every cold build of ours gave the same CodeSha256. */
     readonly deterministic: boolean;
@@ -489,6 +500,7 @@ async function benchWorkload(
       baselineStages,
       largestStage: largest?.name ?? 'unknown',
       bytecode: { mode: lastOurs.manifest.bytecode.mode, compiled: lastOurs.manifest.bytecode.compiled },
+      importProof: importProofSummary(ours.map((b) => b.manifest)),
       verified: lastOurs.manifest.verification !== undefined,
       deterministic: shas.every((sha) => sha === shas[0]),
       codeSha256: lastOurs.manifest.layer.codeSha256,
@@ -515,6 +527,17 @@ function normalize(name: string): string {
 }
 
 /** A summary when every run has the figure (CPU time: not on every OS), else undefined. */
+function importProofSummary(manifests: readonly Manifest[]) {
+  const last = manifests.at(-1)?.importProof;
+  const ms = summarizeAll(manifests.map((m) => m.importProof?.durationMs));
+  return {
+    status: last?.status ?? 'absent',
+    ...(last?.mode ? { mode: last.mode } : {}),
+    modules: last?.modules.length ?? 0,
+    ...(ms ? { ms } : {}),
+  };
+}
+
 export function summarizeAll(samples: readonly (number | undefined)[]): Summary | undefined {
   const present = samples.filter((s): s is number => s !== undefined);
   return present.length > 0 && present.length === samples.length ? summarize(present) : undefined;

@@ -167,6 +167,7 @@ function coldSection(w: WorkloadResult, cores: number): string[] {
     ),
     '',
     `Ratio ${verdictCells(c.verdict).replace(/ \| /g, ', target ')}. Ours verified the layer: ${c.verified ? 'yes' : 'NO'}; bytecode: ${c.bytecode.mode} (${c.bytecode.compiled} modules); every cold build gave the same CodeSha256: ${c.deterministic ? `yes (${c.codeSha256})` : 'NO'}.`,
+    ...importProofLines(c.importProof),
     '',
     ...cpuLines(w, cores),
     `Where our time goes (largest: **${c.largestStage}**):`,
@@ -241,6 +242,15 @@ function resolvedLines(w: WorkloadResult): string[] {
   ];
 }
 
+/** The import proof's own timing (from each cold build's manifest), inside the build time above. */
+function importProofLines(proof: WorkloadResult['coldBuild']['importProof']): string[] {
+  if (!proof) return [];
+  if (proof.status !== 'passed' || !proof.ms) return [`Import proof: ${proof.status}.`];
+  return [
+    `Import proof (${proof.mode}, ${proof.modules} module(s), interpreter start included): median ${formatMs(proof.ms.median)}, min ${formatMs(proof.ms.min)}, max ${formatMs(proof.ms.max)}.`,
+  ];
+}
+
 function stageMedian(stages: readonly StageSummary[], pattern: RegExp): number {
   return stages.filter((s) => pattern.test(s.name)).reduce((sum, s) => sum + s.ms.median, 0);
 }
@@ -262,6 +272,7 @@ export function phaseRows(w: WorkloadResult): { phase: string; ours: number; bas
     },
     { phase: 'zip', ours: stageMedian(ours, /zip/i), baseline: stageMedian(base, /^zip/i) },
     { phase: 'verify', ours: stageMedian(ours, /verify/i), baseline: 0 },
+    { phase: 'import proof', ours: stageMedian(ours, /import the direct requirements/i), baseline: 0 },
     {
       phase: 'startup, slim, manifest, exit',
       ours: stageMedian(ours, /startup|slim|manifest/i),

@@ -13,7 +13,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(55);
+/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8442);
 /* harmony import */ var _cli_parse_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9537);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5625);
@@ -87,7 +87,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 55:
+/***/ 8442:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -167,6 +167,127 @@ function directoryStore(cacheDir) {
 
 // EXTERNAL MODULE: ./src/inputs.ts
 var inputs = __nccwpck_require__(8422);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/resolve/interpreters.ts + 1 modules
+var interpreters = __nccwpck_require__(726);
+;// CONCATENATED MODULE: ./src/layer/import-proof/where.ts
+/**
+ * Where the import proof runs: on the target's CPU, with an interpreter of the target's Python
+ * version. Natively when this machine's CPU is the target's (any Python X.Y found on the host,
+ * as for bytecode); otherwise under user-mode emulation (qemu-user: `qemu-aarch64-static -L
+ * SYSROOT SYSROOT/usr/bin/python3.11`), which needs the emulator on PATH and a target-CPU
+ * interpreter configured; when neither is possible, a reason to print instead.
+ */
+
+
+
+
+const PROOF_PYTHON_INPUT = 'import-proof-python';
+const PROOF_SYSROOT_INPUT = 'import-proof-sysroot';
+/** Environment fallbacks for the two inputs, so a machine can be set up once for every build. */
+const PROOF_PYTHON_ENV = 'LAMBDA_LAYER_IMPORT_PROOF_PYTHON';
+const PROOF_SYSROOT_ENV = 'LAMBDA_LAYER_IMPORT_PROOF_SYSROOT';
+/** The CPU Node runs on, as wheels and ELF name it; undefined for CPUs Lambda does not have. */
+function hostWheelArch(arch = process.arch) {
+    if (arch === 'x64')
+        return 'x86_64';
+    if (arch === 'arm64')
+        return 'aarch64';
+    return undefined;
+}
+/** The command line that runs `interpreter ARGS` the way the runner says. */
+function runnerCommand(runner, args) {
+    if (runner.mode === 'native')
+        return { command: runner.interpreter, args: [...args] };
+    return {
+        command: runner.emulator,
+        args: [...(runner.sysroot ? ['-L', runner.sysroot] : []), runner.interpreter, ...args],
+    };
+}
+function firstOnPath(names, env) {
+    const dirs = (env.PATH ?? '').split(external_node_path_.delimiter).filter(Boolean);
+    for (const name of names) {
+        for (const dir of dirs) {
+            if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, name)))
+                return (0,external_node_path_.join)(dir, name);
+        }
+    }
+    return undefined;
+}
+/** The configured target interpreter: the input, else the sysroot's own /usr/bin/pythonX.Y. */
+function configuredInterpreter(target, python, sysroot) {
+    if (sysroot && !(0,external_node_fs_.existsSync)(sysroot)) {
+        throw new errors/* InputError */.dz(PROOF_SYSROOT_INPUT, `${sysroot} does not exist`, {
+            hint: `point it at the root the ${target.wheelArch} interpreter's libraries are unpacked in, or leave it empty`,
+        });
+    }
+    if (python) {
+        // Under qemu -L, an absolute path is looked up in the sysroot first.
+        if (!(0,external_node_fs_.existsSync)(python) && !(sysroot && (0,external_node_fs_.existsSync)((0,external_node_path_.join)(sysroot, python)))) {
+            throw new errors/* InputError */.dz(PROOF_PYTHON_INPUT, `${python} does not exist`, {
+                hint: `give the path of a Python ${target.pythonVersion} interpreter for ${target.wheelArch}`,
+            });
+        }
+        return python;
+    }
+    if (!sysroot)
+        return undefined;
+    const inSysroot = (0,external_node_path_.join)(sysroot, 'usr', 'bin', `python${target.pythonVersion}`);
+    if (!(0,external_node_fs_.existsSync)(inSysroot)) {
+        throw new errors/* InputError */.dz(PROOF_SYSROOT_INPUT, `${sysroot} has no usr/bin/python${target.pythonVersion}`, {
+            hint: `unpack a Python ${target.pythonVersion} for ${target.wheelArch} there, or name its interpreter with ${PROOF_PYTHON_INPUT}`,
+        });
+    }
+    return inSysroot;
+}
+async function chooseProofRunner(target, options) {
+    const { env, log } = options;
+    const python = options.python || env[PROOF_PYTHON_ENV] || undefined;
+    const sysroot = options.sysroot || env[PROOF_SYSROOT_ENV] || undefined;
+    const host = 'hostArch' in options ? options.hostArch : hostWheelArch();
+    if (host === target.wheelArch) {
+        if (python)
+            return {
+                mode: 'native',
+                interpreter: configuredInterpreter(target, python, undefined) ?? python,
+                configured: true,
+            };
+        const found = await (0,interpreters/* findInterpreter */.A)(target.pythonVersion, options.bytecodePython, {
+            log,
+            env,
+            inputName: 'bytecode-python',
+        });
+        if (found)
+            return { mode: 'native', interpreter: found.path, configured: false };
+        return {
+            mode: 'skipped',
+            reason: `no Python ${target.pythonVersion} interpreter found on PATH, in the runner tool cache or in pyenv (install Python ${target.pythonVersion}, e.g. with actions/setup-python)`,
+        };
+    }
+    const interpreter = configuredInterpreter(target, python, sysroot);
+    const emulatorNames = [`qemu-${target.wheelArch}-static`, `qemu-${target.wheelArch}`];
+    const emulator = firstOnPath(emulatorNames, env);
+    const hostName = host ?? process.arch;
+    if (!interpreter || !emulator) {
+        const missing = [
+            ...(emulator ? [] : [`no ${emulatorNames.join(' or ')} on PATH (Debian/Ubuntu: qemu-user-static)`]),
+            ...(interpreter
+                ? []
+                : [
+                    `no ${target.wheelArch} Python ${target.pythonVersion} configured (${PROOF_PYTHON_INPUT} / ${PROOF_SYSROOT_INPUT}, or ${PROOF_PYTHON_ENV} / ${PROOF_SYSROOT_ENV})`,
+                ]),
+        ];
+        return {
+            mode: 'skipped',
+            reason: `the target CPU is ${target.wheelArch} and this machine is ${hostName}; ${missing.join('; ')}; build on an ${target.wheelArch} machine to prove imports natively`,
+        };
+    }
+    return { mode: 'emulated', interpreter, emulator, ...(sysroot ? { sysroot } : {}), configured: true };
+}
+
 // EXTERNAL MODULE: ./src/target.ts
 var src_target = __nccwpck_require__(6746);
 // EXTERNAL MODULE: ./src/version.ts + 1 modules
@@ -174,8 +295,9 @@ var version = __nccwpck_require__(1013);
 ;// CONCATENATED MODULE: ./src/layer/manifest.ts
 /**
  * The manifest: what is in the layer and how it was built, written next to layer.zip. Keys are
- * written in a fixed order and nothing host- or time-specific goes in, so the same inputs give
- * the same manifest.json byte for byte.
+ * written in a fixed order and nothing time-specific goes in but the import proof's timings
+ * (importProof.durationMs and each module's ms), so the same inputs on one machine give the same
+ * manifest.json byte for byte apart from those.
  */
 
 
@@ -200,6 +322,7 @@ function assembleManifest(parts) {
         bytecode: parts.bytecode,
         ...(parts.verification ? { verification: parts.verification } : {}),
         ...(parts.slim ? { slim: parts.slim } : {}),
+        ...(parts.importProof ? { importProof: parts.importProof } : {}),
     };
 }
 /** Objects with their keys sorted, recursively: a stable order whatever built the object. */
@@ -223,6 +346,7 @@ const TOP_LEVEL_ORDER = [
     'resolver',
     'layer',
     'bytecode',
+    'importProof',
     'verification',
     'slim',
 ];
@@ -277,8 +401,6 @@ function cacheKey(inputs) {
     return `lambda-layer-${inputs.toolVersion}-${target.runtime}-${target.architecture}-${digest}`;
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/cache/layer-cache.ts
 /**
  * Restore and save finished layers through a LayerStore. A restored zip is trusted only when
@@ -353,8 +475,6 @@ function messageOf(error) {
 
 // EXTERNAL MODULE: ./src/report.ts
 var src_report = __nccwpck_require__(665);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/process.ts
 var src_process = __nccwpck_require__(4006);
 // EXTERNAL MODULE: ./src/programs.ts
@@ -2375,8 +2495,6 @@ async function describeInstalled(pythonDir, report) {
     return packages.sort((a, b) => normalizeProjectName(a.name).localeCompare(normalizeProjectName(b.name)));
 }
 
-// EXTERNAL MODULE: ./src/resolve/interpreters.ts + 1 modules
-var interpreters = __nccwpck_require__(726);
 // EXTERNAL MODULE: ./src/resolve/pinned-pip.ts
 var pinned_pip = __nccwpck_require__(1476);
 ;// CONCATENATED MODULE: ./src/concurrency.ts
@@ -3760,6 +3878,510 @@ async function compileBytecode(pythonDir, target, options, log) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/layer/dist-info.ts
+/**
+ * What an installed distribution's *.dist-info says about itself: its name (METADATA) and the
+ * files it installed (RECORD, which every wheel installer writes, unlike setuptools'
+ * top_level.txt). Read from the layer tree, so it reflects what the layer holds.
+ */
+
+
+/** PEP 503 normalized project name: the key distributions are matched by. */
+function normalizeDistributionName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+/** First column of each RECORD line (CSV; a path with a comma is quoted, "" escapes a quote). */
+function dist_info_recordPaths(text) {
+    return text
+        .split(/\r?\n/)
+        .filter(Boolean)
+        .map((line) => {
+        const quoted = /^"((?:[^"]|"")*)"/.exec(line);
+        return quoted ? (quoted[1] ?? '').replace(/""/g, '"') : (line.split(',')[0] ?? '');
+    });
+}
+function metadataName(text) {
+    const head = text.split(/\r?\n\r?\n/)[0] ?? '';
+    return /^Name:[ \t]*(.+?)\s*$/im.exec(head)?.[1];
+}
+/** Every *.dist-info directly in python/, with its METADATA name and RECORD paths. */
+function readInstalledDistributions(pythonDir) {
+    const found = [];
+    for (const distInfo of (0,external_node_fs_.readdirSync)(pythonDir).filter((name) => name.endsWith('.dist-info'))) {
+        const read = (file) => {
+            try {
+                return (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(pythonDir, distInfo, file), 'utf8');
+            }
+            catch {
+                return '';
+            }
+        };
+        const name = metadataName(read('METADATA')) ?? distInfo.replace(/-[^-]*\.dist-info$/, '');
+        found.push({ name, distInfo, files: dist_info_recordPaths(read('RECORD')) });
+    }
+    return found.sort((a, b) => a.distInfo.localeCompare(b.distInfo));
+}
+
+;// CONCATENATED MODULE: ./src/layer/import-proof/modules.ts
+/**
+ * Which modules prove a distribution: the importable names its RECORD installed, at the first
+ * level that is real code. `flask/__init__.py` gives `flask`, `six.py` gives `six`, and a
+ * namespace package (a directory without __init__.py, which imports even when empty) is looked
+ * into: protobuf's `google/protobuf/__init__.py` gives `google.protobuf`, not `google`.
+ * RECORD rather than top_level.txt: every wheel installer writes RECORD, only setuptools writes
+ * top_level.txt, and top_level.txt names `google` for protobuf.
+ */
+/** Extension module file names: `name.cpython-311-x86_64-linux-gnu.so`, `name.abi3.so`, `name.so`. */
+const MODULE_FILE = /^([^.]+)(?:\.[^/]*)?\.so$|^([^.]+)\.py$/;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * Top-level folders some wheels ship by packaging mistake (aiomysql ships docs/ and examples/,
+ * einx ships test/; some ship setup.py): not the distribution's code, and importing them runs
+ * test or build tooling the layer does not contain (`setup` calls setuptools.setup()).
+ */
+const NOT_THE_DISTRIBUTIONS_CODE = new Set([
+    'tests',
+    'test',
+    'conftest',
+    'docs',
+    'examples',
+    'benchmarks',
+    'setup',
+]);
+function moduleOf(path, present) {
+    const parts = path.split('/');
+    const file = parts.at(-1) ?? '';
+    const match = MODULE_FILE.exec(file);
+    const stem = match?.[1] ?? match?.[2];
+    if (!stem)
+        return undefined;
+    const dirs = parts.slice(0, -1);
+    for (let i = 0; i < dirs.length; i++) {
+        if (!IDENTIFIER.test(dirs[i] ?? ''))
+            return undefined; // numpy.libs/, foo-stubs/: not importable
+        if (present.has([...dirs.slice(0, i + 1), '__init__.py'].join('/')))
+            return dirs.slice(0, i + 1).join('.');
+    }
+    if (!IDENTIFIER.test(stem) || stem === '__init__')
+        return undefined;
+    return [...dirs, stem].join('.');
+}
+/**
+ * The modules that prove one distribution, sorted. `files` are its RECORD paths relative to
+ * python/; `exists` says whether one is still in the layer (slimming may have removed it).
+ * Public names only when it has any: a private top-level module (`_cffi_backend`) is loaded by
+ * the public one that needs it.
+ */
+function distributionModules(files, exists) {
+    const present = new Set(files.filter((path) => !path.startsWith('../') &&
+        !path.startsWith('/') &&
+        !path.includes('/__pycache__/') &&
+        !/^[^/]+\.(dist-info|data)\//.test(path) &&
+        exists(path)));
+    const modules = new Set();
+    for (const path of present) {
+        const module = moduleOf(path, present);
+        if (module && !NOT_THE_DISTRIBUTIONS_CODE.has(module.split('.')[0] ?? ''))
+            modules.add(module);
+    }
+    const all = [...modules].sort();
+    const isPublic = (module) => module.split('.').every((part) => !part.startsWith('_'));
+    return all.some(isPublic) ? all.filter(isPublic) : all;
+}
+
+;// CONCATENATED MODULE: ./src/layer/import-proof/index.ts
+/**
+ * The import proof: once the layer tree is final (slimmed, compiled), import the modules of every
+ * directly required distribution with an interpreter of the target's Python on the target's CPU,
+ * seeing only the layer's python/ and the standard library, the way Lambda puts /opt/python on
+ * sys.path. What verify cannot see (a module a wheel forgot, a file --slim removed, a library an
+ * extension cannot load, an import-time error) fails the build here instead of on Lambda.
+ * Importing runs the packages' own import-time code on this machine, as Lambda would.
+ */
+
+
+
+
+
+
+
+
+
+
+/** Bounds the whole proof: an import that waits on the network or a lock must not hang a build. */
+const PROOF_TIMEOUT_MS = 10 * 60_000;
+/** The modules to import, and the direct requirements that have none. */
+function modulesToProve(pythonDir, packages) {
+    const installed = new Map(readInstalledDistributions(pythonDir).map((d) => [normalizeDistributionName(d.name), d]));
+    const wanted = [];
+    const seen = new Set();
+    const withoutModules = [];
+    for (const pkg of packages.filter((p) => p.requested)) {
+        const dist = installed.get(normalizeDistributionName(pkg.name));
+        const modules = dist ? distributionModules(dist.files, (path) => (0,external_node_fs_.existsSync)((0,external_node_path_.join)(pythonDir, path))) : [];
+        if (modules.length === 0)
+            withoutModules.push(pkg.name);
+        // Two distributions may share a namespace package's module; importing it once proves both.
+        for (const module of modules.filter((m) => !seen.has(m))) {
+            seen.add(module);
+            wanted.push({ distribution: pkg.name, module });
+        }
+    }
+    return { wanted, withoutModules };
+}
+/**
+ * Only what an interpreter needs to start and locate its own libraries: no PYTHON* variables
+ * (-I ignores them anyway), no credentials, no proxies. LD_LIBRARY_PATH stays for a native
+ * interpreter built with a shared libpython outside the default paths.
+ */
+function proofEnv(runner, scratch, env) {
+    return {
+        PATH: '/usr/local/bin:/usr/bin:/bin',
+        HOME: scratch,
+        TMPDIR: scratch,
+        LANG: 'C.UTF-8',
+        ...(runner.mode === 'native' && env.LD_LIBRARY_PATH ? { LD_LIBRARY_PATH: env.LD_LIBRARY_PATH } : {}),
+    };
+}
+function parseReport(stdout) {
+    let header;
+    const started = [];
+    const outcomes = [];
+    for (const line of stdout.split('\n')) {
+        if (!line.startsWith('{'))
+            continue;
+        let record;
+        try {
+            record = JSON.parse(line);
+        }
+        catch {
+            continue;
+        }
+        if (typeof record.python === 'string')
+            header = record;
+        else if (typeof record.start === 'string')
+            started.push(record.start);
+        else if (typeof record.module === 'string')
+            outcomes.push(record);
+    }
+    return { ...(header ? { header } : {}), started, outcomes };
+}
+/**
+ * The loader says "cannot open shared object file" for an object built for another CPU, which
+ * reads like a missing file: name the CPU the named .so was built for when it is not the target's.
+ */
+function explainSharedObject(error, target) {
+    const path = /(\/[^\s:]+\.so(?:\.[\d.]+)?)/.exec(error)?.[1];
+    if (!path || !(0,external_node_fs_.existsSync)(path))
+        return '';
+    try {
+        const bytes = (0,external_node_fs_.readFileSync)(path);
+        if (!isElf(bytes))
+            return ' (that file is not an ELF object)';
+        const machine = parseElf(bytes).machine;
+        const wanted = target.wheelArch === 'aarch64' ? EM_AARCH64 : EM_X86_64;
+        return machine === wanted
+            ? ''
+            : ` (that file is built for ${machineName(machine)}; the target CPU is ${target.wheelArch})`;
+    }
+    catch {
+        return '';
+    }
+}
+/** Build-directory paths in an error as the layer paths they are: python/... */
+function layerPaths(text, pythonDir) {
+    return text.split(pythonDir).join('python');
+}
+const tail = (text, lines) => text.trim().split('\n').slice(-lines).join('\n');
+function describeRunner(runner, header) {
+    const version = header ? `Python ${header.python} ` : '';
+    return runner.mode === 'native'
+        ? `${version}(${runner.interpreter}), natively`
+        : `${version}(${runner.interpreter}) under ${runner.emulator}${runner.sysroot ? ` -L ${runner.sysroot}` : ''}`;
+}
+/** The interpreter did not start, or is not the target's Python on the target's CPU. */
+function unusableInterpreter(runner, target, problem) {
+    const hint = `give a Python ${target.pythonVersion} for ${target.wheelArch} (with its sysroot under emulation), or turn the proof off with --no-import-proof / import-proof: false`;
+    const message = `the import proof's interpreter ${describeRunner(runner)} ${problem}`;
+    return runner.configured
+        ? new errors/* InputError */.dz(PROOF_PYTHON_INPUT, message, { hint })
+        : new errors/* UserError */.yo(message, { hint });
+}
+async function proveImports(params) {
+    const { target, log } = params;
+    const { wanted, withoutModules } = modulesToProve(params.pythonDir, params.packages);
+    const extra = withoutModules.length > 0 ? { withoutModules } : {};
+    if (withoutModules.length > 0) {
+        log.info(`No importable module to prove in ${withoutModules.join(', ')} (data or type stubs only)`);
+    }
+    if (wanted.length === 0) {
+        const reason = 'no directly required distribution has an importable module';
+        log.info(`Import proof skipped: ${reason}`);
+        return { status: 'skipped', reason, modules: [], ...extra };
+    }
+    const runner = await chooseProofRunner(target, {
+        python: params.python,
+        sysroot: params.sysroot,
+        bytecodePython: params.bytecodePython,
+        env: params.env,
+        log,
+        ...('hostArch' in params ? { hostArch: params.hostArch } : {}),
+    });
+    if (runner.mode === 'skipped') {
+        log.info(`Import proof skipped: ${runner.reason}`);
+        return { status: 'skipped', reason: runner.reason, modules: [], ...extra };
+    }
+    const scratch = await (0,promises_.mkdtemp)((0,external_node_path_.join)(params.workDir, 'import-proof-'));
+    const started = Date.now();
+    let result;
+    try {
+        // -I: no PYTHON* variables, no user site, no script directory on sys.path; -S: no site
+        // module (Lambda reads /opt/python through PYTHONPATH, so its .pth files do not run there
+        // either); -B: nothing is written into the finished tree.
+        const { command, args } = runnerCommand(runner, [
+            '-I',
+            '-S',
+            '-B',
+            (0,programs/* programPath */.k)('layer/import-proof/import_proof.py'),
+            params.pythonDir,
+        ]);
+        log.debug(`${command} ${args.join(' ')}`);
+        result = await (0,src_process/* runProcess */.R)(command, args, {
+            cwd: scratch,
+            env: proofEnv(runner, scratch, params.env),
+            timeoutMs: params.timeoutMs ?? PROOF_TIMEOUT_MS,
+            input: JSON.stringify(wanted),
+        }).catch((error) => {
+            throw unusableInterpreter(runner, target, `does not run: ${error instanceof Error ? error.message : error}`);
+        });
+    }
+    finally {
+        await (0,promises_.rm)(scratch, { recursive: true, force: true });
+    }
+    const durationMs = Date.now() - started;
+    const { header, started: begun, outcomes } = parseReport(result.stdout);
+    if (!header) {
+        throw unusableInterpreter(runner, target, `did not start (exit ${result.code ?? result.signal}):\n${tail(result.output, 15)}`);
+    }
+    if (header.python.split('.').slice(0, 2).join('.') !== target.pythonVersion ||
+        header.machine !== target.wheelArch) {
+        throw unusableInterpreter(runner, target, `is Python ${header.python} on ${header.machine}; the target is Python ${target.pythonVersion} on ${target.wheelArch}`);
+    }
+    const where = describeRunner(runner, header);
+    const distributionOf = new Map(wanted.map((w) => [w.module, w.distribution]));
+    const failed = outcomes.filter((o) => !o.ok);
+    const crashed = begun.length > outcomes.length ? begun[outcomes.length] : undefined;
+    if (crashed || result.timedOut || failed.length > 0) {
+        for (const failure of failed) {
+            log.error(`import ${failure.module} (${distributionOf.get(failure.module)}) failed:\n${failure.traceback ?? failure.error}`);
+        }
+        const first = failed[0];
+        const problems = [
+            ...(crashed
+                ? [
+                    `${distributionOf.get(crashed)}: import ${crashed} ${result.timedOut ? `did not finish within ${Math.round((params.timeoutMs ?? PROOF_TIMEOUT_MS) / 1000)} s` : `crashed the interpreter (${result.signal ?? `exit ${result.code}`})`}`,
+                ]
+                : []),
+            ...failed.map((f) => `${distributionOf.get(f.module)}: import ${f.module} raised ${layerPaths(f.error ?? '', params.pythonDir)}${explainSharedObject(f.error ?? '', target)}`),
+        ];
+        if (crashed)
+            log.error(tail(result.output, 20));
+        throw new errors/* UserError */.yo(`import proof failed on ${target.runtime} ${target.wheelArch} with ${where}: ${problems.join('; ')}`, {
+            hint: first && /ModuleNotFoundError/.test(first.error ?? '')
+                ? 'the layer would fail the same way on Lambda: add the missing distribution to the requirements, or (with --slim) keep the file with --slim-keep; --no-import-proof / import-proof: false turns the proof off'
+                : 'the layer would fail the same way on Lambda: pin a release of that distribution that imports on this runtime and CPU; --no-import-proof / import-proof: false turns the proof off',
+        });
+    }
+    const modules = outcomes.map((o) => ({
+        distribution: distributionOf.get(o.module) ?? '',
+        module: o.module,
+        ms: o.ms,
+    }));
+    const distributions = new Set(modules.map((m) => m.distribution)).size;
+    log.info(`Imported ${modules.length} module(s) of ${distributions} distribution(s) with ${where} in ${(durationMs / 1000).toFixed(1)}s`);
+    return {
+        status: 'passed',
+        mode: runner.mode,
+        interpreter: { path: runner.interpreter, version: header.python, machine: header.machine },
+        ...(runner.mode === 'emulated'
+            ? { emulator: { path: runner.emulator, ...(runner.sysroot ? { sysroot: runner.sysroot } : {}) } }
+            : {}),
+        modules,
+        ...extra,
+        durationMs,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/layer/python-imports.ts
+/**
+ * Which modules a Python source file may import, read from its text: `import a.b`, `from a
+ * import b` (b may be a submodule), relative `from ..x import y`, and string literals passed to
+ * `importlib.import_module(...)` / `__import__(...)`. Imports inside functions, `try:` blocks and
+ * `if TYPE_CHECKING:` count too. It errs on the side of more: a line in a docstring that reads
+ * like an import counts, because the caller (slimming) keeps what is imported, and keeping a
+ * file too many costs bytes while removing one too many breaks the layer. A text scan rather
+ * than Python's ast: it needs no interpreter and parses any Python version's syntax.
+ */
+const python_imports_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const DYNAMIC_IMPORT = /(?:import_module|__import__)\(\s*['"]([\w.]+)['"]/g;
+/** Module name of a python/-relative file: a/b/c.py -> a.b.c, a/b/__init__.py -> a.b. */
+function moduleNameOf(path) {
+    const parts = path.split('/');
+    const file = parts.pop() ?? '';
+    const stem = /^([^.]+)(?:\.[^/]*)?\.so$|^([^.]+)\.py$/.exec(file);
+    const base = stem?.[1] ?? stem?.[2];
+    if (!base)
+        return undefined;
+    const isPackage = base === '__init__';
+    const segments = isPackage ? parts : [...parts, base];
+    if (segments.length === 0 || !segments.every((segment) => python_imports_IDENTIFIER.test(segment)))
+        return undefined;
+    return { name: segments.join('.'), isPackage };
+}
+/** The absolute module a relative `from` resolves to, or undefined when it climbs out. */
+function resolveRelative(from, module) {
+    const dots = /^\.*/.exec(from)?.[0].length ?? 0;
+    if (dots === 0)
+        return from;
+    const packageParts = module.isPackage ? module.name.split('.') : module.name.split('.').slice(0, -1);
+    if (dots - 1 >= packageParts.length)
+        return undefined; // "beyond top-level package"
+    const base = packageParts.slice(0, packageParts.length - (dots - 1));
+    const rest = from.slice(dots);
+    return [...base, ...(rest ? [rest] : [])].join('.') || undefined;
+}
+function names(list) {
+    return list
+        .replace(/[()\\]/g, ' ')
+        .split(',')
+        .map((part) => part.trim().split(/\s+as\s+|\s+/)[0] ?? '')
+        .filter((name) => name && name !== '*');
+}
+/**
+ * Absolute names of the modules `source` may import. For `from a import b` both `a` and `a.b`
+ * (b may be a submodule or an attribute: the caller keeps the module when it exists).
+ * `module` is the importing file's own module name, for relative imports.
+ */
+function importedModules(source, module) {
+    const found = new Set();
+    const add = (name) => {
+        if (name && DOTTED.test(name))
+            found.add(name);
+    };
+    const text = source.includes('\\') ? source.replace(/\\\r?\n/g, ' ') : source;
+    // Find the keyword with indexOf (fast), then read the statement around it: regexes anchored
+    // at every line start cost several times more on the megabytes of a numpy or pandas.
+    for (let at = text.indexOf('import'); at !== -1; at = text.indexOf('import', at + 6)) {
+        const after = text.charCodeAt(at + 6);
+        if (after !== 32 && after !== 9 && after !== 40)
+            continue; // "import " / "import\t" / "import("
+        const lineStart = text.lastIndexOf('\n', at) + 1;
+        const before = text.slice(lineStart, at);
+        // A statement starts at the line start or after ";" / ":" (`try: import x`).
+        const statement = before.slice(Math.max(before.lastIndexOf(';'), before.lastIndexOf(':')) + 1);
+        const lineEnd = text.indexOf('\n', at);
+        let rest = text.slice(at + 6, lineEnd === -1 ? undefined : lineEnd);
+        if (rest.trimStart().startsWith('(')) {
+            // `from x import (a,  # comment` NEWLINE `b)`: the names run to the closing parenthesis.
+            const close = text.indexOf(')', at);
+            rest = text.slice(at + 6, close === -1 ? undefined : close + 1).replace(/#[^\n]*/g, '');
+        }
+        else {
+            rest = rest.replace(/[#;].*$/, '');
+        }
+        if (/^\s*$/.test(statement)) {
+            for (const name of names(rest))
+                add(name);
+            continue;
+        }
+        const from = /^\s*from\s+(\.*[\w.]*)\s+$/.exec(statement);
+        if (!from)
+            continue;
+        const base = resolveRelative(from[1] ?? '', module);
+        if (!base)
+            continue;
+        add(base);
+        for (const name of names(rest))
+            add(`${base}.${name}`);
+    }
+    if (text.includes('import_module(') || text.includes('__import__(')) {
+        for (const match of text.matchAll(DYNAMIC_IMPORT))
+            add(match[1]);
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./src/layer/slim-imports.ts
+/**
+ * The rule that makes slimming safe: no file is removed that a kept module imports. A slim rule
+ * names files by where they are (a tests/ folder, a pattern); whether the runtime loads them is
+ * decided by the code that stays. numpy 2.2's numpy/testing/_private/utils.py runs `from
+ * numpy._core.tests._natype import pd_NA`, which scipy.linalg reaches on import: removing
+ * numpy/_core/tests/ whole breaks `import scipy.linalg`. So every removal candidate a kept
+ * module imports stays, and so does what those rescued modules import in turn, and the
+ * __init__.py of every package a kept module lives in.
+ */
+
+
+
+/** Every dotted prefix: a.b.c -> a, a.b, a.b.c (importing a.b.c runs a and a.b first). */
+function prefixes(name) {
+    const parts = name.split('.');
+    return parts.map((_, i) => parts.slice(0, i + 1).join('.'));
+}
+/**
+ * Which of `candidates` (python/-relative paths slimming would remove) some kept module imports,
+ * directly or through other rescued candidates. `files` is every file in python/.
+ */
+function filesKeptModulesImport(pythonDir, files, candidates) {
+    // Module name -> the candidate files that provide it (a.py, a/__init__.py, a.cpython-*.so).
+    const candidateModules = new Map();
+    for (const path of candidates) {
+        const module = moduleNameOf(path);
+        if (!module)
+            continue;
+        const providers = candidateModules.get(module.name) ?? [];
+        providers.push(path);
+        candidateModules.set(module.name, providers);
+    }
+    if (candidateModules.size === 0)
+        return [];
+    const rescued = new Map(); // candidate -> importer
+    const queue = files.filter((path) => !candidates.has(path) && moduleNameOf(path));
+    while (queue.length > 0) {
+        const importer = queue.pop();
+        const module = moduleNameOf(importer);
+        if (!module)
+            continue;
+        // A module's own packages are imported before it; then whatever its source names.
+        const wanted = new Set(prefixes(module.name).slice(0, module.isPackage ? undefined : -1));
+        if (importer.endsWith('.py')) {
+            let source = '';
+            try {
+                source = (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(pythonDir, ...importer.split('/')), 'utf8');
+            }
+            catch {
+                // Unreadable: nothing it imports can be known, and it cannot be imported either.
+            }
+            for (const name of importedModules(source, module))
+                for (const prefix of prefixes(name))
+                    wanted.add(prefix);
+        }
+        for (const name of wanted) {
+            for (const provider of candidateModules.get(name) ?? []) {
+                if (rescued.has(provider))
+                    continue;
+                rescued.set(provider, importer);
+                queue.push(provider);
+            }
+        }
+    }
+    return [...rescued]
+        .map(([file, importedBy]) => ({ file, importedBy }))
+        .sort((a, b) => a.file.localeCompare(b.file));
+}
+
 ;// CONCATENATED MODULE: ./src/layer/slim.ts
 /**
  * Opt-in slimming: removes what the Lambda runtime never loads. Run it after install and
@@ -3772,6 +4394,8 @@ async function compileBytecode(pythonDir, target, options, log) {
  * - python/bin/ console scripts whose shebang names the build machine's interpreter (pip writes
  *   the absolute path of the Python that ran it): that path does not exist on Lambda.
  * - user `exclude` patterns.
+ * Whatever a rule names, a file a kept module imports stays (slim-imports.ts): slimming never
+ * removes code the layer runs.
  * Nothing inside *.dist-info / *.egg-info is removed: importlib.metadata reads those directories
  * (entry points, versions) at run time. Their RECORD then lists files that are gone; only pip
  * reads RECORD (to uninstall), and nothing runs pip against /opt, so the mismatch is harmless.
@@ -3781,6 +4405,7 @@ async function compileBytecode(pythonDir, target, options, log) {
  * matches a file or directory name at any depth (like .gitignore), one with "/" matches from
  * python/; a trailing "/" matches directories only. Matching a directory covers everything in it.
  */
+
 
 
 /** Compiles one glob pattern (see the module comment) into a matcher over python/-relative paths. */
@@ -3956,9 +4581,7 @@ async function slimTree(pythonDir, options, log) {
     const exclude = anyMatcher(options.exclude);
     const keep = anyMatcher(options.keep);
     const { files, dirs } = await slim_listFiles(pythonDir);
-    const removed = new Set();
-    let bytesSaved = 0;
-    const byReason = new Map();
+    const candidates = new Map();
     for (const file of files) {
         const parts = file.path.split('/');
         if (parts.slice(0, -1).some((dir) => slim_METADATA_DIR.test(dir)))
@@ -3973,20 +4596,44 @@ async function slimTree(pythonDir, options, log) {
         }
         if (!reason && matchesSelfOrAncestor(exclude, file.path, false))
             reason = 'exclude';
-        if (!reason)
-            continue;
-        await (0,promises_.rm)((0,external_node_path_.join)(pythonDir, ...parts), { force: true });
-        removed.add(file.path);
-        bytesSaved += file.size;
+        if (reason)
+            candidates.set(file.path, { size: file.size, reason });
+    }
+    const keptForImports = filesKeptModulesImport(pythonDir, files.map((file) => file.path), new Set(candidates.keys()));
+    for (const kept of keptForImports)
+        candidates.delete(kept.file);
+    const removed = new Set();
+    let bytesSaved = 0;
+    const byReason = new Map();
+    for (const [path, { size, reason }] of candidates) {
+        await (0,promises_.rm)((0,external_node_path_.join)(pythonDir, ...path.split('/')), { force: true });
+        removed.add(path);
+        bytesSaved += size;
         byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
     }
     await pruneEmptyDirs(pythonDir, removed);
     const summary = [...byReason].map(([reason, count]) => `${count} ${reason}`).join(', ');
     log.info(`Slim: removed ${removed.size} files (${summary || 'nothing matched'}), saving ${(bytesSaved / 1024 / 1024).toFixed(1)} MiB`);
+    if (keptForImports.length > 0) {
+        const shown = keptForImports
+            .slice(0, 5)
+            .map((k) => `python/${k.file} (imported by python/${k.importedBy})`)
+            .join(', ');
+        const more = keptForImports.length > 5 ? `, ... (${keptForImports.length - 5} more in the manifest)` : '';
+        log.info(`Slim: kept ${keptForImports.length} file(s) that kept modules import: ${shown}${more}`);
+    }
     return {
         removedFiles: compactRemoved(removed, files, dirs),
         bytesSaved,
         removedFileCount: removed.size,
+        ...(keptForImports.length > 0
+            ? {
+                keptForImports: keptForImports.map((k) => ({
+                    file: `python/${k.file}`,
+                    importedBy: `python/${k.importedBy}`,
+                })),
+            }
+            : {}),
     };
 }
 
@@ -3996,6 +4643,7 @@ async function slimTree(pythonDir, options, log) {
  * manifest.json in outDir. Each stage is one entry in STAGES; outDir only ever receives
  * complete files (written under a temp name inside it, renamed at the end).
  */
+
 
 
 
@@ -4078,6 +4726,36 @@ const bytecode = {
         state.bytecode = await compileBytecode(state.pythonDir, state.options.target, { interpreter: state.options.bytecodePython, env: state.context.env }, state.log);
     },
 };
+/**
+ * The tree is final (slimmed, compiled): import what was asked for on the target's CPU, before
+ * verification and the zip, so a layer that cannot import never gets archived.
+ */
+const importProof = {
+    title: 'Import the direct requirements on the target CPU',
+    async run(state) {
+        const { options, context, log } = state;
+        if (options.importProof === false) {
+            state.importProof = {
+                status: 'off',
+                reason: 'turned off (--no-import-proof / import-proof: false)',
+                modules: [],
+            };
+            return;
+        }
+        state.importProof = await proveImports({
+            pythonDir: state.pythonDir,
+            workDir: state.workDir,
+            packages: state.packages,
+            target: options.target,
+            python: options.importProofPython,
+            sysroot: options.importProofSysroot,
+            bytecodePython: options.bytecodePython,
+            env: context.env ?? process.env,
+            log,
+            ...(context.hostArch ? { hostArch: context.hostArch } : {}),
+        });
+    },
+};
 /** Package sizes as shipped: after slimming removed files and bytecode added some. */
 const measure = {
     title: 'Measure packages',
@@ -4124,7 +4802,14 @@ const verifyAndArchive = {
     },
 };
 /** The build, in order. Adding a stage is one line here. */
-const STAGES = [install, slim, bytecode, measure, verifyAndArchive];
+const STAGES = [
+    install,
+    slim,
+    bytecode,
+    importProof,
+    measure,
+    verifyAndArchive,
+];
 const NO_BYTECODE = {
     mode: 'none',
     compiled: 0,
@@ -4175,6 +4860,7 @@ async function buildLayer(options, log, context = {}) {
             bytecode: state.bytecode,
             verification: state.verification,
             slim: state.slim,
+            importProof: state.importProof,
         });
         await writeManifest(manifest, (0,external_node_path_.join)(outputDir, MANIFEST_JSON));
         const zipPath = (0,external_node_path_.join)(outDir, LAYER_ZIP);
@@ -4396,6 +5082,7 @@ var cli_parse = __nccwpck_require__(9537);
 
 
 
+
 const DEFAULT_OUT = 'layer-out';
 const usage = `Usage: ${version/* TOOL_NAME */.l} build [options]
 
@@ -4417,6 +5104,13 @@ Options:
                             evaluated for the target; default: found on PATH, py, tool cache, pyenv)
   --bytecode-python PATH    interpreter of the target's Python version that compiles bytecode
   --no-bytecode             ship no .pyc files
+  --no-import-proof         do not import the direct requirements on the target CPU before archiving
+  --import-proof-python PATH
+                            Python of the target's version for the target's CPU (an arm64 one run
+                            under qemu-user when building arm64 on x86_64); env ${PROOF_PYTHON_ENV}
+  --import-proof-sysroot DIR
+                            root qemu-user finds that interpreter's libraries in (qemu -L DIR);
+                            alone it means DIR/usr/bin/pythonX.Y; env ${PROOF_SYSROOT_ENV}
   --slim                    remove what the runtime never loads (package test folders, *.pyi stubs)
   --slim-exclude GLOB       with --slim: also remove files matching GLOB (repeatable)
   --slim-keep GLOB          with --slim: never remove files matching GLOB (repeatable)
@@ -4448,6 +5142,9 @@ async function run(argv, io) {
         python: { type: 'string' },
         'bytecode-python': { type: 'string' },
         'no-bytecode': { type: 'boolean' },
+        'no-import-proof': { type: 'boolean' },
+        'import-proof-python': { type: 'string' },
+        'import-proof-sysroot': { type: 'string' },
         slim: { type: 'boolean' },
         'slim-exclude': { type: 'string', multiple: true },
         'slim-keep': { type: 'string', multiple: true },
@@ -4482,6 +5179,11 @@ async function run(argv, io) {
             }
             : undefined,
         sdist,
+        importProof: !values['no-import-proof'],
+        importProofPython: interpreterArg(values['import-proof-python'], io.cwd),
+        importProofSysroot: values['import-proof-sysroot']
+            ? (0,external_node_path_.resolve)(io.cwd, values['import-proof-sysroot'])
+            : undefined,
     };
     const cacheDir = (0,external_node_path_.resolve)(io.cwd, values['cache-dir'] ?? defaultCacheDir(io.env));
     const store = values['no-cache'] ? undefined : directoryStore(cacheDir);
@@ -5020,7 +5722,7 @@ function programSource(relativeToSrc) {
 /* harmony export */   pq: () => (/* binding */ countOf),
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
-/* unused harmony exports sizeBar, resolverLine, summaryMarkdown, functionResult, functionTable, functionAnnotations */
+/* unused harmony exports sizeBar, resolverLine, importProofLine, summaryMarkdown, functionResult, functionTable, functionAnnotations */
 function formatBytes(bytes) {
     const units = ['B', 'KiB', 'MiB', 'GiB'];
     let value = bytes;
@@ -5058,6 +5760,23 @@ function resolverLine(manifest) {
         .map(([name, value]) => `${name} ${value === '' ? '""' : value}`)
         .join(', ');
     return `Resolved by pip ${r.pip} with the target's environment markers: ${shown}.`;
+}
+/**
+ * One line on the import proof: what was imported, where and how long, or why it did not run.
+ * Undefined for manifests from before the proof existed (restored from an older cache).
+ */
+function importProofLine(proof) {
+    if (!proof)
+        return undefined;
+    if (proof.status !== 'passed')
+        return `Import proof: ${proof.status}${proof.reason ? ` (${proof.reason})` : ''}.`;
+    const distributions = new Set(proof.modules.map((m) => m.distribution)).size;
+    const where = proof.mode === 'emulated'
+        ? `under ${proof.emulator?.path ?? 'emulation'} (${proof.interpreter?.machine})`
+        : `natively (${proof.interpreter?.machine})`;
+    const seconds = ((proof.durationMs ?? 0) / 1000).toFixed(1);
+    return (`Import proof: ${proof.modules.map((m) => m.module).join(', ')} (${countOf(distributions, 'distribution', 'distributions')}) ` +
+        `imported by Python ${proof.interpreter?.version} ${proof.interpreter?.path} ${where} in ${seconds} s.`);
 }
 function summaryMarkdown(result) {
     const { manifest } = result;
@@ -5101,6 +5820,9 @@ function summaryMarkdown(result) {
         ? `Bytecode: none shipped${b.reason ? ` (${b.reason})` : ''}.`
         : `Bytecode: ${b.compiled} files compiled by ${b.interpreter?.path ?? '?'} (${b.interpreter?.version ?? '?'}), ${b.mode}.`);
     lines.push('');
+    const proof = importProofLine(manifest.importProof);
+    if (proof)
+        lines.push(proof, '');
     if (result.publish) {
         lines.push('| Region | Layer version ARN | |');
         lines.push('|---|---|---|');
@@ -5188,6 +5910,7 @@ function cliSummary(result) {
         .map((p) => `  ${p.name.padEnd(width)}  ${p.version.padEnd(vwidth)}  ${formatBytes(p.size).padStart(10)}  ${sizeBar(p.size, max, 16).padEnd(16)}  ${wheelPlatform(p.tags)}${p.builtFromSource ? ' (built from source)' : ''}`);
     const t = manifest.target;
     const verb = result.cacheHit ? 'Restored from cache' : 'Built';
+    const proof = importProofLine(manifest.importProof);
     return [
         `${verb} ${result.zipPath} for ${t.runtime} ${t.architecture} (${t.os}, glibc ${t.glibc})`,
         `  zip ${formatBytes(manifest.layer.zipSize)}, unzipped ${formatBytes(manifest.layer.unzippedSize)}, ${manifest.layer.fileCount} files, CodeSha256 ${manifest.layer.codeSha256}`,
@@ -5198,6 +5921,7 @@ function cliSummary(result) {
                     `python_full_version ${manifest.resolver.markerEnvironment.python_full_version} (manifest.json lists every marker)`,
             ]
             : []),
+        ...(proof ? [`  ${proof}`] : []),
         '',
         `  ${'package'.padEnd(width)}  ${'version'.padEnd(vwidth)}  ${'size'.padStart(10)}`,
         ...rows,

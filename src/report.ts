@@ -3,7 +3,7 @@
  * table (plain text). Pure functions, so what the user sees is tested without a runner.
  */
 import type { FunctionCheck } from './deploy/function-check.js';
-import type { Manifest } from './layer/types.js';
+import type { ImportProofReport, Manifest } from './layer/types.js';
 
 export interface RegionOutcome {
   readonly region: string;
@@ -70,6 +70,26 @@ export function resolverLine(manifest: JobResult['manifest']): string | undefine
   return `Resolved by pip ${r.pip} with the target's environment markers: ${shown}.`;
 }
 
+/**
+ * One line on the import proof: what was imported, where and how long, or why it did not run.
+ * Undefined for manifests from before the proof existed (restored from an older cache).
+ */
+export function importProofLine(proof: ImportProofReport | undefined): string | undefined {
+  if (!proof) return undefined;
+  if (proof.status !== 'passed')
+    return `Import proof: ${proof.status}${proof.reason ? ` (${proof.reason})` : ''}.`;
+  const distributions = new Set(proof.modules.map((m) => m.distribution)).size;
+  const where =
+    proof.mode === 'emulated'
+      ? `under ${proof.emulator?.path ?? 'emulation'} (${proof.interpreter?.machine})`
+      : `natively (${proof.interpreter?.machine})`;
+  const seconds = ((proof.durationMs ?? 0) / 1000).toFixed(1);
+  return (
+    `Import proof: ${proof.modules.map((m) => m.module).join(', ')} (${countOf(distributions, 'distribution', 'distributions')}) ` +
+    `imported by Python ${proof.interpreter?.version} ${proof.interpreter?.path} ${where} in ${seconds} s.`
+  );
+}
+
 export function summaryMarkdown(result: JobResult): string {
   const { manifest } = result;
   const t = manifest.target;
@@ -120,6 +140,8 @@ export function summaryMarkdown(result: JobResult): string {
       : `Bytecode: ${b.compiled} files compiled by ${b.interpreter?.path ?? '?'} (${b.interpreter?.version ?? '?'}), ${b.mode}.`,
   );
   lines.push('');
+  const proof = importProofLine(manifest.importProof);
+  if (proof) lines.push(proof, '');
 
   if (result.publish) {
     lines.push('| Region | Layer version ARN | |');
@@ -223,6 +245,7 @@ export function cliSummary(result: JobResult): string {
     );
   const t = manifest.target;
   const verb = result.cacheHit ? 'Restored from cache' : 'Built';
+  const proof = importProofLine(manifest.importProof);
   return [
     `${verb} ${result.zipPath} for ${t.runtime} ${t.architecture} (${t.os}, glibc ${t.glibc})`,
     `  zip ${formatBytes(manifest.layer.zipSize)}, unzipped ${formatBytes(manifest.layer.unzippedSize)}, ${manifest.layer.fileCount} files, CodeSha256 ${manifest.layer.codeSha256}`,
@@ -233,6 +256,7 @@ export function cliSummary(result: JobResult): string {
             `python_full_version ${manifest.resolver.markerEnvironment.python_full_version} (manifest.json lists every marker)`,
         ]
       : []),
+    ...(proof ? [`  ${proof}`] : []),
     '',
     `  ${'package'.padEnd(width)}  ${'version'.padEnd(vwidth)}  ${'size'.padStart(10)}`,
     ...rows,

@@ -55,6 +55,17 @@ const manifest: Manifest = {
     mode: 'unchecked-hash',
     removed: 0,
   },
+  importProof: {
+    status: 'passed',
+    mode: 'emulated',
+    interpreter: { path: '/sysroot/usr/bin/python3.11', version: '3.11.2', machine: 'aarch64' },
+    emulator: { path: '/usr/bin/qemu-aarch64-static', sysroot: '/sysroot' },
+    modules: [
+      { distribution: 'flask', module: 'flask', ms: 120.5 },
+      { distribution: 'protobuf', module: 'google.protobuf', ms: 30 },
+    ],
+    durationMs: 1840,
+  },
   verification: {
     ok: true,
     checkedBinaries: 1,
@@ -104,6 +115,9 @@ describe('report', () => {
     expect(md).toContain('**Verification passed**');
     expect(md).toContain('150 files compiled by /usr/bin/python3.11');
     expect(md).toContain(
+      'Import proof: flask, google.protobuf (2 distributions) imported by Python 3.11.2 /sysroot/usr/bin/python3.11 under /usr/bin/qemu-aarch64-static (aarch64) in 1.8 s.',
+    );
+    expect(md).toContain(
       '| us-east-1 | `arn:aws:lambda:us-east-1:123456789012:layer:deps:3` | reused (same CodeSha256) |',
     );
     expect(md).toContain('| eu-west-1 | - | failed: AccessDenied |');
@@ -136,5 +150,21 @@ describe('report', () => {
     expect(text).toContain('/tmp/out/layer.zip');
     expect(text).toContain('CodeSha256 qqqq');
     expect(text.split('\n').filter((l) => /^ {2}(flask|markupsafe|tinypure) /.test(l))).toHaveLength(3);
+    expect(text).toContain(
+      '  Import proof: flask, google.protobuf (2 distributions) imported by Python 3.11.2',
+    );
+  });
+
+  it('says why the import proof did not run, and nothing for manifests from before it existed', () => {
+    const skipped = cliSummary({
+      ...result,
+      manifest: {
+        ...manifest,
+        importProof: { status: 'skipped', reason: 'no qemu-aarch64-static', modules: [] },
+      },
+    });
+    expect(skipped).toContain('  Import proof: skipped (no qemu-aarch64-static).');
+    const { importProof: _, ...older } = manifest;
+    expect(summaryMarkdown({ ...result, manifest: older })).not.toContain('Import proof');
   });
 });

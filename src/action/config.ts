@@ -68,6 +68,11 @@ export function loadActionConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
         ? { exclude: parseList(getInput('slim-exclude')), keep: parseList(getInput('slim-keep')) }
         : undefined,
       sdist: parseChoice<SdistPolicy>('sdist', input('sdist'), ['pure', 'never'], 'pure'),
+      importProof: parseBoolean('import-proof', input('import-proof'), true),
+      importProofPython: input('import-proof-python') ? inWorkspace(input('import-proof-python')) : undefined,
+      importProofSysroot: input('import-proof-sysroot')
+        ? inWorkspace(input('import-proof-sysroot'))
+        : undefined,
     },
     cache: {
       enabled: parseBoolean('cache', input('cache'), true),

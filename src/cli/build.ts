@@ -2,6 +2,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { defaultCacheDir, directoryStore } from '../cache/dir-store.js';
 import { parseChoice, parseList } from '../inputs.js';
+import { PROOF_PYTHON_ENV, PROOF_SYSROOT_ENV } from '../layer/import-proof/where.js';
 import { serializeManifest } from '../layer/manifest.js';
 import type { BuildOptions } from '../layer/types.js';
 import { buildOrRestore } from '../pipeline/build-or-restore.js';
@@ -34,6 +35,13 @@ Options:
                             evaluated for the target; default: found on PATH, py, tool cache, pyenv)
   --bytecode-python PATH    interpreter of the target's Python version that compiles bytecode
   --no-bytecode             ship no .pyc files
+  --no-import-proof         do not import the direct requirements on the target CPU before archiving
+  --import-proof-python PATH
+                            Python of the target's version for the target's CPU (an arm64 one run
+                            under qemu-user when building arm64 on x86_64); env ${PROOF_PYTHON_ENV}
+  --import-proof-sysroot DIR
+                            root qemu-user finds that interpreter's libraries in (qemu -L DIR);
+                            alone it means DIR/usr/bin/pythonX.Y; env ${PROOF_SYSROOT_ENV}
   --slim                    remove what the runtime never loads (package test folders, *.pyi stubs)
   --slim-exclude GLOB       with --slim: also remove files matching GLOB (repeatable)
   --slim-keep GLOB          with --slim: never remove files matching GLOB (repeatable)
@@ -67,6 +75,9 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     python: { type: 'string' },
     'bytecode-python': { type: 'string' },
     'no-bytecode': { type: 'boolean' },
+    'no-import-proof': { type: 'boolean' },
+    'import-proof-python': { type: 'string' },
+    'import-proof-sysroot': { type: 'string' },
     slim: { type: 'boolean' },
     'slim-exclude': { type: 'string', multiple: true },
     'slim-keep': { type: 'string', multiple: true },
@@ -105,6 +116,11 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
         }
       : undefined,
     sdist,
+    importProof: !values['no-import-proof'],
+    importProofPython: interpreterArg(values['import-proof-python'], io.cwd),
+    importProofSysroot: values['import-proof-sysroot']
+      ? resolve(io.cwd, values['import-proof-sysroot'])
+      : undefined,
   };
   const cacheDir = resolve(io.cwd, values['cache-dir'] ?? defaultCacheDir(io.env));
   const store = values['no-cache'] ? undefined : directoryStore(cacheDir);

@@ -22,9 +22,17 @@ import type { VerificationReport } from '../verify/types.js';
 import type { LayerArchive } from '../zip/writer.js';
 import { writeLayerZip } from '../zip/writer.js';
 import { compileBytecode } from './bytecode.js';
+import { proveImports } from './import-proof/index.js';
 import { assembleManifest, writeManifest } from './manifest.js';
 import { slimTree } from './slim.js';
-import type { BuildOptions, BytecodeReport, Manifest, ResolverReport, SlimReport } from './types.js';
+import type {
+  BuildOptions,
+  BytecodeReport,
+  ImportProofReport,
+  Manifest,
+  ResolverReport,
+  SlimReport,
+} from './types.js';
 
 export interface BuildResult {
   readonly manifest: Manifest;
@@ -46,6 +54,8 @@ export interface BuildContext {
   readonly pipTimeoutMs?: number;
   /** Where the pinned pip is kept (default: the CLI's default cache folder). */
   readonly toolCacheDir?: string;
+  /** The CPU to treat this machine as for the import proof (tests; default process.arch). */
+  readonly hostArch?: 'x86_64' | 'aarch64';
 }
 
 export const LAYER_ZIP = 'layer.zip';
@@ -69,6 +79,7 @@ export interface BuildState {
   resolver?: ResolverReport;
   bytecode: BytecodeReport;
   slim?: SlimReport;
+  importProof?: ImportProofReport;
   verification?: VerificationReport;
   archive?: LayerArchive;
 }
@@ -152,6 +163,37 @@ const bytecode: BuildStage = {
   },
 };
 
+/**
+ * The tree is final (slimmed, compiled): import what was asked for on the target's CPU, before
+ * verification and the zip, so a layer that cannot import never gets archived.
+ */
+const importProof: BuildStage = {
+  title: 'Import the direct requirements on the target CPU',
+  async run(state) {
+    const { options, context, log } = state;
+    if (options.importProof === false) {
+      state.importProof = {
+        status: 'off',
+        reason: 'turned off (--no-import-proof / import-proof: false)',
+        modules: [],
+      };
+      return;
+    }
+    state.importProof = await proveImports({
+      pythonDir: state.pythonDir,
+      workDir: state.workDir,
+      packages: state.packages,
+      target: options.target,
+      python: options.importProofPython,
+      sysroot: options.importProofSysroot,
+      bytecodePython: options.bytecodePython,
+      env: context.env ?? process.env,
+      log,
+      ...(context.hostArch ? { hostArch: context.hostArch } : {}),
+    });
+  },
+};
+
 /** Package sizes as shipped: after slimming removed files and bytecode added some. */
 const measure: BuildStage = {
   title: 'Measure packages',
@@ -200,7 +242,14 @@ const verifyAndArchive: BuildStage = {
 };
 
 /** The build, in order. Adding a stage is one line here. */
-export const STAGES: readonly BuildStage[] = [install, slim, bytecode, measure, verifyAndArchive];
+export const STAGES: readonly BuildStage[] = [
+  install,
+  slim,
+  bytecode,
+  importProof,
+  measure,
+  verifyAndArchive,
+];
 
 const NO_BYTECODE: BytecodeReport = {
   mode: 'none',
@@ -256,6 +305,7 @@ export async function buildLayer(
       bytecode: state.bytecode,
       verification: state.verification,
       slim: state.slim,
+      importProof: state.importProof,
     });
     await writeManifest(manifest, join(outputDir, MANIFEST_JSON));
     const zipPath = join(outDir, LAYER_ZIP);

@@ -1,7 +1,8 @@
 /**
  * The manifest: what is in the layer and how it was built, written next to layer.zip. Keys are
- * written in a fixed order and nothing host- or time-specific goes in, so the same inputs give
- * the same manifest.json byte for byte.
+ * written in a fixed order and nothing time-specific goes in but the import proof's timings
+ * (importProof.durationMs and each module's ms), so the same inputs on one machine give the same
+ * manifest.json byte for byte apart from those.
  */
 import { writeFile } from 'node:fs/promises';
 import { glibcLabel, platformTags, type Target } from '../target.js';
@@ -33,6 +34,7 @@ export function assembleManifest(parts: ManifestParts): Manifest {
     bytecode: parts.bytecode,
     ...(parts.verification ? { verification: parts.verification } : {}),
     ...(parts.slim ? { slim: parts.slim } : {}),
+    ...(parts.importProof ? { importProof: parts.importProof } : {}),
   };
 }
 
@@ -59,6 +61,7 @@ const TOP_LEVEL_ORDER = [
   'resolver',
   'layer',
   'bytecode',
+  'importProof',
   'verification',
   'slim',
 ];

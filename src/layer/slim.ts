@@ -9,6 +9,8 @@
  * - python/bin/ console scripts whose shebang names the build machine's interpreter (pip writes
  *   the absolute path of the Python that ran it): that path does not exist on Lambda.
  * - user `exclude` patterns.
+ * Whatever a rule names, a file a kept module imports stays (slim-imports.ts): slimming never
+ * removes code the layer runs.
  * Nothing inside *.dist-info / *.egg-info is removed: importlib.metadata reads those directories
  * (entry points, versions) at run time. Their RECORD then lists files that are gone; only pip
  * reads RECORD (to uninstall), and nothing runs pip against /opt, so the mismatch is harmless.
@@ -21,6 +23,7 @@
 import { open, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
+import { filesKeptModulesImport } from './slim-imports.js';
 import type { SlimOptions, SlimReport } from './types.js';
 
 type Matcher = (path: string, isDir: boolean) => boolean;
@@ -199,9 +202,7 @@ export async function slimTree(pythonDir: string, options: SlimOptions, log: Log
   const keep = anyMatcher(options.keep);
   const { files, dirs } = await listFiles(pythonDir);
 
-  const removed = new Set<string>();
-  let bytesSaved = 0;
-  const byReason = new Map<string, number>();
+  const candidates = new Map<string, { size: number; reason: string }>();
   for (const file of files) {
     const parts = file.path.split('/');
     if (parts.slice(0, -1).some((dir) => METADATA_DIR.test(dir))) continue;
@@ -212,10 +213,22 @@ export async function slimTree(pythonDir: string, options: SlimOptions, log: Log
       if (hasBuildMachineShebang(head)) reason = 'script';
     }
     if (!reason && matchesSelfOrAncestor(exclude, file.path, false)) reason = 'exclude';
-    if (!reason) continue;
-    await rm(join(pythonDir, ...parts), { force: true });
-    removed.add(file.path);
-    bytesSaved += file.size;
+    if (reason) candidates.set(file.path, { size: file.size, reason });
+  }
+  const keptForImports = filesKeptModulesImport(
+    pythonDir,
+    files.map((file) => file.path),
+    new Set(candidates.keys()),
+  );
+  for (const kept of keptForImports) candidates.delete(kept.file);
+
+  const removed = new Set<string>();
+  let bytesSaved = 0;
+  const byReason = new Map<string, number>();
+  for (const [path, { size, reason }] of candidates) {
+    await rm(join(pythonDir, ...path.split('/')), { force: true });
+    removed.add(path);
+    bytesSaved += size;
     byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
   }
   await pruneEmptyDirs(pythonDir, removed);
@@ -224,9 +237,25 @@ export async function slimTree(pythonDir: string, options: SlimOptions, log: Log
   log.info(
     `Slim: removed ${removed.size} files (${summary || 'nothing matched'}), saving ${(bytesSaved / 1024 / 1024).toFixed(1)} MiB`,
   );
+  if (keptForImports.length > 0) {
+    const shown = keptForImports
+      .slice(0, 5)
+      .map((k) => `python/${k.file} (imported by python/${k.importedBy})`)
+      .join(', ');
+    const more = keptForImports.length > 5 ? `, ... (${keptForImports.length - 5} more in the manifest)` : '';
+    log.info(`Slim: kept ${keptForImports.length} file(s) that kept modules import: ${shown}${more}`);
+  }
   return {
     removedFiles: compactRemoved(removed, files, dirs),
     bytesSaved,
     removedFileCount: removed.size,
+    ...(keptForImports.length > 0
+      ? {
+          keptForImports: keptForImports.map((k) => ({
+            file: `python/${k.file}`,
+            importedBy: `python/${k.importedBy}`,
+          })),
+        }
+      : {}),
   };
 }

@@ -37,6 +37,12 @@ export interface BuildOptions {
   /** Opt-in removal of files the runtime never loads; undefined = off. */
   readonly slim?: SlimOptions;
   readonly sdist: SdistPolicy;
+  /** Import the direct requirements' modules on the target CPU before archiving (default true). */
+  readonly importProof?: boolean;
+  /** Interpreter of the target's Python for the target's CPU (for emulation: under the sysroot). */
+  readonly importProofPython?: string;
+  /** Root qemu-user resolves that interpreter's libraries in (`qemu-aarch64-static -L DIR`). */
+  readonly importProofSysroot?: string;
 }
 
 export interface BytecodeReport {
@@ -64,6 +70,36 @@ export interface SlimReport {
   readonly bytesSaved: number;
   /** Number of files removed (directories count their files). */
   readonly removedFileCount?: number;
+  /** Files a slim rule named that stayed because a kept module imports them (layer paths). */
+  readonly keptForImports?: readonly { readonly file: string; readonly importedBy: string }[];
+}
+
+/** One module the import proof imported. */
+export interface ProvenModule {
+  readonly distribution: string;
+  readonly module: string;
+  /** Wall time of the import (under emulation: of the emulated import). */
+  readonly ms: number;
+}
+
+/**
+ * The import proof's record. A failed proof fails the build, so the manifest only ever holds a
+ * proof that passed, one that was skipped (no way to run the target's CPU here) or turned off.
+ */
+export interface ImportProofReport {
+  readonly status: 'passed' | 'skipped' | 'off';
+  /** Why it was skipped or off. */
+  readonly reason?: string;
+  /** Natively on this machine's CPU, or under user-mode emulation. */
+  readonly mode?: 'native' | 'emulated';
+  readonly interpreter?: { readonly path: string; readonly version: string; readonly machine: string };
+  /** The emulator (qemu-user) and its sysroot, when emulated. */
+  readonly emulator?: { readonly path: string; readonly sysroot?: string };
+  readonly modules: readonly ProvenModule[];
+  /** Directly required distributions with no importable module (data or stubs only). */
+  readonly withoutModules?: readonly string[];
+  /** Wall time of the whole proof, interpreter start included. */
+  readonly durationMs?: number;
 }
 
 export interface Manifest {
@@ -86,4 +122,5 @@ export interface Manifest {
   readonly bytecode: BytecodeReport;
   readonly verification?: VerificationReport;
   readonly slim?: SlimReport;
+  readonly importProof?: ImportProofReport;
 }

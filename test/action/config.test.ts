@@ -34,6 +34,8 @@ describe('loadActionConfig', () => {
     expect(config.build.bytecode).toBe(true);
     expect(config.build.slim).toBeUndefined();
     expect(config.build.sdist).toBe('pure');
+    expect(config.build.importProof).toBe(true);
+    expect(config.build.importProofPython).toBeUndefined();
     expect(config.cache).toEqual({ enabled: true, forceRebuild: false });
     expect(config.publish).toMatchObject({ layerName: 'deps', regions: ['us-east-1'] });
     expect(config.deploy).toBeUndefined();
@@ -60,6 +62,24 @@ describe('loadActionConfig', () => {
     expect(config.build.slim).toEqual({ exclude: ['**/*.md'], keep: ['botocore/data/**'] });
     expect(config.publish?.grant).toEqual({ accountIds: ['111122223333'], organizationId: undefined });
     expect(config.publish?.keep).toBe(5);
+  });
+
+  it('reads the import proof switch and its interpreter and sysroot, relative to the workspace', () => {
+    const off = loadActionConfig(inputs({ ...publishing, 'import-proof': 'false' }), env);
+    expect(off.build.importProof).toBe(false);
+    const emulated = loadActionConfig(
+      inputs({
+        ...publishing,
+        'import-proof-python': '/sysroot/usr/bin/python3.11',
+        'import-proof-sysroot': 'arm64-root',
+      }),
+      env,
+    );
+    expect(emulated.build.importProofPython).toBe('/sysroot/usr/bin/python3.11');
+    expect(emulated.build.importProofSysroot).toBe('/ws/arm64-root');
+    expect(() => loadActionConfig(inputs({ ...publishing, 'import-proof': 'maybe' }), env)).toThrow(
+      /Input "import-proof": expected true or false/,
+    );
   });
 
   it('falls back to the job region', () => {

@@ -73,7 +73,15 @@ describe('workflows and action.yml', () => {
     for (const [name, input] of Object.entries(action.inputs)) {
       expect(input.description, name).toBeTruthy();
       if (['true', 'false'].includes(String(input.default))) continue;
-      expect(['cache', 'bytecode', 'slim', 'publish', 'deploy', 'force-rebuild']).not.toContain(name);
+      expect([
+        'cache',
+        'bytecode',
+        'import-proof',
+        'slim',
+        'publish',
+        'deploy',
+        'force-rebuild',
+      ]).not.toContain(name);
     }
   });
 
@@ -103,6 +111,30 @@ describe('workflows and action.yml', () => {
     expect(doc.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
     expect(doc.jobs.deploy?.concurrency?.group).toMatch(/service-path.*stage/);
     expect(doc.jobs.deploy?.environment).toContain('inputs.environment');
+  });
+
+  it('the reusable workflow runs only the arm64 leg on ubuntu-24.04-arm, and only when asked', () => {
+    const doc = parse(read('.github/workflows/lambda-layer.yml')) as {
+      on: { workflow_call: { inputs: Record<string, { type: string; default: unknown }> } };
+      jobs: { layer: { 'runs-on': string } };
+    };
+    expect(doc.on.workflow_call.inputs['arm64-native-runner']).toMatchObject({
+      type: 'boolean',
+      default: false,
+    });
+    const expression = /^\$\{\{(.*)\}\}$/.exec(doc.jobs.layer['runs-on'])?.[1] ?? '';
+    // GitHub's && / || return operands as JavaScript's do; == on strings is ===.
+    const runsOn = (architecture: string, native: boolean): unknown =>
+      new Function(
+        `return ${expression
+          .replace(/matrix\.architecture/g, JSON.stringify(architecture))
+          .replace(/inputs\.arm64-native-runner/g, String(native))
+          .replace(/==/g, '===')};`,
+      )();
+    expect(runsOn('arm64', true)).toBe('ubuntu-24.04-arm');
+    expect(runsOn('arm64', false)).toBe('ubuntu-latest');
+    expect(runsOn('x86_64', true)).toBe('ubuntu-latest');
+    expect(runsOn('x86_64', false)).toBe('ubuntu-latest');
   });
 
   it('caller workflows grant id-token: write to the reusable workflow', () => {

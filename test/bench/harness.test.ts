@@ -74,6 +74,9 @@ describe('benchmark harness', () => {
     expect(tiny.resolved.differences).toEqual([]);
     expect(tiny.coldBuild.verified).toBe(true);
     expect(tiny.coldBuild.bytecode.mode).toBe('unchecked-hash');
+    // The import proof of the requested distribution, timed from the build's manifest.
+    expect(tiny.coldBuild.importProof).toMatchObject({ status: 'passed', mode: 'native', modules: 1 });
+    expect(tiny.coldBuild.importProof?.ms?.samples).toHaveLength(1);
     const stageNames = tiny.coldBuild.stages.map((s) => s.name);
     expect(stageNames.some((n) => /install/i.test(n))).toBe(true);
     expect(stageNames.some((n) => /zip/i.test(n))).toBe(true);
@@ -145,6 +148,8 @@ describe('benchmark harness', () => {
     }
     expect(markdown).toContain('| 1. cold build (verify + bytecode) vs pip + zip | tiny |');
     expect(markdown).toContain('| Valid pycs |');
+    expect(markdown).toMatch(/Import proof \(native, 1 module\(s\), interpreter start included\): median \d/);
+    expect(markdown).toMatch(/\| import proof \| /);
     if (process.platform === 'linux') {
       expect(markdown).toMatch(
         new RegExp(`\\| ours \\| [^|]+ \\| [^|]+ \\| [^|]+ \\| \\d+\\.\\d of ${saved.machine.cores} \\|`),

@@ -108,6 +108,49 @@ describe('slimTree', () => {
     expect(left).toContain('numpy-2.2.6.dist-info/RECORD'); // dist-info is never touched
     expect(left.some((p) => p.startsWith('werkzeug'))).toBe(false); // emptied directories go too
   });
+
+  it('never removes a file a kept module imports, nor what that file imports in turn', async () => {
+    // numpy 2.2's shape: numpy.testing imports numpy._core.tests._natype, which scipy.linalg
+    // reaches on import; the rest of the tests folder is dead weight.
+    const python = tree('imports', {
+      'numpy/__init__.py': 'from . import _core\n',
+      'numpy/_core/__init__.py': '',
+      'numpy/testing/__init__.py': 'from ._private.utils import *\n',
+      'numpy/testing/_private/__init__.py': '',
+      'numpy/testing/_private/utils.py': 'import os\nfrom numpy._core.tests._natype import pd_NA\n',
+      'numpy/_core/tests/_natype.py': 'from ._helpers import NA_BASE\npd_NA = 1\n',
+      'numpy/_core/tests/_helpers.py': 'NA_BASE = 0\n',
+      'numpy/_core/tests/test_dtype.py': 'import pytest\nfrom numpy._core.tests._natype import pd_NA\n',
+      'numpy/_core/tests/data/umath.csv': '1,2',
+      'lib/tests/__init__.py': '',
+      'lib/tests/fixture.cpython-311-x86_64-linux-gnu.so': 'ELF',
+      'lib/tests/unused.py': '',
+      'lib/__init__.py': 'import importlib\nimportlib.import_module("lib.tests.fixture")\n',
+      'lib/api.pyi': 'def f() -> int: ...\n',
+    });
+    const log = memoryLogger();
+    const report = await slimTree(python, { exclude: ['lib/tests/unused.py'], keep: [] }, log);
+    expect(report.keptForImports).toEqual([
+      { file: 'python/lib/tests/__init__.py', importedBy: 'python/lib/__init__.py' },
+      {
+        file: 'python/lib/tests/fixture.cpython-311-x86_64-linux-gnu.so',
+        importedBy: 'python/lib/__init__.py',
+      },
+      { file: 'python/numpy/_core/tests/_helpers.py', importedBy: 'python/numpy/_core/tests/_natype.py' },
+      { file: 'python/numpy/_core/tests/_natype.py', importedBy: 'python/numpy/testing/_private/utils.py' },
+    ]);
+    expect(report.removedFiles).toEqual([
+      'python/lib/api.pyi',
+      'python/lib/tests/unused.py',
+      'python/numpy/_core/tests/data/',
+      'python/numpy/_core/tests/test_dtype.py',
+    ]);
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(
+        /^info: Slim: kept 4 file\(s\) that kept modules import: .*python\/numpy\/_core\/tests\/_natype\.py \(imported by python\/numpy\/testing\/_private\/utils\.py\)/,
+      ),
+    );
+  });
 });
 
 describe('globMatcher', () => {
