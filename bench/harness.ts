@@ -27,6 +27,7 @@ import {
 } from './builds.js';
 import { type ImportMeasurement, importArgs, measureImports } from './imports.js';
 import { describeMachine, type MachineInfo } from './machine.js';
+import { measurePipBootstrap, type PipBootstrapMeasurement } from './pip-bootstrap.js';
 import { renderCommand, runChecked } from './process.js';
 import { type PycValidity, pycValidity } from './pyc-validity.js';
 import { measureRepublish, type RepublishMeasurement } from './republish.js';
@@ -177,6 +178,8 @@ export interface BenchResults {
   /** The exact command lines, with $WORK for the scratch dir and ./ for the repository. */
   readonly commands: Record<string, string>;
   readonly workloads: readonly WorkloadResult[];
+  /** The pinned pip's one-time bootstrap (absent in results from before it existed). */
+  readonly pipBootstrap?: PipBootstrapMeasurement;
 }
 
 export async function runBenchmark(options: BenchOptions): Promise<BenchResults> {
@@ -192,6 +195,14 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
   ).stdout.trim();
   const machine = await describeMachine(pipPython.path, env);
   await mkdir(options.workDir, { recursive: true });
+  progress(`pip bootstrap: the pinned pip into an empty tool cache, then from it (${options.runs} runs)`);
+  const pipBootstrap = await measurePipBootstrap(
+    pipPython,
+    options.sources,
+    env,
+    options.workDir,
+    options.runs,
+  );
   let cli: CliEntry;
   if ((options.cli ?? 'bundle') === 'bundle') {
     progress('bundling src/cli.ts with ncc (like dist/cli.js) into the scratch dir');
@@ -240,6 +251,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResults>
     cli: { ...features, entry: cli.description },
     commands: exampleCommands({ ...options, cli }, pipPython.path, python311, features),
     workloads: results,
+    pipBootstrap,
   };
 }
 

@@ -456,6 +456,23 @@ function lessWork(stage: string): string {
   return 'less work in that stage.';
 }
 
+/** The pinned pip's one-time bootstrap: not inside any cold build below (the tool cache is filled). */
+function pipBootstrapLines(bootstrap: BenchResults['pipBootstrap']): string[] {
+  if (!bootstrap) return [];
+  return [
+    `## Pinned pip ${bootstrap.version}: bootstrap`,
+    '',
+    'Once per machine (or per tool-cache folder), the build fetches the pinned pip from the indexes, checks its sha256 and unpacks it; ' +
+      'later builds find it in the tool cache. The cold builds below run with it already there.',
+    '',
+    '| | median ms | min | max |',
+    '|---|---:|---:|---:|',
+    `| into an empty tool cache | ${summaryCells(bootstrap.firstMs)} |`,
+    `| from the tool cache | ${summaryCells(bootstrap.cachedMs)} |`,
+    '',
+  ];
+}
+
 export function renderMarkdown(results: BenchResults, notes?: string): string {
   const m = results.machine;
   const out: string[] = [
@@ -477,6 +494,7 @@ export function renderMarkdown(results: BenchResults, notes?: string): string {
     `- 1-minute load average: ${m.loadAverage.start?.toFixed(2) ?? '?'} at the start, ${m.loadAverage.end?.toFixed(2) ?? '?'} at the end (the machine is shared: read min/max as the noise band)`,
     `- Package index (both sides): ${results.sources.indexUrl}${results.sources.extraIndexUrls.length ? ` + ${results.sources.extraIndexUrls.join(', ')}` : ''}${results.sources.findLinks.length ? `; find-links ${results.sources.findLinks.join(', ')}` : ''}`,
     '',
+    ...pipBootstrapLines(results.pipBootstrap),
     '## Workloads',
     '',
     ...results.workloads.flatMap(resolvedLines),

@@ -2227,6 +2227,26 @@ function consoleScriptDirs(platform) {
     return platform === 'win32' ? ['bin', 'Scripts'] : ['bin'];
 }
 /**
+ * RECORD lines of the console scripts just removed. Each carries the sha256 of a script whose
+ * shebang is the HOST interpreter's path, so keeping them made the layer's bytes depend on the
+ * machine that built it; RECORD lists installed files, and these are not installed.
+ */
+async function dropConsoleScriptRecords(pythonDir) {
+    const scripts = /^\.\.[/\\]\.\.[/\\](?:bin|Scripts)[/\\]/;
+    for (const name of await (0,promises_.readdir)(pythonDir)) {
+        if (!name.endsWith('.dist-info'))
+            continue;
+        const record = (0,external_node_path_.join)(pythonDir, name, 'RECORD');
+        const text = await (0,promises_.readFile)(record, 'utf8').catch(() => undefined);
+        if (text === undefined)
+            continue;
+        const lines = text.split('\n');
+        const kept = lines.filter((line) => !scripts.test(line));
+        if (kept.length !== lines.length)
+            await (0,promises_.writeFile)(record, kept.join('\n'));
+    }
+}
+/**
  * Installs the requirements; returns one entry per installed distribution, sorted by name.
  * With sdist policy "pure", a failed resolution whose cause is a release published only as an
  * sdist builds that sdist into a pure wheel (sdist/wheelhouse.ts) and resolves again with the
@@ -2288,6 +2308,7 @@ async function installRequirements(params) {
     for (const dir of consoleScriptDirs(process.platform)) {
         await (0,promises_.rm)((0,external_node_path_.join)(params.pythonDir, dir), { recursive: true, force: true });
     }
+    await dropConsoleScriptRecords(params.pythonDir);
     const report = await readReport(reportPath);
     const packages = await describeInstalled(params.pythonDir, report);
     return packages.map((p) => (wheelhouse.has(p.name) ? { ...p, builtFromSource: true } : p));

@@ -5,7 +5,7 @@
  * for the wheel's file name and sha256.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -98,6 +98,24 @@ export function consoleScriptDirs(platform: NodeJS.Platform): string[] {
 }
 
 /**
+ * RECORD lines of the console scripts just removed. Each carries the sha256 of a script whose
+ * shebang is the HOST interpreter's path, so keeping them made the layer's bytes depend on the
+ * machine that built it; RECORD lists installed files, and these are not installed.
+ */
+async function dropConsoleScriptRecords(pythonDir: string): Promise<void> {
+  const scripts = /^\.\.[/\\]\.\.[/\\](?:bin|Scripts)[/\\]/;
+  for (const name of await readdir(pythonDir)) {
+    if (!name.endsWith('.dist-info')) continue;
+    const record = join(pythonDir, name, 'RECORD');
+    const text = await readFile(record, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const lines = text.split('\n');
+    const kept = lines.filter((line) => !scripts.test(line));
+    if (kept.length !== lines.length) await writeFile(record, kept.join('\n'));
+  }
+}
+
+/**
  * Installs the requirements; returns one entry per installed distribution, sorted by name.
  * With sdist policy "pure", a failed resolution whose cause is a release published only as an
  * sdist builds that sdist into a pure wheel (sdist/wheelhouse.ts) and resolves again with the
@@ -158,6 +176,7 @@ export async function installRequirements(params: InstallParams): Promise<Packag
   for (const dir of consoleScriptDirs(process.platform)) {
     await rm(join(params.pythonDir, dir), { recursive: true, force: true });
   }
+  await dropConsoleScriptRecords(params.pythonDir);
   const report = await readReport(reportPath);
   const packages = await describeInstalled(params.pythonDir, report);
   return packages.map((p) => (wheelhouse.has(p.name) ? { ...p, builtFromSource: true } : p));

@@ -2,6 +2,7 @@
  * Requirements features pip defines (includes, constraints, --hash, markers), failures a user can
  * act on, atomic output and determinism: real pip on a generated index, isolated from pip config.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -25,6 +26,11 @@ beforeAll(async () => {
       { name: 'pure', version: '1.0' },
       { name: 'pure', version: '2.0' },
       { name: 'other', version: '1.0' },
+      {
+        name: 'tool',
+        version: '1.0',
+        files: { 'tool-1.0.dist-info/entry_points.txt': '[console_scripts]\ntool = tool:main\n' },
+      },
       {
         name: 'native',
         version: '1.0',
@@ -156,6 +162,24 @@ describe('failures', () => {
 });
 
 describe('determinism', () => {
+  it('ships no console script, nor a RECORD line for one: its shebang is the host interpreter', async () => {
+    const requirements = { 'requirements.txt': 'tool\n' };
+    // A virtual environment: the same Python under another path, as on another machine.
+    const venv = join(work, 'driver-venv');
+    execFileSync('python3', ['-m', 'venv', venv], { timeout: 120_000 });
+    const [a, b] = [
+      await build(await files(requirements)),
+      await build(await files(requirements), { python: join(venv, 'bin', 'python') }),
+    ];
+    const record = execFileSync('unzip', ['-p', a.zipPath, 'python/tool-1.0.dist-info/RECORD'], {
+      encoding: 'utf8',
+    });
+    expect(record).toContain('tool-1.0.dist-info/entry_points.txt');
+    expect(record).not.toMatch(/bin\//);
+    expect(execFileSync('unzip', ['-Z1', a.zipPath], { encoding: 'utf8' })).not.toMatch(/^python\/bin\//m);
+    expect(b.manifest.layer.sha256).toBe(a.manifest.layer.sha256);
+  });
+
   it('two builds of the same inputs in different directories give the same zip and manifest', async () => {
     const requirements = { 'requirements.txt': '# app\nnative\npure==1.0\n' };
     const [a, b] = [await build(await files(requirements)), await build(await files(requirements))];
