@@ -12,20 +12,28 @@ import { type BenchResults, runBenchmark } from '../../bench/harness.js';
 import { coresBusy, nextOptimisation } from '../../bench/report.js';
 import { REPO_ROOT, writeReports } from '../../bench/run.js';
 import { summarize } from '../../bench/stats.js';
+import { findPipPython } from '../../src/resolve/interpreters.js';
+import { PINNED_PIP } from '../../src/resolve/pinned-pip.js';
+import { NO_MIRROR_MESSAGE, pinnedPipWheelFromMirror } from '../support/mirror.js';
 import { createPackageIndex, isolatedPipEnv, type PackageIndex } from '../support/package-index.js';
 
 let index: PackageIndex;
 let scratch: string;
 
 beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
+  // Every index a build uses must offer the pinned pip: the bench times its bootstrap from it.
+  const python = (await findPipPython()).path;
+  const pip = pinnedPipWheelFromMirror(python, join(scratch, 'pip'), PINNED_PIP.version, PINNED_PIP.filename);
+  if (!pip) console.warn(NO_MIRROR_MESSAGE);
   index = await createPackageIndex({
     wheels: [
       { name: 'benchdep', version: '2.0.0' },
       { name: 'benchpkg', version: '1.0.0', requiresDist: ['benchdep>=2'] },
     ],
+    copies: pip ? [pip] : [],
   });
-  scratch = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
-});
+}, 180_000);
 afterAll(async () => {
   await index?.cleanup();
   if (scratch) await rm(scratch, { recursive: true, force: true });
@@ -64,6 +72,10 @@ describe('benchmark harness', () => {
     const saved = JSON.parse(await readFile(paths.json, 'utf8')) as BenchResults;
     expect(saved.settings).toMatchObject({ runs: 1, warmups: 0, workloads: ['tiny'] });
     expect(saved.machine.cores).toBeGreaterThan(0);
+    // 0. The pinned pip's bootstrap: fetched into an empty tool cache, then found there.
+    expect(saved.pipBootstrap?.version).toBe(PINNED_PIP.version);
+    expect(saved.pipBootstrap?.firstMs.samples).toHaveLength(1);
+    expect(saved.pipBootstrap?.cachedMs.median).toBeLessThan(saved.pipBootstrap?.firstMs.median as number);
     const [tiny] = saved.workloads;
     if (!tiny) throw new Error('no workload result');
 
@@ -136,6 +148,7 @@ describe('benchmark harness', () => {
     for (const heading of [
       '## Summary',
       '## Machine',
+      `## Pinned pip ${PINNED_PIP.version}: bootstrap`,
       '## 1. Cold build',
       '## 2. Warm rebuild',
       '## 3. Unchanged re-publish',

@@ -13,7 +13,7 @@ import { UserError } from '../../src/errors.js';
 import { memoryLogger } from '../../src/log.js';
 import { findInterpreter, findPipPython, type PythonInterpreter } from '../../src/resolve/interpreters.js';
 import { ensurePinnedPip, PINNED_PIP } from '../../src/resolve/pinned-pip.js';
-import { machineMirror, NO_MIRROR_MESSAGE } from '../support/mirror.js';
+import { NO_MIRROR_MESSAGE, pinnedPipWheelFromMirror } from '../support/mirror.js';
 import { createPackageIndex, isolatedPipEnv, type PackageIndex } from '../support/package-index.js';
 
 let work: string;
@@ -26,28 +26,14 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'pinned-pip-'));
   host = await findPipPython();
   // The real pip wheel, from the machine's mirror, in an index of its own.
-  const mirror = machineMirror();
-  if (mirror) {
-    const dir = join(work, 'real');
-    execFileSync(
-      host.path,
-      [
-        '-m',
-        'pip',
-        'download',
-        '--no-deps',
-        '-d',
-        dir,
-        '--index-url',
-        mirror.indexUrl,
-        ...mirror.extraIndexUrls.flatMap((url) => ['--extra-index-url', url]),
-        ...mirror.findLinks.flatMap((link) => ['--find-links', link]),
-        `pip==${PINNED_PIP.version}`,
-      ],
-      { timeout: 120_000, env: isolatedPipEnv() },
-    );
-    withPip = await createPackageIndex({ copies: [join(dir, PINNED_PIP.filename)] });
-  } else console.warn(NO_MIRROR_MESSAGE);
+  const wheel = pinnedPipWheelFromMirror(
+    host.path,
+    join(work, 'real'),
+    PINNED_PIP.version,
+    PINNED_PIP.filename,
+  );
+  if (wheel) withPip = await createPackageIndex({ copies: [wheel] });
+  else console.warn(NO_MIRROR_MESSAGE);
   // A file with the pinned name and other bytes: what a tampered or broken index serves.
   fakePip = await createPackageIndex({ wheels: [{ name: 'pip', version: PINNED_PIP.version }] });
   withoutPip = await createPackageIndex({ wheels: [{ name: 'six', version: '1.0' }] });

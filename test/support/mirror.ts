@@ -5,6 +5,7 @@
  * caller says so loudly.
  */
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 
 export interface PackageSources {
   readonly indexUrl: string;
@@ -45,3 +46,36 @@ export function machineMirror(): PackageSources | undefined {
 export const NO_MIRROR_MESSAGE =
   'NO WHEEL MIRROR: pip config names no index-url/extra-index-url on this machine; ' +
   'tests that need real PyPI wheels (flask, numpy, argon2-cffi-bindings) are SKIPPED.';
+
+/**
+ * The pinned pip's wheel fetched from the machine's mirror into `dir` (for generated indexes that
+ * must offer it, as every index a build uses must); undefined without a mirror.
+ */
+export function pinnedPipWheelFromMirror(
+  python: string,
+  dir: string,
+  version: string,
+  filename: string,
+): string | undefined {
+  const mirror = machineMirror();
+  if (!mirror) return undefined;
+  execFileSync(
+    python,
+    [
+      '-m',
+      'pip',
+      'download',
+      '--no-deps',
+      '-d',
+      dir,
+      '--index-url',
+      mirror.indexUrl,
+      ...mirror.extraIndexUrls.flatMap((url) => ['--extra-index-url', url]),
+      ...mirror.findLinks.flatMap((link) => ['--find-links', link]),
+      `pip==${version}`,
+    ],
+    // Only the mirror: the machine's pip configuration names other indexes too.
+    { timeout: 120_000, env: { ...process.env, PIP_CONFIG_FILE: '/dev/null' } },
+  );
+  return join(dir, filename);
+}
