@@ -6,7 +6,8 @@ import type { CliIO } from './cli/command.js';
 import { COMMANDS } from './cli/commands.js';
 import { UsageError } from './cli/parse.js';
 import { describeError, UserError } from './errors.js';
-import { streamLogger } from './log.js';
+import { redactingLogger, streamLogger } from './log.js';
+import { pipEnvUrls, rememberUrlSecrets } from './redact.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
 function overview(): string {
@@ -23,10 +24,14 @@ function overview(): string {
 
 export async function main(argv: readonly string[], io?: Partial<CliIO>): Promise<number> {
   const verbose = argv.includes('--verbose');
+  const env = io?.env ?? process.env;
+  // Credentials in index URLs (--index-url URL or --index-url=URL, pip's PIP_* settings) are
+  // remembered before anything runs, so every line printed after this is redacted.
+  rememberUrlSecrets([...argv.flatMap((arg) => [arg, arg.slice(arg.indexOf('=') + 1)]), ...pipEnvUrls(env)]);
   const fullIO: CliIO = {
     stdout: io?.stdout ?? process.stdout,
-    log: io?.log ?? streamLogger({ verbose }),
-    env: io?.env ?? process.env,
+    log: redactingLogger(io?.log ?? streamLogger({ verbose })),
+    env,
     cwd: io?.cwd ?? process.cwd(),
   };
   const [name, ...rest] = argv;

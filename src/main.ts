@@ -12,8 +12,9 @@ import { PublishError, type PublishResult } from './aws/publish.js';
 import { actionsStore } from './cache/actions-store.js';
 import { SmokeTestError } from './deploy/index.js';
 import { describeError, ResolutionError, UserError } from './errors.js';
-import type { Logger } from './log.js';
+import { type Logger, redactingLogger } from './log.js';
 import { type LayerJobOutcome, runLayerJob } from './pipeline/layer-job.js';
+import { pipEnvUrls, redact, rememberUrlSecrets } from './redact.js';
 import { summaryMarkdown } from './report.js';
 import { findInterpreter } from './resolve/interpreters.js';
 
@@ -67,7 +68,7 @@ function setOutputsOnFailure(error: unknown): void {
 
 function fail(error: unknown): void {
   setOutputsOnFailure(error);
-  const message = describeError(error);
+  const message = redact(describeError(error));
   if (error instanceof ResolutionError && error.location) {
     // An annotation on the requirements line itself, linked from the run's summary.
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
@@ -76,8 +77,20 @@ function fail(error: unknown): void {
   core.setFailed(message);
 }
 
+/**
+ * Credentials in the index inputs (and pip's PIP_* settings) are masked on the runner and
+ * remembered for redaction before anything prints, the way configure-aws-credentials masks keys.
+ */
+function maskIndexCredentials(): void {
+  const inputs = ['index-url', 'extra-index-urls', 'find-links'].flatMap((name) =>
+    core.getInput(name).split(/[\s,]+/),
+  );
+  for (const secret of rememberUrlSecrets([...inputs, ...pipEnvUrls(process.env)])) core.setSecret(secret);
+}
+
 export async function run(): Promise<void> {
-  const log = runnerLogger();
+  maskIndexCredentials();
+  const log = redactingLogger(runnerLogger());
   try {
     const config = loadActionConfig((name) => core.getInput(name), process.env);
     const python = await targetPython(config, log);
@@ -105,7 +118,7 @@ export async function run(): Promise<void> {
     );
     setOutputs(outcome);
     try {
-      await core.summary.addRaw(summaryMarkdown(outcome)).write();
+      await core.summary.addRaw(redact(summaryMarkdown(outcome))).write();
     } catch (error) {
       log.warn(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
