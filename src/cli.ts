@@ -6,6 +6,7 @@ import type { CliIO } from './cli/command.js';
 import { COMMANDS } from './cli/commands.js';
 import { UsageError } from './cli/parse.js';
 import { describeError, UserError } from './errors.js';
+import { exitCleanlyOnSignals, interruptSignal } from './interrupt.js';
 import { redactingLogger, streamLogger } from './log.js';
 import { pipEnvUrls, rememberUrlSecrets } from './redact.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
@@ -56,6 +57,8 @@ export async function main(argv: readonly string[], io?: Partial<CliIO>): Promis
   try {
     return await command.run(rest, fullIO);
   } catch (error) {
+    // Stopped by Ctrl-C: the failure of the stopped step is not news; the handler says what happened.
+    if (interruptSignal()) return 1;
     if (error instanceof UsageError) {
       fullIO.log.error(`${error.message}\n\n${command.usage}`);
       return 2;
@@ -68,5 +71,6 @@ export async function main(argv: readonly string[], io?: Partial<CliIO>): Promis
 // Run only when executed directly (bundled dist/cli.js or `tsx src/cli.ts`), not when imported by tests.
 const invokedPath = process.argv[1] ? realpathSync(process.argv[1]) : '';
 if (invokedPath === realpathSync(fileURLToPath(import.meta.url))) {
+  exitCleanlyOnSignals((message) => process.stderr.write(`${message}\n`));
   process.exitCode = await main(process.argv.slice(2));
 }

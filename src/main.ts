@@ -12,6 +12,7 @@ import { PublishError, type PublishResult } from './aws/publish.js';
 import { actionsStore } from './cache/actions-store.js';
 import { SmokeTestError } from './deploy/index.js';
 import { describeError, ResolutionError, UserError } from './errors.js';
+import { exitCleanlyOnSignals, interruptSignal } from './interrupt.js';
 import { type Logger, redactingLogger } from './log.js';
 import { type LayerJobOutcome, runLayerJob } from './pipeline/layer-job.js';
 import { pipEnvUrls, redact, rememberUrlSecrets } from './redact.js';
@@ -67,6 +68,8 @@ function setOutputsOnFailure(error: unknown): void {
 }
 
 function fail(error: unknown): void {
+  // A cancelled job: the stopped step's failure is not the news (the signal handler reports it).
+  if (interruptSignal()) return;
   setOutputsOnFailure(error);
   const message = redact(describeError(error));
   if (error instanceof ResolutionError && error.location) {
@@ -89,6 +92,8 @@ function maskIndexCredentials(): void {
 }
 
 export async function run(): Promise<void> {
+  // A cancelled job gets SIGINT, then SIGTERM 7.5 s later: stop pip and clean up before that.
+  exitCleanlyOnSignals((message) => core.warning(message));
   maskIndexCredentials();
   const log = redactingLogger(runnerLogger());
   try {
