@@ -36,6 +36,7 @@ export function directoryStore(cacheDir: string): LayerStore {
         for (const file of CACHED_FILES) await copyFile(join(dir, file), join(partial, file));
         await rm(join(cacheDir, key), { recursive: true, force: true });
         await rename(partial, join(cacheDir, key));
+        return undefined;
       } finally {
         await rm(partial, { recursive: true, force: true });
         forgetPartial();

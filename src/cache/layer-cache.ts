@@ -78,7 +78,11 @@ export async function saveLayer(
   log: Logger,
 ): Promise<boolean> {
   try {
-    await store.save(key, outDir);
+    const declined = await store.save(key, outDir);
+    if (declined) {
+      log.info(`Did not save the layer to the ${store.description}: ${declined}; the build itself succeeded`);
+      return false;
+    }
     log.info(`Saved the layer to the ${store.description}: ${key}`);
     return true;
   } catch (error) {
