@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 import type { CliIO } from './cli/command.js';
 import { COMMANDS } from './cli/commands.js';
 import { UsageError } from './cli/parse.js';
-import { describeError, UserError } from './errors.js';
 import { exitCleanlyOnSignals, interruptSignal } from './interrupt.js';
 import { redactingLogger, streamLogger } from './log.js';
 import { pipEnvUrls, rememberUrlSecrets } from './redact.js';
+import { explainError } from './system-errors.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
 function overview(): string {
@@ -63,8 +63,11 @@ export async function main(argv: readonly string[], io?: Partial<CliIO>): Promis
       fullIO.log.error(`${error.message}\n\n${command.usage}`);
       return 2;
     }
-    fullIO.log.error(describeError(error));
-    return error instanceof UserError ? 1 : 70;
+    // One line, never a stack (that goes to --verbose): exit 1, the documented code for a problem.
+    const explained = explainError(error);
+    if (explained.detail) fullIO.log.debug(explained.detail);
+    fullIO.log.error(explained.message);
+    return 1;
   }
 }
 

@@ -11,13 +11,14 @@ import { publishOutputs } from './aws/outputs.js';
 import { PublishError, type PublishResult } from './aws/publish.js';
 import { actionsStore } from './cache/actions-store.js';
 import { SmokeTestError } from './deploy/index.js';
-import { describeError, ResolutionError, UserError } from './errors.js';
+import { ResolutionError, UserError } from './errors.js';
 import { exitCleanlyOnSignals, interruptSignal } from './interrupt.js';
 import { type Logger, redactingLogger } from './log.js';
 import { type LayerJobOutcome, runLayerJob } from './pipeline/layer-job.js';
 import { pipEnvUrls, redact, rememberUrlSecrets } from './redact.js';
 import { summaryMarkdown } from './report.js';
 import { findInterpreter } from './resolve/interpreters.js';
+import { explainError } from './system-errors.js';
 
 /** The target's interpreter from the runner (tool cache, PATH) or the `python` input. */
 async function targetPython(config: ActionConfig, log: Logger): Promise<string> {
@@ -71,7 +72,9 @@ function fail(error: unknown): void {
   // A cancelled job: the stopped step's failure is not the news (the signal handler reports it).
   if (interruptSignal()) return;
   setOutputsOnFailure(error);
-  const message = redact(describeError(error));
+  const explained = explainError(error);
+  if (explained.detail) core.debug(redact(explained.detail));
+  const message = redact(explained.message);
   if (error instanceof ResolutionError && error.location) {
     // An annotation on the requirements line itself, linked from the run's summary.
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();

@@ -12,6 +12,7 @@ import type { BuildOptions } from '../layer/types.js';
 import type { Logger } from '../log.js';
 import { type RequirementsSnapshot, readRequirements } from '../resolve/requirements.js';
 import { TOOL_VERSION } from '../version.js';
+import { checkOutDir } from './out-dir.js';
 
 export interface CacheSettings {
   /** undefined: no cache at all. */
@@ -46,6 +47,7 @@ export async function buildOrRestore(
   log: Logger,
   context: BuildContext = {},
 ): Promise<CachedBuildResult> {
+  await checkOutDir(options.outDir);
   // Read once: the key needs the requirements, and so does the build on a miss.
   const snapshot = await readRequirements(options.requirementsFile);
   const key = layerCacheKey(options, snapshot);

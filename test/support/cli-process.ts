@@ -27,11 +27,18 @@ export interface RunningCli {
   readonly done: Promise<CliRun>;
 }
 
-export function startCli(
-  args: readonly string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
-): RunningCli {
-  const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'src', 'cli.ts'), ...args], {
+export interface CliOptions {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly timeoutMs?: number;
+  /** A command the CLI runs under, e.g. setpriv to run it as another user. */
+  readonly wrapper?: readonly string[];
+}
+
+export function startCli(args: readonly string[], options: CliOptions): RunningCli {
+  const command = [process.execPath, '--import', tsxLoader, join(root, 'src', 'cli.ts'), ...args];
+  const [program, ...programArgs] = [...(options.wrapper ?? []), ...command] as [string, ...string[]];
+  const child = spawn(program, programArgs, {
     cwd: options.cwd,
     env: { ...options.env, NODE_OPTIONS: '', FORCE_COLOR: '0', NO_COLOR: '1' },
     detached: true,
@@ -57,9 +64,6 @@ export function startCli(
   return { child, output: () => ({ stdout, stderr }), done };
 }
 
-export function runCli(
-  args: readonly string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
-): Promise<CliRun> {
+export function runCli(args: readonly string[], options: CliOptions): Promise<CliRun> {
   return startCli(args, options).done;
 }
