@@ -10,8 +10,10 @@ import type { LayerStore } from '../cache/store.js';
 import { type BuildContext, type BuildResult, buildLayer } from '../layer/index.js';
 import type { BuildOptions } from '../layer/types.js';
 import type { Logger } from '../log.js';
+import { checkFindLinks } from '../resolve/find-links.js';
 import { type RequirementsSnapshot, readRequirements } from '../resolve/requirements.js';
 import { TOOL_VERSION } from '../version.js';
+import { warnOnEmptyRequirements } from './empty-requirements.js';
 import { checkOutDir } from './out-dir.js';
 
 export interface CacheSettings {
@@ -48,8 +50,10 @@ export async function buildOrRestore(
   context: BuildContext = {},
 ): Promise<CachedBuildResult> {
   await checkOutDir(options.outDir);
+  checkFindLinks(options.findLinks);
   // Read once: the key needs the requirements, and so does the build on a miss.
   const snapshot = await readRequirements(options.requirementsFile);
+  warnOnEmptyRequirements(snapshot, log);
   const key = layerCacheKey(options, snapshot);
   if (cache.store && !cache.forceRebuild) {
     const restored = await restoreLayer(cache.store, key, options.outDir, log);

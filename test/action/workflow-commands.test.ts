@@ -3,7 +3,10 @@ import { runnerLogger } from '../../src/action/logger.js';
 import { mayBeCommand, neutraliseCommands } from '../../src/action/workflow-commands.js';
 import { runnerCommands } from '../support/runner-commands.js';
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
 
 /** What the runner would read on stdout while `work` runs (the real @actions/core writes it). */
 async function stdoutOf(work: () => void | Promise<void>): Promise<string> {
@@ -50,5 +53,15 @@ describe('untrusted output on the runner', () => {
     const token = /^::stop-commands::([0-9a-f]{32})$/m.exec(first)?.[1];
     expect(token).toBeDefined();
     expect(runnerCommands(`${neutraliseCommands(`::${token}::\n::warning::b`)}\n`)).toEqual([]);
+  });
+
+  it('annotations name files relative to the workspace, as GitHub links them', async () => {
+    vi.stubEnv('GITHUB_WORKSPACE', '/home/runner/work/app');
+    const out = await stdoutOf(() => {
+      runnerLogger().warn('empty', { file: '/home/runner/work/app/deps/requirements.txt', line: 1 });
+      runnerLogger().warn('outside', { file: '/tmp/other.txt', line: 2 });
+    });
+    expect(out).toContain('::warning file=deps/requirements.txt,line=1::empty');
+    expect(out).toContain('::warning file=/tmp/other.txt,line=2::outside');
   });
 });
