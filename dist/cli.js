@@ -13,12 +13,16 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8442);
+/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2543);
 /* harmony import */ var _cli_parse_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9537);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5625);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1013);
+/* harmony import */ var _interrupt_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8476);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5625);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6670);
+/* harmony import */ var _system_errors_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3436);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1013);
 /** CLI entry: `lambda-layer <command> [options]`. Thin: parse, dispatch, report errors. */
+
+
 
 
 
@@ -29,9 +33,9 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 function overview() {
     const width = Math.max(..._cli_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .COMMANDS */ .L.map((c) => c.name.length), 4);
     return [
-        `${_version_js__WEBPACK_IMPORTED_MODULE_5__/* .TOOL_NAME */ .l} ${_version_js__WEBPACK_IMPORTED_MODULE_5__/* .TOOL_VERSION */ .w}: build, verify, publish and deploy Python layers for AWS Lambda`,
+        `${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .TOOL_NAME */ .l} ${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .TOOL_VERSION */ .w}: build, verify, publish and deploy Python layers for AWS Lambda`,
         '',
-        `Usage: ${_version_js__WEBPACK_IMPORTED_MODULE_5__/* .TOOL_NAME */ .l} <command> [options]   (${_version_js__WEBPACK_IMPORTED_MODULE_5__/* .TOOL_NAME */ .l} <command> --help for its options)`,
+        `Usage: ${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .TOOL_NAME */ .l} <command> [options]   (${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .TOOL_NAME */ .l} <command> --help for its options)`,
         '',
         'Commands:',
         ..._cli_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .COMMANDS */ .L.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
@@ -39,10 +43,14 @@ function overview() {
 }
 async function main(argv, io) {
     const verbose = argv.includes('--verbose');
+    const env = io?.env ?? process.env;
+    // Credentials in index URLs (--index-url URL or --index-url=URL, pip's PIP_* settings) are
+    // remembered before anything runs, so every line printed after this is redacted.
+    (0,_redact_js__WEBPACK_IMPORTED_MODULE_6__/* .rememberUrlSecrets */ .CY)([...argv.flatMap((arg) => [arg, arg.slice(arg.indexOf('=') + 1)]), ...(0,_redact_js__WEBPACK_IMPORTED_MODULE_6__/* .pipEnvUrls */ .pZ)(env)]);
     const fullIO = {
         stdout: io?.stdout ?? process.stdout,
-        log: io?.log ?? (0,_log_js__WEBPACK_IMPORTED_MODULE_6__/* .streamLogger */ .V)({ verbose }),
-        env: io?.env ?? process.env,
+        log: (0,_log_js__WEBPACK_IMPORTED_MODULE_5__/* .redactingLogger */ .S)(io?.log ?? (0,_log_js__WEBPACK_IMPORTED_MODULE_5__/* .streamLogger */ .VO)({ verbose })),
+        env,
         cwd: io?.cwd ?? process.cwd(),
     };
     const [name, ...rest] = argv;
@@ -51,7 +59,7 @@ async function main(argv, io) {
         return name ? 0 : 2;
     }
     if (name === '--version' || name === '-v') {
-        fullIO.stdout.write(`${_version_js__WEBPACK_IMPORTED_MODULE_5__/* .TOOL_VERSION */ .w}\n`);
+        fullIO.stdout.write(`${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .TOOL_VERSION */ .w}\n`);
         return 0;
     }
     const entry = _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .COMMANDS */ .L.find((c) => c.name === name);
@@ -68,17 +76,25 @@ async function main(argv, io) {
         return await command.run(rest, fullIO);
     }
     catch (error) {
+        // Stopped by Ctrl-C: the failure of the stopped step is not news; the handler says what happened.
+        if ((0,_interrupt_js__WEBPACK_IMPORTED_MODULE_4__/* .interruptSignal */ .CW)())
+            return 1;
         if (error instanceof _cli_parse_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .e) {
             fullIO.log.error(`${error.message}\n\n${command.usage}`);
             return 2;
         }
-        fullIO.log.error((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .describeError */ .Uc)(error));
-        return error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo ? 1 : 70;
+        // One line, never a stack (that goes to --verbose): exit 1, the documented code for a problem.
+        const explained = (0,_system_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .explainError */ .U)(error);
+        if (explained.detail)
+            fullIO.log.debug(explained.detail);
+        fullIO.log.error(explained.message);
+        return 1;
     }
 }
 // Run only when executed directly (bundled dist/cli.js or `tsx src/cli.ts`), not when imported by tests.
 const invokedPath = process.argv[1] ? (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(process.argv[1]) : '';
 if (invokedPath === (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)((0,node_url__WEBPACK_IMPORTED_MODULE_1__.fileURLToPath)(import.meta.url))) {
+    (0,_interrupt_js__WEBPACK_IMPORTED_MODULE_4__/* .exitCleanlyOnSignals */ .xi)((message) => process.stderr.write(`${message}\n`));
     process.exitCode = await main(process.argv.slice(2));
 }
 
@@ -87,7 +103,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8442:
+/***/ 2543:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -102,6 +118,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./src/interrupt.ts
+var interrupt = __nccwpck_require__(8476);
 ;// CONCATENATED MODULE: ./src/cache/store.ts
 /**
  * Where finished layers are kept between runs. Two stores share one interface: the GitHub
@@ -119,6 +137,7 @@ class CacheUnavailableError extends Error {
 
 ;// CONCATENATED MODULE: ./src/cache/dir-store.ts
 /** A LayerStore on the local disk, for the CLI: <cacheDir>/<key>/{layer.zip,manifest.json}. */
+
 
 
 
@@ -152,14 +171,17 @@ function directoryStore(cacheDir) {
             await (0,promises_.mkdir)(cacheDir, { recursive: true });
             // Fill a temp folder, then rename: a reader never sees a half-written entry.
             const partial = await (0,promises_.mkdtemp)((0,external_node_path_.join)(cacheDir, '.partial-'));
+            const forgetPartial = (0,interrupt/* removeOnInterrupt */.vY)(partial);
             try {
                 for (const file of CACHED_FILES)
                     await (0,promises_.copyFile)((0,external_node_path_.join)(dir, file), (0,external_node_path_.join)(partial, file));
                 await (0,promises_.rm)((0,external_node_path_.join)(cacheDir, key), { recursive: true, force: true });
                 await (0,promises_.rename)(partial, (0,external_node_path_.join)(cacheDir, key));
+                return undefined;
             }
             finally {
                 await (0,promises_.rm)(partial, { recursive: true, force: true });
+                forgetPartial();
             }
         },
     };
@@ -413,6 +435,7 @@ function cacheKey(inputs) {
 
 
 
+
 async function sha256File(path) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
     for await (const chunk of (0,external_node_fs_.createReadStream)(path))
@@ -421,6 +444,7 @@ async function sha256File(path) {
 }
 async function restoreLayer(store, key, outDir, log) {
     const scratch = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'lambda-layer-restore-'));
+    const forgetScratch = (0,interrupt/* removeOnInterrupt */.vY)(scratch);
     try {
         let hit;
         try {
@@ -456,11 +480,16 @@ async function restoreLayer(store, key, outDir, log) {
     }
     finally {
         await (0,promises_.rm)(scratch, { recursive: true, force: true });
+        forgetScratch();
     }
 }
 async function saveLayer(store, key, outDir, log) {
     try {
-        await store.save(key, outDir);
+        const declined = await store.save(key, outDir);
+        if (declined) {
+            log.info(`Did not save the layer to the ${store.description}: ${declined}; the build itself succeeded`);
+            return false;
+        }
         log.info(`Saved the layer to the ${store.description}: ${key}`);
         return true;
     }
@@ -869,6 +898,92 @@ function findRequirementLine(snapshot, project) {
 
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
+// EXTERNAL MODULE: ./src/redact.ts
+var redact = __nccwpck_require__(6670);
+;// CONCATENATED MODULE: ./src/resolve/index-auth.ts
+/**
+ * Credentials for reading a package index the way pip sends them: HTTP basic auth from the
+ * URL's userinfo, else from the netrc file (requests, under pip, reads $NETRC or ~/.netrc).
+ * Node's fetch refuses a URL with credentials, so the userinfo moves into a header.
+ * pip's keyring support is not mirrored: it needs Python plugins this process cannot load.
+ */
+
+
+
+/** Entries by machine name ("" for `default`), from netrc text (tokens separated by whitespace). */
+function parseNetrc(text) {
+    const entries = new Map();
+    const tokens = text.split(/\s+/).filter(Boolean);
+    let machine;
+    let entry = {};
+    const flush = () => {
+        if (machine !== undefined && !entries.has(machine))
+            entries.set(machine, entry);
+    };
+    for (let i = 0; i < tokens.length; i++) {
+        const token = tokens[i];
+        if (token === 'machine' || token === 'default') {
+            flush();
+            machine = token === 'default' ? '' : (tokens[++i] ?? '');
+            entry = {};
+        }
+        else if (token === 'login')
+            entry.login = tokens[++i];
+        else if (token === 'password')
+            entry.password = tokens[++i];
+        else if (token === 'account')
+            i++;
+        else if (token === 'macdef')
+            break; // a macro body runs to a blank line; nothing after it is read
+    }
+    flush();
+    return entries;
+}
+function netrcEntry(host, env) {
+    const path = env.NETRC || (0,external_node_path_.join)(env.HOME || (0,external_node_os_.homedir)(), '.netrc');
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return undefined; // no netrc: no credentials, as with pip
+    }
+    const entries = parseNetrc(text);
+    return entries.get(host) ?? entries.get('');
+}
+function decode(part) {
+    try {
+        return decodeURIComponent(part);
+    }
+    catch {
+        return part;
+    }
+}
+const basic = (user, password) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+/** `url` without its credentials, and the Authorization header that carries them. */
+function authorizedRequest(url, env = process.env) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return { url, headers: {} };
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+        return { url, headers: {} };
+    if (parsed.username || parsed.password) {
+        const header = basic(decode(parsed.username), decode(parsed.password));
+        parsed.username = '';
+        parsed.password = '';
+        return { url: parsed.href, headers: { Authorization: header } };
+    }
+    const entry = netrcEntry(parsed.hostname, env);
+    if (entry?.login !== undefined || entry?.password !== undefined) {
+        return { url, headers: { Authorization: basic(entry.login ?? '', entry.password ?? '') } };
+    }
+    return { url, headers: {} };
+}
+
 ;// CONCATENATED MODULE: ./src/resolve/simple-index.ts
 /**
  * Reads what a package index offers for one project: PEP 503 "simple" pages over http(s) or
@@ -879,15 +994,18 @@ var external_node_url_ = __nccwpck_require__(3136);
 
 
 
+
+
 /** A source that could not be read, with why (connection refused, 404, no such directory). */
 class IndexUnreachable extends Error {
-    url;
     reason;
+    /** The source as it may be shown: without credentials. */
+    url;
     constructor(url, reason) {
-        super(`${url}: ${reason}`);
-        this.url = url;
+        super(`${(0,redact/* redact */.E$)(url)}: ${reason}`);
         this.reason = reason;
         this.name = 'IndexUnreachable';
+        this.url = (0,redact/* redact */.E$)(url);
     }
 }
 const FETCH_TIMEOUT_MS = 20_000;
@@ -929,9 +1047,11 @@ async function readUrl(url) {
     }
     let response;
     try {
-        response = await fetch(url, {
+        // Credentials go in a header, as pip sends them: fetch refuses a URL that carries them.
+        const request = authorizedRequest(url);
+        response = await fetch(request.url, {
             signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-            headers: { Accept: 'text/html' },
+            headers: { Accept: 'text/html', ...request.headers },
         });
     }
     catch (error) {
@@ -3288,6 +3408,7 @@ class DeflateWorkers {
 
 
 
+
 const DEFAULT_ZIP_LEVEL = 6;
 /** Files larger than this are compressed into a temporary file instead of held in memory. */
 const SPILL_THRESHOLD = 64 * 1024 * 1024;
@@ -3318,6 +3439,8 @@ async function writeLayerZip(sourceDir, zipPath, options = {}) {
     const entries = listTree(sourceDir);
     const tempPath = `${zipPath}.partial-${process.pid}`;
     const spillDir = await promises_.mkdtemp(external_node_path_.join(external_node_os_.tmpdir(), 'layer-zip-'));
+    // An interrupt skips the cleanup below: src/interrupt.ts removes both instead.
+    const forget = [(0,interrupt/* removeOnInterrupt */.vY)(spillDir), (0,interrupt/* removeOnInterrupt */.vY)(tempPath)];
     const sink = await ArchiveSink.open(tempPath);
     try {
         const batches = planBatches(entries);
@@ -3360,6 +3483,8 @@ async function writeLayerZip(sourceDir, zipPath, options = {}) {
     }
     finally {
         await promises_.rm(spillDir, { recursive: true, force: true });
+        for (const done of forget)
+            done();
     }
 }
 function planBatches(entries) {
@@ -4682,6 +4807,7 @@ async function slimTree(pythonDir, options, log) {
 
 
 
+
 const LAYER_ZIP = 'layer.zip';
 const MANIFEST_JSON = 'manifest.json';
 const install = {
@@ -4843,6 +4969,11 @@ async function buildLayer(options, log, context = {}) {
     const outDir = (0,external_node_path_.resolve)(options.outDir);
     const stagingDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'lambda-layer-build-'));
     const outDirExisted = (0,external_node_fs_.existsSync)(outDir);
+    // A signal skips the finally below: src/interrupt.ts removes these instead (newest first).
+    const forget = [
+        (0,interrupt/* removeOnInterrupt */.vY)(stagingDir),
+        ...(outDirExisted ? [] : [(0,interrupt/* removeOnInterrupt */.vY)(outDir, 'empty-dir')]),
+    ];
     let outputDir;
     let succeeded = false;
     try {
@@ -4853,6 +4984,7 @@ async function buildLayer(options, log, context = {}) {
         await (0,promises_.mkdir)(workDir, { recursive: true });
         await (0,promises_.mkdir)(outDir, { recursive: true });
         outputDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(outDir, '.lambda-layer-tmp-'));
+        forget.push((0,interrupt/* removeOnInterrupt */.vY)(outputDir));
         const state = {
             options,
             context,
@@ -4899,6 +5031,40 @@ async function buildLayer(options, log, context = {}) {
             await (0,promises_.rmdir)(outDir).catch(() => undefined);
         if (!context.keepStaging)
             await (0,promises_.rm)(stagingDir, { recursive: true, force: true });
+        for (const done of forget)
+            done();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/resolve/find-links.ts
+/**
+ * A --find-links location on this machine that does not exist: pip only logs "Location ... is
+ * ignored" and goes on without it, so the wheels the user meant to add are silently missing.
+ * Checked before pip runs; URLs (http, https) are left to pip and the diagnosis.
+ */
+
+
+
+const isRemote = (link) => /^[a-z][a-z0-9+.-]*:/i.test(link) && !link.startsWith('file:');
+/** Throws an InputError naming the first local find-links location that does not exist. */
+function checkFindLinks(links) {
+    for (const link of links) {
+        if (isRemote(link))
+            continue;
+        let path;
+        try {
+            path = link.startsWith('file:') ? (0,external_node_url_.fileURLToPath)(link) : link;
+        }
+        catch {
+            throw new errors/* InputError */.dz('find-links', `${link} is not a valid file: URL`, {
+                hint: 'pass a folder path or a file:///absolute/path URL',
+            });
+        }
+        if (!(0,external_node_fs_.existsSync)(path)) {
+            throw new errors/* InputError */.dz('find-links', `${path} does not exist`, {
+                hint: 'pass an existing folder of wheels (relative paths start at the working directory; in the action, at the workspace)',
+            });
+        }
     }
 }
 
@@ -5035,12 +5201,102 @@ function fingerprintReferences(references) {
     return { digest: hash.digest('hex'), unpinned: references.filter((r) => r.kind === 'url' && !r.pinned) };
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/empty-requirements.ts
+/**
+ * Lines that make pip install something: a named requirement, an editable, a local path or a
+ * URL; not a constraint, not an option line (--index-url URL).
+ */
+function installsSomething(snapshot) {
+    return snapshot.requirements.some((r) => {
+        if (r.kind !== 'requirement')
+            return false;
+        if (r.text.startsWith('-'))
+            return /^(-e|--editable)\b/.test(r.text);
+        return r.name !== undefined || /^[./~]|:\/\//.test(r.text);
+    });
+}
+function warnOnEmptyRequirements(snapshot, log) {
+    if (installsSomething(snapshot))
+        return;
+    log.warn(`${snapshot.file} lists no requirement (only comments, blank lines, options or constraints): the layer will contain no packages; check that this is the file you meant`, { file: snapshot.file, line: 1 });
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/out-dir.ts
+/**
+ * The output folder is checked before anything is built: a build that would end in a folder it
+ * cannot write should fail in a second with the path named, not after minutes of pip with an
+ * operating-system error. Nothing is created here (a failed build leaves no new folder).
+ */
+
+
+
+
+/** Linux's limits (PATH_MAX, NAME_MAX). */
+const MAX_PATH_BYTES = 4095;
+const MAX_NAME_BYTES = 255;
+const HINT = 'choose another output folder (CLI --out DIR, action input output-dir)';
+/** The path itself or the nearest ancestor that exists, and whether it is a folder. */
+async function nearestExisting(path) {
+    let current = path;
+    for (;;) {
+        try {
+            return { path: current, isDirectory: (await (0,promises_.stat)(current)).isDirectory() };
+        }
+        catch (error) {
+            const code = error.code;
+            if (code === 'ELOOP') {
+                throw new errors/* UserError */.yo(`output folder ${path} goes through a symbolic link that points to itself`, {
+                    hint: HINT,
+                });
+            }
+            // ENOTDIR: an ancestor is a file; going up finds it.
+            if (code !== 'ENOENT' && code !== 'ENOTDIR')
+                throw error;
+            const parent = (0,external_node_path_.dirname)(current);
+            if (parent === current)
+                return { path: current, isDirectory: true };
+            current = parent;
+        }
+    }
+}
+/** Throws a UserError naming `outDir` when layer.zip cannot be written into it. */
+async function checkOutDir(outDir) {
+    const path = (0,external_node_path_.resolve)(outDir);
+    const longName = path.split('/').some((part) => Buffer.byteLength(part) > MAX_NAME_BYTES);
+    if (longName || Buffer.byteLength(path) > MAX_PATH_BYTES) {
+        const limit = longName ? `a folder name over ${MAX_NAME_BYTES} bytes` : `over ${MAX_PATH_BYTES} bytes`;
+        throw new errors/* UserError */.yo(`output folder ${path.slice(0, 100)}... is too long a path (${limit})`, {
+            hint: HINT,
+        });
+    }
+    const existing = await nearestExisting(path);
+    const where = existing.path === path
+        ? `output folder ${path}`
+        : `output folder ${path} cannot be created: ${existing.path}`;
+    if (!existing.isDirectory) {
+        throw new errors/* UserError */.yo(`${where} is a file, not a folder`, {
+            hint: existing.path === path ? `remove or rename the file, or ${HINT}` : HINT,
+        });
+    }
+    try {
+        await (0,promises_.access)(existing.path, external_node_fs_.constants.W_OK | external_node_fs_.constants.X_OK);
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'EROFS' ? 'is on a read-only file system' : 'is not writable by this user';
+        throw new errors/* UserError */.yo(`${where} ${why} (${code})`, { hint: HINT });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/build-or-restore.ts
 /**
  * The cached build: compute the key from everything that shapes the layer, take the layer from
  * the store when it is there and intact, else build it and save it. Shared by the action
  * (GitHub Actions cache) and the CLI (a local cache directory).
  */
+
+
+
 
 
 
@@ -5065,8 +5321,11 @@ function layerCacheKey(options, snapshot, directSourcesHash) {
     });
 }
 async function buildOrRestore(options, cache, log, context = {}) {
+    await checkOutDir(options.outDir);
+    checkFindLinks(options.findLinks);
     // Read once: the key needs the requirements, and so does the build on a miss.
     const snapshot = await readRequirements(options.requirementsFile);
+    warnOnEmptyRequirements(snapshot, log);
     // Local projects and archives the requirements name are part of the key by content.
     const sources = fingerprintReferences(directReferences(snapshot, options.projectDir ?? process.cwd()));
     const key = layerCacheKey(options, snapshot, sources.digest);
@@ -5094,6 +5353,7 @@ async function buildOrRestore(options, cache, log, context = {}) {
 var cli_parse = __nccwpck_require__(9537);
 ;// CONCATENATED MODULE: ./src/cli/build.ts
 /** `lambda-layer build`: build layer.zip and manifest.json for a Lambda Python runtime. */
+
 
 
 
@@ -5217,7 +5477,7 @@ async function run(argv, io) {
     else {
         const shown = (0,external_node_path_.relative)(io.cwd, result.zipPath);
         const zipPath = shown.startsWith('..') ? result.zipPath : shown;
-        io.stdout.write(`${(0,src_report/* cliSummary */.D0)({ manifest: result.manifest, zipPath, cacheHit: result.cacheHit })}\n`);
+        io.stdout.write(`${(0,redact/* redact */.E$)((0,src_report/* cliSummary */.D0)({ manifest: result.manifest, zipPath, cacheHit: result.cacheHit }))}\n`);
     }
     return 0;
 }
@@ -5355,7 +5615,7 @@ const COMMANDS = [
     {
         name: 'publish',
         summary: 'publish a layer zip to Lambda in one or more regions (reusing an identical version)',
-        load: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(530), __nccwpck_require__.e(274)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3274))).publishCommand,
+        load: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(530), __nccwpck_require__.e(129)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9129))).publishCommand,
     },
     {
         name: 'deploy',
@@ -5549,13 +5809,150 @@ function parseInvokeEvents(text, inWorkspace, inputName = 'invoke-events') {
 
 /***/ }),
 
+/***/ 8476:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CW: () => (/* binding */ interruptSignal),
+/* harmony export */   Hb: () => (/* binding */ trackChildGroup),
+/* harmony export */   p4: () => (/* binding */ InterruptedError),
+/* harmony export */   vY: () => (/* binding */ removeOnInterrupt),
+/* harmony export */   xi: () => (/* binding */ exitCleanlyOnSignals)
+/* harmony export */ });
+/* unused harmony export stopForSignal */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * What an interrupt (Ctrl-C, `kill`, a cancelled GitHub job: SIGINT, then SIGTERM) must undo.
+ * Children run in process groups of their own (src/process.ts), so the terminal's SIGINT never
+ * reaches them; and temp folders are removed in `finally` blocks that a signal never runs.
+ * Both register here while they exist; on the first SIGINT/SIGTERM the handler stops every
+ * child group, removes every registered path, and exits 130 / 143.
+ */
+
+/** pip and compileall clean up their own temp files on SIGINT (KeyboardInterrupt); they get this long. */
+const CHILD_GRACE_MS = 3_000;
+/** The runner sends SIGTERM 7.5 s after SIGINT and then kills: everything must be done before. */
+const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 };
+const children = new Set();
+/** Paths in registration order; removed newest first (a temp dir before the folder holding it). */
+const paths = [];
+let interruptedBy;
+/** The signal that interrupted this process, once one has. */
+function interruptSignal() {
+    return interruptedBy;
+}
+/** An error for work that would start after an interrupt (a new child, a next stage). */
+class InterruptedError extends Error {
+    signal;
+    constructor(signal) {
+        super(`interrupted by ${signal}`);
+        this.signal = signal;
+        this.name = 'InterruptedError';
+    }
+}
+/** Registers a running child's process group; call the result when it has exited. */
+function trackChildGroup(pid) {
+    const entry = { pid, exited: false };
+    children.add(entry);
+    return () => {
+        entry.exited = true;
+        children.delete(entry);
+    };
+}
+/**
+ * Registers a path to remove on interrupt: `tree` is removed with its contents, `empty-dir` only
+ * when empty (a folder this run created for outputs). Call the result once the path is gone or
+ * is kept on purpose.
+ */
+function removeOnInterrupt(path, kind = 'tree') {
+    const entry = { path, kind };
+    paths.push(entry);
+    return () => {
+        const at = paths.indexOf(entry);
+        if (at >= 0)
+            paths.splice(at, 1);
+    };
+}
+function signalGroups(signal) {
+    for (const child of children) {
+        try {
+            process.kill(-child.pid, signal);
+        }
+        catch {
+            // Already gone.
+        }
+    }
+}
+function removeRegisteredPaths() {
+    for (const { path, kind } of [...paths].reverse()) {
+        try {
+            if (kind === 'tree')
+                (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(path, { recursive: true, force: true });
+            else
+                (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmdirSync)(path);
+        }
+        catch {
+            // Not empty (the user's files) or already gone: leave it.
+        }
+    }
+    paths.length = 0;
+}
+async function waitForChildren(ms) {
+    const until = Date.now() + ms;
+    while (children.size > 0 && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 50));
+}
+/**
+ * Stops the children, removes the registered paths and returns the exit code for `signal`.
+ * Exposed for the handler and for tests; a second call does nothing more.
+ */
+async function stopForSignal(signal) {
+    if (!interruptedBy) {
+        interruptedBy = signal;
+        // SIGINT first: pip turns it into KeyboardInterrupt and removes its own temp folders.
+        signalGroups('SIGINT');
+        await waitForChildren(CHILD_GRACE_MS);
+        signalGroups('SIGKILL');
+        removeRegisteredPaths();
+    }
+    return EXIT_CODES[signal] ?? 1;
+}
+let installed = false;
+/**
+ * Makes SIGINT and SIGTERM stop the children, remove temp files and exit 130 / 143. `say`
+ * prints the one line explaining it (stderr for the CLI, the runner log for the action).
+ */
+function exitCleanlyOnSignals(say) {
+    if (installed)
+        return;
+    installed = true;
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+        process.on(signal, () => {
+            if (interruptedBy)
+                return; // the second Ctrl-C or the runner's SIGTERM: already stopping
+            const running = children.size;
+            void stopForSignal(signal).then((code) => {
+                say(`interrupted by ${signal}: stopped ${running} running ${running === 1 ? 'process' : 'processes'} and removed the temporary files; outputs from earlier runs are unchanged`);
+                process.exit(code);
+            });
+        });
+    }
+}
+
+
+/***/ }),
+
 /***/ 5625:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   V: () => (/* binding */ streamLogger)
+/* harmony export */   S: () => (/* binding */ redactingLogger),
+/* harmony export */   VO: () => (/* binding */ streamLogger)
 /* harmony export */ });
 /* unused harmony export memoryLogger */
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6670);
+
 /** Writes human-readable lines to a stream (stderr by default). */
 function streamLogger(options = {}) {
     const stream = options.stream ?? process.stderr;
@@ -5592,6 +5989,20 @@ function memoryLogger() {
         },
     };
 }
+/**
+ * `inner` with every message, annotation file and group title passed through `redact`: wraps
+ * each logger at the entry (CLI, action), so no stage has to remember to redact.
+ */
+function redactingLogger(inner) {
+    const where = (location) => location ? { ...location, file: (0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(location.file) } : undefined;
+    return {
+        info: (message) => inner.info((0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(message)),
+        warn: (message, location) => inner.warn((0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(message), where(location)),
+        error: (message, location) => inner.error((0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(message), where(location)),
+        debug: (message) => inner.debug((0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(message)),
+        group: (title, work) => inner.group((0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(title), work),
+    };
+}
 
 
 /***/ }),
@@ -5605,12 +6016,14 @@ function memoryLogger() {
 /* harmony export */ });
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _interrupt_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8476);
 /**
  * Runs one child process the way every tool this project starts (pip, python, npm, serverless) must run:
  * no shell, its own process group, output streamed line by line, a hard timeout that kills the
  * whole group (serverless and npm spawn children of their own), and the output kept for the
  * error message.
  */
+
 
 /** Output kept per run: enough for Serverless's error block, bounded for a chatty deploy. */
 const MAX_KEPT = 2_000_000;
@@ -5634,6 +6047,10 @@ function killGroup(pid, signal) {
 }
 function runProcess(command, args, options) {
     const started = Date.now();
+    const interrupted = (0,_interrupt_js__WEBPACK_IMPORTED_MODULE_1__/* .interruptSignal */ .CW)();
+    // After Ctrl-C nothing new starts (the sdist fallback would otherwise run pip again).
+    if (interrupted)
+        return Promise.reject(new _interrupt_js__WEBPACK_IMPORTED_MODULE_1__/* .InterruptedError */ .p4(interrupted));
     return new Promise((resolve, reject) => {
         const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(command, [...args], {
             cwd: options.cwd,
@@ -5641,6 +6058,8 @@ function runProcess(command, args, options) {
             detached: true,
             stdio: ['pipe', 'pipe', 'pipe'],
         });
+        // Its own group never sees the terminal's Ctrl-C: src/interrupt.ts stops it instead.
+        const untrack = child.pid ? (0,_interrupt_js__WEBPACK_IMPORTED_MODULE_1__/* .trackChildGroup */ .Hb)(child.pid) : () => undefined;
         let output = '';
         let stdout = '';
         let timedOut = false;
@@ -5653,7 +6072,8 @@ function runProcess(command, args, options) {
         const feed = (which) => (chunk) => {
             const text = chunk.toString('utf8');
             keep(text, which);
-            if (!options.onLine)
+            // A child stopped by an interrupt prints its traceback: not news to the user.
+            if (!options.onLine || (0,_interrupt_js__WEBPACK_IMPORTED_MODULE_1__/* .interruptSignal */ .CW)())
                 return;
             const lines = (partial[which] + text).split(/\r?\n/);
             partial[which] = lines.pop() ?? '';
@@ -5675,6 +6095,7 @@ function runProcess(command, args, options) {
         child.on('error', (error) => {
             clearTimeout(timer);
             clearTimeout(killTimer);
+            untrack();
             reject(error);
         });
         child.on('close', (code, signal) => {
@@ -5682,6 +6103,7 @@ function runProcess(command, args, options) {
             clearTimeout(killTimer);
             // Grandchildren that outlived the leader (a detached server, a stuck npm) go too.
             killGroup(child.pid, 'SIGKILL');
+            untrack();
             for (const which of ['stdout', 'stderr']) {
                 if (partial[which] && options.onLine)
                     options.onLine(stripAnsi(partial[which]), which);
@@ -5729,6 +6151,94 @@ function programSource(relativeToSrc) {
         sources.set(relativeToSrc, source);
     }
     return source;
+}
+
+
+/***/ }),
+
+/***/ 6670:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CY: () => (/* binding */ rememberUrlSecrets),
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   pZ: () => (/* binding */ pipEnvUrls)
+/* harmony export */ });
+/* unused harmony exports secretsOfUrl, forgetSecrets */
+/**
+ * The one place credentials are taken out of text before it is shown: log lines, error
+ * messages, pip command lines, annotations and summaries all pass through `redact`.
+ *
+ * Two layers, because a secret can surface in two shapes:
+ * - any URL's userinfo (`https://user:PASS@host` -> `https://****@host`), whoever wrote it
+ *   (our messages, pip's output, a stack trace);
+ * - the bare secret values taken from the URLs the user configured (`rememberUrlSecrets`),
+ *   wherever they appear on their own or percent-decoded.
+ */
+const MASK = '****';
+/**
+ * scheme://userinfo@ where userinfo runs up to the LAST "@" before the host: pip splits a
+ * netloc at its last "@" too (an unencoded "@" in a password would otherwise leak its tail).
+ */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*(?:@[^\s/?#@]*)*@/gi;
+const remembered = new Set();
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/**
+ * The secret parts of one URL, as pip treats them: the password, or the user name when it is
+ * the only credential (a token as user name). Both the raw and the percent-decoded forms.
+ */
+function secretsOfUrl(url) {
+    const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(url.trim());
+    if (!match?.[1])
+        return [];
+    const userinfo = match[1];
+    const colon = userinfo.indexOf(':');
+    const secret = colon >= 0 ? userinfo.slice(colon + 1) : userinfo;
+    if (!secret)
+        return [];
+    return [...new Set([secret, safeDecode(secret)])].filter((s) => s.length > 0);
+}
+/**
+ * Remembers the secrets in `urls` so `redact` removes them even outside a URL; returns them
+ * (the action hands each to core.setSecret before anything is printed).
+ */
+function rememberUrlSecrets(urls) {
+    const found = [];
+    for (const url of urls) {
+        if (!url)
+            continue;
+        for (const secret of secretsOfUrl(url)) {
+            remembered.add(secret);
+            found.push(secret);
+        }
+    }
+    return found;
+}
+/** pip's own settings that may carry credentials: they surface in its output like ours. */
+function pipEnvUrls(env) {
+    return ['PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_FIND_LINKS'].flatMap((name) => (env[name] ?? '').split(/\s+/).filter(Boolean));
+}
+/** `text` with every URL's credentials and every remembered secret replaced by ****. */
+function redact(text) {
+    let result = text.replace(URL_USERINFO, `$1${MASK}@`);
+    // Longest first, so a secret that contains another is removed whole.
+    for (const secret of [...remembered].sort((a, b) => b.length - a.length)) {
+        if (result.includes(secret))
+            result = result.replace(new RegExp(escapeRegExp(secret), 'g'), MASK);
+    }
+    return result;
+}
+/** Forgets remembered secrets: for tests that plant different ones. */
+function forgetSecrets() {
+    remembered.clear();
 }
 
 
@@ -6462,6 +6972,67 @@ async function runPython(python, args, options) {
     catch (error) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`cannot run ${python}: ${error instanceof Error ? error.message : String(error)}`);
     }
+}
+
+
+/***/ }),
+
+/***/ 3436:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ explainError)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/**
+ * Errors nobody anticipated, said in one line. An operating-system error (a path that is a
+ * file, a read-only disk, a name too long) names the path and what it means; anything else is
+ * its message, with the stack left for --verbose / debug: a stack is never the message.
+ */
+
+const ERRNO_MEANING = {
+    ENOENT: 'does not exist',
+    EACCES: 'is not writable or readable by this user (permission denied)',
+    EPERM: 'cannot be changed by this user (operation not permitted)',
+    EROFS: 'is on a read-only file system',
+    ENOSPC: 'cannot be written: the disk is full',
+    EDQUOT: 'cannot be written: the disk quota is exceeded',
+    ENAMETOOLONG: 'is too long a path for this system',
+    ENOTDIR: 'has a file where a folder is expected',
+    EISDIR: 'is a folder where a file is expected',
+    EEXIST: 'already exists',
+    ELOOP: 'has too many levels of symbolic links (a link pointing to itself?)',
+    EMFILE: 'cannot be opened: too many open files',
+};
+function systemError(error) {
+    const e = error;
+    if (typeof e?.code !== 'string' || !(e.code in ERRNO_MEANING))
+        return undefined;
+    return {
+        code: e.code,
+        path: typeof e.path === 'string' ? e.path : undefined,
+        syscall: typeof e.syscall === 'string' ? e.syscall : undefined,
+    };
+}
+/** One line for an error the user sees; the stack (for a bug) is `detail`, shown only in debug. */
+function explainError(error) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo)
+        return { message: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(error), expected: true };
+    const system = systemError(error);
+    if (system) {
+        const what = system.path ?? 'a file';
+        return {
+            message: `${what} ${ERRNO_MEANING[system.code]} (${system.code}${system.syscall ? ` in ${system.syscall}` : ''})`,
+            detail: error instanceof Error ? error.stack : undefined,
+            expected: true,
+        };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+        message: `unexpected error: ${message.split('\n')[0]} (a bug in lambda-layer; the trace is in the debug output: --verbose, or the runner's step debug logging)`,
+        detail: error instanceof Error ? error.stack : undefined,
+        expected: false,
+    };
 }
 
 

@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url';
 import type { CliIO } from './cli/command.js';
 import { COMMANDS } from './cli/commands.js';
 import { UsageError } from './cli/parse.js';
-import { describeError, UserError } from './errors.js';
-import { streamLogger } from './log.js';
+import { exitCleanlyOnSignals, interruptSignal } from './interrupt.js';
+import { redactingLogger, streamLogger } from './log.js';
+import { pipEnvUrls, rememberUrlSecrets } from './redact.js';
+import { explainError } from './system-errors.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
 function overview(): string {
@@ -23,10 +25,14 @@ function overview(): string {
 
 export async function main(argv: readonly string[], io?: Partial<CliIO>): Promise<number> {
   const verbose = argv.includes('--verbose');
+  const env = io?.env ?? process.env;
+  // Credentials in index URLs (--index-url URL or --index-url=URL, pip's PIP_* settings) are
+  // remembered before anything runs, so every line printed after this is redacted.
+  rememberUrlSecrets([...argv.flatMap((arg) => [arg, arg.slice(arg.indexOf('=') + 1)]), ...pipEnvUrls(env)]);
   const fullIO: CliIO = {
     stdout: io?.stdout ?? process.stdout,
-    log: io?.log ?? streamLogger({ verbose }),
-    env: io?.env ?? process.env,
+    log: redactingLogger(io?.log ?? streamLogger({ verbose })),
+    env,
     cwd: io?.cwd ?? process.cwd(),
   };
   const [name, ...rest] = argv;
@@ -51,17 +57,23 @@ export async function main(argv: readonly string[], io?: Partial<CliIO>): Promis
   try {
     return await command.run(rest, fullIO);
   } catch (error) {
+    // Stopped by Ctrl-C: the failure of the stopped step is not news; the handler says what happened.
+    if (interruptSignal()) return 1;
     if (error instanceof UsageError) {
       fullIO.log.error(`${error.message}\n\n${command.usage}`);
       return 2;
     }
-    fullIO.log.error(describeError(error));
-    return error instanceof UserError ? 1 : 70;
+    // One line, never a stack (that goes to --verbose): exit 1, the documented code for a problem.
+    const explained = explainError(error);
+    if (explained.detail) fullIO.log.debug(explained.detail);
+    fullIO.log.error(explained.message);
+    return 1;
   }
 }
 
 // Run only when executed directly (bundled dist/cli.js or `tsx src/cli.ts`), not when imported by tests.
 const invokedPath = process.argv[1] ? realpathSync(process.argv[1]) : '';
 if (invokedPath === realpathSync(fileURLToPath(import.meta.url))) {
+  exitCleanlyOnSignals((message) => process.stderr.write(`${message}\n`));
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -3,6 +3,7 @@
  * know where the text goes (runner log commands, or stderr so `--json` stdout stays clean).
  */
 import type { SourceLocation } from './errors.js';
+import { redact } from './redact.js';
 
 export interface Logger {
   info(message: string): void;
@@ -48,5 +49,21 @@ export function memoryLogger(): Logger & { lines: string[] } {
       lines.push(`group: ${title}`);
       return work();
     },
+  };
+}
+
+/**
+ * `inner` with every message, annotation file and group title passed through `redact`: wraps
+ * each logger at the entry (CLI, action), so no stage has to remember to redact.
+ */
+export function redactingLogger(inner: Logger): Logger {
+  const where = (location?: SourceLocation): SourceLocation | undefined =>
+    location ? { ...location, file: redact(location.file) } : undefined;
+  return {
+    info: (message) => inner.info(redact(message)),
+    warn: (message, location) => inner.warn(redact(message), where(location)),
+    error: (message, location) => inner.error(redact(message), where(location)),
+    debug: (message) => inner.debug(redact(message)),
+    group: (title, work) => inner.group(redact(title), work),
   };
 }

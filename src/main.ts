@@ -12,11 +12,14 @@ import { PublishError, type PublishResult } from './aws/publish.js';
 import { actionsStore } from './cache/actions-store.js';
 import { describeCheckFailure } from './deploy/function-check.js';
 import { FunctionsFailedError, PostDeployError, SmokeTestError } from './deploy/index.js';
-import { describeError, UserError } from './errors.js';
-import type { Logger } from './log.js';
+import { UserError } from './errors.js';
+import { exitCleanlyOnSignals, interruptSignal } from './interrupt.js';
+import { type Logger, redactingLogger } from './log.js';
 import { type LayerJobOutcome, runLayerJob } from './pipeline/layer-job.js';
+import { pipEnvUrls, redact, rememberUrlSecrets } from './redact.js';
 import { functionAnnotations, type JobResult, summaryMarkdown } from './report.js';
 import { findInterpreter } from './resolve/interpreters.js';
+import { explainError } from './system-errors.js';
 
 /** The target's interpreter from the runner (tool cache, PATH) or the `python` input. */
 async function targetPython(config: ActionConfig, log: Logger): Promise<string> {
@@ -68,13 +71,15 @@ function setOutputsOnFailure(error: unknown): void {
 
 async function writeSummary(job: JobResult, log: Logger): Promise<void> {
   try {
-    await core.summary.addRaw(summaryMarkdown(job)).write();
+    await core.summary.addRaw(redact(summaryMarkdown(job))).write();
   } catch (error) {
     log.warn(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
 async function fail(error: unknown, log: Logger): Promise<void> {
+  // A cancelled job: the stopped step's failure is not the news (the signal handler reports it).
+  if (interruptSignal()) return;
   setOutputsOnFailure(error);
   if (error instanceof PostDeployError) {
     // The deploy went through: the summary (with the function table) still tells the story.
@@ -85,10 +90,12 @@ async function fail(error: unknown, log: Logger): Promise<void> {
     const others = checks.filter((c) => c.key !== diagnosis?.key);
     // One annotation per failed function, titled with its name and error type, carrying its log tail.
     for (const { title, message } of functionAnnotations(others, describeCheckFailure)) {
-      core.error(message, { title });
+      core.error(redact(message), { title: redact(title) });
     }
   }
-  const message = describeError(error);
+  const explained = explainError(error);
+  if (explained.detail) core.debug(redact(explained.detail));
+  const message = redact(explained.message);
   if (error instanceof UserError && error.location) {
     // An annotation on the requirements line itself, linked from the run's summary.
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
@@ -97,8 +104,22 @@ async function fail(error: unknown, log: Logger): Promise<void> {
   core.setFailed(message);
 }
 
+/**
+ * Credentials in the index inputs (and pip's PIP_* settings) are masked on the runner and
+ * remembered for redaction before anything prints, the way configure-aws-credentials masks keys.
+ */
+function maskIndexCredentials(): void {
+  const inputs = ['index-url', 'extra-index-urls', 'find-links'].flatMap((name) =>
+    core.getInput(name).split(/[\s,]+/),
+  );
+  for (const secret of rememberUrlSecrets([...inputs, ...pipEnvUrls(process.env)])) core.setSecret(secret);
+}
+
 export async function run(): Promise<void> {
-  const log = runnerLogger();
+  // A cancelled job gets SIGINT, then SIGTERM 7.5 s later: stop pip and clean up before that.
+  exitCleanlyOnSignals((message) => core.warning(message));
+  maskIndexCredentials();
+  const log = redactingLogger(runnerLogger());
   try {
     const config = loadActionConfig((name) => core.getInput(name), process.env);
     const python = await targetPython(config, log);

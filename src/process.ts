@@ -5,6 +5,7 @@
  * error message.
  */
 import { spawn } from 'node:child_process';
+import { InterruptedError, interruptSignal, trackChildGroup } from './interrupt.js';
 
 export interface RunOptions {
   readonly cwd?: string;
@@ -55,6 +56,9 @@ export function runProcess(
   options: RunOptions,
 ): Promise<RunResult> {
   const started = Date.now();
+  const interrupted = interruptSignal();
+  // After Ctrl-C nothing new starts (the sdist fallback would otherwise run pip again).
+  if (interrupted) return Promise.reject(new InterruptedError(interrupted));
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], {
       cwd: options.cwd,
@@ -62,6 +66,8 @@ export function runProcess(
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // Its own group never sees the terminal's Ctrl-C: src/interrupt.ts stops it instead.
+    const untrack = child.pid ? trackChildGroup(child.pid) : () => undefined;
     let output = '';
     let stdout = '';
     let timedOut = false;
@@ -73,7 +79,8 @@ export function runProcess(
     const feed = (which: 'stdout' | 'stderr') => (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       keep(text, which);
-      if (!options.onLine) return;
+      // A child stopped by an interrupt prints its traceback: not news to the user.
+      if (!options.onLine || interruptSignal()) return;
       const lines = (partial[which] + text).split(/\r?\n/);
       partial[which] = lines.pop() ?? '';
       for (const line of lines) options.onLine(stripAnsi(line), which);
@@ -95,6 +102,7 @@ export function runProcess(
     child.on('error', (error) => {
       clearTimeout(timer);
       clearTimeout(killTimer);
+      untrack();
       reject(error);
     });
     child.on('close', (code, signal) => {
@@ -102,6 +110,7 @@ export function runProcess(
       clearTimeout(killTimer);
       // Grandchildren that outlived the leader (a detached server, a stuck npm) go too.
       killGroup(child.pid, 'SIGKILL');
+      untrack();
       for (const which of ['stdout', 'stderr'] as const) {
         if (partial[which] && options.onLine) options.onLine(stripAnsi(partial[which]), which);
       }

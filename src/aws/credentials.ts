@@ -11,6 +11,7 @@ import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from '@aws
 import { InputError, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { type AwsClientSettings, type AwsCredentials, createStsClient } from './clients.js';
+import { unreachableEndpoint } from './endpoints.js';
 import { DEFAULT_AUDIENCE, decodeJwtClaims, type IdTokenSource, type TokenClaims } from './github-oidc.js';
 import { firstAudience, trustStatementFor } from './trust-policy.js';
 import {
@@ -146,7 +147,14 @@ export async function resolveCredentials(
       },
     };
   } catch (error) {
-    throw explainStsRefusal(error, { roleArn, claims, durationSeconds, region: options.region });
+    throw (
+      unreachableEndpoint(error, {
+        service: 'STS',
+        region: options.region,
+        env: options.client?.env ?? process.env,
+        what: `Could not assume ${roleArn}`,
+      }) ?? explainStsRefusal(error, { roleArn, claims, durationSeconds, region: options.region })
+    );
   } finally {
     sts.destroy();
   }
@@ -163,6 +171,13 @@ async function defaultChain(options: CredentialOptions, log: Logger): Promise<Re
     log.info(`Using AWS credentials from the default provider chain (${identity.Arn ?? 'unknown identity'})`);
     return { source: 'default-chain', identityArn: identity.Arn };
   } catch (error) {
+    const unreachable = unreachableEndpoint(error, {
+      service: 'STS',
+      region: options.region,
+      env: options.client?.env ?? process.env,
+      what: 'Could not check the AWS credentials from the default provider chain',
+    });
+    if (unreachable) throw unreachable;
     const name = (error as Error).name;
     if (name === 'CredentialsProviderError') {
       throw new UserError(

@@ -2,6 +2,8 @@
  * A LayerStore on the GitHub Actions cache. The toolkit itself turns an unreachable cache
  * service into a warning and a miss; errors that still escape are wrapped so the caller warns.
  * Keys are immutable there: saving an existing key is success (an earlier run saved these bytes).
+ * The toolkit reports most save failures by logging "Failed to save: ..." and returning -1
+ * instead of throwing: that return value is what says whether anything was saved.
  */
 
 import { copyFile, mkdir } from 'node:fs/promises';
@@ -31,12 +33,15 @@ export function actionsStore(cachePath: string): LayerStore {
     async save(key, dir) {
       await mkdir(cachePath, { recursive: true });
       for (const file of CACHED_FILES) await copyFile(join(dir, file), join(cachePath, file));
+      let cacheId: number;
       try {
-        await cache.saveCache([cachePath], key);
+        cacheId = await cache.saveCache([cachePath], key);
       } catch (error) {
-        if (error instanceof Error && error.name === 'ReserveCacheError') return;
+        if (error instanceof Error && error.name === 'ReserveCacheError') return undefined;
         throw new CacheUnavailableError(`cache save failed: ${messageOf(error)}`, { cause: error });
       }
+      // -1: the toolkit caught the failure and logged its reason ("Failed to save: ...") itself.
+      return cacheId === -1 ? 'the cache service did not store it (its reason is logged above)' : undefined;
     },
   };
 }

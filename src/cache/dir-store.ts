@@ -2,6 +2,7 @@
 import { copyFile, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { removeOnInterrupt } from '../interrupt.js';
 import { CACHED_FILES, type LayerStore } from './store.js';
 
 /** $XDG_CACHE_HOME/lambda-layer, or ~/.cache/lambda-layer (%LOCALAPPDATA% on Windows). */
@@ -30,12 +31,15 @@ export function directoryStore(cacheDir: string): LayerStore {
       await mkdir(cacheDir, { recursive: true });
       // Fill a temp folder, then rename: a reader never sees a half-written entry.
       const partial = await mkdtemp(join(cacheDir, '.partial-'));
+      const forgetPartial = removeOnInterrupt(partial);
       try {
         for (const file of CACHED_FILES) await copyFile(join(dir, file), join(partial, file));
         await rm(join(cacheDir, key), { recursive: true, force: true });
         await rename(partial, join(cacheDir, key));
+        return undefined;
       } finally {
         await rm(partial, { recursive: true, force: true });
+        forgetPartial();
       }
     },
   };

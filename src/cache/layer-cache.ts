@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { removeOnInterrupt } from '../interrupt.js';
 import type { Manifest } from '../layer/types.js';
 import type { Logger } from '../log.js';
 import { CACHED_FILES, type LayerStore } from './store.js';
@@ -31,6 +32,7 @@ export async function restoreLayer(
   log: Logger,
 ): Promise<RestoredLayer | undefined> {
   const scratch = await mkdtemp(join(tmpdir(), 'lambda-layer-restore-'));
+  const forgetScratch = removeOnInterrupt(scratch);
   try {
     let hit: boolean;
     try {
@@ -65,6 +67,7 @@ export async function restoreLayer(
     return undefined;
   } finally {
     await rm(scratch, { recursive: true, force: true });
+    forgetScratch();
   }
 }
 
@@ -75,7 +78,11 @@ export async function saveLayer(
   log: Logger,
 ): Promise<boolean> {
   try {
-    await store.save(key, outDir);
+    const declined = await store.save(key, outDir);
+    if (declined) {
+      log.info(`Did not save the layer to the ${store.description}: ${declined}; the build itself succeeded`);
+      return false;
+    }
     log.info(`Saved the layer to the ${store.description}: ${key}`);
     return true;
   } catch (error) {

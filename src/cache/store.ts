@@ -10,8 +10,12 @@ export interface LayerStore {
   readonly description: string;
   /** Copies the cached files for `key` into `dir`; false on a miss. */
   restore(key: string, dir: string): Promise<boolean>;
-  /** Saves layer.zip and manifest.json from `dir` under `key`. */
-  save(key: string, dir: string): Promise<void>;
+  /**
+   * Saves layer.zip and manifest.json from `dir` under `key`. Resolves to a reason when the
+   * store declined without an error (the Actions toolkit logs "Failed to save" and returns),
+   * undefined when the entry is stored.
+   */
+  save(key: string, dir: string): Promise<string | undefined>;
 }
 
 /** A cache that could not be reached: a warning for the user, never a failed build. */

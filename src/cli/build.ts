@@ -6,6 +6,7 @@ import { PROOF_PYTHON_ENV, PROOF_SYSROOT_ENV } from '../layer/import-proof/where
 import { serializeManifest } from '../layer/manifest.js';
 import type { BuildOptions } from '../layer/types.js';
 import { buildOrRestore } from '../pipeline/build-or-restore.js';
+import { redact } from '../redact.js';
 import { cliSummary } from '../report.js';
 import type { SdistPolicy } from '../resolve/types.js';
 import { DEFAULT_ARCHITECTURE, DEFAULT_RUNTIME, resolveTarget } from '../target.js';
@@ -136,7 +137,9 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   } else {
     const shown = relative(io.cwd, result.zipPath);
     const zipPath = shown.startsWith('..') ? result.zipPath : shown;
-    io.stdout.write(`${cliSummary({ manifest: result.manifest, zipPath, cacheHit: result.cacheHit })}\n`);
+    io.stdout.write(
+      `${redact(cliSummary({ manifest: result.manifest, zipPath, cacheHit: result.cacheHit }))}\n`,
+    );
   }
   return 0;
 }

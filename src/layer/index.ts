@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rename, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defaultCacheDir } from '../cache/dir-store.js';
+import { removeOnInterrupt } from '../interrupt.js';
 import type { Logger } from '../log.js';
 import { countOf } from '../report.js';
 import { checkRequirementLines } from '../resolve/check-requirements.js';
@@ -268,6 +269,11 @@ export async function buildLayer(
   const outDir = resolve(options.outDir);
   const stagingDir = await mkdtemp(join(tmpdir(), 'lambda-layer-build-'));
   const outDirExisted = existsSync(outDir);
+  // A signal skips the finally below: src/interrupt.ts removes these instead (newest first).
+  const forget = [
+    removeOnInterrupt(stagingDir),
+    ...(outDirExisted ? [] : [removeOnInterrupt(outDir, 'empty-dir')]),
+  ];
   let outputDir: string | undefined;
   let succeeded = false;
   try {
@@ -278,6 +284,7 @@ export async function buildLayer(
     await mkdir(workDir, { recursive: true });
     await mkdir(outDir, { recursive: true });
     outputDir = await mkdtemp(join(outDir, '.lambda-layer-tmp-'));
+    forget.push(removeOnInterrupt(outputDir));
     const state: BuildState = {
       options,
       context,
@@ -319,5 +326,6 @@ export async function buildLayer(
     // A failed build leaves outDir as it was: remove it again when this build created it.
     if (!succeeded && !outDirExisted) await rmdir(outDir).catch(() => undefined);
     if (!context.keepStaging) await rm(stagingDir, { recursive: true, force: true });
+    for (const done of forget) done();
   }
 }

@@ -10,10 +10,13 @@ import type { LayerStore } from '../cache/store.js';
 import { type BuildContext, type BuildResult, buildLayer } from '../layer/index.js';
 import type { BuildOptions } from '../layer/types.js';
 import type { Logger } from '../log.js';
+import { checkFindLinks } from '../resolve/find-links.js';
 import { directReferences, fingerprintReferences } from '../resolve/local-sources.js';
 import { PINNED_PIP } from '../resolve/pinned-pip.js';
 import { type RequirementsSnapshot, readRequirements } from '../resolve/requirements.js';
 import { TOOL_VERSION } from '../version.js';
+import { warnOnEmptyRequirements } from './empty-requirements.js';
+import { checkOutDir } from './out-dir.js';
 
 export interface CacheSettings {
   /** undefined: no cache at all. */
@@ -54,8 +57,11 @@ export async function buildOrRestore(
   log: Logger,
   context: BuildContext = {},
 ): Promise<CachedBuildResult> {
+  await checkOutDir(options.outDir);
+  checkFindLinks(options.findLinks);
   // Read once: the key needs the requirements, and so does the build on a miss.
   const snapshot = await readRequirements(options.requirementsFile);
+  warnOnEmptyRequirements(snapshot, log);
   // Local projects and archives the requirements name are part of the key by content.
   const sources = fingerprintReferences(directReferences(snapshot, options.projectDir ?? process.cwd()));
   const key = layerCacheKey(options, snapshot, sources.digest);

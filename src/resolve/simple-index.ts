@@ -6,6 +6,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { redact } from '../redact.js';
+import { authorizedRequest } from './index-auth.js';
 import { normalizeProjectName } from './requirements.js';
 
 export interface DistributionFile {
@@ -18,12 +20,15 @@ export interface DistributionFile {
 
 /** A source that could not be read, with why (connection refused, 404, no such directory). */
 export class IndexUnreachable extends Error {
+  /** The source as it may be shown: without credentials. */
+  readonly url: string;
   constructor(
-    readonly url: string,
+    url: string,
     readonly reason: string,
   ) {
-    super(`${url}: ${reason}`);
+    super(`${redact(url)}: ${reason}`);
     this.name = 'IndexUnreachable';
+    this.url = redact(url);
   }
 }
 
@@ -68,9 +73,11 @@ async function readUrl(url: string): Promise<string | undefined> {
   }
   let response: Response;
   try {
-    response = await fetch(url, {
+    // Credentials go in a header, as pip sends them: fetch refuses a URL that carries them.
+    const request = authorizedRequest(url);
+    response = await fetch(request.url, {
       signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-      headers: { Accept: 'text/html' },
+      headers: { Accept: 'text/html', ...request.headers },
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;

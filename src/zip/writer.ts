@@ -27,6 +27,7 @@ import * as path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { Limiter } from '../concurrency.js';
 import { UserError } from '../errors.js';
+import { removeOnInterrupt } from '../interrupt.js';
 import { DEFLATE_CHUNK_SIZE, deflateBuffer, deflateChunk } from './deflate.js';
 import {
   centralDirectoryHeader,
@@ -120,6 +121,8 @@ export async function writeLayerZip(
 
   const tempPath = `${zipPath}.partial-${process.pid}`;
   const spillDir = await fs.mkdtemp(path.join(os.tmpdir(), 'layer-zip-'));
+  // An interrupt skips the cleanup below: src/interrupt.ts removes both instead.
+  const forget = [removeOnInterrupt(spillDir), removeOnInterrupt(tempPath)];
   const sink = await ArchiveSink.open(tempPath);
   try {
     const batches = planBatches(entries);
@@ -161,6 +164,7 @@ export async function writeLayerZip(
     throw error;
   } finally {
     await fs.rm(spillDir, { recursive: true, force: true });
+    for (const done of forget) done();
   }
 }
 
