@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAction } from '../support/action-process.js';
 import { closedPort, type HttpIndex, serveIndex } from '../support/http-index.js';
 import { createPackageIndex, type PackageIndex } from '../support/package-index.js';
+import { seedPinnedPip } from '../support/pinned-pip-setup.js';
 import { runnerCommands } from '../support/runner-commands.js';
 
 const PASSWORD = `planted-${randomBytes(6).toString('hex')}`;
@@ -38,6 +39,8 @@ beforeAll(async () => {
     PIP_RETRIES: '0',
     PIP_NO_CACHE_DIR: '1',
   };
+  // The private index does not offer pip: the action's tool cache gets the already-fetched one.
+  await seedPinnedPip(join(workspace, 'tmp', 'lambda-layer-cache', 'tools'));
 }, 120_000);
 
 afterAll(async () => {

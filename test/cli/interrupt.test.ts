@@ -10,10 +10,12 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultCacheDir } from '../../src/cache/dir-store.js';
 import { startAction } from '../support/action-process.js';
 import { startCli } from '../support/cli-process.js';
 import { type HttpIndex, serveIndex } from '../support/http-index.js';
 import { createPackageIndex, isolatedPipEnv, type PackageIndex } from '../support/package-index.js';
+import { seedPinnedPip } from '../support/pinned-pip-setup.js';
 
 let index: PackageIndex;
 let slow: HttpIndex;
@@ -94,6 +96,7 @@ describe.each([
       XDG_CACHE_HOME: join(root, '.cache'),
       PIP_NO_CACHE_DIR: '1',
     };
+    await seedPinnedPip(defaultCacheDir(env)).catch(() => undefined); // linked once per root
     const cli = startCli(['build', '--no-cache', '--out', out, '--index-url', slow.url], { cwd: root, env });
     await until(() => slow.requests.length > requestsBefore, 60_000, 'pip to ask the index');
     expect(processesMentioning(temp).some((p) => p.includes('pip'))).toBe(true);

@@ -8,9 +8,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultCacheDir } from '../../src/cache/dir-store.js';
 import { runCli } from '../support/cli-process.js';
 import { closedPort, type HttpIndex, serveIndex } from '../support/http-index.js';
 import { createPackageIndex, isolatedPipEnv, type PackageIndex } from '../support/package-index.js';
+import { seedPinnedPip } from '../support/pinned-pip-setup.js';
 
 const PASSWORD = `planted-${randomBytes(6).toString('hex')}`;
 let index: PackageIndex;
@@ -30,6 +32,8 @@ beforeAll(async () => {
   await writeFile(join(cwd, 'requirements.txt'), 'webby==1.2.0\n');
   await writeFile(join(cwd, 'missing.txt'), 'nosuchpkg==1.0\n');
   env = { ...isolatedPipEnv(), XDG_CACHE_HOME: join(cwd, '.cache'), PIP_NO_CACHE_DIR: '1' };
+  // The private index does not offer pip: the build's tool cache gets the already-fetched one.
+  await seedPinnedPip(defaultCacheDir(env));
 }, 120_000);
 
 afterAll(async () => {

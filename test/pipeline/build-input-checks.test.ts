@@ -8,11 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultCacheDir } from '../../src/cache/dir-store.js';
 import { main } from '../../src/cli.js';
 import type { SourceLocation } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import { checkFindLinks } from '../../src/resolve/find-links.js';
 import { createPackageIndex, isolatedPipEnv, type PackageIndex } from '../support/package-index.js';
+import { seedPinnedPip } from '../support/pinned-pip-setup.js';
 
 let index: PackageIndex;
 let cwd: string;
@@ -55,6 +57,7 @@ function recordingLogger(): Logger & {
 async function build(args: string[]) {
   const log = recordingLogger();
   const env = { ...isolatedPipEnv(), XDG_CACHE_HOME: join(cwd, '.cache') };
+  await seedPinnedPip(defaultCacheDir(env)).catch(() => undefined); // linked once per folder
   const code = await main(['build', '--no-cache', ...args], { stdout: new PassThrough(), log, env, cwd });
   return { code, log };
 }
