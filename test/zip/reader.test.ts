@@ -162,7 +162,9 @@ describe('reading zips made by other tools', () => {
   it('refuses a file that is not a zip', async () => {
     const file = join(work, 'not-a.zip');
     writeFileSync(file, 'hello, not a zip at all\n');
-    await expect(listZip(file)).rejects.toThrow(/not a readable zip: no end of central directory record/);
+    await expect(listZip(file)).rejects.toThrow(
+      /not-a\.zip is not a readable zip: End of central directory record signature not found/,
+    );
   });
 });
 
@@ -213,7 +215,7 @@ describe('extraction safety', () => {
       const zip = join(work, `link-out-${label}.zip`);
       pythonZip(zip, [['python/leak', target, 0o120777]]);
       await expect(extractZip(zip, join(work, `link-out-${label}-out`))).rejects.toThrow(
-        /symlink "python\/leak" -> .* points outside the destination/,
+        /entry "python\/leak" is a symlink to ".*", which (is an absolute path|points) outside the destination/,
       );
     }
   });
