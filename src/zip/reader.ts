@@ -247,7 +247,10 @@ async function withZip<T>(
     }
     const entries: OpenEntry[] = [];
     try {
-      for await (const raw of zip.eachEntry()) entries.push({ raw, info: describe(raw) });
+      for await (const raw of zip.eachEntry()) {
+        const info = describe(raw);
+        entries.push({ raw: slim(raw), info });
+      }
     } catch (error) {
       throw notAZip(zipPath, (error as Error).message);
     }
@@ -319,6 +322,26 @@ function onDisk<T>(target: string, act: (target: string) => T): T {
           : 'Check that the destination is a writable folder.',
     });
   }
+}
+
+/**
+ * Drops what yauzl keeps per entry but reading its data never uses (raw name, extra fields,
+ * comment: a few hundred bytes each) once `describe` has what it needs from them.
+ */
+function slim(raw: yauzl.Entry): yauzl.Entry {
+  const emptied = raw as unknown as Record<string, unknown>;
+  for (const field of [
+    'fileNameRaw',
+    'extraFieldRaw',
+    'fileCommentRaw',
+    'fileName',
+    'fileComment',
+    'comment',
+  ]) {
+    emptied[field] = undefined;
+  }
+  raw.extraFields = [];
+  return raw;
 }
 
 function describe(raw: yauzl.Entry): ZipEntryInfo {
