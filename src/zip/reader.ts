@@ -17,6 +17,8 @@ import {
   openSync,
   realpathSync,
   rmSync,
+  type Stats,
+  statSync,
   symlinkSync,
   writeSync,
 } from 'node:fs';
@@ -215,15 +217,7 @@ async function withZip<T>(
   zipPath: string,
   use: (zip: OpenZip, entries: readonly OpenEntry[]) => Promise<T>,
 ): Promise<T> {
-  let reader: SyncFileReader;
-  let size: number;
-  try {
-    const fd = openSync(zipPath, 'r');
-    reader = new SyncFileReader(fd);
-    size = fstatSync(fd).size;
-  } catch (error) {
-    throw openError(zipPath, error);
-  }
+  const { reader, size } = openZipFile(zipPath);
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.fromRandomAccessReaderPromise(reader, size, {
@@ -234,7 +228,7 @@ async function withZip<T>(
     });
   } catch (error) {
     reader.dispose();
-    throw openError(zipPath, error);
+    throw zipFileError(zipPath, error);
   }
   try {
     if (zip.entryCount > MAX_ENTRIES) {
@@ -261,19 +255,52 @@ async function withZip<T>(
   }
 }
 
-function openError(zipPath: string, error: unknown): UserError {
+/** Why `zipPath` cannot be opened as a zip, as one line naming it. */
+export function zipFileError(zipPath: string, error: unknown): UserError {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT')
-    return new UserError(`${zipPath}: no such file`, { hint: 'Pass the path of a zip file.' });
-  if (code === 'EISDIR') {
-    return new UserError(`${zipPath} is a directory, not a zip file`, {
+  const pass = { hint: 'Pass the path of a zip file.' };
+  switch (code) {
+    case 'ENOENT':
+      return new UserError(`${zipPath}: no such file`, pass);
+    case 'EISDIR':
+      return new UserError(`${zipPath} is a directory, not a zip file`, pass);
+    case 'ENOTDIR':
+      return new UserError(`${zipPath}: a folder in this path is a file`, pass);
+    case 'ELOOP':
+      return new UserError(`${zipPath} is a symbolic link that loops back on itself`, pass);
+    case 'ENAMETOOLONG':
+      return new UserError(`${zipPath}: the path is too long for the file system`, pass);
+    case 'EACCES':
+    case 'EPERM':
+      return new UserError(`${zipPath} cannot be read: permission denied`, {
+        hint: 'Check its permissions.',
+      });
+    default:
+      return notAZip(zipPath, (error as Error).message);
+  }
+}
+
+/** Opens a regular file only: opening a FIFO would wait for a writer forever. */
+function openZipFile(zipPath: string): { reader: SyncFileReader; size: number } {
+  let stats: Stats;
+  try {
+    stats = statSync(zipPath);
+  } catch (error) {
+    throw zipFileError(zipPath, error);
+  }
+  if (stats.isDirectory())
+    throw zipFileError(zipPath, Object.assign(new Error('directory'), { code: 'EISDIR' }));
+  if (!stats.isFile()) {
+    throw new UserError(`${zipPath} is not a regular file (a device, FIFO or socket)`, {
       hint: 'Pass the path of a zip file.',
     });
   }
-  if (code === 'EACCES' || code === 'EPERM') {
-    return new UserError(`${zipPath} cannot be read: permission denied`, { hint: 'Check its permissions.' });
+  try {
+    const fd = openSync(zipPath, 'r');
+    return { reader: new SyncFileReader(fd), size: fstatSync(fd).size };
+  } catch (error) {
+    throw zipFileError(zipPath, error);
   }
-  return notAZip(zipPath, (error as Error).message);
 }
 
 function notAZip(zipPath: string, why: string): UserError {

@@ -5,8 +5,18 @@
  * compared before and after), and for the bombs a bound on the process's peak memory and on
  * the bytes it wrote, read from /proc by a preloaded reporter (test/support/report-usage.mjs).
  */
+
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -129,13 +139,21 @@ describe('lambda-layer verify on hostile zips', () => {
     await expectRefused(hostile, 'verify');
   });
 
-  it('names a directory, a missing file and a file that is not a zip, exit 1', async () => {
+  it('names a directory, a missing file, a non-zip, a symlink loop, a FIFO, a path too long, exit 1', async () => {
     const notZip = join(zips, 'notes.zip');
     writeFileSync(notZip, 'not a zip at all\n');
+    const loop = join(zips, 'loop.zip');
+    symlinkSync('loop.zip', loop);
+    const fifo = join(zips, 'fifo.zip');
+    execFileSync('mkfifo', [fifo], { timeout: 10_000 });
     for (const [path, refusal] of [
-      [zips, /is a directory, not a zip file/],
+      [zips, /zips is a directory, not a zip file/],
       [join(zips, 'missing.zip'), /missing\.zip: no such file/],
       [notZip, /notes\.zip is not a readable zip: End of central directory record signature not found/],
+      [loop, /loop\.zip is a symbolic link that loops back on itself/],
+      [fifo, /fifo\.zip is not a regular file/], // opening it would wait for a writer forever
+      [join(zips, `${'a'.repeat(300)}.zip`), /the path is too long for the file system/],
+      [join(notZip, 'inner.zip'), /inner\.zip: a folder in this path is a file/],
     ] as const) {
       expectOneErrorLine(await cli(['verify', path]), refusal);
     }
