@@ -13,6 +13,7 @@ import {
   closeSync,
   createWriteStream,
   fstatSync,
+  lstatSync,
   mkdirSync,
   openSync,
   realpathSync,
@@ -134,21 +135,25 @@ export async function extractZip(
       mkdirSync(destDir, { recursive: true });
       return realpathSync(destDir);
     });
-    for (const dir of plan.dirs)
-      onDisk(path.join(root, dir), (target) => mkdirSync(target, { recursive: true }));
-    // The destination may hold links of its own (the zip's come last): a parent that resolves
-    // elsewhere is refused rather than written through.
-    const checkedParents = new Set<string>([root]);
+    // Parents first, one level at a time, so that a link or file already in the destination is
+    // refused rather than followed (mkdir -p would follow it).
+    for (const dir of plan.dirs) {
+      onDisk(path.join(root, dir), (target) => {
+        try {
+          mkdirSync(target);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+          if (!lstatSync(target).isDirectory()) {
+            throw new UserError(`cannot extract ${zipPath}: ${target} already exists and is not a folder`, {
+              hint: 'Extract into an empty folder.',
+            });
+          }
+        }
+      });
+    }
     let bytes = 0;
     for (const { entry, key } of plan.files) {
       const target = path.join(root, key);
-      const parent = path.dirname(target);
-      if (!checkedParents.has(parent)) {
-        const real = onDisk(parent, () => realpathSync(parent));
-        if (!isInside(root, real))
-          throw refuseEntry(zipPath, entry.name, `would be written through a link outside ${destDir}`);
-        checkedParents.add(parent);
-      }
       const mode = (entry.mode & 0o111) !== 0 ? 0o755 : 0o644;
       onDisk(target, () => rmSync(target, { force: true }));
       if (isSmall(entry)) {

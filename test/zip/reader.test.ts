@@ -233,6 +233,20 @@ describe('extraction safety', () => {
     expect(readFileSync(join(dest, 'python/victim.txt'), 'utf8')).toBe('from zip\n');
   });
 
+  it('refuses to create folders through a link already in the destination', async () => {
+    const zip = join(work, 'through.zip');
+    pythonZip(zip, [['python/pkg/mod.py', 'X = 1\n']]);
+    const dest = join(work, 'through-out');
+    const elsewhere = join(work, 'through-elsewhere');
+    mkdirSync(dest, { recursive: true });
+    mkdirSync(elsewhere, { recursive: true });
+    symlinkSync(elsewhere, join(dest, 'python'));
+    await expect(extractZip(zip, dest)).rejects.toThrow(
+      /through-out\/python already exists and is not a folder/,
+    );
+    expect(existsSync(join(elsewhere, 'pkg'))).toBe(false);
+  });
+
   it('detects a corrupted entry by its CRC, and a truncated archive', async () => {
     const zip = join(work, 'corrupt.zip');
     pythonZip(zip, [['python/data.txt', 'abcdefghij'.repeat(10)]], { method: 'ZIP_STORED' });
