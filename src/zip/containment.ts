@@ -236,8 +236,8 @@ function checkNoOverlap(entries: readonly PlannedEntry<EntryFacts>[], zipPath: s
 /**
  * Follows every symlink over the tree the zip describes, as the kernel would: each component in
  * turn, a link met on the way replaced by where it resolves. Refuses an absolute link, a `..`
- * above the destination, and loops (or chains deeper than Linux follows). Memoized, so each link
- * is resolved once whatever the chains.
+ * above the destination, loops, and lookups through more links than Linux follows. Memoized (with
+ * the number of links each one follows), so each link is resolved once whatever the chains.
  */
 export function checkSymlinks<E extends EntryFacts>(
   plan: ExtractionPlan<E>,
@@ -245,11 +245,11 @@ export function checkSymlinks<E extends EntryFacts>(
   zipPath: string,
 ): void {
   const byKey = new Map(plan.links.map((link) => [link.key, link.entry.name]));
-  const resolved = new Map<string, readonly string[]>();
+  /** Per link: where it resolves (the keys of its path prefixes; [] is the destination) and how many links that follows. */
+  const resolved = new Map<string, { prefixes: readonly string[]; hops: number }>();
   const resolving = new Set<string>();
 
-  /** `key`'s resolution, as the keys of its path prefixes ([] is the destination itself). */
-  const resolve = (key: string, depthLeft: number): readonly string[] => {
+  const resolve = (key: string, depthLeft: number): { prefixes: readonly string[]; hops: number } => {
     const done = resolved.get(key);
     if (done) return done;
     const name = byKey.get(key) ?? key;
@@ -261,11 +261,14 @@ export function checkSymlinks<E extends EntryFacts>(
         `is a symlink to "${printable(text)}", which ${why}`,
         'A layer is extracted under /opt; links must stay inside it.',
       );
-    if (resolving.has(key) || depthLeft === 0) throw refuse('loops back on itself (a symlink loop)');
+    const tooMany = () => refuse(`goes through more than ${MAX_LINK_DEPTH} symlinks (Linux follows no more)`);
+    if (resolving.has(key)) throw refuse('loops back on itself (a symlink loop)');
+    if (depthLeft === 0) throw tooMany();
     if (text === '' || text.includes('\0')) throw refuse('is not a path');
     if (text.startsWith('/')) throw refuse('is an absolute path outside the destination');
     resolving.add(key);
     let prefixes: string[] = [];
+    let hops = 1;
     const parent = parentOf(key);
     if (parent !== '') {
       let at = '';
@@ -283,12 +286,20 @@ export function checkSymlinks<E extends EntryFacts>(
       }
       const last = prefixes[prefixes.length - 1];
       const next = last === undefined ? part : `${last}/${part}`;
-      if (byKey.has(next)) prefixes = [...resolve(next, depthLeft - 1)];
-      else prefixes.push(next);
+      if (byKey.has(next)) {
+        const through = resolve(next, depthLeft - 1);
+        // The kernel counts every link it follows in one lookup, nested ones included.
+        hops += through.hops;
+        if (hops > MAX_LINK_DEPTH) throw tooMany();
+        prefixes = [...through.prefixes];
+      } else {
+        prefixes.push(next);
+      }
     }
     resolving.delete(key);
-    resolved.set(key, prefixes);
-    return prefixes;
+    const result = { prefixes, hops };
+    resolved.set(key, result);
+    return result;
   };
   for (const link of plan.links) resolve(link.key, MAX_LINK_DEPTH);
 }
