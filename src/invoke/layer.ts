@@ -1,10 +1,11 @@
 /**
- * Puts a layer where Lambda would: its zip's `python/` under an `opt/` directory. A built
- * layer.zip is extracted into a temporary opt/; an already extracted layer directory (one that
- * holds `python/`) is used in place, read-only as /opt is on Lambda.
+ * Puts a layer where Lambda would: its zip's `python/` under an `opt/` directory of the caller's
+ * work folder. A layer.zip is extracted there; an extracted layer directory is copied there, so
+ * a handler that writes under /opt changes the copy, never the user's folder. Lambda mounts /opt
+ * read-only: the files of either are made read-only too (see makeFilesReadOnly for the limits).
  */
 
-import { existsSync, statSync } from 'node:fs';
+import { chmodSync, constants, cpSync, existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
@@ -44,6 +45,7 @@ export async function prepareLayer(
   const extract = async (zip: string): Promise<PreparedLayer> => {
     const optDir = join(workDir, 'opt');
     await extractZip(zip, optDir, { maxBytes: LAMBDA_LIMITS.unzippedBytes });
+    makeFilesReadOnly(optDir);
     if (!existsSync(join(optDir, 'python'))) {
       throw new InputError(
         inputName,
@@ -59,13 +61,57 @@ export async function prepareLayer(
     if (!path.endsWith('.zip')) throw new InputError(inputName, `${layer} is neither a .zip nor a directory`);
     return extract(path);
   }
+  const copy = (from: string, to: string): string => {
+    const optDir = join(workDir, 'opt');
+    copyReadOnly(from, join(workDir, to), inputName);
+    return optDir;
+  };
   if (existsSync(join(path, 'python')))
-    return { optDir: path, source: path, manifest: await readManifest(path) };
+    return { optDir: copy(path, 'opt'), source: path, manifest: await readManifest(path) };
   if (existsSync(join(path, 'layer.zip'))) return extract(join(path, 'layer.zip'));
   if (basename(path) === 'python') {
-    return { optDir: dirname(path), source: path, manifest: await readManifest(dirname(path)) };
+    return {
+      optDir: copy(path, join('opt', 'python')),
+      source: path,
+      manifest: await readManifest(dirname(path)),
+    };
   }
   throw new InputError(inputName, `${layer} holds neither python/ nor layer.zip`, {
     hint: 'pass the layer.zip, the build output directory, or a directory containing python/',
   });
+}
+
+/**
+ * Copies a layer directory (symlinks as they are, timestamps kept so timestamp-based pycs stay
+ * valid; a reflink where the file system can) and makes the copy's files read-only.
+ */
+function copyReadOnly(from: string, to: string, inputName: string): void {
+  try {
+    cpSync(from, to, {
+      recursive: true,
+      verbatimSymlinks: true,
+      preserveTimestamps: true,
+      mode: constants.COPYFILE_FICLONE,
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new InputError(inputName, `${from} could not be copied to a private /opt (${to}): ${code}`, {
+      hint: 'check that every file in the layer folder is readable, or pass the layer.zip instead',
+    });
+  }
+  makeFilesReadOnly(to);
+}
+
+/**
+ * Takes the write bits off every file under `dir`, as Lambda's read-only /opt would refuse a
+ * handler's writes. Directories stay writable: the caller removes the work folder afterwards,
+ * which a user without root could not do through a read-only directory. Root ignores modes
+ * anyway; the private copy is what keeps the user's own folder unchanged.
+ */
+function makeFilesReadOnly(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) makeFilesReadOnly(full);
+    else if (entry.isFile()) chmodSync(full, lstatSync(full).mode & 0o555);
+  }
 }

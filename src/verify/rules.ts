@@ -13,7 +13,7 @@ import { mapLimited } from '../concurrency.js';
 import { UserError } from '../errors.js';
 import { compareVersions } from '../pep440.js';
 import { glibcLabel, LAMBDA_LIMITS, type Target } from '../target.js';
-import { extractZip } from '../zip/reader.js';
+import { extractZip, zipFileError } from '../zip/reader.js';
 import { binaryKindOf, HEAD_BYTES } from './binary-kind.js';
 import { ElfFormatError, type ElfInfo, EM_AARCH64, EM_X86_64, machineName, parseElf } from './elf.js';
 import type { VerificationFinding, VerificationReport, VerificationRule } from './types.js';
@@ -414,7 +414,12 @@ export async function verifyLayerTree(
 
 /** Verifies a layer zip: unpacks it to a temporary directory and verifies the tree. */
 export async function verifyLayerZip(zipPath: string, target: Target): Promise<VerificationReport> {
-  const zipSize = (await stat(zipPath)).size;
+  let zipSize: number;
+  try {
+    zipSize = (await stat(zipPath)).size;
+  } catch (error) {
+    throw zipFileError(zipPath, error); // a missing path, a symlink loop, a path too long: one line
+  }
   const dir = await mkdtemp(join(tmpdir(), 'lambda-layer-verify-'));
   try {
     // A zip far beyond Lambda's limit is not worth unpacking (and may be a zip bomb): refuse at

@@ -1,49 +1,38 @@
 /**
- * A ZIP reader for verifying layers, including ones made elsewhere: Info-ZIP `zip`, Python's
- * zipfile, this project's writer. Stored and deflated entries, data descriptors (sizes come from
- * the central directory, which is authoritative), ZIP64 sizes, offsets and entry counts.
+ * Reading zips, including ones made elsewhere (Info-ZIP `zip`, Python's zipfile, this project's
+ * writer): yauzl parses the container (central directory, ZIP64, local headers, bounds) and holds
+ * each entry's inflated bytes to the size its header declares, stopping at the first byte past
+ * it. What is ours is the extraction policy (./containment.ts), the CRC check, and turning every
+ * failure into one line that names the zip and the entry.
  *
- * Extraction is defensive: every name is checked before anything is written (no absolute paths,
- * no `..` escaping the destination: "zip-slip"), symlink entries are created last and only when
- * they point inside the destination, and every file's CRC-32 and size are checked.
+ * Extraction creates nothing until the whole zip has passed the policy: names, duplicates,
+ * file/directory clashes, symlink targets (resolved through the zip's own tree), declared sizes.
  */
 import {
   chmodSync,
   closeSync,
-  createReadStream,
   createWriteStream,
+  fstatSync,
+  lstatSync,
   mkdirSync,
   openSync,
-  readSync,
+  realpathSync,
   rmSync,
-  writeFileSync,
+  type Stats,
+  statSync,
+  symlinkSync,
+  writeSync,
 } from 'node:fs';
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { Transform } from 'node:stream';
+import { type Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createInflateRaw, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
+import yauzl from 'yauzl';
 import { UserError } from '../errors.js';
-import {
-  CENTRAL_HEADER_SIZE,
-  crc32,
-  END_OF_CENTRAL_DIR_SIZE,
-  FLAG_ENCRYPTED,
-  FLAG_UTF8,
-  LOCAL_HEADER_SIZE,
-  MAX_U16,
-  MAX_U32,
-  METHOD_DEFLATED,
-  METHOD_STORED,
-  SIG_CENTRAL_FILE,
-  SIG_END_OF_CENTRAL_DIR,
-  SIG_LOCAL_FILE,
-  SIG_ZIP64_END_OF_CENTRAL_DIR,
-  SIG_ZIP64_LOCATOR,
-  ZIP64_END_OF_CENTRAL_DIR_SIZE,
-  ZIP64_EXTRA_ID,
-  ZIP64_LOCATOR_SIZE,
-} from './format.js';
+import { checkSymlinks, entryKey, planExtraction, printable, refuseEntry } from './containment.js';
+import { SyncFileReader } from './file-reader.js';
+import { crc32 } from './format.js';
+import { decodeEntryName } from './names.js';
 
 export interface ZipEntryInfo {
   /** Name as stored (UTF-8 when flagged or valid UTF-8, else CP437); directories end in `/`. */
@@ -73,91 +62,125 @@ const S_IFLNK = 0o120000;
 const S_IFREG = 0o100000;
 /** "Version made by" hosts whose external attributes carry a Unix mode: Unix and macOS. */
 const UNIX_HOSTS = new Set([3, 19]);
-/** Entries up to this size are inflated in one synchronous call; larger ones are streamed. */
-const SMALL_ENTRY = 4 * 1024 * 1024;
-/** Unicode Path extra field (Info-ZIP): the UTF-8 name when the header's name is not flagged UTF-8. */
-const UNICODE_PATH_EXTRA_ID = 0x7075;
+const FLAG_ENCRYPTED = 0x1;
+/**
+ * Entries declaring up to this many bytes are gathered in memory and written in one call: per
+ * small file, a write stream's open/write/close round trips cost more than the inflating. Larger
+ * ones are streamed to disk. Either way memory is bounded by this, as yauzl stops at the
+ * declared size.
+ */
+const IN_MEMORY_ENTRY = 4 * 1024 * 1024;
+/**
+ * More entries than this are refused before any is kept in memory: each costs a few hundred
+ * bytes listed, and no layer comes near it (the largest in the benchmark have under 20,000).
+ */
+export const MAX_ENTRIES = 1_000_000;
+
+interface OpenEntry {
+  readonly info: ZipEntryInfo;
+  readonly raw: yauzl.Entry;
+}
+
+interface OpenZip {
+  readonly path: string;
+  readonly zip: yauzl.ZipFile;
+  readonly reader: SyncFileReader;
+}
 
 /** Lists the entries of a zip from its central directory. */
 export async function listZip(zipPath: string): Promise<ZipEntryInfo[]> {
-  const file = await fs.open(zipPath, 'r');
-  try {
-    return await readCentralDirectory(file, zipPath);
-  } finally {
-    await file.close();
-  }
+  return withZip(zipPath, async (_zip, entries) => entries.map((entry) => entry.info));
 }
 
-/** The uncompressed bytes of one entry, checked against its CRC. */
+/** The uncompressed bytes of one entry, checked against its size and CRC. */
 export async function readZipEntry(zipPath: string, name: string): Promise<Buffer> {
-  const entry = (await listZip(zipPath)).find((e) => e.name === name);
-  if (!entry) throw new UserError(`${zipPath} has no entry named ${name}`);
-  checkExtractable(entry, zipPath);
-  const fd = openSync(zipPath, 'r');
-  try {
-    return readContent(fd, entry, dataOffset(fd, entry, zipPath), zipPath);
-  } finally {
-    closeSync(fd);
-  }
+  return withZip(zipPath, async (zip, entries) => {
+    const entry = entries.find((e) => e.info.name === name);
+    if (!entry) throw new UserError(`${zipPath} has no entry named ${name}`);
+    planExtraction([entry.info], zipPath, { destinationLength: 0 }); // method, encryption
+    return readContent(zip, entry);
+  });
 }
 
 /**
- * Extracts a zip into `destDir` (created if missing). All names are validated before anything is
- * written; files get 0755 when the entry had any execute bit, else 0644.
+ * Extracts a zip into `destDir` (created if missing). Nothing is created until every entry has
+ * passed the policy; files get 0755 when the entry had any execute bit, else 0644; symlinks are
+ * created last. On a failure part-way (a CRC mismatch, a lying size) what was written stays:
+ * callers extract into a temporary folder they remove.
  */
 export async function extractZip(
   zipPath: string,
   destDir: string,
   options: ExtractOptions = {},
 ): Promise<{ files: number; bytes: number }> {
-  const entries = await listZip(zipPath);
-  await fs.mkdir(destDir, { recursive: true });
-  const root = await fs.realpath(destDir);
-  const targets = entries.map((entry) => ({ entry, target: safeTarget(root, entry.name, zipPath) }));
-  const declared = entries.reduce((sum, e) => sum + e.size, 0);
-  if (options.maxBytes !== undefined && declared > options.maxBytes) {
-    throw new UserError(`${zipPath} unzips to ${declared} bytes, more than the ${options.maxBytes} allowed`);
-  }
-  for (const { entry } of targets) checkExtractable(entry, zipPath);
+  return withZip(zipPath, async (zip, entries) => {
+    const plan = planExtraction(
+      entries.map((e) => e.info),
+      zipPath,
+      {
+        maxBytes: options.maxBytes,
+        destinationLength: Buffer.byteLength(path.resolve(destDir)),
+      },
+    );
+    const byInfo = new Map(entries.map((e) => [e.info, e]));
+    const open = (info: ZipEntryInfo) => byInfo.get(info) as OpenEntry;
+    const texts = new Map<string, string>();
+    for (const link of plan.links) {
+      texts.set(link.key, (await readContent(zip, open(link.entry))).toString('utf8'));
+    }
+    checkSymlinks(plan, texts, zipPath);
 
-  let files = 0;
-  let bytes = 0;
-  const links: { entry: ZipEntryInfo; target: string }[] = [];
-  // Synchronous reads and writes: per entry, a promise round trip costs more than the work for
-  // the small files a layer is mostly made of. Only large entries are streamed.
-  const fd = openSync(zipPath, 'r');
-  try {
-    for (const { entry, target } of targets) {
-      if (target === undefined) continue; // the destination itself ("./")
-      if (entry.isDirectory) {
-        mkdirSync(target, { recursive: true });
-        continue;
-      }
-      if (entry.isSymlink) {
-        links.push({ entry, target });
-        continue;
-      }
-      mkdirSync(path.dirname(target), { recursive: true });
-      rmSync(target, { force: true });
-      const start = dataOffset(fd, entry, zipPath);
+    // Accepted: from here on, create.
+    const root = onDisk(destDir, () => {
+      mkdirSync(destDir, { recursive: true });
+      return realpathSync(destDir);
+    });
+    // Parents first, one level at a time, so that a link or file already in the destination is
+    // refused rather than followed (mkdir -p would follow it).
+    for (const dir of plan.dirs) {
+      onDisk(path.join(root, dir), (target) => {
+        try {
+          mkdirSync(target);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+          if (!lstatSync(target).isDirectory()) {
+            throw new UserError(`cannot extract ${zipPath}: ${target} already exists and is not a folder`, {
+              hint: 'Extract into an empty folder.',
+            });
+          }
+        }
+      });
+    }
+    let bytes = 0;
+    for (const { entry, key } of plan.files) {
+      const target = path.join(root, key);
       const mode = (entry.mode & 0o111) !== 0 ? 0o755 : 0o644;
-      if (entry.compressedSize <= SMALL_ENTRY && entry.size <= SMALL_ENTRY) {
-        writeFileSync(target, readContent(fd, entry, start, zipPath), { mode });
+      onDisk(target, () => rmSync(target, { force: true }));
+      if (isSmall(entry)) {
+        const content = await readContent(zip, open(entry));
+        onDisk(target, () => writeNew(target, content, mode));
       } else {
-        await streamEntry(zipPath, entry, start, target, mode);
+        await streamToFile(zip, open(entry), target, mode);
       }
-      chmodSync(target, mode); // the umask may have taken bits from the mode given at creation
-      files++;
+      // The umask may have taken bits from the mode given at creation.
+      onDisk(target, () => chmodSync(target, mode));
       bytes += entry.size;
     }
-    for (const { entry, target } of links) {
-      const linkText = readContent(fd, entry, dataOffset(fd, entry, zipPath), zipPath).toString('utf8');
-      await createLink(root, target, linkText, entry, zipPath);
+    for (const { entry, key } of plan.links) {
+      const target = path.join(root, key);
+      onDisk(target, () => {
+        rmSync(target, { force: true });
+        symlinkSync(texts.get(key) as string, target);
+      });
+      // Checked over the zip's tree already; this checks the real one, which may hold more.
+      const real = realpathOrUndefined(target);
+      if (real !== undefined && !isInside(root, real)) {
+        rmSync(target, { force: true });
+        throw refuseEntry(zipPath, entry.name, `is a symlink that resolves outside ${destDir} (to ${real})`);
+      }
     }
-  } finally {
-    closeSync(fd);
-  }
-  return { files, bytes };
+    return { files: plan.files.length, bytes };
+  });
 }
 
 /**
@@ -166,288 +189,123 @@ export async function extractZip(
  * Returns undefined for a name that is the root itself (e.g. "./").
  */
 export function safeTarget(root: string, name: string, zipPath: string): string | undefined {
-  const refuse = (why: string): never => {
-    throw new UserError(`Refusing to extract ${zipPath}: entry "${name}" ${why}`, {
-      hint: 'The archive may be malicious or broken; rebuild it with relative paths inside the layer.',
-    });
-  };
-  if (name.includes('\0')) refuse('contains a NUL byte');
-  const normalized = name.replace(/\\/g, '/');
-  if (normalized.startsWith('/') || /^[A-Za-z]:/.test(normalized)) refuse('is an absolute path');
-  const parts = normalized.split('/').filter((part) => part !== '' && part !== '.');
-  if (parts.includes('..')) refuse(`climbs out of the destination with ".." (zip-slip)`);
-  if (parts.length === 0) return undefined;
-  const target = path.join(root, ...parts);
-  if (!target.startsWith(root + path.sep)) refuse('resolves outside the destination (zip-slip)');
-  return target;
+  const key = entryKey(name, zipPath);
+  return key === '' ? undefined : path.join(root, key);
 }
 
-async function createLink(
-  root: string,
-  target: string,
-  linkText: string,
-  entry: ZipEntryInfo,
-  zipPath: string,
-) {
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  const realParent = await fs.realpath(path.dirname(target));
-  const resolved = path.resolve(realParent, linkText);
-  if (path.isAbsolute(linkText) || (resolved !== root && !resolved.startsWith(root + path.sep))) {
-    throw new UserError(
-      `Refusing to extract ${zipPath}: symlink "${entry.name}" -> ${linkText} points outside the destination`,
-      {
-        hint: 'A layer is extracted under /opt; links must stay inside it.',
-      },
-    );
-  }
-  await fs.rm(target, { force: true });
-  await fs.symlink(linkText, target);
+function isInside(root: string, real: string): boolean {
+  return real === root || real.startsWith(root + path.sep);
 }
 
-function checkExtractable(entry: ZipEntryInfo, zipPath: string): void {
-  if (entry.encrypted) {
-    throw new UserError(`${zipPath}: entry "${entry.name}" is encrypted`, {
-      hint: 'Lambda cannot use encrypted zips.',
-    });
-  }
-  if (entry.method !== METHOD_STORED && entry.method !== METHOD_DEFLATED) {
-    throw new UserError(`${zipPath}: entry "${entry.name}" uses compression method ${entry.method}`, {
-      hint: 'Only stored (0) and deflated (8) entries are supported, as by Lambda; re-create the zip with deflate.',
-    });
-  }
-}
-
-/** Reads, inflates and checks one entry's content in memory. */
-function readContent(fd: number, entry: ZipEntryInfo, start: number, zipPath: string): Buffer {
-  const raw = Buffer.alloc(entry.compressedSize);
-  readFullySync(fd, raw, start);
-  return checkedContent(inflate(entry, raw, zipPath), entry, zipPath);
-}
-
-function inflate(entry: ZipEntryInfo, raw: Buffer, zipPath: string): Buffer {
-  if (entry.method === METHOD_STORED) return raw;
+function realpathOrUndefined(target: string): string | undefined {
   try {
-    return inflateRawSync(raw);
-  } catch (error) {
-    throw corrupt(zipPath, entry, `its deflate data is invalid (${(error as Error).message})`);
-  }
-}
-
-function checkedContent(content: Buffer, entry: ZipEntryInfo, zipPath: string): Buffer {
-  if (content.length !== entry.size) {
-    throw corrupt(zipPath, entry, `it holds ${content.length} bytes, the directory says ${entry.size}`);
-  }
-  if (crc32(content) !== entry.crc32) throw corrupt(zipPath, entry, 'its CRC-32 does not match');
-  return content;
-}
-
-function corrupt(zipPath: string, entry: ZipEntryInfo, why: string): UserError {
-  return new UserError(`${zipPath} is corrupt: entry "${entry.name}": ${why}`, {
-    hint: 'Rebuild or re-download the zip.',
-  });
-}
-
-/** Streams a large entry to `target`, checking size and CRC on the way. */
-async function streamEntry(
-  zipPath: string,
-  entry: ZipEntryInfo,
-  start: number,
-  target: string,
-  mode: number,
-) {
-  let checksum = 0;
-  let size = 0;
-  const check = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      checksum = crc32(chunk, checksum);
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
-  const source = createReadStream(zipPath, {
-    start,
-    end: start + entry.compressedSize - 1,
-    highWaterMark: 1024 * 1024,
-  });
-  const sink = createWriteStream(target, { mode });
-  try {
-    if (entry.method === METHOD_DEFLATED) await pipeline(source, createInflateRaw(), check, sink);
-    else await pipeline(source, check, sink);
-  } catch (error) {
-    if (
-      error instanceof Error &&
-      'errno' in error &&
-      (error as NodeJS.ErrnoException).code?.startsWith('Z_')
-    ) {
-      throw corrupt(zipPath, entry, `its deflate data is invalid (${error.message})`);
-    }
-    throw error;
-  }
-  if (size !== entry.size)
-    throw corrupt(zipPath, entry, `it holds ${size} bytes, the directory says ${entry.size}`);
-  if (checksum !== entry.crc32) throw corrupt(zipPath, entry, 'its CRC-32 does not match');
-}
-
-// --- central directory ---------------------------------------------------------------------
-
-interface EndRecord {
-  readonly entries: number;
-  readonly cdSize: number;
-  readonly cdOffset: number;
-}
-
-async function readCentralDirectory(file: fs.FileHandle, zipPath: string): Promise<ZipEntryInfo[]> {
-  const { size } = await file.stat();
-  const end = await readEndRecord(file, size, zipPath);
-  if (end.cdOffset + end.cdSize > size)
-    throw notAZip(zipPath, 'its central directory lies past the end of the file');
-  const cd = Buffer.alloc(end.cdSize);
-  await readFully(file, cd, end.cdOffset);
-  const entries: ZipEntryInfo[] = [];
-  let at = 0;
-  while (at + CENTRAL_HEADER_SIZE <= cd.length && cd.readUInt32LE(at) === SIG_CENTRAL_FILE) {
-    const { entry, next } = parseCentralHeader(cd, at, zipPath);
-    entries.push(entry);
-    at = next;
-  }
-  if (entries.length !== end.entries) {
-    throw notAZip(
-      zipPath,
-      `its end record announces ${end.entries} entries, the central directory holds ${entries.length}`,
-    );
-  }
-  return entries;
-}
-
-async function readEndRecord(file: fs.FileHandle, size: number, zipPath: string): Promise<EndRecord> {
-  // The end record is the last 22 bytes plus a comment of up to 65535 bytes.
-  const tailSize = Math.min(size, END_OF_CENTRAL_DIR_SIZE + MAX_U16 + ZIP64_LOCATOR_SIZE);
-  const tail = Buffer.alloc(tailSize);
-  await readFully(file, tail, size - tailSize);
-  let at = -1;
-  for (let i = tail.length - END_OF_CENTRAL_DIR_SIZE; i >= 0; i--) {
-    if (
-      tail.readUInt32LE(i) === SIG_END_OF_CENTRAL_DIR &&
-      i + END_OF_CENTRAL_DIR_SIZE + tail.readUInt16LE(i + 20) <= tail.length
-    ) {
-      at = i;
-      break;
-    }
-  }
-  if (at < 0) throw notAZip(zipPath, 'no end of central directory record');
-  let end: EndRecord = {
-    entries: tail.readUInt16LE(at + 10),
-    cdSize: tail.readUInt32LE(at + 12),
-    cdOffset: tail.readUInt32LE(at + 16),
-  };
-  const locatorAt = at - ZIP64_LOCATOR_SIZE;
-  if (locatorAt >= 0 && tail.readUInt32LE(locatorAt) === SIG_ZIP64_LOCATOR) {
-    const recordOffset = Number(tail.readBigUInt64LE(locatorAt + 8));
-    const record = Buffer.alloc(ZIP64_END_OF_CENTRAL_DIR_SIZE);
-    await readFully(file, record, recordOffset);
-    if (record.readUInt32LE(0) !== SIG_ZIP64_END_OF_CENTRAL_DIR)
-      throw notAZip(zipPath, 'broken ZIP64 end record');
-    end = {
-      entries: Number(record.readBigUInt64LE(32)),
-      cdSize: Number(record.readBigUInt64LE(40)),
-      cdOffset: Number(record.readBigUInt64LE(48)),
-    };
-  } else if (end.entries === MAX_U16 || end.cdSize === MAX_U32 || end.cdOffset === MAX_U32) {
-    throw notAZip(zipPath, 'its end record points at a ZIP64 record that is missing');
-  }
-  return end;
-}
-
-function parseCentralHeader(cd: Buffer, at: number, zipPath: string): { entry: ZipEntryInfo; next: number } {
-  const madeBy = cd.readUInt16LE(at + 4);
-  const flags = cd.readUInt16LE(at + 8);
-  const method = cd.readUInt16LE(at + 10);
-  const crc = cd.readUInt32LE(at + 16);
-  let compressedSize = cd.readUInt32LE(at + 20);
-  let size = cd.readUInt32LE(at + 24);
-  const nameLength = cd.readUInt16LE(at + 28);
-  const extraLength = cd.readUInt16LE(at + 30);
-  const commentLength = cd.readUInt16LE(at + 32);
-  const external = cd.readUInt32LE(at + 38);
-  let offset = cd.readUInt32LE(at + 42);
-  const nameStart = at + CENTRAL_HEADER_SIZE;
-  const next = nameStart + nameLength + extraLength + commentLength;
-  if (next > cd.length) throw notAZip(zipPath, 'a central directory record runs past its end');
-  const nameBytes = cd.subarray(nameStart, nameStart + nameLength);
-  const extra = cd.subarray(nameStart + nameLength, nameStart + nameLength + extraLength);
-
-  let unicodeName: string | undefined;
-  for (let x = 0; x + 4 <= extra.length; ) {
-    const id = extra.readUInt16LE(x);
-    const length = extra.readUInt16LE(x + 2);
-    const data = extra.subarray(x + 4, x + 4 + length);
-    if (id === ZIP64_EXTRA_ID) {
-      // Only the fields whose header value is all ones are present, in this order.
-      let y = 0;
-      const wide = (): number => {
-        const value = Number(data.readBigUInt64LE(y));
-        y += 8;
-        return value;
-      };
-      if (size === MAX_U32) size = wide();
-      if (compressedSize === MAX_U32) compressedSize = wide();
-      if (offset === MAX_U32) offset = wide();
-    } else if (id === UNICODE_PATH_EXTRA_ID && data.length > 5 && data[0] === 1) {
-      unicodeName = data.subarray(5).toString('utf8');
-    }
-    x += 4 + length;
-  }
-
-  const name =
-    (flags & FLAG_UTF8) !== 0 ? nameBytes.toString('utf8') : (unicodeName ?? decodeLegacyName(nameBytes));
-  const unixMode = UNIX_HOSTS.has(madeBy >> 8) ? external >>> 16 : 0;
-  const looksLikeDirectory = name.endsWith('/') || (external & 0x10) !== 0;
-  const mode = unixMode !== 0 ? unixMode : looksLikeDirectory ? S_IFDIR | 0o755 : S_IFREG | 0o644;
-  const type = mode & S_IFMT;
-  return {
-    entry: {
-      name,
-      size,
-      compressedSize,
-      crc32: crc,
-      mode,
-      isDirectory: name.endsWith('/') || type === S_IFDIR,
-      isSymlink: type === S_IFLNK && !name.endsWith('/'),
-      method,
-      encrypted: (flags & FLAG_ENCRYPTED) !== 0,
-      localHeaderOffset: offset,
-    },
-    next,
-  };
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-// Code page 437 for bytes 0x80-0xFF: what APPNOTE says an unflagged name is.
-const CP437_HIGH =
-  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
-
-/**
- * An unflagged name: tools on Linux (Info-ZIP among them) write the file system's bytes, which are
- * UTF-8 in practice, so valid UTF-8 is read as such; anything else as CP437, as APPNOTE says.
- */
-function decodeLegacyName(bytes: Buffer): string {
-  try {
-    return utf8.decode(bytes);
+    return realpathSync(target);
   } catch {
-    let name = '';
-    for (const byte of bytes) name += byte < 0x80 ? String.fromCharCode(byte) : CP437_HIGH[byte - 0x80];
-    return name;
+    return undefined; // dangling inside the tree: harmless, as on Lambda
   }
 }
 
-/** Offset of an entry's data: after its local header, whose name and extra lengths may differ from the central ones. */
-function dataOffset(fd: number, entry: ZipEntryInfo, zipPath: string): number {
-  const header = Buffer.alloc(LOCAL_HEADER_SIZE);
-  readFullySync(fd, header, entry.localHeaderOffset);
-  if (header.readUInt32LE(0) !== SIG_LOCAL_FILE) {
-    throw corrupt(zipPath, entry, `no local header at offset ${entry.localHeaderOffset}`);
+/** Creates `target` (which must not exist: O_EXCL never follows a link) holding `content`. */
+function writeNew(target: string, content: Buffer, mode: number): void {
+  const fd = openSync(target, 'wx', mode);
+  try {
+    let written = 0;
+    while (written < content.length) written += writeSync(fd, content, written);
+  } finally {
+    closeSync(fd);
   }
-  return entry.localHeaderOffset + LOCAL_HEADER_SIZE + header.readUInt16LE(26) + header.readUInt16LE(28);
+}
+
+// --- yauzl, and its failures as one line each ------------------------------------------------
+
+async function withZip<T>(
+  zipPath: string,
+  use: (zip: OpenZip, entries: readonly OpenEntry[]) => Promise<T>,
+): Promise<T> {
+  const { reader, size } = openZipFile(zipPath);
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.fromRandomAccessReaderPromise(reader, size, {
+      lazyEntries: true,
+      autoClose: false,
+      decodeStrings: false, // names are decoded and judged by our policy, not refused by yauzl
+      validateEntrySizes: true,
+    });
+  } catch (error) {
+    reader.dispose();
+    throw zipFileError(zipPath, error);
+  }
+  try {
+    if (zip.entryCount > MAX_ENTRIES) {
+      throw new UserError(
+        `${zipPath} lists ${zip.entryCount} entries, more than the ${MAX_ENTRIES} read here`,
+        {
+          hint: 'No Lambda layer has that many files; the archive may be malicious or broken.',
+        },
+      );
+    }
+    const entries: OpenEntry[] = [];
+    try {
+      for await (const raw of zip.eachEntry()) {
+        const info = describe(raw);
+        entries.push({ raw: slim(raw), info });
+      }
+    } catch (error) {
+      throw notAZip(zipPath, (error as Error).message);
+    }
+    return await use({ path: zipPath, zip, reader }, entries);
+  } finally {
+    zip.close();
+    reader.dispose();
+  }
+}
+
+/** Why `zipPath` cannot be opened as a zip, as one line naming it. */
+export function zipFileError(zipPath: string, error: unknown): UserError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const pass = { hint: 'Pass the path of a zip file.' };
+  switch (code) {
+    case 'ENOENT':
+      return new UserError(`${zipPath}: no such file`, pass);
+    case 'EISDIR':
+      return new UserError(`${zipPath} is a directory, not a zip file`, pass);
+    case 'ENOTDIR':
+      return new UserError(`${zipPath}: a folder in this path is a file`, pass);
+    case 'ELOOP':
+      return new UserError(`${zipPath} is a symbolic link that loops back on itself`, pass);
+    case 'ENAMETOOLONG':
+      return new UserError(`${zipPath}: the path is too long for the file system`, pass);
+    case 'EACCES':
+    case 'EPERM':
+      return new UserError(`${zipPath} cannot be read: permission denied`, {
+        hint: 'Check its permissions.',
+      });
+    default:
+      return notAZip(zipPath, (error as Error).message);
+  }
+}
+
+/** Opens a regular file only: opening a FIFO would wait for a writer forever. */
+function openZipFile(zipPath: string): { reader: SyncFileReader; size: number } {
+  let stats: Stats;
+  try {
+    stats = statSync(zipPath);
+  } catch (error) {
+    throw zipFileError(zipPath, error);
+  }
+  if (stats.isDirectory())
+    throw zipFileError(zipPath, Object.assign(new Error('directory'), { code: 'EISDIR' }));
+  if (!stats.isFile()) {
+    throw new UserError(`${zipPath} is not a regular file (a device, FIFO or socket)`, {
+      hint: 'Pass the path of a zip file.',
+    });
+  }
+  try {
+    const fd = openSync(zipPath, 'r');
+    return { reader: new SyncFileReader(fd), size: fstatSync(fd).size };
+  } catch (error) {
+    throw zipFileError(zipPath, error);
+  }
 }
 
 function notAZip(zipPath: string, why: string): UserError {
@@ -456,22 +314,201 @@ function notAZip(zipPath: string, why: string): UserError {
   });
 }
 
-async function readFully(file: fs.FileHandle, buffer: Buffer, position: number): Promise<void> {
-  let filled = 0;
-  while (filled < buffer.length) {
-    const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, position + filled);
-    if (bytesRead === 0)
-      throw new UserError(`Unexpected end of file at byte ${position + filled}: the zip is truncated`);
-    filled += bytesRead;
+function corrupt(zipPath: string, info: ZipEntryInfo, why: string): UserError {
+  return new UserError(`${zipPath} is corrupt: entry "${printable(info.name)}": ${why}`, {
+    hint: 'Rebuild or re-download the zip.',
+  });
+}
+
+/** What yauzl or zlib reported while reading an entry's data, said about the entry. */
+function dataError(zipPath: string, info: ZipEntryInfo, error: unknown): UserError {
+  if (error instanceof UserError) return error;
+  const message = (error as Error).message ?? String(error);
+  if (/^too many bytes in the stream/.test(message)) {
+    return corrupt(
+      zipPath,
+      info,
+      `it inflates to more than the ${info.size} bytes its header declares (a zip bomb?)`,
+    );
+  }
+  if (/^not enough bytes in the stream/.test(message)) {
+    return corrupt(zipPath, info, `it holds fewer bytes than the ${info.size} its header declares`);
+  }
+  if ((error as NodeJS.ErrnoException).code?.startsWith('Z_')) {
+    return corrupt(zipPath, info, `its deflate data is invalid (${message})`);
+  }
+  return corrupt(zipPath, info, message);
+}
+
+/** A file system failure while extracting, as one line naming the path. */
+function onDisk<T>(target: string, act: (target: string) => T): T {
+  try {
+    return act(target);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new UserError(`cannot extract to ${target}: ${code} (${(error as Error).message})`, {
+      hint:
+        code === 'ENOSPC'
+          ? 'The disk is full; free space or extract elsewhere.'
+          : 'Check that the destination is a writable folder.',
+    });
   }
 }
 
-function readFullySync(fd: number, buffer: Buffer, position: number): void {
-  let filled = 0;
-  while (filled < buffer.length) {
-    const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, position + filled);
-    if (bytesRead === 0)
-      throw new UserError(`Unexpected end of file at byte ${position + filled}: the zip is truncated`);
-    filled += bytesRead;
+/**
+ * Drops what yauzl keeps per entry but reading its data never uses (raw name, extra fields,
+ * comment: a few hundred bytes each) once `describe` has what it needs from them.
+ */
+function slim(raw: yauzl.Entry): yauzl.Entry {
+  const emptied = raw as unknown as Record<string, unknown>;
+  for (const field of [
+    'fileNameRaw',
+    'extraFieldRaw',
+    'fileCommentRaw',
+    'fileName',
+    'fileComment',
+    'comment',
+  ]) {
+    emptied[field] = undefined;
+  }
+  raw.extraFields = [];
+  return raw;
+}
+
+function describe(raw: yauzl.Entry): ZipEntryInfo {
+  const name = decodeEntryName(
+    raw.generalPurposeBitFlag,
+    raw.fileNameRaw as unknown as Buffer,
+    raw.extraFields,
+  );
+  const unixMode = UNIX_HOSTS.has(raw.versionMadeBy >> 8) ? raw.externalFileAttributes >>> 16 : 0;
+  const looksLikeDirectory = name.endsWith('/') || (raw.externalFileAttributes & 0x10) !== 0;
+  const mode = unixMode !== 0 ? unixMode : looksLikeDirectory ? S_IFDIR | 0o755 : S_IFREG | 0o644;
+  const type = mode & S_IFMT;
+  return {
+    name,
+    size: raw.uncompressedSize,
+    compressedSize: raw.compressedSize,
+    crc32: raw.crc32,
+    mode,
+    isDirectory: name.endsWith('/') || type === S_IFDIR,
+    isSymlink: type === S_IFLNK && !name.endsWith('/'),
+    method: raw.compressionMethod,
+    encrypted: (raw.generalPurposeBitFlag & FLAG_ENCRYPTED) !== 0,
+    localHeaderOffset: raw.relativeOffsetOfLocalHeader,
+  };
+}
+
+// --- entry data ------------------------------------------------------------------------------
+
+function isSmall(info: ZipEntryInfo): boolean {
+  return info.size <= IN_MEMORY_ENTRY && info.compressedSize <= IN_MEMORY_ENTRY;
+}
+
+/** An entry's whole content, checked against its declared size and CRC. */
+async function readContent(z: OpenZip, entry: OpenEntry): Promise<Buffer> {
+  const content = isSmall(entry.info) ? await readSmall(z, entry) : await readStreamed(z, entry);
+  if (content.length !== entry.info.size) {
+    throw corrupt(
+      z.path,
+      entry.info,
+      `it holds ${content.length} bytes, the directory says ${entry.info.size}`,
+    );
+  }
+  if (crc32(content) !== entry.info.crc32) throw corrupt(z.path, entry.info, 'its CRC-32 does not match');
+  return content;
+}
+
+/**
+ * A small entry read and inflated in one synchronous call each (yauzl finds and bounds-checks
+ * its data). A stream per entry costs more than the inflating for the small files a layer is
+ * mostly made of; zlib's maxOutputLength stops inflating past the declared size, as yauzl does.
+ */
+async function readSmall(z: OpenZip, entry: OpenEntry): Promise<Buffer> {
+  const { info } = entry;
+  let start: number;
+  try {
+    start = (await z.zip.readLocalFileHeaderPromise(entry.raw, { minimal: true })).fileDataStart;
+  } catch (error) {
+    throw dataError(z.path, info, error);
+  }
+  const raw = Buffer.allocUnsafe(info.compressedSize);
+  if (z.reader.readFully(raw, 0, raw.length, start) < raw.length) {
+    throw corrupt(z.path, info, 'its data runs past the end of the file');
+  }
+  if (info.method === 0) return raw;
+  try {
+    return inflateRawSync(raw, { maxOutputLength: Math.max(info.size, 1) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(z.path, info);
+    throw corrupt(z.path, info, `its deflate data is invalid (${(error as Error).message})`);
+  }
+}
+
+function tooLarge(zipPath: string, info: ZipEntryInfo): UserError {
+  return corrupt(
+    zipPath,
+    info,
+    `it inflates to more than the ${info.size} bytes its header declares (a zip bomb?)`,
+  );
+}
+
+async function openData(z: OpenZip, entry: OpenEntry): Promise<Readable> {
+  try {
+    return await z.zip.openReadStreamPromise(entry.raw);
+  } catch (error) {
+    throw dataError(z.path, entry.info, error);
+  }
+}
+
+/** Computes the CRC-32 of what passes through; checks it, and the size, at the end. */
+function crcCheck(zipPath: string, info: ZipEntryInfo): Transform {
+  let checksum = 0;
+  let size = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      checksum = crc32(chunk, checksum);
+      size += chunk.length;
+      done(null, chunk);
+    },
+    flush(done) {
+      if (size !== info.size)
+        done(corrupt(zipPath, info, `it holds ${size} bytes, the directory says ${info.size}`));
+      else if (checksum !== info.crc32) done(corrupt(zipPath, info, 'its CRC-32 does not match'));
+      else done();
+    },
+  });
+}
+
+/** A large entry in memory (readZipEntry only): yauzl's stream stops at the declared size. */
+async function readStreamed(z: OpenZip, entry: OpenEntry): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  try {
+    await pipeline(await openData(z, entry), sink);
+  } catch (error) {
+    throw dataError(z.path, entry.info, error);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A large entry streamed to a new file `target`, size and CRC checked on the way. */
+async function streamToFile(z: OpenZip, entry: OpenEntry, target: string, mode: number): Promise<void> {
+  const source = await openData(z, entry);
+  try {
+    await pipeline(source, crcCheck(z.path, entry.info), createWriteStream(target, { flags: 'wx', mode }));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).syscall !== undefined) {
+      onDisk(target, () => {
+        throw error;
+      });
+    }
+    throw dataError(z.path, entry.info, error);
   }
 }

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
@@ -163,10 +163,14 @@ describe('isolation from the machine', () => {
       memoryLogger(),
     );
     const { path, no_site, cwd } = result.response as { path: string[]; no_site: number; cwd: string };
+    // The layer folder is copied into a private /opt (the handler must not write into it).
+    const opt = dirname(path[2] ?? '');
+    expect(opt).toMatch(/\/opt$/);
+    expect(opt.startsWith(emptyLayer)).toBe(false);
     expect(path.slice(0, 3)).toEqual([
       dir,
-      join(emptyLayer, 'python/lib/python3.11/site-packages'),
-      join(emptyLayer, 'python'),
+      join(opt, 'python/lib/python3.11/site-packages'),
+      join(opt, 'python'),
     ]);
     expect(
       path.slice(3).some((entry) => entry.includes('site-packages') || entry.includes('pythonpath')),

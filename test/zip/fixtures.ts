@@ -1,7 +1,15 @@
 /** Shared helpers for the zip writer/reader tests: real trees on disk, real zip/unzip/python. */
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 /** Runs a tool with a bound; returns stdout. Throws (with stderr in the message) on failure. */
@@ -82,4 +90,20 @@ export function treeDigest(root: string): Record<string, string> {
   };
   walk(root);
   return out;
+}
+
+/** Every path under `dir` (files, links, folders), relative, sorted; [] when it does not exist. */
+export function treeOf(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+}
+
+/** Bytes of the regular files under `dir` (0 when it does not exist). */
+export function bytesUnder(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let total = 0;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return total;
 }

@@ -162,7 +162,9 @@ describe('reading zips made by other tools', () => {
   it('refuses a file that is not a zip', async () => {
     const file = join(work, 'not-a.zip');
     writeFileSync(file, 'hello, not a zip at all\n');
-    await expect(listZip(file)).rejects.toThrow(/not a readable zip: no end of central directory record/);
+    await expect(listZip(file)).rejects.toThrow(
+      /not-a\.zip is not a readable zip: End of central directory record signature not found/,
+    );
   });
 });
 
@@ -213,7 +215,7 @@ describe('extraction safety', () => {
       const zip = join(work, `link-out-${label}.zip`);
       pythonZip(zip, [['python/leak', target, 0o120777]]);
       await expect(extractZip(zip, join(work, `link-out-${label}-out`))).rejects.toThrow(
-        /symlink "python\/leak" -> .* points outside the destination/,
+        /entry "python\/leak" is a symlink to ".*", which (is an absolute path|points) outside the destination/,
       );
     }
   });
@@ -229,6 +231,20 @@ describe('extraction safety', () => {
     await extractZip(zip, dest);
     expect(readFileSync(outside, 'utf8')).toBe('untouched\n');
     expect(readFileSync(join(dest, 'python/victim.txt'), 'utf8')).toBe('from zip\n');
+  });
+
+  it('refuses to create folders through a link already in the destination', async () => {
+    const zip = join(work, 'through.zip');
+    pythonZip(zip, [['python/pkg/mod.py', 'X = 1\n']]);
+    const dest = join(work, 'through-out');
+    const elsewhere = join(work, 'through-elsewhere');
+    mkdirSync(dest, { recursive: true });
+    mkdirSync(elsewhere, { recursive: true });
+    symlinkSync(elsewhere, join(dest, 'python'));
+    await expect(extractZip(zip, dest)).rejects.toThrow(
+      /through-out\/python already exists and is not a folder/,
+    );
+    expect(existsSync(join(elsewhere, 'pkg'))).toBe(false);
   });
 
   it('detects a corrupted entry by its CRC, and a truncated archive', async () => {
