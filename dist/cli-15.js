@@ -35,13 +35,14 @@ var programs = __webpack_require__(4122);
 var interpreters = __webpack_require__(726);
 // EXTERNAL MODULE: ./src/target.ts
 var src_target = __webpack_require__(6746);
-// EXTERNAL MODULE: ./src/zip/reader.ts + 1 modules
-var reader = __webpack_require__(715);
+// EXTERNAL MODULE: ./src/zip/reader.ts + 4 modules
+var reader = __webpack_require__(9100);
 ;// CONCATENATED MODULE: ./src/invoke/layer.ts
 /**
- * Puts a layer where Lambda would: its zip's `python/` under an `opt/` directory. A built
- * layer.zip is extracted into a temporary opt/; an already extracted layer directory (one that
- * holds `python/`) is used in place, read-only as /opt is on Lambda.
+ * Puts a layer where Lambda would: its zip's `python/` under an `opt/` directory of the caller's
+ * work folder. A layer.zip is extracted there; an extracted layer directory is copied there, so
+ * a handler that writes under /opt changes the copy, never the user's folder. Lambda mounts /opt
+ * read-only: the files of either are made read-only too (see makeFilesReadOnly for the limits).
  */
 
 
@@ -71,6 +72,7 @@ async function prepareLayer(layer, workDir, inputName = 'layer') {
     const extract = async (zip) => {
         const optDir = (0,external_node_path_.join)(workDir, 'opt');
         await (0,reader/* extractZip */.JE)(zip, optDir, { maxBytes: src_target/* LAMBDA_LIMITS */.FZ.unzippedBytes });
+        makeFilesReadOnly(optDir);
         if (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(optDir, 'python'))) {
             throw new errors/* InputError */.dz(inputName, `${zip} has no python/ folder at its root, so Lambda would not find its packages`, {
                 hint: 'a Python layer zip must hold python/<package>; build it with lambda-layer build',
@@ -83,16 +85,61 @@ async function prepareLayer(layer, workDir, inputName = 'layer') {
             throw new errors/* InputError */.dz(inputName, `${layer} is neither a .zip nor a directory`);
         return extract(path);
     }
+    const copy = (from, to) => {
+        const optDir = (0,external_node_path_.join)(workDir, 'opt');
+        copyReadOnly(from, (0,external_node_path_.join)(workDir, to), inputName);
+        return optDir;
+    };
     if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(path, 'python')))
-        return { optDir: path, source: path, manifest: await readManifest(path) };
+        return { optDir: copy(path, 'opt'), source: path, manifest: await readManifest(path) };
     if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(path, 'layer.zip')))
         return extract((0,external_node_path_.join)(path, 'layer.zip'));
     if ((0,external_node_path_.basename)(path) === 'python') {
-        return { optDir: (0,external_node_path_.dirname)(path), source: path, manifest: await readManifest((0,external_node_path_.dirname)(path)) };
+        return {
+            optDir: copy(path, (0,external_node_path_.join)('opt', 'python')),
+            source: path,
+            manifest: await readManifest((0,external_node_path_.dirname)(path)),
+        };
     }
     throw new errors/* InputError */.dz(inputName, `${layer} holds neither python/ nor layer.zip`, {
         hint: 'pass the layer.zip, the build output directory, or a directory containing python/',
     });
+}
+/**
+ * Copies a layer directory (symlinks as they are, timestamps kept so timestamp-based pycs stay
+ * valid; a reflink where the file system can) and makes the copy's files read-only.
+ */
+function copyReadOnly(from, to, inputName) {
+    try {
+        (0,external_node_fs_.cpSync)(from, to, {
+            recursive: true,
+            verbatimSymlinks: true,
+            preserveTimestamps: true,
+            mode: external_node_fs_.constants.COPYFILE_FICLONE,
+        });
+    }
+    catch (error) {
+        const code = error.code ?? error.message;
+        throw new errors/* InputError */.dz(inputName, `${from} could not be copied to a private /opt (${to}): ${code}`, {
+            hint: 'check that every file in the layer folder is readable, or pass the layer.zip instead',
+        });
+    }
+    makeFilesReadOnly(to);
+}
+/**
+ * Takes the write bits off every file under `dir`, as Lambda's read-only /opt would refuse a
+ * handler's writes. Directories stay writable: the caller removes the work folder afterwards,
+ * which a user without root could not do through a read-only directory. Root ignores modes
+ * anyway; the private copy is what keeps the user's own folder unchanged.
+ */
+function makeFilesReadOnly(dir) {
+    for (const entry of (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true })) {
+        const full = (0,external_node_path_.join)(dir, entry.name);
+        if (entry.isDirectory())
+            makeFilesReadOnly(full);
+        else if (entry.isFile())
+            (0,external_node_fs_.chmodSync)(full, (0,external_node_fs_.lstatSync)(full).mode & 0o555);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/invoke/index.ts

@@ -5,6 +5,7 @@
  */
 import { open, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { LAMBDA_LIMITS } from '../../target.js';
 import { binaryKindOf, HEAD_BYTES } from '../../verify/binary-kind.js';
 import { extractZip } from '../../zip/reader.js';
 import { parseWheelFilename } from '../wheel-tags.js';
@@ -63,7 +64,8 @@ async function readHead(path: string): Promise<Buffer> {
 export async function inspectWheel(wheelPath: string, scratchDir: string): Promise<WheelPurity> {
   const name = wheelPath.split(sep).pop() ?? wheelPath;
   const pureTags = hasPureTags(name);
-  await extractZip(wheelPath, scratchDir);
+  // A wheel that would unzip past what a layer may hold could never ship: refuse it unread.
+  await extractZip(wheelPath, scratchDir, { maxBytes: LAMBDA_LIMITS.unzippedBytes });
   const compiledFiles: string[] = [];
   for await (const path of walk(scratchDir)) {
     const inside = relative(scratchDir, path).split(sep).join('/');
