@@ -52,7 +52,10 @@ export function loadActionConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
   return {
     python,
     build: {
-      requirementsFile: inWorkspace(input('requirements') || 'requirements.txt'),
+      // Without the input, the service path: the build picks the input file there and says which.
+      requirementsFile: inWorkspace(input('requirements') || input('service-path') || '.'),
+      extras: parseList(getInput('extras')),
+      groups: parseList(getInput('groups')),
       projectDir: workspace,
       target,
       outDir,

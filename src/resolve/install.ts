@@ -13,6 +13,7 @@ import { programPath } from '../programs.js';
 import { markerEnvironment, pipTargetFlags, type Target } from '../target.js';
 import { diagnoseUnresolvable, parseUnavailableInConflict, parseUnresolvable } from './diagnose.js';
 import type { PinnedPip } from './pinned-pip.js';
+import { markRequested } from './requested.js';
 import { normalizeProjectName, type RequirementsSnapshot } from './requirements.js';
 import { type PythonRun, runPython } from './run-python.js';
 import { writeRequirementsWithPins } from './sdist/hash-pins.js';
@@ -81,6 +82,8 @@ export function pipInstallArgs(params: InstallParams, reportPath?: string): stri
     // site-packages), which says nothing about a --target layer and cost about 1 s of a 2.2 s
     // pip run on a host with 260 distributions. The resolver already made the layer consistent.
     '--no-warn-conflicts',
+    // A lock already chose every package (its lines pin each one with its hashes): no resolution.
+    ...(params.snapshot.input?.locked ? ['--no-deps'] : []),
     '--progress-bar',
     'off',
     ...pipTargetFlags(params.target),
@@ -159,7 +162,9 @@ export async function installRequirements(params: InstallParams): Promise<Packag
     await rm(join(params.pythonDir, dir), { recursive: true, force: true });
   }
   const report = await readReport(reportPath);
-  const packages = await describeInstalled(params.pythonDir, report);
+  const described = await describeInstalled(params.pythonDir, report);
+  const input = params.snapshot.input;
+  const packages = input?.locked ? await markRequested(params.pythonDir, described, input.direct) : described;
   return packages.map((p) => (wheelhouse.has(p.name) ? { ...p, builtFromSource: true } : p));
 }
 
@@ -200,7 +205,7 @@ async function explainPipFailure(run: PythonRun, params: InstallParams): Promise
     .join('\n');
   if (/DO NOT MATCH THE HASHES/.test(output)) {
     return new UserError(
-      `a downloaded file does not match its --hash pin in ${params.snapshot.file}:\n${errorLines}`,
+      `a downloaded file does not match its --hash pin in ${params.snapshot.input?.file ?? params.snapshot.file}:\n${errorLines}`,
       {
         hint: 'regenerate the hashes (pip-compile --generate-hashes) or fix the pin; never disable the check',
       },
@@ -231,7 +236,7 @@ async function explainPipFailure(run: PythonRun, params: InstallParams): Promise
       .slice(0, 8)
       .join('\n');
     return new UserError(`the requirements conflict with each other:\n${conflict}`, {
-      hint: `loosen or align the version pins in ${params.snapshot.file}`,
+      hint: `loosen or align the version pins in ${params.snapshot.input?.file ?? params.snapshot.file}`,
     });
   }
   const tail = output.trim().split('\n').slice(-15).join('\n');

@@ -29,7 +29,7 @@ describe('loadActionConfig', () => {
     const config = loadActionConfig(inputs(publishing), env);
     expect(config.build.target.runtime).toBe('python3.11');
     expect(config.build.target.architecture).toBe('x86_64');
-    expect(config.build.requirementsFile).toBe('/ws/requirements.txt');
+    expect(config.build.requirementsFile).toBe('/ws');
     expect(config.build.outDir).toBe('/runner/tmp/lambda-layer/python3.11-x86_64');
     expect(config.build.bytecode).toBe(true);
     expect(config.build.slim).toBeUndefined();
