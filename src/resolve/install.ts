@@ -14,7 +14,13 @@ import { markerEnvironment, pipTargetFlags, type Target } from '../target.js';
 import { diagnoseUnresolvable, parseUnavailableInConflict, parseUnresolvable } from './diagnose.js';
 import type { PinnedPip } from './pinned-pip.js';
 import { markRequested } from './requested.js';
-import { normalizeProjectName, type RequirementsSnapshot } from './requirements.js';
+import {
+  findRequirementLine,
+  normalizeProjectName,
+  type RequirementsSnapshot,
+  writtenAt,
+  writtenAtText,
+} from './requirements.js';
 import { type PythonRun, runPython } from './run-python.js';
 import { writeRequirementsWithPins } from './sdist/hash-pins.js';
 import { findSdistOnlyRelease, Wheelhouse, withPureHint } from './sdist/wheelhouse.js';
@@ -204,12 +210,16 @@ async function explainPipFailure(run: PythonRun, params: InstallParams): Promise
     .slice(0, 12)
     .join('\n');
   if (/DO NOT MATCH THE HASHES/.test(output)) {
-    return new UserError(
-      `a downloaded file does not match its --hash pin in ${params.snapshot.input?.file ?? params.snapshot.file}:\n${errorLines}`,
-      {
-        hint: 'regenerate the hashes (pip-compile --generate-hashes) or fix the pin; never disable the check',
-      },
-    );
+    // pip lists each mismatch as "    name==version from URL:": point at the first one's line.
+    const mismatched = /^\s{4}([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==/m.exec(output)?.[1];
+    const line = mismatched ? findRequirementLine(params.snapshot, mismatched) : undefined;
+    const at = line ? writtenAtText(line) : (params.snapshot.input?.file ?? params.snapshot.file);
+    return new UserError(`a downloaded file does not match its --hash pin in ${at}:\n${errorLines}`, {
+      hint: params.snapshot.input?.locked
+        ? 'the index serves a file the lock does not record: lock again against this index (uv lock, poetry lock, pipenv lock, pip lock), or point the build at the index the lock was made from; never disable the check'
+        : 'regenerate the hashes (pip-compile --generate-hashes) or fix the pin; never disable the check',
+      ...(line ? { location: writtenAt(line) } : {}),
+    });
   }
   if (/Hashes are required in --require-hashes mode/.test(output)) {
     return new UserError(

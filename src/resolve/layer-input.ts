@@ -231,7 +231,9 @@ export async function readLayerInput(file: string, params: LayerInputParams): Pr
         throw new UserError(
           `${file}: no dependencies to install (none in [project] dependencies or the chosen extras and groups)`,
           {
-            hint: "add the function's dependencies to [project] dependencies, or choose extras/groups",
+            hint: /^\[tool\.poetry\.(dependencies|group)/m.test(text)
+              ? 'the dependencies are in [tool.poetry]: run `poetry lock` and build from poetry.lock'
+              : "add the function's dependencies to [project] dependencies, or choose extras/groups",
             location: { file },
           },
         );

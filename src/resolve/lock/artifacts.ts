@@ -35,6 +35,33 @@ function hashOf(pkg: LockedPackage, file: LockedFile): string {
   return `--hash=sha256:${file.sha256}`;
 }
 
+/**
+ * Why the listed wheels miss, short: a lock for many platforms lists dozens. The closest misses
+ * first (a glibc too new for the runtime on the right CPU and Python), then a count.
+ */
+function describeMisses(wheels: readonly LockedFile[], target: Target): string {
+  if (wheels.length === 0) return 'no wheels listed';
+  const verdicts = wheels.flatMap((w) => {
+    const parsed = parseWheelFilename(w.filename);
+    if (!parsed) return [];
+    const verdict = wheelVerdict(parsed.tags, target);
+    return verdict.ok ? [] : [{ tagText: parsed.tagText, verdict }];
+  });
+  const glibc = verdicts.flatMap((v) =>
+    v.verdict.kind === 'glibc'
+      ? [`${v.tagText} needs glibc ${v.verdict.needs.major}.${v.verdict.needs.minor}`]
+      : [],
+  );
+  const shown = glibc.length > 0 ? glibc : verdicts.map((v) => v.tagText);
+  const more = verdicts.length - Math.min(shown.length, 4);
+  const head = shown.slice(0, 4).join(', ');
+  const limit =
+    glibc.length > 0
+      ? `; ${target.runtime} runs glibc ${target.glibc.major}.${target.glibc.minor} (${target.os})`
+      : '';
+  return `wheels listed: ${head}${more > 0 ? ` and ${more} more for other platforms or Pythons` : ''}${limit}`;
+}
+
 /** The requirement line for `pkg` on `target`; throws when no listed file can be installed. */
 export function lockedRequirementLine(pkg: LockedPackage, target: Target, sdist: SdistPolicy): string {
   const pin = `${pkg.name}==${pkg.version}`;
@@ -47,11 +74,10 @@ export function lockedRequirementLine(pkg: LockedPackage, target: Target, sdist:
     const hashes = [...new Set(fitting.map((file) => hashOf(pkg, file)))];
     return [pin, ...hashes].join(' ');
   }
-  const offered = pkg.wheels.map((w) => parseWheelFilename(w.filename)?.tagText ?? w.filename);
   const targetName = `${target.runtime} ${target.architecture}`;
   const runs = `${targetName} runs cp${target.pythonVersion.replace('.', '')} wheels for ${platformTags(target)[0]} or older, and pure-Python (py3-none-any) wheels`;
   if (pkg.sdist && sdist === 'pure') return `${pin} ${hashOf(pkg, pkg.sdist)}`;
-  const listed = offered.length ? `wheels listed: ${offered.join(', ')}` : 'no wheels listed';
+  const listed = describeMisses(pkg.wheels, target);
   if (pkg.sdist) {
     throw new UserError(
       `${where(pkg)}: no wheel of ${pkg.name} ${pkg.version} in the lock fits ${targetName} (${listed}); only its sdist ${pkg.sdist.filename} would do, and the sdist policy is "never"`,

@@ -297,15 +297,19 @@ export function selectFromPoetryLock(
     packages.set(pkg.name, pkg);
   });
   const environment = markerEnvironment(target);
+  const selected = new Map<PoetryPackage, Set<string>>();
   const locate = (pkg?: PoetryPackage) => ({ file, ...(pkg?.line ? { line: pkg.line } : {}) });
   const holds = (edge: Edge, from?: PoetryPackage): boolean => {
-    const context: MarkerContext = { environment };
+    // `extra == "x"` on a dependency means: when the depending package was asked for with x.
+    const context: MarkerContext = {
+      environment,
+      extras: (from && selected.get(from)) ?? new Set(choices.extras),
+    };
     if (edge.python && !poetryConstraintHolds(target.pythonFullVersion, edge.python)) return false;
     if (edge.platform && edge.platform !== environment.sys_platform) return false;
     return markerHolds(edge.marker, context, from ? locate(from) : { file: pyprojectFile });
   };
   const { edges } = rootEdges(pyproject, choices, pyprojectFile);
-  const selected = new Map<PoetryPackage, Set<string>>();
   const direct = new Set<string>();
   const queue: { pkg: PoetryPackage; extras: readonly string[] }[] = [];
   const follow = (edge: Edge, from?: PoetryPackage): void => {
