@@ -64,6 +64,25 @@ describe('loadActionConfig', () => {
     expect(config.publish?.keep).toBe(5);
   });
 
+  it('looks for the input in the service path unless one is named; reads extras and groups', () => {
+    const found = loadActionConfig(inputs({ ...publishing, 'service-path': 'services/api' }), env);
+    expect(found.build.requirementsFile).toBe('/ws/services/api');
+    expect(found.build.extras).toEqual([]);
+    expect(found.build.groups).toEqual([]);
+    const named = loadActionConfig(
+      inputs({
+        ...publishing,
+        requirements: 'services/api/uv.lock',
+        extras: 'postgres, s3',
+        groups: 'lambda\nobservability',
+      }),
+      env,
+    );
+    expect(named.build.requirementsFile).toBe('/ws/services/api/uv.lock');
+    expect(named.build.extras).toEqual(['postgres', 's3']);
+    expect(named.build.groups).toEqual(['lambda', 'observability']);
+  });
+
   it('reads the import proof switch and its interpreter and sysroot, relative to the workspace', () => {
     const off = loadActionConfig(inputs({ ...publishing, 'import-proof': 'false' }), env);
     expect(off.build.importProof).toBe(false);
