@@ -8,7 +8,7 @@
  * what the lock offers.
  */
 import { UserError } from '../../errors.js';
-import { platformTags, type Target } from '../../target.js';
+import { platformTags, RUNTIMES, type Target } from '../../target.js';
 import type { SdistPolicy } from '../types.js';
 import { parseWheelFilename, wheelVerdict } from '../wheel-tags.js';
 import type { LockedFile, LockedPackage } from './types.js';
@@ -78,11 +78,24 @@ export function lockedRequirementLine(pkg: LockedPackage, target: Target, sdist:
   const runs = `${targetName} runs cp${target.pythonVersion.replace('.', '')} wheels for ${platformTags(target)[0]} or older, and pure-Python (py3-none-any) wheels`;
   if (pkg.sdist && sdist === 'pure') return `${pin} ${hashOf(pkg, pkg.sdist)}`;
   const listed = describeMisses(pkg.wheels, target);
+  // A wheel for the right CPU that needs a newer glibc fits the Amazon Linux 2023 runtimes.
+  const newerGlibc = pkg.wheels.some((w) => {
+    const parsed = parseWheelFilename(w.filename);
+    const verdict = parsed && wheelVerdict(parsed.tags, target);
+    return verdict && !verdict.ok && verdict.kind === 'glibc';
+  });
+  const newer = RUNTIMES.filter(
+    (r) => !r.deprecated && r.glibc.minor > target.glibc.minor && r.glibc.major === target.glibc.major,
+  );
+  const runtimeHint =
+    newerGlibc && newer.length > 0
+      ? `; or a runtime with a newer glibc (${newer.map((r) => r.runtime).join(', ')}: ${newer[0]?.os}, glibc ${newer[0]?.glibc.major}.${newer[0]?.glibc.minor}) if the lock has wheels for its Python`
+      : '';
   if (pkg.sdist) {
     throw new UserError(
       `${where(pkg)}: no wheel of ${pkg.name} ${pkg.version} in the lock fits ${targetName} (${listed}); only its sdist ${pkg.sdist.filename} would do, and the sdist policy is "never"`,
       {
-        hint: `${runs}. Allow pure-Python builds with sdist "pure", or lock a version that has a fitting wheel`,
+        hint: `${runs}. Allow pure-Python builds with sdist "pure", or lock a version that has a fitting wheel${runtimeHint}`,
         location: pkg.location,
       },
     );
@@ -90,7 +103,7 @@ export function lockedRequirementLine(pkg: LockedPackage, target: Target, sdist:
   throw new UserError(
     `${where(pkg)}: no file of ${pkg.name} ${pkg.version} in the lock fits ${targetName} (${listed}, no sdist)`,
     {
-      hint: `${runs}. Lock a version that has such a wheel, or lock for this platform too (e.g. uv's tool.uv.environments / required-environments, pip lock --platform)`,
+      hint: `${runs}. Lock a version that has such a wheel, or lock for this platform too (e.g. uv's tool.uv.required-environments)${runtimeHint}`,
       location: pkg.location,
     },
   );

@@ -596,6 +596,7 @@ describe('pyproject.toml without a lock', () => {
       /^\S+poetry\.lock:1890: no wheel of psycopg2-binary 2\.9\.12 in the lock fits python3\.11 arm64 \(wheels listed: cp311-cp311-manylinux_2_27_aarch64\.manylinux_2_28_aarch64 needs glibc 2\.27 and \d+ more for other platforms or Pythons; python3\.11 runs glibc 2\.26 \(Amazon Linux 2\)\); only its sdist/,
     );
     expect(error.location).toEqual({ file: lock, line: 1890 });
+    expect(error.hint).toContain('or a runtime with a newer glibc (python3.12, python3.13, python3.14: Amazon Linux 2023, glibc 2.34)');
     // python3.12 runs glibc 2.34: the same lock fits.
     expect(
       await selected(lock, { runtime: 'python3.12', arch: 'arm64', extras: ['postgresql'] }),
