@@ -23,9 +23,10 @@ against the runtime and compiling bytecode for its Python.
 
 Options:
   -r, --requirements FILE   what to install: a requirements*.txt, pyproject.toml, pylock.toml /
-                            pylock.NAME.toml, uv.lock, poetry.lock or Pipfile.lock (default: the
-                            first of requirements.txt, pylock.toml, uv.lock, poetry.lock,
-                            Pipfile.lock, pyproject.toml in the working directory)
+                            pylock.NAME.toml, uv.lock, poetry.lock or Pipfile.lock; or a directory
+                            to look in (default: the working directory) for the first of
+                            requirements.txt, pylock.toml, uv.lock, poetry.lock, Pipfile.lock,
+                            pyproject.toml
   --extras LIST             extras of the project to install (pyproject.toml, uv.lock, poetry.lock,
                             pylock.toml; comma separated, repeatable)
   --groups LIST             dependency groups to install besides the main dependencies

@@ -282,6 +282,17 @@ export function selectFromPoetryLock(
       },
     );
   }
+  const pythonVersions = asString(metadata['python-versions']);
+  if (pythonVersions && !poetryConstraintHolds(target.pythonFullVersion, pythonVersions)) {
+    const line = lineOf(text, /^python-versions\s*=/);
+    throw new UserError(
+      `${file}${line ? `:${line}` : ''}: the lock's python-versions "${pythonVersions}" excludes ${target.runtime} (Python ${target.pythonFullVersion})`,
+      {
+        hint: 'choose a runtime inside that range, or widen the python constraint in pyproject.toml and run `poetry lock`',
+        location: { file, ...(line ? { line } : {}) },
+      },
+    );
+  }
   const lines = arrayTableLines(text, 'package');
   const packages = new Map<string, PoetryPackage>();
   asArray(lock.package).forEach((entry, index) => {

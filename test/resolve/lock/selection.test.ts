@@ -349,6 +349,15 @@ describe('poetry.lock', () => {
     });
   });
 
+  it("refuses a runtime outside the lock's python-versions", async () => {
+    const error = await failure(
+      read(fixture('poetry/collerek__ormar/poetry.lock'), { runtime: 'python3.9' }),
+    );
+    expect(error.message).toMatch(
+      /poetry\.lock:\d+: the lock's python-versions "\^3\.10\.0" excludes python3\.9/,
+    );
+  });
+
   it('reads a 2.0 lock (no groups or markers per package) by its edges: pexpect on Linux, colorama never', async () => {
     const lock = fixture('poetry/UCSD-E4E__pyFileHash/poetry.lock');
     expect(await selected(lock)).toEqual({ pybind11: '2.11.1' });
@@ -596,7 +605,9 @@ describe('pyproject.toml without a lock', () => {
       /^\S+poetry\.lock:1890: no wheel of psycopg2-binary 2\.9\.12 in the lock fits python3\.11 arm64 \(wheels listed: cp311-cp311-manylinux_2_27_aarch64\.manylinux_2_28_aarch64 needs glibc 2\.27 and \d+ more for other platforms or Pythons; python3\.11 runs glibc 2\.26 \(Amazon Linux 2\)\); only its sdist/,
     );
     expect(error.location).toEqual({ file: lock, line: 1890 });
-    expect(error.hint).toContain('or a runtime with a newer glibc (python3.12, python3.13, python3.14: Amazon Linux 2023, glibc 2.34)');
+    expect(error.hint).toContain(
+      'or a runtime with a newer glibc (python3.12, python3.13, python3.14: Amazon Linux 2023, glibc 2.34)',
+    );
     // python3.12 runs glibc 2.34: the same lock fits.
     expect(
       await selected(lock, { runtime: 'python3.12', arch: 'arm64', extras: ['postgresql'] }),
