@@ -267,6 +267,7 @@ export function inputParams(options: BuildOptions): LayerInputParams {
     target: options.target,
     sdist: options.sdist,
     choices: { extras: options.extras ?? [], groups: options.groups ?? [] },
+    ...(options.inputFallbackDir ? { fallbackDir: options.inputFallbackDir } : {}),
   };
 }
 

@@ -22,6 +22,8 @@ export interface BuildOptions {
    * directory to find one in (resolve/layer-input.ts AUTO_DETECT_ORDER).
    */
   readonly requirementsFile: string;
+  /** When requirementsFile is a directory with no input in it: the next place to look (the action's workspace). */
+  readonly inputFallbackDir?: string;
   /** Extras of the project to install (pyproject.toml, uv.lock, poetry.lock, pylock.toml). */
   readonly extras?: readonly string[];
   /** Dependency groups to install besides the main dependencies (default: none). */

@@ -73,29 +73,35 @@ export interface DetectedInput {
   readonly alsoPresent: readonly string[];
 }
 
-/** The first file of AUTO_DETECT_ORDER in `dir`; throws naming every file looked for. */
-export function detectInput(dir: string): DetectedInput {
-  const present = AUTO_DETECT_ORDER.filter((name) => {
-    const path = join(dir, name);
-    return existsSync(path) && statSync(path).isFile();
-  });
-  const [first, ...rest] = present;
-  if (!first) {
-    throw new InputError(
-      'requirements',
-      `no input found in ${dir}: looked for ${AUTO_DETECT_ORDER.join(', ')}`,
-      {
-        hint: 'name the file with -r FILE (action input "requirements"), or run from the project directory',
-      },
-    );
+/**
+ * The first file of AUTO_DETECT_ORDER in the first of `dirs` that has one (the action looks in
+ * the service path, then the workspace root, where the input was looked for before); throws
+ * naming every file and folder looked in.
+ */
+export function detectInput(dirs: readonly string[]): DetectedInput {
+  for (const dir of dirs) {
+    const present = AUTO_DETECT_ORDER.filter((name) => {
+      const path = join(dir, name);
+      return existsSync(path) && statSync(path).isFile();
+    });
+    const [first, ...rest] = present;
+    if (first) return { file: join(dir, first), alsoPresent: rest };
   }
-  return { file: join(dir, first), alsoPresent: rest };
+  throw new InputError(
+    'requirements',
+    `no input found in ${dirs.join(' or ')}: looked for ${AUTO_DETECT_ORDER.join(', ')}`,
+    {
+      hint: 'name the file with -r FILE (action input "requirements"), or run from the project directory',
+    },
+  );
 }
 
 export interface LayerInputParams {
   readonly target: Target;
   readonly sdist: SdistPolicy;
   readonly choices: SelectionChoices;
+  /** Where else to look when `requirements` is a directory without an input (the workspace root). */
+  readonly fallbackDir?: string;
 }
 
 function lockSnapshot(selection: LockSelection, params: LayerInputParams): RequirementsSnapshot {
@@ -255,7 +261,11 @@ export async function readBuildInput(
 ): Promise<RequirementsSnapshot> {
   let file = requirements;
   if (existsSync(requirements) && statSync(requirements).isDirectory()) {
-    const detected = detectInput(requirements);
+    const dirs = [
+      requirements,
+      ...(params.fallbackDir && params.fallbackDir !== requirements ? [params.fallbackDir] : []),
+    ];
+    const detected = detectInput(dirs);
     file = detected.file;
     const others = detected.alsoPresent.length
       ? ` (also present, not used: ${detected.alsoPresent.join(', ')}; name one with -r / "requirements" to use it)`

@@ -67,6 +67,7 @@ describe('loadActionConfig', () => {
   it('looks for the input in the service path unless one is named; reads extras and groups', () => {
     const found = loadActionConfig(inputs({ ...publishing, 'service-path': 'services/api' }), env);
     expect(found.build.requirementsFile).toBe('/ws/services/api');
+    expect(found.build.inputFallbackDir).toBe('/ws');
     expect(found.build.extras).toEqual([]);
     expect(found.build.groups).toEqual([]);
     const named = loadActionConfig(

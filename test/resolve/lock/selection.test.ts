@@ -113,6 +113,19 @@ describe('input formats by file name', () => {
     const text = log.lines.join('\n');
     expect(text).toContain(`Building from ${join(dir, 'uv.lock')}, a uv.lock`);
     expect(text).toContain('also present, not used: pyproject.toml');
+    // Nothing in the first folder: the next one (the action's workspace root).
+    const service = await mkdtemp(join(work, 'service-'));
+    const fallback = await readBuildInput(
+      service,
+      {
+        target: resolveTarget('python3.14', 'x86_64'),
+        sdist: 'never',
+        choices: { extras: [], groups: [] },
+        fallbackDir: dir,
+      },
+      log,
+    );
+    expect(fallback.input?.file).toBe(join(dir, 'uv.lock'));
     const empty = await mkdtemp(join(work, 'empty-'));
     const error = await failure(
       readBuildInput(
