@@ -4,7 +4,8 @@
  * the same zip (CodeSha256). The pylock.toml is written by the pinned pip's own `pip lock`; the
  * uv.lock, poetry.lock and Pipfile.lock are written by their formats' documentation for the
  * same packages and hashes, plus colorama behind click's `sys_platform == 'win32'` edge, six
- * only for aarch64 and a dev group, none of which may reach an x86_64 layer.
+ * only for aarch64 and a dev group, none of which may reach an x86_64 layer. A pyproject.toml
+ * with the same dependencies (resolved by pip) gives the same layer too.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -121,6 +122,18 @@ beforeAll(async () => {
   await project('uv', { 'uv.lock': uv.lock, 'pyproject.toml': uv.pyproject });
   const poetry = writePoetryLock(shape, (text) => poetryContentHash(parse(text) as Record<string, unknown>));
   await project('poetry', { 'poetry.lock': poetry.lock, 'pyproject.toml': poetry.pyproject });
+  await project('pyproject', {
+    'pyproject.toml': [
+      '[project]',
+      'name = "fn"',
+      'version = "0.1.0"',
+      'dependencies = ["flask==3.1.3", "six; platform_machine == \'aarch64\'"]',
+      '',
+      '[dependency-groups]',
+      'dev = ["pytest>=8"]',
+      '',
+    ].join('\n'),
+  });
   await project('pipenv', {
     'Pipfile.lock': writePipfileLock(shape, {
       colorama: "sys_platform == 'win32'",
@@ -134,6 +147,7 @@ beforeAll(async () => {
     ['uv', 'uv.lock'],
     ['poetry', 'poetry.lock'],
     ['pipenv', 'Pipfile.lock'],
+    ['pyproject', 'pyproject.toml'],
   ] as const) {
     results.set(name, await build(join(work, name, file), join(work, name)));
   }
@@ -176,13 +190,14 @@ describe.skipIf(!mirror)('a layer from a lock is the layer from the equivalent r
     ['uv', 'uv.lock', 'uv-lock'],
     ['poetry', 'poetry.lock', 'poetry-lock'],
     ['pipenv', 'Pipfile.lock', 'pipfile-lock'],
+    ['pyproject', 'pyproject.toml', 'pyproject'],
   ])('%s: same packages, versions, wheel hashes and CodeSha256', (name, file, format) => {
     const reference = results.get('requirements') as BuildResult;
     const built = results.get(name) as BuildResult;
     expect(shape(built)).toEqual(shape(reference));
     expect(built.manifest.layer.codeSha256).toBe(reference.manifest.layer.codeSha256);
     expect(built.manifest.input).toEqual({ file, format });
-    // Selected, not resolved: the lock's hash differs from the requirements file's.
+    // Another input, another key (a restored manifest names its own input).
     expect(built.manifest.requirementsHash).not.toBe(reference.manifest.requirementsHash);
   });
 

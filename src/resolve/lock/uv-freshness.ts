@@ -3,7 +3,8 @@
  * project's `[package.metadata] requires-dist` (optional dependencies carry `extra == '...'`
  * markers) and `requires-dev` (dependency groups, include-group expanded). Each requirement of
  * pyproject.toml must be recorded there with the same name, extras and version specifier, and
- * nothing else may be recorded; markers are not compared (uv rewrites their spelling).
+ * nothing else may be recorded; markers are not compared (uv rewrites their spelling). A lock
+ * without `[package.metadata]` (uv can write one) is not checked.
  */
 import { UserError } from '../../errors.js';
 import { normalizeProjectName } from '../requirements.js';
@@ -102,7 +103,10 @@ export function checkUvLockFresh(
       lineOf(lockText, /^requires-python\s*=/),
     );
   }
-  const recorded = recordedKeys(asTable(root.metadata) ?? {});
+  // Newer uv releases can write a lock without [package.metadata]: nothing recorded to compare.
+  const metadata = asTable(root.metadata);
+  if (!metadata) return;
+  const recorded = recordedKeys(metadata);
   const declared = declaredKeys(pyproject);
   for (const [k, text] of declared) {
     if (!recorded.has(k)) {
