@@ -1425,7 +1425,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2543);
+/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9566);
 /* harmony import */ var _cli_parse_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9537);
 /* harmony import */ var _interrupt_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8476);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5625);
@@ -1515,7 +1515,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2543:
+/***/ 9566:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1750,6 +1750,7 @@ function assembleManifest(parts) {
             platformTags: (0,src_target/* platformTags */.$A)(target),
         },
         requirementsHash: parts.requirementsHash,
+        ...(parts.input ? { input: parts.input } : {}),
         packages: [...parts.packages].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())),
         ...(parts.resolver ? { resolver: parts.resolver } : {}),
         layer: parts.layer,
@@ -1776,6 +1777,7 @@ const TOP_LEVEL_ORDER = [
     'tool',
     'target',
     'requirementsHash',
+    'input',
     'packages',
     'resolver',
     'layer',
@@ -1920,207 +1922,6 @@ var src_report = __nccwpck_require__(665);
 var src_process = __nccwpck_require__(4006);
 // EXTERNAL MODULE: ./src/programs.ts
 var programs = __nccwpck_require__(4122);
-;// CONCATENATED MODULE: ./src/resolve/check-requirements.ts
-/**
- * Every requirement line is checked with pip's own parser before pip installs anything
- * (check_requirements.py), so a malformed line fails with its file and line, never with pip's
- * "exit code 1" or a Python traceback; and the lines whose installation would run a package's
- * build code on this machine (local projects, sdist archives and URLs, VCS checkouts, editables)
- * are known before pip starts, for the sdist policy.
- */
-
-
-
-const CHECK_TIMEOUT_MS = 60_000;
-function classify(result) {
-    const { link } = result;
-    if (result.editable)
-        return { buildsFromSource: true, reference: 'editable install' };
-    if (!link)
-        return { buildsFromSource: false };
-    if (link.isVcs)
-        return { buildsFromSource: true, reference: 'VCS checkout' };
-    if (link.isWheel)
-        return { buildsFromSource: false, reference: 'wheel' };
-    if (link.isDirectory)
-        return { buildsFromSource: true, reference: 'local project' };
-    return { buildsFromSource: true, reference: 'source archive' };
-}
-/** pip's messages end in " (from LINE)": the annotation already names the line. */
-function pipMessage(error) {
-    return error.replace(/ \(from [^\n]*\)$/m, '').trim();
-}
-/**
- * Checks every requirement line of `snapshot` with the pinned pip's parser, from
- * `cwd` (relative paths resolve there, as pip resolves them). Throws one UserError listing every
- * bad line as `file:line: message`, annotated on the first; under the sdist policy "never", also
- * for every line that would build from source.
- */
-async function checkRequirementLines(snapshot, params) {
-    const lines = snapshot.requirements;
-    if (lines.length === 0)
-        return [];
-    const input = JSON.stringify({ lines: lines.map((line, id) => ({ id, text: line.text })) });
-    const run = await (0,src_process/* runProcess */.R)(params.pip.python.path, [(0,programs/* programPath */.k)('resolve/check_requirements.py'), params.pip.home], {
-        cwd: params.cwd,
-        env: { ...(params.env ?? process.env), PYTHONUNBUFFERED: '1' },
-        timeoutMs: CHECK_TIMEOUT_MS,
-        input,
-    });
-    let results;
-    try {
-        results = JSON.parse(run.stdout ?? '').results;
-    }
-    catch {
-        // The checker itself could not run: pip's own run reports the lines.
-        params.log.debug(`requirement check did not run (exit ${run.code}): ${run.output.slice(-500)}`);
-        return [];
-    }
-    const checked = [];
-    const problems = [];
-    for (const result of results) {
-        const line = lines[result.id];
-        if (result.error !== undefined) {
-            problems.push({ line, message: pipMessage(result.error) });
-            continue;
-        }
-        if (result.options)
-            continue;
-        const entry = { line, name: result.name ?? undefined, ...classify(result) };
-        if (entry.buildsFromSource && params.sdist === 'never') {
-            problems.push({
-                line,
-                message: `"${line.text}" is a ${entry.reference}: installing it runs its build code on this machine, which the sdist policy "never" forbids`,
-                hint: 'build a wheel of it (pip wheel) and list the .whl instead, or allow pure-Python builds with sdist "pure"',
-            });
-        }
-        checked.push(entry);
-    }
-    if (problems.length > 0) {
-        const first = problems[0];
-        throw new errors/* UserError */.yo(problems.map((p) => `${p.line.file}:${p.line.line}: ${p.message}`).join('\n'), {
-            hint: first.hint ?? 'fix the line as pip describes it, then build again',
-            location: { file: first.line.file, line: first.line.line },
-        });
-    }
-    return checked;
-}
-
-;// CONCATENATED MODULE: ./src/pep440.ts
-/**
- * The one version comparison of the tool, PEP 440 ordering, and enough of PEP 440's specifiers to
- * explain a failed resolution. Dotted numeric versions (glibc 2.26, GLIBCXX 3.4.29, pip 22.2,
- * Python 3.11.7) order the same way under it. pip decides what installs; the specifier test only
- * reproduces its choice for the error message, so rare forms (arbitrary equality, local-version
- * rules) are approximated.
- */
-const PATTERN = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?(?:(?:-(\d+))|(?:[-_.]?(post|rev|r)[-_.]?(\d*)))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9.]+)?$/i;
-function parse(version) {
-    const m = PATTERN.exec(version.trim());
-    if (!m)
-        return undefined;
-    const preKind = m[3]?.toLowerCase();
-    const pre = preKind
-        ? [preKind.startsWith('a') ? 0 : preKind.startsWith('b') ? 1 : 2, Number(m[4] || 0)]
-        : undefined;
-    const post = m[5] !== undefined ? Number(m[5]) : m[6] ? Number(m[7] || 0) : undefined;
-    return {
-        epoch: Number(m[1] ?? 0),
-        release: (m[2] ?? '0').split('.').map(Number),
-        pre,
-        post,
-        dev: m[8] ? Number(m[9] || 0) : undefined,
-    };
-}
-function isPrerelease(version) {
-    const v = parse(version);
-    return Boolean(v && (v.pre || v.dev !== undefined));
-}
-/** Negative, zero or positive as a orders before, equal to or after b (PEP 440); unparsable versions sort first. */
-function compareVersions(a, b) {
-    const va = parse(a);
-    const vb = parse(b);
-    if (!va || !vb)
-        return va ? 1 : vb ? -1 : a.localeCompare(b);
-    if (va.epoch !== vb.epoch)
-        return va.epoch - vb.epoch;
-    const length = Math.max(va.release.length, vb.release.length);
-    for (let i = 0; i < length; i++) {
-        const d = (va.release[i] ?? 0) - (vb.release[i] ?? 0);
-        if (d !== 0)
-            return d;
-    }
-    // dev-only releases sort before pre-releases, which sort before the final release.
-    const preKey = (v) => v.pre ? [v.pre[0], v.pre[1]] : v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
-    const [pa, pb] = [preKey(va), preKey(vb)];
-    for (let i = 0; i < 2; i++)
-        if (pa[i] !== pb[i])
-            return (pa[i] ?? 0) - (pb[i] ?? 0);
-    const post = (va.post ?? -1) - (vb.post ?? -1);
-    if (post !== 0)
-        return post;
-    if (va.dev === vb.dev)
-        return 0;
-    if (va.dev === undefined)
-        return 1;
-    if (vb.dev === undefined)
-        return -1;
-    return va.dev - vb.dev;
-}
-function matchesOne(version, operator, operand) {
-    if (operator === '===')
-        return version === operand;
-    if ((operator === '==' || operator === '!=') && operand.endsWith('.*')) {
-        const prefix = operand.slice(0, -2).split('.');
-        const release = (parse(version)?.release ?? []).map(String);
-        const equal = prefix.every((part, i) => Number(part) === Number(release[i] ?? 0));
-        return operator === '==' ? equal : !equal;
-    }
-    const c = compareVersions(version, operand);
-    switch (operator) {
-        case '==':
-            return c === 0;
-        case '!=':
-            return c !== 0;
-        case '<=':
-            return c <= 0;
-        case '>=':
-            return c >= 0;
-        case '<':
-            return c < 0;
-        case '>':
-            return c > 0;
-        case '~=': {
-            const release = operand.split('.');
-            const prefix = `${release.slice(0, Math.max(release.length - 1, 1)).join('.')}.*`;
-            return c >= 0 && matchesOne(version, '==', prefix);
-        }
-        default:
-            return false;
-    }
-}
-/**
- * Whether `version` satisfies a specifier set such as ">=1.2,<2" (empty: any). Pre-releases
- * match only when the specifier names one, as pip does by default.
- */
-function satisfies(version, specifier) {
-    const clauses = specifier
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-    const allowsPre = clauses.some((c) => isPrerelease(c.replace(/^[<>=!~]+/, '')));
-    if (isPrerelease(version) && !allowsPre)
-        return false;
-    return clauses.every((clause) => {
-        const m = /^(===|~=|==|!=|<=|>=|<|>)\s*(.+)$/.exec(clause);
-        return m?.[1] && m[2] ? matchesOne(version, m[1], m[2].trim()) : false;
-    });
-}
-/** True when `version` is `minimum` or later (PEP 440 order). */
-function isAtLeast(version, minimum) {
-    return compareVersions(version, minimum) >= 0;
-}
-
 ;// CONCATENATED MODULE: ./src/resolve/requirements.ts
 /**
  * Reads a pip requirements file with its `-r`/`-c` includes into a typed snapshot: the files
@@ -2131,6 +1932,15 @@ function isAtLeast(version, minimum) {
 
 
 
+/** The file and line to show and annotate for a requirement line. */
+function writtenAt(line) {
+    return line.source ?? { file: line.file, line: line.line };
+}
+/** "file:line" of a requirement line as the user wrote it. */
+function writtenAtText(line) {
+    const at = writtenAt(line);
+    return at.line ? `${at.file}:${at.line}` : at.file;
+}
 /**
  * The longest physical line accepted. pip strips comments with the regular expression
  * `(^|\s)+#.*$`, which takes time quadratic in a line's length (a line of 100,000 spaces took
@@ -2306,6 +2116,219 @@ function findRequirementLine(snapshot, project) {
     const name = normalizeProjectName(project);
     const matches = snapshot.requirements.filter((r) => r.name === name);
     return matches.find((r) => r.kind === 'requirement') ?? matches[0];
+}
+
+;// CONCATENATED MODULE: ./src/resolve/check-requirements.ts
+/**
+ * Every requirement line is checked with pip's own parser before pip installs anything
+ * (check_requirements.py), so a malformed line fails with its file and line, never with pip's
+ * "exit code 1" or a Python traceback; and the lines whose installation would run a package's
+ * build code on this machine (local projects, sdist archives and URLs, VCS checkouts, editables)
+ * are known before pip starts, for the sdist policy.
+ */
+
+
+
+
+const CHECK_TIMEOUT_MS = 60_000;
+function classify(result) {
+    const { link } = result;
+    if (result.editable)
+        return { buildsFromSource: true, reference: 'editable install' };
+    if (!link)
+        return { buildsFromSource: false };
+    if (link.isVcs)
+        return { buildsFromSource: true, reference: 'VCS checkout' };
+    if (link.isWheel)
+        return { buildsFromSource: false, reference: 'wheel' };
+    if (link.isDirectory)
+        return { buildsFromSource: true, reference: 'local project' };
+    return { buildsFromSource: true, reference: 'source archive' };
+}
+/** pip's messages end in " (from LINE)": the annotation already names the line. */
+function pipMessage(error) {
+    return error.replace(/ \(from [^\n]*\)$/m, '').trim();
+}
+/**
+ * Checks every requirement line of `snapshot` with the pinned pip's parser, from
+ * `cwd` (relative paths resolve there, as pip resolves them). Throws one UserError listing every
+ * bad line as `file:line: message`, annotated on the first; under the sdist policy "never", also
+ * for every line that would build from source.
+ */
+async function checkRequirementLines(snapshot, params) {
+    const lines = snapshot.requirements;
+    if (lines.length === 0)
+        return [];
+    const input = JSON.stringify({ lines: lines.map((line, id) => ({ id, text: line.text })) });
+    const run = await (0,src_process/* runProcess */.R)(params.pip.python.path, [(0,programs/* programPath */.k)('resolve/check_requirements.py'), params.pip.home], {
+        cwd: params.cwd,
+        env: { ...(params.env ?? process.env), PYTHONUNBUFFERED: '1' },
+        timeoutMs: CHECK_TIMEOUT_MS,
+        input,
+    });
+    let results;
+    try {
+        results = JSON.parse(run.stdout ?? '').results;
+    }
+    catch {
+        // The checker itself could not run: pip's own run reports the lines.
+        params.log.debug(`requirement check did not run (exit ${run.code}): ${run.output.slice(-500)}`);
+        return [];
+    }
+    const checked = [];
+    const problems = [];
+    for (const result of results) {
+        const line = lines[result.id];
+        if (result.error !== undefined) {
+            problems.push({ line, message: pipMessage(result.error) });
+            continue;
+        }
+        if (result.options)
+            continue;
+        const entry = { line, name: result.name ?? undefined, ...classify(result) };
+        if (entry.buildsFromSource && params.sdist === 'never') {
+            problems.push({
+                line,
+                message: `"${line.text}" is a ${entry.reference}: installing it runs its build code on this machine, which the sdist policy "never" forbids`,
+                hint: 'build a wheel of it (pip wheel) and list the .whl instead, or allow pure-Python builds with sdist "pure"',
+            });
+        }
+        checked.push(entry);
+    }
+    if (problems.length > 0) {
+        const first = problems[0];
+        throw new errors/* UserError */.yo(problems.map((p) => `${writtenAtText(p.line)}: ${p.message}`).join('\n'), {
+            hint: first.hint ?? 'fix the line as pip describes it, then build again',
+            location: writtenAt(first.line),
+        });
+    }
+    return checked;
+}
+
+;// CONCATENATED MODULE: ./src/pep440.ts
+/**
+ * The one version comparison of the tool, PEP 440 ordering, and enough of PEP 440's specifiers to
+ * explain a failed resolution. Dotted numeric versions (glibc 2.26, GLIBCXX 3.4.29, pip 22.2,
+ * Python 3.11.7) order the same way under it. pip decides what installs; the specifier test only
+ * reproduces its choice for the error message, so rare forms (arbitrary equality, local-version
+ * rules) are approximated.
+ */
+const PATTERN = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?(?:(?:-(\d+))|(?:[-_.]?(post|rev|r)[-_.]?(\d*)))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9.]+)?$/i;
+function parse(version) {
+    const m = PATTERN.exec(version.trim());
+    if (!m)
+        return undefined;
+    const preKind = m[3]?.toLowerCase();
+    const pre = preKind
+        ? [preKind.startsWith('a') ? 0 : preKind.startsWith('b') ? 1 : 2, Number(m[4] || 0)]
+        : undefined;
+    const post = m[5] !== undefined ? Number(m[5]) : m[6] ? Number(m[7] || 0) : undefined;
+    return {
+        epoch: Number(m[1] ?? 0),
+        release: (m[2] ?? '0').split('.').map(Number),
+        pre,
+        post,
+        dev: m[8] ? Number(m[9] || 0) : undefined,
+    };
+}
+function isPrerelease(version) {
+    const v = parse(version);
+    return Boolean(v && (v.pre || v.dev !== undefined));
+}
+/** Negative, zero or positive as a orders before, equal to or after b (PEP 440); unparsable versions sort first. */
+function compareVersions(a, b) {
+    const va = parse(a);
+    const vb = parse(b);
+    if (!va || !vb)
+        return va ? 1 : vb ? -1 : a.localeCompare(b);
+    if (va.epoch !== vb.epoch)
+        return va.epoch - vb.epoch;
+    const length = Math.max(va.release.length, vb.release.length);
+    for (let i = 0; i < length; i++) {
+        const d = (va.release[i] ?? 0) - (vb.release[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    // dev-only releases sort before pre-releases, which sort before the final release.
+    const preKey = (v) => v.pre ? [v.pre[0], v.pre[1]] : v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
+    const [pa, pb] = [preKey(va), preKey(vb)];
+    for (let i = 0; i < 2; i++)
+        if (pa[i] !== pb[i])
+            return (pa[i] ?? 0) - (pb[i] ?? 0);
+    const post = (va.post ?? -1) - (vb.post ?? -1);
+    if (post !== 0)
+        return post;
+    if (va.dev === vb.dev)
+        return 0;
+    if (va.dev === undefined)
+        return 1;
+    if (vb.dev === undefined)
+        return -1;
+    return va.dev - vb.dev;
+}
+/** True when `version` is a valid PEP 440 version (a marker compares such values as versions). */
+function isVersion(version) {
+    return parse(version) !== undefined;
+}
+/**
+ * `version OPERATOR operand` for one clause, pre-releases included (as packaging's
+ * `Specifier.contains(..., prereleases=True)`, which marker evaluation uses).
+ */
+function matchesClause(version, operator, operand) {
+    return matchesOne(version, operator, operand);
+}
+function matchesOne(version, operator, operand) {
+    if (operator === '===')
+        return version === operand;
+    if ((operator === '==' || operator === '!=') && operand.endsWith('.*')) {
+        const prefix = operand.slice(0, -2).split('.');
+        const release = (parse(version)?.release ?? []).map(String);
+        const equal = prefix.every((part, i) => Number(part) === Number(release[i] ?? 0));
+        return operator === '==' ? equal : !equal;
+    }
+    const c = compareVersions(version, operand);
+    switch (operator) {
+        case '==':
+            return c === 0;
+        case '!=':
+            return c !== 0;
+        case '<=':
+            return c <= 0;
+        case '>=':
+            return c >= 0;
+        case '<':
+            return c < 0;
+        case '>':
+            return c > 0;
+        case '~=': {
+            const release = operand.split('.');
+            const prefix = `${release.slice(0, Math.max(release.length - 1, 1)).join('.')}.*`;
+            return c >= 0 && matchesOne(version, '==', prefix);
+        }
+        default:
+            return false;
+    }
+}
+/**
+ * Whether `version` satisfies a specifier set such as ">=1.2,<2" (empty: any). Pre-releases
+ * match only when the specifier names one, as pip does by default.
+ */
+function satisfies(version, specifier) {
+    const clauses = specifier
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    const allowsPre = clauses.some((c) => isPrerelease(c.replace(/^[<>=!~]+/, '')));
+    if (isPrerelease(version) && !allowsPre)
+        return false;
+    return clauses.every((clause) => {
+        const m = /^(===|~=|==|!=|<=|>=|<|>)\s*(.+)$/.exec(clause);
+        return m?.[1] && m[2] ? matchesOne(version, m[1], m[2].trim()) : false;
+    });
+}
+/** True when `version` is `minimum` or later (PEP 440 order). */
+function isAtLeast(version, minimum) {
+    return compareVersions(version, minimum) >= 0;
 }
 
 // EXTERNAL MODULE: external "node:url"
@@ -2858,7 +2881,7 @@ async function diagnoseUnresolvable(unresolved, pipOutput, context) {
     const { name, specifier, requirement } = unresolved;
     const listing = await listProjectFiles(sources, name);
     const line = findRequirementLine(context.snapshot, name);
-    const location = line ? { file: line.file, line: line.line } : undefined;
+    const location = line ? writtenAt(line) : undefined;
     const unreadable = listing.unreachable.map((u) => `${u.url} (${u.reason})`);
     if (listing.files.length === 0 && listing.unreachable.length > 0) {
         const [first] = listing.unreachable;
@@ -2891,6 +2914,70 @@ async function diagnoseUnresolvable(unresolved, pipOutput, context) {
 }
 function unique(values) {
     return [...new Set(values)];
+}
+
+;// CONCATENATED MODULE: ./src/resolve/requested.ts
+/**
+ * Which installed distributions were asked for. pip marks every line it installs as requested
+ * (a REQUESTED file in the dist-info, listed in RECORD); a lock is installed as one line per
+ * package, so pip would mark them all. The layer should be the same as one built from the
+ * project's own requirements, and the import proof should import what the project imports: so
+ * after a lock install, only the project's direct dependencies keep the mark. When the lock does
+ * not say which they are (pylock.toml, Pipfile.lock), they are the installed distributions that
+ * no other installed distribution requires.
+ */
+
+
+
+
+/** "Key: value" header values of METADATA, up to the body. */
+function headerValues(text, key) {
+    const head = text.split(/\r?\n\r?\n/)[0] ?? '';
+    const prefix = `${key.toLowerCase()}:`;
+    return head
+        .split(/\r?\n/)
+        .filter((line) => line.toLowerCase().startsWith(prefix))
+        .map((line) => line.slice(prefix.length).trim());
+}
+async function installedDists(pythonDir) {
+    const dists = [];
+    for (const distInfo of (await (0,promises_.readdir)(pythonDir)).filter((n) => n.endsWith('.dist-info'))) {
+        const metadata = await (0,promises_.readFile)((0,external_node_path_.join)(pythonDir, distInfo, 'METADATA'), 'utf8').catch(() => '');
+        const name = headerValues(metadata, 'Name')[0];
+        if (!name)
+            continue;
+        const requires = headerValues(metadata, 'Requires-Dist').flatMap((r) => {
+            const m = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(r);
+            return m ? [normalizeProjectName(m[0])] : [];
+        });
+        dists.push({ name: normalizeProjectName(name), distInfo, requires });
+    }
+    return dists;
+}
+/**
+ * Keeps the requested mark on `direct` only (inferred when undefined); returns the packages with
+ * `requested` set to match.
+ */
+async function markRequested(pythonDir, packages, direct) {
+    const dists = await installedDists(pythonDir);
+    const required = new Set(dists.flatMap((d) => d.requires.filter((r) => r !== d.name && dists.some((o) => o.name === r))));
+    const wanted = new Set(direct ?? dists.filter((d) => !required.has(d.name)).map((d) => d.name));
+    for (const dist of dists) {
+        if (wanted.has(dist.name))
+            continue;
+        const requestedFile = (0,external_node_path_.join)(pythonDir, dist.distInfo, 'REQUESTED');
+        if (!(0,external_node_fs_.existsSync)(requestedFile))
+            continue;
+        await (0,promises_.rm)(requestedFile);
+        const recordFile = (0,external_node_path_.join)(pythonDir, dist.distInfo, 'RECORD');
+        const record = await (0,promises_.readFile)(recordFile, 'utf8').catch(() => undefined);
+        if (record !== undefined) {
+            const entry = `${dist.distInfo}/REQUESTED,`;
+            const kept = record.split('\n').filter((line) => !line.startsWith(entry));
+            await (0,promises_.writeFile)(recordFile, kept.join('\n'));
+        }
+    }
+    return packages.map((p) => ({ ...p, requested: wanted.has(normalizeProjectName(p.name)) }));
 }
 
 // EXTERNAL MODULE: ./src/resolve/run-python.ts
@@ -3605,7 +3692,7 @@ class Wheelhouse {
         const { project, version } = release;
         const { target, log } = context;
         const line = findRequirementLine(context.snapshot, project);
-        const location = line ? { file: line.file, line: line.line } : undefined;
+        const location = line ? writtenAt(line) : undefined;
         const requiredBy = release.requiredBy ? ` (required by ${release.requiredBy})` : '';
         if (this.wheels.size >= MAX_SOURCE_BUILDS) {
             throw new errors/* ResolutionError */.fe(`${project} ${version}${requiredBy} is published only as source, and this build already built ${MAX_SOURCE_BUILDS} packages from source; it stops here`, {
@@ -3714,6 +3801,7 @@ function buildFailure(release, requiredBy, output, timedOut, target, location) {
 
 
 
+
 const DEFAULT_PIP_TIMEOUT_MS = 20 * 60_000;
 function indexFlags(params) {
     return [
@@ -3746,6 +3834,8 @@ function pipInstallArgs(params, reportPath) {
         // site-packages), which says nothing about a --target layer and cost about 1 s of a 2.2 s
         // pip run on a host with 260 distributions. The resolver already made the layer consistent.
         '--no-warn-conflicts',
+        // A lock already chose every package (its lines pin each one with its hashes): no resolution.
+        ...(params.snapshot.input?.locked ? ['--no-deps'] : []),
         '--progress-bar',
         'off',
         ...(0,src_target/* pipTargetFlags */.cK)(params.target),
@@ -3844,7 +3934,9 @@ async function installRequirements(params) {
     }
     await dropConsoleScriptRecords(params.pythonDir);
     const report = await readReport(reportPath);
-    const packages = await describeInstalled(params.pythonDir, report);
+    const described = await describeInstalled(params.pythonDir, report);
+    const input = params.snapshot.input;
+    const packages = input?.locked ? await markRequested(params.pythonDir, described, input.direct) : described;
     return packages.map((p) => (wheelhouse.has(p.name) ? { ...p, builtFromSource: true } : p));
 }
 /**
@@ -3879,8 +3971,15 @@ async function explainPipFailure(run, params) {
         .slice(0, 12)
         .join('\n');
     if (/DO NOT MATCH THE HASHES/.test(output)) {
-        return new errors/* UserError */.yo(`a downloaded file does not match its --hash pin in ${params.snapshot.file}:\n${errorLines}`, {
-            hint: 'regenerate the hashes (pip-compile --generate-hashes) or fix the pin; never disable the check',
+        // pip lists each mismatch as "    name==version from URL:": point at the first one's line.
+        const mismatched = /^\s{4}([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==/m.exec(output)?.[1];
+        const line = mismatched ? findRequirementLine(params.snapshot, mismatched) : undefined;
+        const at = line ? writtenAtText(line) : (params.snapshot.input?.file ?? params.snapshot.file);
+        return new errors/* UserError */.yo(`a downloaded file does not match its --hash pin in ${at}:\n${errorLines}`, {
+            hint: params.snapshot.input?.locked
+                ? 'the index serves a file the lock does not record: lock again against this index (uv lock, poetry lock, pipenv lock, pip lock), or point the build at the index the lock was made from; never disable the check'
+                : 'regenerate the hashes (pip-compile --generate-hashes) or fix the pin; never disable the check',
+            ...(line ? { location: writtenAt(line) } : {}),
         });
     }
     if (/Hashes are required in --require-hashes mode/.test(output)) {
@@ -3905,7 +4004,7 @@ async function explainPipFailure(run, params) {
             .slice(0, 8)
             .join('\n');
         return new errors/* UserError */.yo(`the requirements conflict with each other:\n${conflict}`, {
-            hint: `loosen or align the version pins in ${params.snapshot.file}`,
+            hint: `loosen or align the version pins in ${params.snapshot.input?.file ?? params.snapshot.file}`,
         });
     }
     const tail = output.trim().split('\n').slice(-15).join('\n');
@@ -4048,6 +4147,2969 @@ async function describeInstalled(pythonDir, report) {
         });
     }
     return packages.sort((a, b) => normalizeProjectName(a.name).localeCompare(normalizeProjectName(b.name)));
+}
+
+;// CONCATENATED MODULE: ./src/resolve/lock/artifacts.ts
+/**
+ * From a locked package to the one requirement line pip installs it with: `name==version` plus a
+ * `--hash` for every listed wheel whose tags run on the target (wheel-tags.ts, the same rules as
+ * any build). pip takes the files from the configured indexes and installs one only when its
+ * sha256 is one of those, so what is installed is a file the lock lists; pip runs with --no-deps,
+ * so nothing is resolved. A package with no fitting wheel follows the sdist policy through its
+ * locked sdist; with neither, the build stops naming the package, its version, the lock entry and
+ * what the lock offers.
+ */
+
+
+
+function artifacts_where(pkg) {
+    return `${pkg.location.file}${pkg.location.line ? `:${pkg.location.line}` : ''}`;
+}
+function fits(file, target) {
+    const parsed = parseWheelFilename(file.filename);
+    return Boolean(parsed && wheelVerdict(parsed.tags, target).ok);
+}
+function hashOf(pkg, file) {
+    if (!file.sha256) {
+        throw new errors/* UserError */.yo(`${artifacts_where(pkg)}: ${pkg.name} ${pkg.version}: the lock lists ${file.filename} without a sha256`, {
+            hint: 'write the lock again with hashes (the build installs only files whose hash the lock records)',
+            location: pkg.location,
+        });
+    }
+    return `--hash=sha256:${file.sha256}`;
+}
+/**
+ * Why the listed wheels miss, short: a lock for many platforms lists dozens. The closest misses
+ * first (a glibc too new for the runtime on the right CPU and Python), then a count.
+ */
+function describeMisses(wheels, target) {
+    if (wheels.length === 0)
+        return 'no wheels listed';
+    const verdicts = wheels.flatMap((w) => {
+        const parsed = parseWheelFilename(w.filename);
+        if (!parsed)
+            return [];
+        const verdict = wheelVerdict(parsed.tags, target);
+        return verdict.ok ? [] : [{ tagText: parsed.tagText, verdict }];
+    });
+    const glibc = verdicts.flatMap((v) => v.verdict.kind === 'glibc'
+        ? [`${v.tagText} needs glibc ${v.verdict.needs.major}.${v.verdict.needs.minor}`]
+        : []);
+    const shown = glibc.length > 0 ? glibc : verdicts.map((v) => v.tagText);
+    const more = verdicts.length - Math.min(shown.length, 4);
+    const head = shown.slice(0, 4).join(', ');
+    const limit = glibc.length > 0
+        ? `; ${target.runtime} runs glibc ${target.glibc.major}.${target.glibc.minor} (${target.os})`
+        : '';
+    return `wheels listed: ${head}${more > 0 ? ` and ${more} more for other platforms or Pythons` : ''}${limit}`;
+}
+/** The requirement line for `pkg` on `target`; throws when no listed file can be installed. */
+function lockedRequirementLine(pkg, target, sdist) {
+    const pin = `${pkg.name}==${pkg.version}`;
+    if (pkg.hashesOnly) {
+        // No file names to match tags against: pip installs the file that fits among these hashes.
+        return [pin, ...pkg.hashesOnly.map((h) => `--hash=sha256:${h}`)].join(' ');
+    }
+    const fitting = pkg.wheels.filter((file) => fits(file, target));
+    if (fitting.length > 0) {
+        const hashes = [...new Set(fitting.map((file) => hashOf(pkg, file)))];
+        return [pin, ...hashes].join(' ');
+    }
+    const targetName = `${target.runtime} ${target.architecture}`;
+    const runs = `${targetName} runs cp${target.pythonVersion.replace('.', '')} wheels for ${(0,src_target/* platformTags */.$A)(target)[0]} or older, and pure-Python (py3-none-any) wheels`;
+    if (pkg.sdist && sdist === 'pure')
+        return `${pin} ${hashOf(pkg, pkg.sdist)}`;
+    const listed = describeMisses(pkg.wheels, target);
+    // A wheel for the right CPU that needs a newer glibc fits the Amazon Linux 2023 runtimes.
+    const newerGlibc = pkg.wheels.some((w) => {
+        const parsed = parseWheelFilename(w.filename);
+        const verdict = parsed && wheelVerdict(parsed.tags, target);
+        return verdict && !verdict.ok && verdict.kind === 'glibc';
+    });
+    const newer = src_target/* RUNTIMES */.aC.filter((r) => !r.deprecated && r.glibc.minor > target.glibc.minor && r.glibc.major === target.glibc.major);
+    const runtimeHint = newerGlibc && newer.length > 0
+        ? `; or a runtime with a newer glibc (${newer.map((r) => r.runtime).join(', ')}: ${newer[0]?.os}, glibc ${newer[0]?.glibc.major}.${newer[0]?.glibc.minor}) if the lock has wheels for its Python`
+        : '';
+    if (pkg.sdist) {
+        throw new errors/* UserError */.yo(`${artifacts_where(pkg)}: no wheel of ${pkg.name} ${pkg.version} in the lock fits ${targetName} (${listed}); only its sdist ${pkg.sdist.filename} would do, and the sdist policy is "never"`, {
+            hint: `${runs}. Allow pure-Python builds with sdist "pure", or lock a version that has a fitting wheel${runtimeHint}`,
+            location: pkg.location,
+        });
+    }
+    throw new errors/* UserError */.yo(`${artifacts_where(pkg)}: no file of ${pkg.name} ${pkg.version} in the lock fits ${targetName} (${listed}, no sdist)`, {
+        hint: `${runs}. Lock a version that has such a wheel, or lock for this platform too (e.g. uv's tool.uv.required-environments)${runtimeHint}`,
+        location: pkg.location,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/resolve/lock/markers.ts
+/**
+ * PEP 508 environment markers, parsed and evaluated in TypeScript for the Lambda target
+ * (markerEnvironment in target.ts): lock files carry markers on packages and dependency edges,
+ * and the packages a lock selects must be known before pip runs (the cache key is their hash).
+ * The rules follow the packaging 26.2 that the pinned pip vendors (pip/_vendor/packaging/markers.py):
+ * - python_version, python_full_version, implementation_version and platform_release compare as
+ *   PEP 440 versions when the right side is a valid specifier (pre-releases included), otherwise
+ *   as strings;
+ * - string comparison: == and != as usual, <= and >= mean equality, < and > are always false,
+ *   `in` / `not in` test substrings;
+ * - `extra` names compare PEP 503-normalized; `extras` and `dependency_groups` (PEP 751 lock
+ *   files) are sets of normalized names, tested with `in` / `not in`;
+ * - `os.name`, `sys.platform`, `platform.python_implementation` and `python_implementation` are
+ *   the legacy spellings of os_name, sys_platform and platform_python_implementation.
+ */
+
+class MarkerSyntaxError extends Error {
+    marker;
+    detail;
+    constructor(marker, detail) {
+        super(`invalid environment marker "${marker}": ${detail}`);
+        this.marker = marker;
+        this.detail = detail;
+        this.name = 'MarkerSyntaxError';
+    }
+}
+const VARIABLES = {
+    python_version: 'python_version',
+    python_full_version: 'python_full_version',
+    os_name: 'os_name',
+    'os.name': 'os_name',
+    sys_platform: 'sys_platform',
+    'sys.platform': 'sys_platform',
+    platform_release: 'platform_release',
+    platform_system: 'platform_system',
+    platform_version: 'platform_version',
+    platform_machine: 'platform_machine',
+    platform_python_implementation: 'platform_python_implementation',
+    'platform.python_implementation': 'platform_python_implementation',
+    python_implementation: 'platform_python_implementation',
+    implementation_name: 'implementation_name',
+    implementation_version: 'implementation_version',
+    extra: 'extra',
+    extras: 'extras',
+    dependency_groups: 'dependency_groups',
+};
+const VERSION_VARIABLES = new Set([
+    'implementation_version',
+    'platform_release',
+    'python_full_version',
+    'python_version',
+]);
+const SET_VARIABLES = new Set(['extras', 'dependency_groups']);
+function tokenize(marker) {
+    const tokens = [];
+    let at = 0;
+    const fail = (detail) => {
+        throw new MarkerSyntaxError(marker, detail);
+    };
+    while (at < marker.length) {
+        const rest = marker.slice(at);
+        const space = /^\s+/.exec(rest);
+        if (space) {
+            at += space[0].length;
+            continue;
+        }
+        const quoted = /^(?:'([^']*)'|"([^"]*)")/.exec(rest);
+        const op = /^(?:===|==|~=|!=|<=|>=|<|>|not\s+in\b|in\b)/.exec(rest);
+        const word = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(rest);
+        if (rest[0] === '(' || rest[0] === ')') {
+            tokens.push({ kind: 'paren', text: rest[0], at });
+            at += 1;
+        }
+        else if (quoted) {
+            tokens.push({ kind: 'string', text: quoted[1] ?? quoted[2] ?? '', at });
+            at += quoted[0].length;
+        }
+        else if (op) {
+            tokens.push({ kind: 'op', text: op[0].replace(/\s+/, ' '), at });
+            at += op[0].length;
+        }
+        else if (word && (word[0] === 'and' || word[0] === 'or')) {
+            tokens.push({ kind: 'bool', text: word[0], at });
+            at += word[0].length;
+        }
+        else if (word && VARIABLES[word[0]]) {
+            tokens.push({ kind: 'variable', text: VARIABLES[word[0]], at });
+            at += word[0].length;
+        }
+        else if (word) {
+            fail(`unknown marker variable "${word[0]}" at position ${at + 1}`);
+        }
+        else {
+            fail(`unexpected "${rest[0]}" at position ${at + 1}`);
+        }
+    }
+    tokens.push({ kind: 'end', text: '', at });
+    return tokens;
+}
+/** Parses a marker (the text after `;` in a requirement); throws MarkerSyntaxError. */
+function parseMarker(marker) {
+    const tokens = tokenize(marker);
+    let index = 0;
+    const peek = () => tokens[index];
+    const next = () => tokens[index++];
+    const fail = (detail) => {
+        throw new MarkerSyntaxError(marker, detail);
+    };
+    const operand = () => {
+        const token = next();
+        if (token.kind === 'string')
+            return { kind: 'string', value: token.text };
+        if (token.kind === 'variable')
+            return { kind: 'variable', name: token.text };
+        return fail(`expected a marker variable or a quoted string at position ${token.at + 1}`);
+    };
+    const atom = () => {
+        if (peek().kind === 'paren' && peek().text === '(') {
+            next();
+            const inner = orExpression();
+            const close = next();
+            if (close.kind !== 'paren' || close.text !== ')')
+                fail(`expected ")" at position ${close.at + 1}`);
+            return inner;
+        }
+        const left = operand();
+        const op = next();
+        if (op.kind !== 'op')
+            fail(`expected a comparison operator at position ${op.at + 1}`);
+        const right = operand();
+        if (left.kind === 'string' && right.kind === 'string')
+            fail('a comparison needs a marker variable on one side');
+        if (left.kind === 'variable' && right.kind === 'variable')
+            fail('a comparison needs a quoted string on one side');
+        return { kind: 'compare', left, op: op.text, right };
+    };
+    const andExpression = () => {
+        let node = atom();
+        while (peek().kind === 'bool' && peek().text === 'and') {
+            next();
+            node = { kind: 'and', left: node, right: atom() };
+        }
+        return node;
+    };
+    const orExpression = () => {
+        let node = andExpression();
+        while (peek().kind === 'bool' && peek().text === 'or') {
+            next();
+            node = { kind: 'or', left: node, right: andExpression() };
+        }
+        return node;
+    };
+    const node = orExpression();
+    const end = peek();
+    if (end.kind !== 'end')
+        fail(`unexpected "${end.text}" at position ${end.at + 1}`);
+    return node;
+}
+/** PEP 503 normalization, as PEP 685 asks for extra names. */
+function normalizeName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+/** A clause such as ">=3.10" or "==3.*" that packaging's Specifier would accept. */
+function isValidSpecifier(op, operand) {
+    if (op === '===')
+        return true;
+    if (op === 'in' || op === 'not in')
+        return false;
+    const wildcard = operand.endsWith('.*');
+    if (wildcard && op !== '==' && op !== '!=')
+        return false;
+    const version = wildcard ? operand.slice(0, -2) : operand;
+    if (!isVersion(version))
+        return false;
+    return op !== '~=' || version.split('.').length >= 2;
+}
+function compareStrings(left, op, right) {
+    switch (op) {
+        case 'in':
+            return right.includes(left);
+        case 'not in':
+            return !right.includes(left);
+        case '==':
+        case '<=':
+        case '>=':
+        case '===':
+            return left === right;
+        case '!=':
+            return left !== right;
+        default:
+            return false;
+    }
+}
+function evaluateCompare(node, context) {
+    const variable = node.left.kind === 'variable' ? node.left.name : node.right.name;
+    const literal = node.left.kind === 'string' ? node.left.value : node.right.value;
+    if (SET_VARIABLES.has(variable)) {
+        const set = variable === 'extras' ? context.extras : context.dependencyGroups;
+        const member = normalizeName(literal);
+        const has = [...(set ?? [])].some((value) => normalizeName(value) === member);
+        // `"dev" in dependency_groups`; the set is only ever on the right of in / not in.
+        if (node.op === 'in')
+            return has;
+        if (node.op === 'not in')
+            return !has;
+        return false;
+    }
+    if (variable === 'extra') {
+        // `extra == "x"` is true when the distribution was asked for with extra x (PEP 685 names).
+        const wanted = normalizeName(literal);
+        const has = [...(context.extras ?? [])].some((value) => normalizeName(value) === wanted);
+        if (node.op === '==' || node.op === '===')
+            return has;
+        if (node.op === '!=')
+            return !has;
+        return false;
+    }
+    const value = context.environment[variable];
+    const [left, right] = node.left.kind === 'variable' ? [value, literal] : [literal, value];
+    if (VERSION_VARIABLES.has(variable) && isValidSpecifier(node.op, right)) {
+        // packaging: Specifier(op + right).contains(left, prereleases=True); an invalid left is False.
+        if (node.op === '===')
+            return left === right;
+        return isVersion(left) && matchesClause(left, node.op, right);
+    }
+    return compareStrings(left, node.op, right);
+}
+function evaluateNode(node, context) {
+    switch (node.kind) {
+        case 'and':
+            return evaluateNode(node.left, context) && evaluateNode(node.right, context);
+        case 'or':
+            return evaluateNode(node.left, context) || evaluateNode(node.right, context);
+        default:
+            return evaluateCompare(node, context);
+    }
+}
+/** Whether `marker` holds for the context; an empty or absent marker always holds. */
+function evaluateMarker(marker, context) {
+    if (marker === undefined || marker.trim() === '')
+        return true;
+    return evaluateNode(parseMarker(marker), context);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function getLineColFromPtr(string, ptr) {
+    let lines = string.slice(0, ptr).split(/\r?\n/);
+    return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+    let lines = string.split(/\r?\n/);
+    let codeblock = '';
+    let numberLen = (Math.log10(line + 1) | 0) + 1;
+    for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l)
+            continue;
+        codeblock += i.toString().padEnd(numberLen, ' ');
+        codeblock += ':  ';
+        codeblock += l;
+        codeblock += '\n';
+        if (i === line) {
+            codeblock += ' '.repeat(numberLen + column + 2);
+            codeblock += '^\n';
+        }
+    }
+    return codeblock;
+}
+class TomlError extends Error {
+    line;
+    column;
+    codeblock;
+    constructor(message, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+    }
+    /** @internal */
+    static x(message, ctx, ptr) {
+        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function parseString(ctx) {
+    let startPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p++);
+    let first = c;
+    let isLiteral = c === 0x27; /* ' */
+    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+    if (isMultiline) {
+        // Trim initial newline
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
+            ctx.p++;
+        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
+            ctx.p += 2;
+    }
+    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
+    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
+    let parsed = '';
+    let sliceStart = ctx.p;
+    // states:
+    //   0 - decoding
+    //   1 - decoding escape
+    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
+    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
+    let state = 0;
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        // Deal with newlines first, since that simplifies control character checking and handling across all states
+        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
+            state = state && 3;
+        }
+        // Control characters are banned in TOML, so we throw an error if we encounter them
+        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in strings', ctx);
+        }
+        // The string might terminate while we're parsing through a newline escape.
+        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
+        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
+            if (isMultiline) {
+                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+            }
+            // If we're in a newline escape still, then there's nothing to add.
+            if (!state) {
+                // Avoid a useless concat operation if the string can be used as-is.
+                let s = ctx.s.slice(sliceStart, ctx.p);
+                parsed = parsed ? parsed + s : s;
+            }
+            ctx.p += isMultiline ? 3 : 1;
+            return parsed;
+        }
+        // Baseline state; keep moving forward unless an escape sequence starts
+        else if (!state) {
+            if (!isLiteral && c === 0x5c /* \ */) {
+                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
+                state = 1;
+            }
+        }
+        else if (state === 1) {
+            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
+                let errPtr = ctx.p++ - 1;
+                let value = 0;
+                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
+                for (let j = 0; j < len; j++, ctx.p++) {
+                    let hex = ctx.s.charCodeAt(ctx.p);
+                    let digit = 
+                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
+                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
+                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
+                    if (digit < 0)
+                        TomlError.x('invalid non-hex character in unicode escape', ctx);
+                    value = (value << 4) | digit;
+                }
+                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
+                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+                    TomlError.x('invalid unicode escape', ctx, errPtr);
+                }
+                parsed += String.fromCodePoint(value);
+                sliceStart = ctx.p--;
+                state = 0;
+            }
+            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
+            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
+                state = 2;
+            }
+            // Basic escape sequence
+            else {
+                if (c === 0x62 /* b */)
+                    parsed += '\b';
+                else if (c === 0x74 /* t */)
+                    parsed += '\t';
+                else if (c === 0x6e /* n */)
+                    parsed += '\n';
+                else if (c === 0x66 /* f */)
+                    parsed += '\f';
+                else if (c === 0x72 /* r */)
+                    parsed += '\r';
+                else if (c === 0x65 /* e */)
+                    parsed += '\x1b';
+                else if (c === 0x22 /* " */)
+                    parsed += '"';
+                else if (c === 0x5c /* \ */)
+                    parsed += '\\';
+                else
+                    TomlError.x('unrecognised escape sequence', ctx);
+                sliceStart = ctx.p + 1;
+                state = 0;
+            }
+        }
+        // Newline escape continuation: keep moving forward until the first non-whitespace char
+        else if (c !== 0x20 && c !== 0x9 /* \t */) {
+            if (state === 2)
+                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
+            // State cannot be zero, or we'd have branched earlier already.
+            // If it's a backslash, immediately transition to the escape state so it can be processed.
+            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
+            sliceStart = ctx.p;
+        }
+    }
+    TomlError.x('unfinished string', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+class TomlDate extends Date {
+    #hasDate = false;
+    #hasTime = false;
+    #offset = null;
+    constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = 'Z';
+        let c;
+        if (typeof date === 'string') {
+            if (fasttype)
+                prep: {
+                    // Date-time
+                    if (fasttype < 3) {
+                        if (+date.slice(11, 13) > 23) {
+                            date = '';
+                            break prep;
+                        }
+                        // Local
+                        if (fasttype === 2) {
+                            offset = null;
+                            date += 'Z';
+                        }
+                        // Offset; keep track of offset if not Z
+                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
+                            offset = date.slice(date.length - 6);
+                        }
+                        if (unsafeDelim)
+                            date = date.slice(0, 10) + 'T' + date.slice(11);
+                    }
+                    // Time
+                    else if (fasttype === 4) {
+                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
+                    }
+                    hasDate = fasttype !== 4;
+                    hasTime = fasttype !== 3;
+                }
+            else {
+                let match = date.match(DATE_TIME_RE);
+                if (match) {
+                    if (!match[1]) {
+                        hasDate = false;
+                        date = `0000-01-01T${date}`;
+                    }
+                    hasTime = !!match[2];
+                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
+                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
+                    // Do not allow rollover hours.
+                    if (match[2] && +match[2] > 23) {
+                        date = '';
+                    }
+                    else {
+                        offset = match[3] || null;
+                        if (!offset && hasTime)
+                            date += 'Z';
+                    }
+                }
+                else {
+                    date = '';
+                }
+            }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+            this.#hasDate = hasDate;
+            this.#hasTime = hasTime;
+            this.#offset = offset;
+        }
+    }
+    isDateTime() {
+        return this.#hasDate && this.#hasTime;
+    }
+    isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+    }
+    isDate() {
+        return this.#hasDate && !this.#hasTime;
+    }
+    isTime() {
+        return this.#hasTime && !this.#hasDate;
+    }
+    isValid() {
+        return this.#hasDate || this.#hasTime;
+    }
+    toISOString() {
+        let iso = super.toISOString();
+        // Local Date
+        if (this.isDate())
+            return iso.slice(0, 10);
+        // Local Time
+        if (this.isTime())
+            return iso.slice(11, 23);
+        // Local DateTime
+        if (this.#offset === null)
+            return iso.slice(0, -1);
+        // Offset DateTime
+        if (this.#offset === 'Z' || this.#offset === 'z')
+            return iso;
+        // This part is quite annoying: JS strips the original timezone from the ISO string representation
+        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
+        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
+        offset = this.#offset[0] === '-' ? offset : -offset;
+        let offsetDate = new Date(this.getTime() - (offset * 60e3));
+        return offsetDate.toISOString().slice(0, -1) + this.#offset;
+    }
+    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
+        let date = new TomlDate(jsDate);
+        date.#offset = offset;
+        return date;
+    }
+    static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function isDigit(char, base = 10) {
+    return base === 16
+        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
+        : (char > 0x2f && char < 0x30 + base);
+}
+function isEndOfValue(char, delim) {
+    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
+    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
+        // Structure end or next value delimiter
+        (delim && (char === delim || char === 0x2c /* , */)) ||
+        // Comment
+        char === 0x23; /* # */
+}
+/** @internal */
+function extractValue(ctx, end) {
+    let errPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p);
+    // Structs
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
+        let value = c === 0x5b /* [ */
+            ? parseArray(ctx)
+            : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+    }
+    // Strings
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        return parseString(ctx);
+    }
+    // Booleans
+    // We can fast-path because the first character is enough to know the only possible value
+    if (c === 0x74 /* t */) { // Only possible valid value is `true`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, true;
+    }
+    if (c === 0x66 /* f */) { // Only possible valid value is `false`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, false;
+    }
+    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
+    }
+    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
+    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
+    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
+        return parseDate(ctx, c, end);
+    }
+    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
+    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
+        return parseTime(ctx, c, end);
+    }
+    return parseNumber(ctx, ctx.p, c, 0, end);
+}
+// State:
+// 0: init
+// 1: integer
+// 2: fractional dot
+// 3: fractional
+// 4: exponent letter
+// 5: exponent
+// 6: exponent sign
+// 7: exponent with sign
+// >9: underscore; see below
+//     -> 12: was integer
+//     -> 14: was fractional
+//     -> 16: was exponent
+// states 2-5, 14, 16 are ONLY permitted iif base === 10
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+    let c = startChr;
+    let state = 0;
+    let hasUnderscores = false;
+    // (+/-)inf
+    if (c === 0x69 /* i */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+    }
+    // (+/-)nan
+    if (c === 0x6e /* n */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, NaN;
+    }
+    // Leading zero
+    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
+    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
+    if (c === 0x30 /* 0 */) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
+        if (!sign) {
+            if (c === 0x78 /* x */)
+                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+            else if (c === 0x62 /* b */)
+                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+            else if (c === 0x6f /* o */)
+                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 0x2e /* . */)
+            state = 2;
+        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
+            state = 4;
+        else
+            TomlError.x('illegal leading zero', ctx, startPtr);
+    }
+    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
+    else if (!isDigit(c))
+        TomlError.x('invalid value', ctx, startPtr);
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state)
+            state = 1; // Detects single-digit numbers we can use a fast parse path for
+        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
+        // never permitted in even-numbered ones.
+        if (c === 0x5f /* _ */) {
+            if (!(state & 1))
+                TomlError.x('illegal underscore', ctx);
+            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
+            hasUnderscores = true;
+        }
+        // Transition to fractional part.
+        else if (state === 1 && c === 0x2e /* . */)
+            state = 2;
+        // Transition to exponent part.
+        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
+            state = 4;
+        // + and - are permitted in state 4 only (handled before entering the function for state 0)
+        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
+            state = 6;
+        }
+        // All special cases have been handled; only digits are allowed here
+        else if (!isDigit(c))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear state flags
+        else if (state > 9)
+            state -= 11;
+        else if (!(state & 1))
+            state++;
+    }
+    // Single-char number; we can fast-path these very easily.
+    if (!state) {
+        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+    }
+    // Even-numbered states absolutely require a digit next; not even end of value is permitted
+    if (!(state & 1))
+        TomlError.x('unfinished numeric value', ctx, startPtr);
+    let str = ctx.s.slice(startPtr, ctx.p);
+    if (hasUnderscores)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return state > 1
+        ? parseFloat(str)
+        : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+    let c, underscore = 1;
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (c === 0x5f /* _ */) {
+            if (underscore & 1)
+                TomlError.x('illegal underscore', ctx);
+            underscore = 3;
+        }
+        // We only need to check if the number is a valid digit, nothing else is permitted
+        else if (!isDigit(c, base))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear underscore flag
+        else if (underscore & 1)
+            underscore--;
+    }
+    // Trailing underscore is not allowed
+    if (underscore & 1)
+        TomlError.x('unfinished numeric value', ctx);
+    let str = ctx.s.slice(startPtr + 2, ctx.p);
+    if (underscore)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+    if (ctx.bi !== true)
+        int: {
+            let val = parseInt(str, base);
+            if (!Number.isSafeInteger(val)) {
+                if (ctx.bi)
+                    break int;
+                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
+            }
+            return val;
+        }
+    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
+}
+function parseDate(ctx, c, endChr) {
+    let startPtr = ctx.p++, unsafeSeparator;
+    if (!isDigit(c) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+    }
+    ctx.p += 5;
+    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+        let t = ctx.s.slice(startPtr, ctx.p);
+        return readDate(ctx, t, 3, false, startPtr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
+        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
+    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
+            let t = ctx.s.slice(startPtr, ++ctx.p);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
+        }
+        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
+            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
+            let t = ctx.s.slice(startPtr, ctx.p += 6);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
+        }
+    }
+    let t = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+    let start = ctx.p;
+    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+        return parseNumber(ctx, --ctx.p, c, 0, endChr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    let t = ctx.s.slice(start, ctx.p);
+    return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+    if (ctx.ld) {
+        let date = new TomlDate(str, type, unsafeDelim);
+        if (!date.isValid())
+            TomlError.x('invalid date', ctx, errPtr);
+        return date;
+    }
+    try {
+        if (temporalSuffix)
+            str += temporalSuffix;
+        switch (type) {
+            case 1: return Temporal.ZonedDateTime.from(str);
+            case 2: return Temporal.PlainDateTime.from(str);
+            case 3: return Temporal.PlainDate.from(str);
+            case 4: return Temporal.PlainTime.from(str);
+        }
+    }
+    catch (e) {
+        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function skipComment(ctx) {
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 0xa /* \n */)
+            break;
+        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
+            ctx.p++;
+            break;
+        }
+        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in comments', ctx);
+        }
+    }
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+    let c;
+    while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
+            c === 0x9 /* \t */ ||
+            (!banNewLines &&
+                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
+            ctx.p++;
+        if (banComments || c !== 0x23 /* # */)
+            break;
+        skipComment(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+/** @internal */
+function parseKey(ctx, end = 0x3d /* = */) {
+    // States:
+    // 0: before first char
+    // 1: parsing bare key
+    // 2: after key component
+    let startPtr;
+    let state = 0;
+    let parsed = [];
+    let sliceStart;
+    let c = ctx.s.charCodeAt(startPtr = ctx.p);
+    do {
+        // End of key
+        if (c === end) {
+            if (!state)
+                TomlError.x('unexpected end of key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            return ctx.p++, parsed;
+        }
+        // Dotted key separator
+        else if (c === 0x2e /* . */) {
+            if (!state)
+                TomlError.x('illegal empty bare key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 0;
+        }
+        // Quoted key
+        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
+            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
+            parsed.push(parseString(ctx));
+            state = 2;
+            ctx.p--;
+        }
+        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
+        else if (c === 0x20 || c === 0x9 /* \t */) {
+            if (state === 1) {
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+                state = 2;
+            }
+        }
+        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
+        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
+            TomlError.x('illegal character in key', ctx);
+        }
+        // Illegal character
+        else if (!state) {
+            state = 1;
+            sliceStart = ctx.p;
+        }
+    } while (c = ctx.s.charCodeAt(++ctx.p));
+    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+    let startPtr = ctx.p++;
+    let res = Object.create(null);
+    let seen = new Set();
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
+            ctx.p++;
+            return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+            if (i)
+                t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            k = key[i];
+            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
+                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+            }
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor')) {
+                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
+                break;
+            }
+            if (!hasOwn && unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+            }
+        }
+        if (hasOwn) {
+            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+        }
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 0x7d /* } */);
+        if (t && typeof (t[k] = value) === 'object')
+            seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished table', ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+    let startPtr = ctx.p++;
+    let res = [];
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
+            ctx.p++;
+            return res;
+        }
+        res.push(extractValue(ctx, 0x5d /* ] */));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished array', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function peekTable(ctx, key, table, meta, type) {
+    let t = table;
+    let m = meta;
+    let k;
+    let hasOwn = false;
+    let state;
+    for (let i = 0; i < key.length; i++) {
+        if (i) {
+            t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            m = (state = m[k]).c;
+            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
+                return null;
+            }
+            if (state.t === 2 /* Type.ARRAY */) {
+                let l = t.length - 1;
+                t = t[l];
+                m = m[l].c;
+            }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
+            return null;
+        }
+        if (!hasOwn) {
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor'))
+                return false;
+            if (unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+            }
+            m[k] = {
+                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
+                    ? 3 /* Type.ARRAY_DOTTED */ : type,
+                d: false,
+                i: 0,
+                c: Object.create(null),
+            };
+        }
+    }
+    state = m[k];
+    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
+        // Bad key type!
+        return null;
+    }
+    if (type === 2 /* Type.ARRAY */) {
+        if (!state.d) {
+            state.d = true;
+            t[k] = [];
+        }
+        t[k].push(t = Object.create(null));
+        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
+    }
+    if (state.d) {
+        // Redefining a table!
+        return null;
+    }
+    state.d = true;
+    if (type === 1 /* Type.EXPLICIT */) {
+        t = hasOwn ? t[k] : (t[k] = Object.create(null));
+    }
+    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
+        return null;
+    }
+    return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+    if (peek === null || ctx.uk === 2)
+        TomlError.x(peek === null
+            ? 'trying to redefine an already defined table or value'
+            : 'document contains an unsafe property', ctx, ptr);
+}
+function parse_parse(toml, options = {}) {
+    let ctx = {
+        s: toml,
+        p: 0,
+        d: options.maxDepth ?? 1000,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
+    };
+    let res = Object.create(null);
+    let meta = Object.create(null);
+    let tmp;
+    let skipping = false;
+    let tbl = res;
+    let m = meta;
+    // BOM is allowed, skip.
+    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
+    if (toml.charCodeAt(0) === 0xfeff)
+        ctx.p++;
+    skipVoid(ctx);
+    while (ctx.p < toml.length) {
+        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
+            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
+            tmp = ctx.p += +isTableArray;
+            skipping = false;
+            let k = parseKey(ctx, 0x5d /* ] */);
+            if (isTableArray) {
+                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
+                    TomlError.x('expected end of table array declaration', ctx);
+                }
+                ctx.p++;
+            }
+            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
+            if (!p) {
+                validateTablePeek(ctx, p, tmp);
+                skipping = true;
+            }
+            else {
+                m = p[2];
+                tbl = p[1];
+            }
+        }
+        else {
+            tmp = ctx.p;
+            let k = parseKey(ctx);
+            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
+            if (!p && !skipping)
+                validateTablePeek(ctx, p, tmp);
+            skipVoid(ctx, true, true);
+            let v = extractValue(ctx, void 0);
+            if (p && !skipping)
+                p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
+            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
+        }
+        skipVoid(ctx);
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let BARE_KEY = /^[a-z0-9-_]+$/i;
+let HAS_WELLFORMED = !!(''.isWellFormed);
+function extendedTypeOf(obj) {
+    let type = typeof obj;
+    if (type === 'object') {
+        if (Array.isArray(obj))
+            return 'array';
+        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
+            return 'date';
+        if (globalThis.Temporal) {
+            if (obj.until) {
+                if (obj instanceof Temporal.ZonedDateTime)
+                    return 'temporal/tz+uc';
+                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
+                    return 'temporal/uc';
+                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
+                    return 'temporal';
+                if (obj instanceof Temporal.PlainYearMonth)
+                    return 'temporal/x';
+            }
+            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
+                (obj.negated && obj instanceof Temporal.Duration)) {
+                return 'temporal/x';
+            }
+        }
+    }
+    return type;
+}
+function isArrayOfTables(obj) {
+    for (let i = 0; i < obj.length; i++) {
+        if (extendedTypeOf(obj[i]) !== 'object')
+            return false;
+    }
+    return obj.length != 0;
+}
+function formatWellFormedStringUnchecked(s) {
+    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
+}
+function formatString(s) {
+    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+}
+function formatKey(s) {
+    if (BARE_KEY.test(s))
+        return s;
+    if (HAS_WELLFORMED && !s.isWellFormed())
+        throw new RangeError('key contains illegal lone surrogates');
+    return formatWellFormedStringUnchecked(s);
+}
+function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    switch (type) {
+        // @ts-expect-error -- intentional fallthrough case
+        case 'number':
+            if (isNaN(val))
+                return 'nan';
+            if (val === Infinity)
+                return 'inf';
+            if (val === -Infinity)
+                return '-inf';
+            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
+                return val.toFixed(1);
+        case 'bigint':
+        case 'boolean':
+        case 'temporal':
+            return val.toString();
+        case 'string':
+            return formatString(val);
+        case 'date':
+            if (isNaN(val.getTime()))
+                throw new TypeError('cannot serialize invalid date');
+            return val.toISOString();
+        case 'object':
+            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+        case 'array':
+            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+        // @ts-expect-error -- intentional fallthrough case
+        case 'temporal/tz+uc':
+            if (strictTemporal) {
+                let tz = val.timeZoneId;
+                let tzc = tz.charCodeAt(0);
+                if (
+                // Classic offset
+                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
+                    (
+                    // Fast pre-check pass; see below for the actually accepted values
+                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
+                        (
+                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
+                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
+                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
+                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
+                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
+                            !tz.startsWith('Etc/')))) {
+                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
+                }
+            }
+        case 'temporal/uc':
+            if (strictTemporal && val.calendarId !== 'iso8601')
+                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
+            return val.toString({
+                calendarName: 'never',
+                timeZoneName: 'never',
+            });
+        case 'temporal/x':
+            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
+    }
+}
+function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
+    let keys = Object.keys(obj);
+    if (keys.length === 0)
+        return '{}';
+    let res = '{ ';
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (i)
+            res += ', ';
+        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' }';
+}
+function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+    if (array.length === 0)
+        return '[]';
+    let res = '[ ';
+    for (let i = 0; i < array.length; i++) {
+        if (i)
+            res += ', ';
+        if (array[i] === null || array[i] === void 0) {
+            throw new TypeError('arrays cannot contain null or undefined values');
+        }
+        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' ]';
+}
+function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let res = '';
+    for (let i = 0; i < array.length; i++) {
+        res += `${res && '\n'}[[${key}]]\n`;
+        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+    }
+    return res;
+}
+function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let preamble = '';
+    let tables = '';
+    let keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (obj[k] !== null && obj[k] !== void 0) {
+            let type = extendedTypeOf(obj[k]);
+            if (type === 'symbol' || type === 'function') {
+                throw new TypeError(`cannot serialize values of type '${type}'`);
+            }
+            let key = formatKey(k);
+            if (type === 'array' && isArrayOfTables(obj[k])) {
+                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else if (type === 'object') {
+                let tblKey = prefix ? `${prefix}.${key}` : key;
+                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else {
+                preamble += key;
+                preamble += ' = ';
+                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
+                preamble += '\n';
+            }
+        }
+    }
+    if (tableKey && (preamble || !tables)) // Create table only if necessary
+        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
+    return preamble && tables
+        ? `${preamble}\n${tables}`
+        : preamble || tables;
+}
+function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+    if (extendedTypeOf(obj) !== 'object') {
+        throw new TypeError('stringify can only be called with an object');
+    }
+    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
+    if (str[str.length - 1] !== '\n')
+        return str + '\n';
+    return str;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+
+/** @deprecated use `import * as ... from 'smol-toml'` instead */
+/* harmony default export */ const dist = ({ parse: parse_parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+
+;// CONCATENATED MODULE: ./src/resolve/lock/toml-lines.ts
+/**
+ * TOML parsers (smol-toml) give values, not positions; errors must name the line of a lock entry.
+ * Lock files write their entries as arrays of tables (`[[package]]`, `[[packages]]`), one header
+ * per entry in order, so the Nth header is the Nth entry's line.
+ */
+
+
+/** 1-based line of every `[[name]]` header, in order. */
+function arrayTableLines(text, name) {
+    const lines = [];
+    const header = new RegExp(`^\\s*\\[\\[\\s*${name.replace(/\./g, '\\.')}\\s*\\]\\]\\s*(#.*)?$`);
+    text.split(/\r?\n/).forEach((line, index) => {
+        if (header.test(line))
+            lines.push(index + 1);
+    });
+    return lines;
+}
+/** 1-based line of the first line matching `pattern`, if any. */
+function lineOf(text, pattern, from = 1) {
+    const lines = text.split(/\r?\n/);
+    for (let i = Math.max(0, from - 1); i < lines.length; i++)
+        if (pattern.test(lines[i] ?? ''))
+            return i + 1;
+    return undefined;
+}
+/** Parses TOML; a syntax error becomes one UserError with the file and line. */
+function parseTomlFile(text, file, what) {
+    try {
+        return parse_parse(text);
+    }
+    catch (error) {
+        const line = error.line;
+        const detail = (error.message.split('\n')[0] ?? '').trim();
+        throw new errors/* UserError */.yo(`${file}${line ? `:${line}` : ''}: not valid TOML (${detail})`, {
+            hint: `fix the ${what} or write it again with the tool that made it`,
+            location: { file, ...(line ? { line } : {}) },
+        });
+    }
+}
+/** Narrowing helpers for parsed TOML/JSON: a lock is data written by another tool. */
+const asTable = (value) => value && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)
+    ? value
+    : undefined;
+const asArray = (value) => (Array.isArray(value) ? value : []);
+const asString = (value) => typeof value === 'string' ? value : undefined;
+const asStrings = (value) => asArray(value).filter((v) => typeof v === 'string');
+/** `text` as a literal inside a regular expression. */
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+;// CONCATENATED MODULE: ./src/resolve/lock/pylock.ts
+/**
+ * pylock.toml (PEP 751, https://packaging.python.org/en/latest/specifications/pylock-toml/):
+ * every package whose `marker` holds for the target, with `extras` and `dependency_groups` as
+ * the sets the user chose (default: the lock's `default-groups`). The lock is refused when its
+ * `environments` or `requires-python` exclude the target, or when a selected package comes from
+ * a directory, VCS checkout or archive URL (only index files can be hash-checked here).
+ */
+
+
+
+
+
+
+function lockedFile(value) {
+    const table = asTable(value);
+    if (!table)
+        return undefined;
+    const url = asString(table.url) ?? asString(table.path);
+    const filename = asString(table.name) ?? (url ? decodeURIComponent(url.split(/[/\\]/).pop() ?? '') : undefined);
+    if (!filename)
+        return undefined;
+    const sha256 = asString(asTable(table.hashes)?.sha256)?.toLowerCase();
+    return { filename, ...(sha256 ? { sha256 } : {}) };
+}
+/** Evaluates a marker from the lock, turning a syntax error into one located UserError. */
+function markerHolds(marker, context, location) {
+    try {
+        return evaluateMarker(marker, context);
+    }
+    catch (error) {
+        if (!(error instanceof MarkerSyntaxError))
+            throw error;
+        throw new errors/* UserError */.yo(`${location.file}${location.line ? `:${location.line}` : ''}: ${error.message}`, {
+            hint: 'fix the marker or write the lock again with the tool that made it',
+            location,
+        });
+    }
+}
+function selectFromPylock(text, file, target, choices) {
+    const lock = parseTomlFile(text, file, 'pylock.toml');
+    const version = asString(lock['lock-version']);
+    if (!version || !/^1(\.|$)/.test(version)) {
+        throw new errors/* UserError */.yo(`${file}: lock-version "${version ?? '(missing)'}" is not a pylock.toml version this tool reads (1.x)`, {
+            hint: 'write the lock with a PEP 751 tool (pip lock, uv export --format pylock.toml, pdm export -f pylock)',
+            location: { file, line: 1 },
+        });
+    }
+    const environment = (0,src_target/* markerEnvironment */.wp)(target);
+    const fileContext = { environment };
+    const targetName = `${target.runtime} ${target.architecture}`;
+    const requiresPython = asString(lock['requires-python']);
+    if (requiresPython && !satisfies(target.pythonFullVersion, requiresPython)) {
+        throw new errors/* UserError */.yo(`${file}: the lock's requires-python "${requiresPython}" excludes ${targetName} (Python ${target.pythonFullVersion})`, {
+            hint: 'choose a runtime inside that range, or lock again for this Python',
+            location: { file },
+        });
+    }
+    const environments = asStrings(lock.environments);
+    if (environments.length > 0 && !environments.some((marker) => markerHolds(marker, fileContext, { file }))) {
+        throw new errors/* UserError */.yo(`${file}: none of the lock's environments (${environments.join('; ')}) is ${targetName}`, {
+            hint: 'lock again including Linux on this architecture and Python version',
+            location: { file },
+        });
+    }
+    const known = new Set(asStrings(lock['dependency-groups']).map(normalizeProjectName));
+    const knownExtras = new Set(asStrings(lock.extras).map(normalizeProjectName));
+    for (const group of choices.groups) {
+        if (!known.has(group)) {
+            throw new errors/* UserError */.yo(`${file}: the lock has no dependency group "${group}" (it has: ${[...known].join(', ') || 'none'})`, {
+                hint: 'choose groups the lock was made with (input "groups" / --groups)',
+                location: { file },
+            });
+        }
+    }
+    for (const extra of choices.extras) {
+        if (!knownExtras.has(extra)) {
+            throw new errors/* UserError */.yo(`${file}: the lock has no extra "${extra}" (it has: ${[...knownExtras].join(', ') || 'none'})`, {
+                hint: 'choose extras the lock was made with (input "extras" / --extras)',
+                location: { file },
+            });
+        }
+    }
+    const groups = choices.groups.length > 0 ? choices.groups : asStrings(lock['default-groups']);
+    const context = {
+        environment,
+        extras: new Set(choices.extras),
+        dependencyGroups: new Set(groups.map(normalizeProjectName)),
+    };
+    const lines = arrayTableLines(text, 'packages');
+    const packages = [];
+    asArray(lock.packages).forEach((entry, index) => {
+        const table = asTable(entry) ?? {};
+        const location = { file, ...(lines[index] ? { line: lines[index] } : {}) };
+        const name = asString(table.name);
+        if (!name) {
+            throw new errors/* UserError */.yo(`${file}${location.line ? `:${location.line}` : ''}: a [[packages]] entry has no name`, {
+                hint: 'write the lock again with the tool that made it',
+                location,
+            });
+        }
+        if (!markerHolds(asString(table.marker), context, location))
+            return;
+        const packageRequiresPython = asString(table['requires-python']);
+        if (packageRequiresPython && !satisfies(target.pythonFullVersion, packageRequiresPython))
+            return;
+        const source = ['vcs', 'directory', 'archive'].find((key) => table[key] !== undefined);
+        const pkgVersion = asString(table.version);
+        if (source || !pkgVersion) {
+            throw new errors/* UserError */.yo(`${file}${location.line ? `:${location.line}` : ''}: ${name} comes from ${source ? `a ${source === 'vcs' ? 'VCS checkout' : source}` : 'a source without a version'}, which the layer build cannot hash-check against an index`, {
+                hint: 'publish it to an index (or build a wheel and pass its folder with --find-links) and lock again, or list it in a requirements file',
+                location,
+            });
+        }
+        const wheels = asArray(table.wheels).flatMap((w) => lockedFile(w) ?? []);
+        const sdist = lockedFile(table.sdist);
+        packages.push({
+            name: normalizeProjectName(name),
+            version: pkgVersion,
+            wheels,
+            ...(sdist ? { sdist } : {}),
+            location,
+        });
+    });
+    return { format: 'pylock', file, packages };
+}
+
+;// CONCATENATED MODULE: ./src/resolve/lock/pipfile-lock.ts
+/**
+ * Pipfile.lock (https://pipenv.pypa.io/en/latest/pipfile.html; JSON, `_meta.pipfile-spec` 6):
+ * the `default` section, each entry's `markers` evaluated for the target and its `version`
+ * (`==X`) installed with its `hashes`. The lock records hashes without file names, so the
+ * fitting file is pip's choice among them (with the target's platform flags). Entries from git,
+ * a path, a file or a URL, and editable ones, are refused: they cannot be hash-checked. The
+ * `develop` section is never installed.
+ */
+
+
+
+
+
+function selectFromPipfileLock(text, file, target, choices) {
+    let lock;
+    try {
+        lock = asTable(JSON.parse(text)) ?? {};
+    }
+    catch (error) {
+        throw new errors/* UserError */.yo(`${file}: not valid JSON (${error.message})`, {
+            hint: 'write it again with `pipenv lock`',
+            location: { file },
+        });
+    }
+    if (choices.groups.length > 0 || choices.extras.length > 0) {
+        throw new errors/* UserError */.yo(`${file}: Pipfile.lock installs its "default" section; extras and groups do not apply to it`, {
+            hint: 'leave the extras and groups inputs empty, or move the packages into [packages] of the Pipfile and run `pipenv lock`',
+            location: { file },
+        });
+    }
+    const section = asTable(lock.default);
+    if (!section) {
+        throw new errors/* UserError */.yo(`${file}: there is no "default" section`, {
+            hint: 'write it again with `pipenv lock`',
+            location: { file },
+        });
+    }
+    const sectionLine = lineOf(text, /^\s*"default"\s*:/) ?? 1;
+    const environment = (0,src_target/* markerEnvironment */.wp)(target);
+    const packages = [];
+    for (const [name, value] of Object.entries(section)) {
+        const entry = asTable(value) ?? {};
+        const line = lineOf(text, new RegExp(`^\\s*"${escapeRegExp(name)}"\\s*:\\s*\\{`), sectionLine);
+        const location = { file, ...(line ? { line } : {}) };
+        if (!markerHolds(asString(entry.markers), { environment }, location))
+            continue;
+        const source = ['git', 'path', 'file', 'editable'].find((key) => entry[key] !== undefined);
+        const version = asString(entry.version);
+        if (source || !version?.startsWith('==')) {
+            throw new errors/* UserError */.yo(`${file}${line ? `:${line}` : ''}: ${name} is ${source ? `a ${source === 'editable' ? 'editable' : source} entry` : 'not pinned with =='}, which the layer build cannot hash-check`, { hint: 'publish it to an index, list it by version in the Pipfile and run `pipenv lock`', location });
+        }
+        const hashes = asArray(entry.hashes).flatMap((h) => typeof h === 'string' && h.startsWith('sha256:') ? [h.slice(7).toLowerCase()] : []);
+        if (hashes.length === 0) {
+            throw new errors/* UserError */.yo(`${file}${line ? `:${line}` : ''}: ${name} has no sha256 hashes`, {
+                hint: 'write the lock again with `pipenv lock` (it records the hashes of every file)',
+                location,
+            });
+        }
+        packages.push({
+            name: normalizeProjectName(name),
+            version: version.slice(2),
+            wheels: [],
+            hashesOnly: hashes,
+            location,
+        });
+    }
+    packages.sort((a, b) => a.name.localeCompare(b.name));
+    return { format: 'pipfile-lock', file, packages };
+}
+
+;// CONCATENATED MODULE: ./src/resolve/lock/poetry-constraint.ts
+/**
+ * Poetry's version constraints (https://python-poetry.org/docs/dependency-specification/):
+ * `^1.2`, `~1.2`, `1.2.*`, `*`, bare `1.2` (exact), PEP 440 operators, `,` or spaces for "and",
+ * `||` for "or". Lock entries and pyproject.toml use them for `python = "..."` conditions on a
+ * dependency; they are turned into PEP 440 clauses here and tested against the target's Python.
+ */
+
+function nextUp(parts, index) {
+    const bumped = parts.slice(0, index + 1);
+    bumped[index] = (bumped[index] ?? 0) + 1;
+    return bumped.join('.');
+}
+/** One Poetry clause as PEP 440 clauses joined by ",". */
+function toPep440(clause) {
+    const c = clause.trim();
+    if (c === '' || c === '*')
+        return '';
+    const caret = /^\^\s*(\d+(?:\.\d+)*)$/.exec(c);
+    if (caret?.[1]) {
+        const parts = caret[1].split('.').map(Number);
+        // ^1.2.3 -> <2.0.0; ^0.2.3 -> <0.3.0; ^0.0.3 -> <0.0.4: the first non-zero part is bumped.
+        const first = parts.findIndex((p) => p !== 0);
+        const index = first === -1 ? parts.length - 1 : Math.min(first, parts.length - 1);
+        return `>=${caret[1]},<${nextUp(parts, index)}`;
+    }
+    const tilde = /^~(?!=)\s*(\d+(?:\.\d+)*)$/.exec(c);
+    if (tilde?.[1]) {
+        const parts = tilde[1].split('.').map(Number);
+        return `>=${tilde[1]},<${nextUp(parts, parts.length === 1 ? 0 : 1)}`;
+    }
+    if (/^\d/.test(c))
+        return `==${c}`;
+    return c.replace(/\s+/g, '');
+}
+/** Whether `version` meets the Poetry constraint (empty or "*": any). */
+function poetryConstraintHolds(version, constraint) {
+    return constraint.split('||').some((alternative) => {
+        const clauses = alternative
+            .replace(/([<>=!~^])\s+/g, '$1')
+            .split(/,|\s+(?=[<>=!~^\d])/)
+            .map(toPep440)
+            .filter(Boolean);
+        return clauses.every((clause) => satisfies(version, clause));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/resolve/lock/requirement-spec.ts
+/**
+ * The parts of a PEP 508 dependency specifier that lock selection needs: name, extras, version
+ * specifier (also the old parenthesized form Poetry writes in [package.extras]), direct URL and
+ * marker. pip parses the lines it installs itself; this only walks lock graphs and compares a
+ * lock's recorded requirements with its pyproject.toml.
+ */
+
+const NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*/;
+/** Undefined when the text does not start with a project name. */
+function parseRequirementSpec(text) {
+    const name = NAME.exec(text);
+    if (!name?.[1])
+        return undefined;
+    let rest = text.slice(name[0].length);
+    let marker;
+    const semicolon = rest.indexOf(';');
+    if (semicolon !== -1) {
+        marker = rest.slice(semicolon + 1).trim() || undefined;
+        rest = rest.slice(0, semicolon);
+    }
+    let extras = [];
+    const extrasMatch = /^\[([^\]]*)\]\s*/.exec(rest);
+    if (extrasMatch) {
+        extras = (extrasMatch[1] ?? '')
+            .split(',')
+            .map((e) => normalizeProjectName(e.trim()))
+            .filter(Boolean);
+        rest = rest.slice(extrasMatch[0].length);
+    }
+    rest = rest.trim();
+    if (rest.startsWith('@')) {
+        return { name: normalizeProjectName(name[1]), extras, specifier: '', url: rest.slice(1).trim(), marker };
+    }
+    const specifier = normalizeSpecifier(rest.replace(/^\((.*)\)$/, '$1'));
+    return { name: normalizeProjectName(name[1]), extras, specifier, marker };
+}
+/** ">= 1.2, <2" -> ">=1.2,<2", clauses sorted: two spellings of one set compare equal. */
+function normalizeSpecifier(specifier) {
+    return specifier
+        .split(',')
+        .map((clause) => clause.replace(/\s+/g, ''))
+        .filter(Boolean)
+        .sort()
+        .join(',');
+}
+
+;// CONCATENATED MODULE: ./src/resolve/lock/poetry-lock.ts
+/**
+ * poetry.lock (https://python-poetry.org/docs/basic-usage/#installing-with-poetrylock; lock
+ * formats 2.0 and 2.1): the packages reachable from the project's dependencies for the target.
+ * The roots come from the pyproject.toml beside the lock (Poetry's own installer needs it too):
+ * `[project].dependencies` or `[tool.poetry.dependencies]` (main), the chosen extras
+ * (`[project.optional-dependencies]` / `[tool.poetry.extras]`) and groups
+ * (`[tool.poetry.group.<g>.dependencies]`, PEP 735 `[dependency-groups]`). The walk follows each
+ * locked package's `[package.dependencies]` whose `markers` / `python` / `platform` hold for the
+ * target, skipping `optional = true` ones unless an extra asked for them (`[package.extras]`).
+ * This reads 2.0 locks (no `groups`/`markers` per package) and 2.1 locks alike. The lock must
+ * belong to the pyproject.toml: `[metadata] content-hash` is recomputed as Poetry does.
+ */
+
+
+
+
+
+
+
+
+/** `name = "^1.0"`, `name = {version, markers, python, platform, extras, optional}` or a list of those. */
+function poetryEdges(name, spec) {
+    const normalized = normalizeProjectName(name);
+    if (typeof spec === 'string')
+        return [{ name: normalized, extras: [], optional: false }];
+    const variants = Array.isArray(spec) ? spec : [spec];
+    return variants.flatMap((variant) => {
+        const table = asTable(variant);
+        if (!table)
+            return [];
+        const source = ['path', 'git', 'url', 'file'].find((key) => table[key] !== undefined);
+        return [
+            {
+                name: normalized,
+                extras: asStrings(table.extras).map(normalizeProjectName),
+                marker: asString(table.markers),
+                python: asString(table.python),
+                platform: asString(table.platform),
+                optional: table.optional === true,
+                ...(source ? { source: `${source} ${String(table[source])}` } : {}),
+            },
+        ];
+    });
+}
+/** A PEP 508 string (`[project]`, `[package.extras]`, `[dependency-groups]`) as an edge. */
+function pep508Edge(text) {
+    const spec = parseRequirementSpec(text);
+    if (!spec)
+        return undefined;
+    return {
+        name: spec.name,
+        extras: spec.extras,
+        optional: false,
+        ...(spec.marker ? { marker: spec.marker } : {}),
+        ...(spec.url ? { source: `url ${spec.url}` } : {}),
+    };
+}
+/** Python's json.dumps(value, sort_keys=True): the text Poetry hashes into content-hash. */
+function pythonJson(value) {
+    if (value === null || value === undefined)
+        return 'null';
+    if (typeof value === 'boolean')
+        return value ? 'true' : 'false';
+    if (typeof value === 'number' || typeof value === 'bigint')
+        return String(value);
+    if (typeof value === 'string') {
+        return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    }
+    if (value instanceof Date)
+        return pythonJson(value.toISOString());
+    if (Array.isArray(value))
+        return `[${value.map(pythonJson).join(', ')}]`;
+    const table = value;
+    const keys = Object.keys(table).sort();
+    return `{${keys.map((key) => `${pythonJson(key)}: ${pythonJson(table[key])}`).join(', ')}}`;
+}
+const LEGACY_KEYS = ['dependencies', 'source', 'extras', 'dev-dependencies'];
+const RELEVANT_KEYS = [...LEGACY_KEYS, 'group'];
+const PROJECT_KEYS = ['requires-python', 'dependencies', 'optional-dependencies'];
+/** Poetry's Locker._get_content_hash (poetry 2.x; 1.x hashed the same keys of [tool.poetry]). */
+function poetryContentHash(pyproject) {
+    const project = asTable(pyproject.project) ?? {};
+    const groups = asTable(pyproject['dependency-groups']);
+    const poetry = asTable(asTable(pyproject.tool)?.poetry) ?? {};
+    const relevantProject = {};
+    for (const key of PROJECT_KEYS)
+        if (project[key] !== undefined)
+            relevantProject[key] = project[key];
+    const hasProject = Object.keys(relevantProject).length > 0;
+    const relevantPoetry = {};
+    for (const key of RELEVANT_KEYS) {
+        const data = poetry[key];
+        if (data === undefined && (!LEGACY_KEYS.includes(key) || hasProject))
+            continue;
+        relevantPoetry[key] = data ?? null;
+    }
+    let content = relevantPoetry;
+    if (hasProject) {
+        content = { project: relevantProject, tool: { poetry: relevantPoetry } };
+        if (groups && Object.keys(groups).length > 0)
+            content['dependency-groups'] = groups;
+    }
+    return (0,external_node_crypto_.createHash)('sha256').update(pythonJson(content)).digest('hex');
+}
+/** PEP 735 groups with include-group expanded. */
+function dependencyGroupEntries(groups, group, seen = []) {
+    const entry = Object.entries(groups).find(([key]) => normalizeProjectName(key) === group);
+    if (!entry)
+        return [];
+    return asArray(entry[1]).flatMap((item) => {
+        if (typeof item === 'string')
+            return [item];
+        const include = asString(asTable(item)?.['include-group']);
+        if (!include)
+            return [];
+        const name = normalizeProjectName(include);
+        if (seen.includes(name) || name === group) {
+            throw new errors/* UserError */.yo(`dependency group "${group}" includes "${include}", which includes it again`, {
+                hint: 'remove one of the include-group entries in [dependency-groups]',
+            });
+        }
+        return dependencyGroupEntries(groups, name, [...seen, group]);
+    });
+}
+function rootEdges(pyproject, choices, pyprojectFile) {
+    const project = asTable(pyproject.project);
+    const poetry = asTable(asTable(pyproject.tool)?.poetry) ?? {};
+    const edges = [];
+    const poetryDeps = asTable(poetry.dependencies) ?? {};
+    const poetryExtras = asTable(poetry.extras) ?? {};
+    const projectExtras = asTable(project?.['optional-dependencies']) ?? {};
+    const extraNames = new Set([...Object.keys(poetryExtras), ...Object.keys(projectExtras)].map(normalizeProjectName));
+    for (const extra of choices.extras) {
+        if (!extraNames.has(extra)) {
+            throw new errors/* UserError */.yo(`${pyprojectFile}: the project has no extra "${extra}" (it has: ${[...extraNames].join(', ') || 'none'})`, {
+                hint: 'choose one of those extras (input "extras" / --extras)',
+                location: { file: pyprojectFile },
+            });
+        }
+    }
+    // Optional [tool.poetry.dependencies] entries are installed only through a chosen extra.
+    const fromExtras = new Set(Object.entries(poetryExtras)
+        .filter(([extra]) => choices.extras.includes(normalizeProjectName(extra)))
+        .flatMap(([, names]) => asStrings(names).map((n) => normalizeProjectName(n))));
+    if (project && Array.isArray(project.dependencies)) {
+        for (const text of asStrings(project.dependencies)) {
+            const edge = pep508Edge(text);
+            if (edge)
+                edges.push(edge);
+        }
+        // Poetry 2 lets [tool.poetry.dependencies] add sources, markers and extras to them.
+    }
+    else {
+        for (const [name, spec] of Object.entries(poetryDeps)) {
+            if (name.toLowerCase() === 'python')
+                continue;
+            for (const edge of poetryEdges(name, spec)) {
+                if (!edge.optional || fromExtras.has(edge.name))
+                    edges.push({ ...edge, optional: false });
+            }
+        }
+    }
+    for (const [extra, list] of Object.entries(projectExtras)) {
+        if (!choices.extras.includes(normalizeProjectName(extra)))
+            continue;
+        for (const text of asStrings(list)) {
+            const edge = pep508Edge(text);
+            if (edge)
+                edges.push(edge);
+        }
+    }
+    const poetryGroups = asTable(poetry.group) ?? {};
+    const pep735 = asTable(pyproject['dependency-groups']) ?? {};
+    const legacyDev = asTable(poetry['dev-dependencies']);
+    const groupNames = new Set([...Object.keys(poetryGroups), ...Object.keys(pep735), ...(legacyDev ? ['dev'] : [])].map(normalizeProjectName));
+    for (const group of choices.groups) {
+        if (!groupNames.has(group)) {
+            throw new errors/* UserError */.yo(`${pyprojectFile}: the project has no dependency group "${group}" (it has: ${[...groupNames].join(', ') || 'none'})`, {
+                hint: 'choose one of those groups (input "groups" / --groups)',
+                location: { file: pyprojectFile },
+            });
+        }
+        const poetryGroup = Object.entries(poetryGroups).find(([key]) => normalizeProjectName(key) === group)?.[1];
+        const deps = asTable(asTable(poetryGroup)?.dependencies) ?? (group === 'dev' ? legacyDev : undefined) ?? {};
+        for (const [name, spec] of Object.entries(deps))
+            edges.push(...poetryEdges(name, spec));
+        for (const text of dependencyGroupEntries(pep735, group)) {
+            const edge = pep508Edge(text);
+            if (edge)
+                edges.push(edge);
+        }
+    }
+    return { edges };
+}
+function poetry_lock_lockedFile(value) {
+    const table = asTable(value);
+    const filename = asString(table?.file);
+    if (!table || !filename)
+        return undefined;
+    const hash = asString(table.hash);
+    return { filename, ...(hash?.startsWith('sha256:') ? { sha256: hash.slice(7).toLowerCase() } : {}) };
+}
+function selectFromPoetryLock(text, file, pyprojectText, pyprojectFile, target, choices) {
+    const lock = parseTomlFile(text, file, 'poetry.lock');
+    const pyproject = parseTomlFile(pyprojectText, pyprojectFile, 'pyproject.toml');
+    const metadata = asTable(lock.metadata) ?? {};
+    const lockVersion = asString(metadata['lock-version']) ?? '';
+    if (!/^2\./.test(lockVersion)) {
+        throw new errors/* UserError */.yo(`${file}: lock-version "${lockVersion || '(missing)'}" is not one this tool reads (2.x)`, {
+            hint: 'write it again with Poetry 1.5 or newer (`poetry lock`)',
+            location: {
+                file,
+                ...(lineOf(text, /^lock-version\s*=/) ? { line: lineOf(text, /^lock-version\s*=/) } : {}),
+            },
+        });
+    }
+    const recorded = asString(metadata['content-hash']);
+    const actual = poetryContentHash(pyproject);
+    if (recorded !== actual) {
+        const line = lineOf(text, /^content-hash\s*=/);
+        throw new errors/* UserError */.yo(`${file}${line ? `:${line}` : ''}: poetry.lock no longer matches ${pyprojectFile} (its content-hash is ${recorded ?? 'missing'}; the dependencies in pyproject.toml hash to ${actual})`, {
+            hint: 'run `poetry lock` and commit the updated poetry.lock',
+            location: { file, ...(line ? { line } : {}) },
+        });
+    }
+    const pythonVersions = asString(metadata['python-versions']);
+    if (pythonVersions && !poetryConstraintHolds(target.pythonFullVersion, pythonVersions)) {
+        const line = lineOf(text, /^python-versions\s*=/);
+        throw new errors/* UserError */.yo(`${file}${line ? `:${line}` : ''}: the lock's python-versions "${pythonVersions}" excludes ${target.runtime} (Python ${target.pythonFullVersion})`, {
+            hint: 'choose a runtime inside that range, or widen the python constraint in pyproject.toml and run `poetry lock`',
+            location: { file, ...(line ? { line } : {}) },
+        });
+    }
+    const lines = arrayTableLines(text, 'package');
+    const packages = new Map();
+    asArray(lock.package).forEach((entry, index) => {
+        const table = asTable(entry);
+        const name = asString(table?.name);
+        if (!table || !name)
+            return;
+        const pkg = {
+            table,
+            name: normalizeProjectName(name),
+            version: asString(table.version) ?? '',
+            ...(lines[index] ? { line: lines[index] } : {}),
+        };
+        packages.set(pkg.name, pkg);
+    });
+    const environment = (0,src_target/* markerEnvironment */.wp)(target);
+    const selected = new Map();
+    const locate = (pkg) => ({ file, ...(pkg?.line ? { line: pkg.line } : {}) });
+    const holds = (edge, from) => {
+        // `extra == "x"` on a dependency means: when the depending package was asked for with x.
+        const context = {
+            environment,
+            extras: (from && selected.get(from)) ?? new Set(choices.extras),
+        };
+        if (edge.python && !poetryConstraintHolds(target.pythonFullVersion, edge.python))
+            return false;
+        if (edge.platform && edge.platform !== environment.sys_platform)
+            return false;
+        return markerHolds(edge.marker, context, from ? locate(from) : { file: pyprojectFile });
+    };
+    const { edges } = rootEdges(pyproject, choices, pyprojectFile);
+    const direct = new Set();
+    const queue = [];
+    const follow = (edge, from) => {
+        if (!holds(edge, from))
+            return;
+        const pkg = packages.get(edge.name);
+        if (!pkg) {
+            if (edge.source) {
+                throw new errors/* UserError */.yo(`${pyprojectFile}: ${edge.name} is a ${edge.source} dependency, which the layer build cannot hash-check`, {
+                    hint: 'publish it to an index and depend on it by version, then run `poetry lock`',
+                    location: {
+                        file: pyprojectFile,
+                        ...(lineOf(pyprojectText, new RegExp(`^\\s*"?${edge.name}`, 'i'))
+                            ? { line: lineOf(pyprojectText, new RegExp(`^\\s*"?${edge.name}`, 'i')) }
+                            : {}),
+                    },
+                });
+            }
+            throw new errors/* UserError */.yo(`${from ? `${file}${from.line ? `:${from.line}` : ''}: ${from.name}` : `${pyprojectFile}: the project`} depends on ${edge.name}, which poetry.lock does not hold`, {
+                hint: 'run `poetry lock` and commit the updated poetry.lock',
+                location: from ? locate(from) : { file: pyprojectFile },
+            });
+        }
+        if (!from)
+            direct.add(pkg.name);
+        queue.push({ pkg, extras: edge.extras });
+    };
+    for (const edge of edges)
+        follow(edge);
+    while (queue.length > 0) {
+        const { pkg, extras } = queue.shift();
+        const seen = selected.get(pkg);
+        const fresh = seen ? extras.filter((e) => !seen.has(e)) : extras;
+        if (seen && fresh.length === 0)
+            continue;
+        const all = seen ?? new Set();
+        for (const extra of fresh)
+            all.add(extra);
+        selected.set(pkg, all);
+        // Dependencies that only an extra of this package brings in: "name (spec) ; marker" strings.
+        const extraTable = asTable(pkg.table.extras) ?? {};
+        const wantedByExtras = new Map();
+        for (const [extra, list] of Object.entries(extraTable)) {
+            if (!all.has(normalizeProjectName(extra)))
+                continue;
+            for (const text of asStrings(list)) {
+                const edge = pep508Edge(text);
+                if (edge)
+                    wantedByExtras.set(edge.name, edge);
+            }
+        }
+        const deps = asTable(pkg.table.dependencies) ?? {};
+        for (const [name, spec] of Object.entries(deps)) {
+            for (const edge of poetryEdges(name, spec)) {
+                const viaExtra = wantedByExtras.get(edge.name);
+                if (edge.optional && !viaExtra)
+                    continue;
+                follow({ ...edge, extras: [...new Set([...edge.extras, ...(viaExtra?.extras ?? [])])] }, pkg);
+            }
+        }
+    }
+    const chosen = [];
+    for (const pkg of selected.keys()) {
+        const source = asTable(pkg.table.source);
+        const kind = asString(source?.type);
+        if (kind && kind !== 'legacy') {
+            throw new errors/* UserError */.yo(`${file}${pkg.line ? `:${pkg.line}` : ''}: ${pkg.name} comes from a ${kind} source (${asString(source?.url) ?? ''}): the layer installs index files checked against the lock's hashes, and a ${kind} source has none pip can check beside them`, {
+                hint: 'publish it to an index and depend on it by version, then run `poetry lock`',
+                location: locate(pkg),
+            });
+        }
+        const files = asArray(pkg.table.files).flatMap((f) => poetry_lock_lockedFile(f) ?? []);
+        const sdist = files.find((f) => !f.filename.endsWith('.whl'));
+        chosen.push({
+            name: pkg.name,
+            version: pkg.version,
+            wheels: files.filter((f) => f.filename.endsWith('.whl')),
+            ...(sdist ? { sdist } : {}),
+            location: locate(pkg),
+        });
+    }
+    chosen.sort((a, b) => a.name.localeCompare(b.name));
+    return { format: 'poetry-lock', file, packages: chosen, direct: [...direct].sort() };
+}
+
+;// CONCATENATED MODULE: ./src/resolve/lock/pyproject.ts
+/**
+ * pyproject.toml without a lock (https://packaging.python.org/en/latest/specifications/pyproject-toml/,
+ * PEP 735 for [dependency-groups]): `[project].dependencies`, the chosen
+ * `[project.optional-dependencies]` extras and dependency groups (include-group expanded), each
+ * string one requirement line that the pinned pip resolves for the target, as it would from a
+ * requirements file. The project itself is the function's code and is not installed.
+ */
+
+
+
+
+function pyprojectRequirements(text, file, choices) {
+    const pyproject = parseTomlFile(text, file, 'pyproject.toml');
+    const project = asTable(pyproject.project);
+    const groups = asTable(pyproject['dependency-groups']) ?? {};
+    if (!project && Object.keys(groups).length === 0) {
+        const poetry = asTable(asTable(pyproject.tool)?.poetry);
+        throw new errors/* UserError */.yo(`${file}: there is no [project] table or [dependency-groups] to take dependencies from`, {
+            hint: poetry
+                ? 'this is a Poetry project: run `poetry lock` and build from poetry.lock'
+                : 'list the dependencies in [project] dependencies, or build from a requirements file or lock',
+            location: { file },
+        });
+    }
+    if (asStrings(project?.dynamic).includes('dependencies')) {
+        throw new errors/* UserError */.yo(`${file}: [project] declares its dependencies dynamic, so only building the project would tell them`, {
+            hint: 'list them in [project] dependencies, or build from a lock or requirements file',
+            location: {
+                file,
+                ...(lineOf(text, /^\s*dynamic\s*=/) ? { line: lineOf(text, /^\s*dynamic\s*=/) } : {}),
+            },
+        });
+    }
+    const extras = asTable(project?.['optional-dependencies']) ?? {};
+    const byName = (table) => new Set(Object.keys(table).map(normalizeProjectName));
+    for (const extra of choices.extras) {
+        if (!byName(extras).has(extra)) {
+            throw new errors/* UserError */.yo(`${file}: [project.optional-dependencies] has no extra "${extra}" (it has: ${[...byName(extras)].join(', ') || 'none'})`, {
+                hint: 'choose one of those extras (input "extras" / --extras)',
+                location: { file },
+            });
+        }
+    }
+    for (const group of choices.groups) {
+        if (!byName(groups).has(group)) {
+            throw new errors/* UserError */.yo(`${file}: [dependency-groups] has no group "${group}" (it has: ${[...byName(groups)].join(', ') || 'none'})`, {
+                hint: 'choose one of those groups (input "groups" / --groups)',
+                location: { file },
+            });
+        }
+    }
+    const strings = [
+        ...asStrings(project?.dependencies),
+        ...Object.entries(extras)
+            .filter(([extra]) => choices.extras.includes(normalizeProjectName(extra)))
+            .flatMap(([, list]) => asStrings(list)),
+        ...choices.groups.flatMap((group) => {
+            try {
+                return dependencyGroupEntries(groups, group);
+            }
+            catch (error) {
+                if (error instanceof errors/* UserError */.yo)
+                    throw new errors/* UserError */.yo(`${file}: ${error.message}`, { hint: error.hint, location: { file } });
+                throw error;
+            }
+        }),
+    ];
+    const lines = text.split(/\r?\n/);
+    return [...new Set(strings)].map((requirement) => {
+        const pattern = new RegExp(`["']${escapeRegExp(requirement)}["']`);
+        const index = lines.findIndex((l) => pattern.test(l));
+        return { text: requirement, ...(index !== -1 ? { line: index + 1 } : {}) };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/resolve/lock/uv-freshness.ts
+/**
+ * Does a uv.lock still belong to its pyproject.toml? uv records what it locked from: the
+ * project's `[package.metadata] requires-dist` (optional dependencies carry `extra == '...'`
+ * markers) and `requires-dev` (dependency groups, include-group expanded). Each requirement of
+ * pyproject.toml must be recorded there with the same name, extras and version specifier, and
+ * nothing else may be recorded; markers are not compared (uv rewrites their spelling). A lock
+ * without `[package.metadata]` (uv can write one) is not checked.
+ */
+
+
+
+
+
+const key = (name, extras, specifier, scope) => `${scope}: ${name}${extras.length ? `[${[...extras].sort().join(',')}]` : ''}${specifier ? ` ${specifier}` : ''}`;
+function recordedKeys(metadata) {
+    const keys = new Set();
+    const add = (item, scope) => {
+        const table = asTable(item);
+        const name = asString(table?.name);
+        if (!table || !name)
+            return;
+        const marker = asString(table.marker) ?? '';
+        const extra = /extra\s*==\s*['"]([^'"]+)['"]/.exec(marker)?.[1];
+        const where = scope ?? (extra ? `extra ${normalizeProjectName(extra)}` : 'dependencies');
+        keys.add(key(normalizeProjectName(name), asStrings(table.extras).map(normalizeProjectName), normalizeSpecifier(asString(table.specifier) ?? ''), where));
+    };
+    for (const item of asArray(metadata['requires-dist']))
+        add(item);
+    for (const [group, items] of Object.entries(asTable(metadata['requires-dev']) ?? {})) {
+        for (const item of asArray(items))
+            add(item, `group ${normalizeProjectName(group)}`);
+    }
+    return keys;
+}
+function declaredKeys(pyproject) {
+    const project = asTable(pyproject.project) ?? {};
+    const keys = new Map();
+    const add = (text, scope) => {
+        const spec = parseRequirementSpec(text);
+        if (spec)
+            keys.set(key(spec.name, spec.extras, spec.specifier, scope), text);
+    };
+    for (const text of asStrings(project.dependencies))
+        add(text, 'dependencies');
+    for (const [extra, list] of Object.entries(asTable(project['optional-dependencies']) ?? {})) {
+        for (const text of asStrings(list))
+            add(text, `extra ${normalizeProjectName(extra)}`);
+    }
+    const groups = asTable(pyproject['dependency-groups']) ?? {};
+    for (const group of Object.keys(groups)) {
+        const name = normalizeProjectName(group);
+        for (const text of dependencyGroupEntries(groups, name))
+            add(text, `group ${name}`);
+    }
+    return keys;
+}
+/** Throws when uv.lock's record of the project differs from pyproject.toml. */
+function checkUvLockFresh(lockText, lockFile, pyprojectText, pyprojectFile) {
+    const lock = parseTomlFile(lockText, lockFile, 'uv.lock');
+    const pyproject = parseTomlFile(pyprojectText, pyprojectFile, 'pyproject.toml');
+    const projectName = asString(asTable(pyproject.project)?.name);
+    const packages = asArray(lock.package);
+    const index = packages.findIndex((p) => {
+        const source = asTable(asTable(p)?.source) ?? {};
+        return ['virtual', 'editable', 'directory'].some((k) => source[k] === '.');
+    });
+    const root = asTable(packages[index]);
+    const rootLine = arrayTableLines(lockText, 'package')[index];
+    const stale = (detail, line, file = lockFile) => {
+        throw new errors/* UserError */.yo(`${lockFile}: uv.lock no longer matches ${pyprojectFile}: ${detail}`, {
+            hint: 'run `uv lock` and commit the updated uv.lock',
+            location: { file, ...(line ? { line } : {}) },
+        });
+    };
+    if (!root)
+        return;
+    if (projectName && normalizeProjectName(projectName) !== asString(root.name)) {
+        stale(`the project is named "${projectName}", the lock's project "${String(root.name)}"`, rootLine);
+    }
+    const lockPython = asString(lock['requires-python']);
+    const projectPython = asString(asTable(pyproject.project)?.['requires-python']);
+    if (projectPython && lockPython && normalizeSpecifier(projectPython) !== normalizeSpecifier(lockPython)) {
+        stale(`requires-python is "${projectPython}" in pyproject.toml and "${lockPython}" in the lock`, lineOf(lockText, /^requires-python\s*=/));
+    }
+    // Newer uv releases can write a lock without [package.metadata]: nothing recorded to compare.
+    const metadata = asTable(root.metadata);
+    if (!metadata)
+        return;
+    const recorded = recordedKeys(metadata);
+    const declared = declaredKeys(pyproject);
+    for (const [k, text] of declared) {
+        if (!recorded.has(k)) {
+            const line = lineOf(pyprojectText, new RegExp(`["']${escapeRegExp(text)}["']`));
+            stale(`"${text}" (${k.split(':')[0]}) is not in the lock as written`, line, pyprojectFile);
+        }
+    }
+    for (const k of recorded) {
+        if (!declared.has(k))
+            stale(`the lock records ${k}, which pyproject.toml no longer declares`, rootLine);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/resolve/lock/uv-lock.ts
+/**
+ * uv.lock (https://docs.astral.sh/uv/concepts/projects/layout/#the-lockfile; the format is uv's
+ * own, versioned by `version`/`revision`): the packages reachable from the project for the
+ * target. The project is the package whose source is the lock's own directory (`virtual`,
+ * `editable` or `directory` "."); it is the function's code and is not installed. From it the
+ * walk follows `dependencies`, the chosen `optional-dependencies` (extras) and
+ * `dev-dependencies` (groups), evaluating every edge's `marker` for the target; an edge that
+ * names an extra (`extra = [...]`) adds that package's optional dependencies. When one name is
+ * locked in several versions (a fork), the edge's `version`/`source` pick one, else the
+ * package's `resolution-markers`. Virtual workspace members contribute their dependencies;
+ * editable, directory, path, git and URL sources are refused with the reason.
+ */
+
+
+
+
+
+
+function edgesOf(value) {
+    return asArray(value).flatMap((item) => {
+        const table = asTable(item);
+        const name = asString(table?.name);
+        if (!table || !name)
+            return [];
+        return [
+            {
+                name: normalizeProjectName(name),
+                version: asString(table.version),
+                source: table.source,
+                marker: asString(table.marker),
+                extras: asStrings(table.extra).map(normalizeProjectName),
+            },
+        ];
+    });
+}
+function uv_lock_lockedFile(value) {
+    const table = asTable(value);
+    const url = asString(table?.url) ?? asString(table?.path) ?? asString(table?.filename);
+    if (!table || !url)
+        return undefined;
+    const filename = decodeURIComponent(url.split(/[/\\]/).pop() ?? '');
+    const hash = asString(table.hash);
+    const sha256 = hash?.startsWith('sha256:') ? hash.slice(7).toLowerCase() : undefined;
+    return { filename, ...(sha256 ? { sha256 } : {}) };
+}
+const sourceKind = (pkg) => Object.keys(pkg.source)[0] ?? 'registry';
+const isProjectRoot = (pkg) => ['virtual', 'editable', 'directory'].some((kind) => pkg.source[kind] === '.');
+/** The root's dependency groups and extras as the user chose them, checked against the lock. */
+function uv_lock_rootEdges(root, choices, file) {
+    const optional = asTable(root.table['optional-dependencies']) ?? {};
+    const dev = asTable(root.table['dev-dependencies']) ?? {};
+    const location = { file, ...(root.line ? { line: root.line } : {}) };
+    const byNormalized = (table) => new Map(Object.entries(table).map(([key, value]) => [normalizeProjectName(key), value]));
+    const extras = byNormalized(optional);
+    const groups = byNormalized(dev);
+    const edges = edgesOf(root.table.dependencies);
+    for (const extra of choices.extras) {
+        if (!extras.has(extra)) {
+            throw new errors/* UserError */.yo(`${file}: ${root.name} has no extra "${extra}" in the lock (it has: ${[...extras.keys()].join(', ') || 'none'})`, {
+                hint: 'choose one of those extras, or add it to pyproject.toml and run `uv lock`',
+                location,
+            });
+        }
+        edges.push(...edgesOf(extras.get(extra)));
+    }
+    for (const group of choices.groups) {
+        if (!groups.has(group)) {
+            throw new errors/* UserError */.yo(`${file}: ${root.name} has no dependency group "${group}" in the lock (it has: ${[...groups.keys()].join(', ') || 'none'})`, {
+                hint: 'choose one of those groups, or add it to pyproject.toml and run `uv lock`',
+                location,
+            });
+        }
+        edges.push(...edgesOf(groups.get(group)));
+    }
+    return edges;
+}
+function selectFromUvLock(text, file, target, choices) {
+    const lock = parseTomlFile(text, file, 'uv.lock');
+    const lockVersion = lock.version;
+    if (lockVersion !== 1) {
+        throw new errors/* UserError */.yo(`${file}: uv.lock version ${String(lockVersion)} is not one this tool reads (1)`, {
+            hint: 'write it again with a uv release that writes version 1 (`uv lock`)',
+            location: { file, line: 1 },
+        });
+    }
+    const environment = (0,src_target/* markerEnvironment */.wp)(target);
+    const context = { environment };
+    const requiresPython = asString(lock['requires-python']);
+    if (requiresPython && !satisfies(target.pythonFullVersion, requiresPython)) {
+        throw new errors/* UserError */.yo(`${file}: the lock's requires-python "${requiresPython}" excludes ${target.runtime} (Python ${target.pythonFullVersion})`, {
+            hint: 'choose a runtime inside that range, or widen requires-python in pyproject.toml and run `uv lock`',
+            location: { file },
+        });
+    }
+    const lines = arrayTableLines(text, 'package');
+    const packages = asArray(lock.package).flatMap((entry, index) => {
+        const table = asTable(entry);
+        const name = asString(table?.name);
+        if (!table || !name)
+            return [];
+        return [
+            {
+                table,
+                name: normalizeProjectName(name),
+                version: asString(table.version),
+                source: asTable(table.source) ?? {},
+                ...(lines[index] ? { line: lines[index] } : {}),
+            },
+        ];
+    });
+    const root = packages.find(isProjectRoot);
+    if (!root) {
+        throw new errors/* UserError */.yo(`${file}: no package in the lock is the project itself (source "." )`, {
+            hint: 'point the build at the uv.lock in your project directory (beside its pyproject.toml)',
+            location: { file },
+        });
+    }
+    const locate = (pkg) => ({ file, ...(pkg.line ? { line: pkg.line } : {}) });
+    const resolveEdge = (edge, from) => {
+        let candidates = packages.filter((p) => p.name === edge.name);
+        if (edge.version)
+            candidates = candidates.filter((p) => p.version === edge.version);
+        if (edge.source !== undefined && candidates.length > 1) {
+            const wanted = JSON.stringify(edge.source);
+            candidates = candidates.filter((p) => JSON.stringify(p.source) === wanted);
+        }
+        if (candidates.length > 1) {
+            candidates = candidates.filter((p) => {
+                const forks = asStrings(p.table['resolution-markers']);
+                return forks.length === 0 || forks.some((m) => markerHolds(m, context, locate(p)));
+            });
+        }
+        const [only] = candidates;
+        if (!only || candidates.length > 1) {
+            throw new errors/* UserError */.yo(`${file}${from.line ? `:${from.line}` : ''}: ${from.name} depends on ${edge.name}${edge.version ? ` ${edge.version}` : ''}, which the lock ${only ? 'holds more than once for this target' : 'does not hold'}`, { hint: 'the lock is inconsistent: run `uv lock` again', location: locate(from) });
+        }
+        return only;
+    };
+    const selected = new Map();
+    const queue = [];
+    const visit = (edges, from) => {
+        for (const edge of edges) {
+            if (!markerHolds(edge.marker, context, locate(from)))
+                continue;
+            queue.push({ pkg: resolveEdge(edge, from), extras: edge.extras });
+        }
+    };
+    visit(uv_lock_rootEdges(root, choices, file), root);
+    const direct = new Set();
+    for (const item of queue)
+        direct.add(item.pkg.name);
+    while (queue.length > 0) {
+        const { pkg, extras } = queue.shift();
+        const seen = selected.get(pkg);
+        const fresh = seen ? extras.filter((e) => !seen.has(e)) : extras;
+        if (seen && fresh.length === 0)
+            continue;
+        const all = seen ?? new Set();
+        for (const extra of fresh)
+            all.add(extra);
+        selected.set(pkg, all);
+        if (!seen)
+            visit(edgesOf(pkg.table.dependencies), pkg);
+        const optional = asTable(pkg.table['optional-dependencies']) ?? {};
+        for (const [extra, edges] of Object.entries(optional)) {
+            if (fresh.includes(normalizeProjectName(extra)))
+                visit(edgesOf(edges), pkg);
+        }
+    }
+    const chosen = [];
+    for (const pkg of selected.keys()) {
+        const kind = sourceKind(pkg);
+        if (kind === 'virtual')
+            continue; // a workspace member without a build: only its dependencies count
+        if (kind !== 'registry') {
+            const where = String(pkg.source[kind]);
+            throw new errors/* UserError */.yo(`${file}${pkg.line ? `:${pkg.line}` : ''}: ${pkg.name} comes from ${kind === 'git' ? 'a git checkout' : kind === 'url' ? 'a URL' : `the local ${kind === 'path' ? 'path' : 'project'}`} "${where}": the layer installs index files checked against the lock's hashes, and a ${kind} source has none that pip can check beside them`, {
+                hint: kind === 'editable' || kind === 'directory'
+                    ? 'build it into a wheel (uv build), publish it to your index or pass its folder with --find-links, depend on it by version and run `uv lock`; or export the requirements (uv export --no-hashes) and build from that file'
+                    : 'publish it to an index and depend on it by version, then run `uv lock`',
+                location: locate(pkg),
+            });
+        }
+        const sdist = uv_lock_lockedFile(pkg.table.sdist);
+        chosen.push({
+            name: pkg.name,
+            version: pkg.version ?? '',
+            wheels: asArray(pkg.table.wheels).flatMap((w) => uv_lock_lockedFile(w) ?? []),
+            ...(sdist ? { sdist } : {}),
+            location: locate(pkg),
+        });
+    }
+    chosen.sort((a, b) => a.name.localeCompare(b.name));
+    return { format: 'uv-lock', file, packages: chosen, direct: [...direct].sort() };
+}
+
+;// CONCATENATED MODULE: ./src/resolve/layer-input.ts
+/**
+ * The layer's input, whatever its format: a requirements file, a pyproject.toml or a lock file
+ * (pylock.toml, uv.lock, poetry.lock, Pipfile.lock), named by the user or found in the project
+ * directory. Every format becomes one RequirementsSnapshot: a requirements file as pip reads it;
+ * a lock as the hash-pinned lines of exactly what it selects for the target (installed with
+ * --no-deps); a pyproject.toml as its dependency strings (resolved by pip). Its hash is the
+ * cache key's, so a lock change that selects nothing new for the target (a dev group, another
+ * platform's wheel) keeps the cached layer.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** What the format of a file is, by its name; undefined when the name says nothing. */
+function inputFormat(file) {
+    const name = (0,external_node_path_.basename)(file);
+    if (name === 'pyproject.toml')
+        return 'pyproject';
+    if (name === 'pylock.toml' || /^pylock\.[^.]+\.toml$/.test(name))
+        return 'pylock';
+    if (name === 'uv.lock')
+        return 'uv-lock';
+    if (name === 'poetry.lock')
+        return 'poetry-lock';
+    if (name === 'Pipfile.lock')
+        return 'pipfile-lock';
+    if (/\.txt$|\.in$/.test(name) || /^requirements/.test(name))
+        return 'requirements';
+    return undefined;
+}
+const FORMAT_LABEL = {
+    requirements: 'requirements file',
+    pyproject: 'pyproject.toml (resolved by pip)',
+    pylock: 'pylock.toml (PEP 751)',
+    'uv-lock': 'uv.lock',
+    'poetry-lock': 'poetry.lock',
+    'pipfile-lock': 'Pipfile.lock',
+};
+/**
+ * The order the build looks for its input when none is named. requirements.txt first: a project
+ * that keeps one beside a lock has written it for this purpose, and builds made before locks
+ * were read keep building from the same file. Then the standard lock, the tools' locks, and
+ * last pyproject.toml, the only input that still needs resolving.
+ */
+const AUTO_DETECT_ORDER = [
+    'requirements.txt',
+    'pylock.toml',
+    'uv.lock',
+    'poetry.lock',
+    'Pipfile.lock',
+    'pyproject.toml',
+];
+/**
+ * The first file of AUTO_DETECT_ORDER in the first of `dirs` that has one (the action looks in
+ * the service path, then the workspace root, where the input was looked for before); throws
+ * naming every file and folder looked in.
+ */
+function detectInput(dirs) {
+    for (const dir of dirs) {
+        const present = AUTO_DETECT_ORDER.filter((name) => {
+            const path = (0,external_node_path_.join)(dir, name);
+            return (0,external_node_fs_.existsSync)(path) && (0,external_node_fs_.statSync)(path).isFile();
+        });
+        const [first, ...rest] = present;
+        if (first)
+            return { file: (0,external_node_path_.join)(dir, first), alsoPresent: rest };
+    }
+    throw new errors/* InputError */.dz('requirements', `no input found in ${dirs.join(' or ')}: looked for ${AUTO_DETECT_ORDER.join(', ')}`, {
+        hint: 'name the file with -r FILE (action input "requirements"), or run from the project directory',
+    });
+}
+function lockSnapshot(selection, params) {
+    if (selection.packages.length === 0) {
+        throw new errors/* UserError */.yo(`${selection.file}: the lock selects no package for ${params.target.runtime} ${params.target.architecture} (main dependencies${params.choices.extras.length ? `, extras ${params.choices.extras.join(', ')}` : ''}${params.choices.groups.length ? `, groups ${params.choices.groups.join(', ')}` : ''})`, {
+            hint: 'choose the extras or dependency groups that hold the function\'s dependencies (inputs "extras" / "groups")',
+            location: { file: selection.file },
+        });
+    }
+    const generated = generatedPath(selection.file);
+    const requirements = selection.packages.map((pkg, index) => ({
+        file: generated,
+        line: index + 1,
+        text: lockedRequirementLine(pkg, params.target, params.sdist),
+        name: pkg.name,
+        kind: 'requirement',
+        source: pkg.location,
+    }));
+    return generatedSnapshot(selection.file, selection.format, requirements, {
+        locked: true,
+        ...(selection.direct ? { direct: selection.direct } : {}),
+    });
+}
+/** Where the generated requirements are written before pip runs (materializeInput). */
+function generatedPath(file) {
+    return (0,external_node_path_.join)((0,external_node_path_.dirname)(file), `${(0,external_node_path_.basename)(file)}.lambda-layer-requirements.txt`);
+}
+function generatedSnapshot(file, format, requirements, extra) {
+    const content = requirements.map((r) => `${r.text}\n`).join('');
+    // What is selected, and from which kind of input (the manifest restored from the cache names it).
+    const hash = (0,external_node_crypto_.createHash)('sha256')
+        .update(`--- ${format} ${(0,external_node_path_.basename)(file)}\n${normalizeRequirements(content)}`)
+        .digest('hex');
+    const path = generatedPath(file);
+    return {
+        file: path,
+        files: [{ path, content }],
+        requirements,
+        requirementsHash: hash,
+        input: { file, format, ...extra },
+    };
+}
+async function readText(file) {
+    try {
+        return await (0,promises_.readFile)(file, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        throw new errors/* InputError */.dz('requirements', `${file} ${code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`}`, { hint: `name a requirements file, pyproject.toml or lock file (${AUTO_DETECT_ORDER.join(', ')})` });
+    }
+}
+/** The pyproject.toml beside a lock that needs it (uv.lock to check freshness, poetry.lock for its roots). */
+async function pyprojectBeside(lock, required) {
+    const path = (0,external_node_path_.join)((0,external_node_path_.dirname)(lock), 'pyproject.toml');
+    if (!(0,external_node_fs_.existsSync)(path)) {
+        if (!required)
+            return undefined;
+        throw new errors/* UserError */.yo(`${lock}: there is no pyproject.toml beside it (${path})`, {
+            hint: 'a poetry.lock is read with its pyproject.toml: keep both in the project directory',
+            location: { file: lock },
+        });
+    }
+    return { path, text: await (0,promises_.readFile)(path, 'utf8') };
+}
+function refuseChoices(file, choices, format) {
+    if (choices.extras.length === 0 && choices.groups.length === 0)
+        return;
+    throw new errors/* InputError */.dz(choices.extras.length ? 'extras' : 'groups', `a ${format} (${file}) has no extras or dependency groups to choose`, { hint: 'leave "extras" and "groups" empty, or build from pyproject.toml or a lock' });
+}
+/** Reads the input `file` (format by name) into the snapshot the build installs. */
+async function readLayerInput(file, params) {
+    const format = inputFormat(file) ?? 'requirements';
+    const choices = {
+        extras: params.choices.extras.map(normalizeProjectName),
+        groups: params.choices.groups.map(normalizeProjectName),
+    };
+    if (format === 'requirements') {
+        refuseChoices(file, choices, 'requirements file');
+        return readRequirements(file);
+    }
+    const text = await readText(file);
+    const target = params.target;
+    switch (format) {
+        case 'pylock':
+            return lockSnapshot(selectFromPylock(text, file, target, choices), params);
+        case 'uv-lock': {
+            const pyproject = await pyprojectBeside(file, false);
+            if (pyproject)
+                checkUvLockFresh(text, file, pyproject.text, pyproject.path);
+            return lockSnapshot(selectFromUvLock(text, file, target, choices), params);
+        }
+        case 'poetry-lock': {
+            const pyproject = (await pyprojectBeside(file, true));
+            return lockSnapshot(selectFromPoetryLock(text, file, pyproject.text, pyproject.path, target, choices), params);
+        }
+        case 'pipfile-lock':
+            return lockSnapshot(selectFromPipfileLock(text, file, target, choices), params);
+        case 'pyproject': {
+            const generated = generatedPath(file);
+            const requirements = pyprojectRequirements(text, file, choices).map((r, index) => ({
+                file: generated,
+                line: index + 1,
+                text: r.text,
+                name: normalizeProjectName(/^[A-Za-z0-9._-]+/.exec(r.text)?.[0] ?? ''),
+                kind: 'requirement',
+                source: { file, ...(r.line ? { line: r.line } : {}) },
+            }));
+            if (requirements.length === 0) {
+                throw new errors/* UserError */.yo(`${file}: no dependencies to install (none in [project] dependencies or the chosen extras and groups)`, {
+                    hint: /^\[tool\.poetry\.(dependencies|group)/m.test(text)
+                        ? 'the dependencies are in [tool.poetry]: run `poetry lock` and build from poetry.lock'
+                        : "add the function's dependencies to [project] dependencies, or choose extras/groups",
+                    location: { file },
+                });
+            }
+            return generatedSnapshot(file, format, requirements, { locked: false });
+        }
+    }
+}
+/**
+ * The build's input: `requirements` is a file (format by name) or a directory to look in
+ * (AUTO_DETECT_ORDER), in which case the log says which file was chosen and which others were
+ * there.
+ */
+async function readBuildInput(requirements, params, log) {
+    let file = requirements;
+    if ((0,external_node_fs_.existsSync)(requirements) && (0,external_node_fs_.statSync)(requirements).isDirectory()) {
+        const dirs = [
+            requirements,
+            ...(params.fallbackDir && params.fallbackDir !== requirements ? [params.fallbackDir] : []),
+        ];
+        const detected = detectInput(dirs);
+        file = detected.file;
+        const others = detected.alsoPresent.length
+            ? ` (also present, not used: ${detected.alsoPresent.join(', ')}; name one with -r / "requirements" to use it)`
+            : '';
+        log.info(`Building from ${file}, a ${FORMAT_LABEL[inputFormat(file) ?? 'requirements']}, found in ${requirements}${others}`);
+    }
+    const snapshot = await readLayerInput(file, params);
+    if (snapshot.input) {
+        const what = snapshot.input.locked ? 'locked packages selected' : 'requirements';
+        log.info(`${FORMAT_LABEL[snapshot.input.format]} ${file}: ${snapshot.requirements.length} ${what} for ${params.target.runtime} ${params.target.architecture}`);
+    }
+    return snapshot;
+}
+/**
+ * A generated snapshot's requirements written into `dir` (the build's scratch folder), with
+ * every path rebased there; a requirements file's snapshot is returned as it is.
+ */
+async function materializeInput(snapshot, dir) {
+    if (!snapshot.input)
+        return snapshot;
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const path = (0,external_node_path_.join)(dir, 'layer-input-requirements.txt');
+    await (0,promises_.writeFile)(path, snapshot.files[0]?.content ?? '');
+    return {
+        ...snapshot,
+        file: path,
+        files: [{ path, content: snapshot.files[0]?.content ?? '' }],
+        requirements: snapshot.requirements.map((r) => ({ ...r, file: path })),
+    };
 }
 
 // EXTERNAL MODULE: ./src/resolve/pinned-pip.ts
@@ -4241,7 +7303,7 @@ function checkLayout(topLevel) {
     return findings;
 }
 const METADATA_DIR = /^(.+?)(-[^-]*)?\.(dist-info|egg-info|data)$/;
-function normalizeName(name) {
+function rules_normalizeName(name) {
     return name.toLowerCase().replace(/[-_.]+/g, '_');
 }
 /**
@@ -4257,7 +7319,7 @@ function largestPackages(files, count = LARGEST_COUNT) {
     for (const file of files) {
         const parts = file.path.split('/');
         if (parts[0] === 'python' && parts.length > 2 && parts[1])
-            topLevelDirs.set(normalizeName(parts[1]), parts[1]);
+            topLevelDirs.set(rules_normalizeName(parts[1]), parts[1]);
     }
     const sizes = new Map();
     for (const file of files) {
@@ -4277,7 +7339,7 @@ function largestPackages(files, count = LARGEST_COUNT) {
             name = first.slice(0, -'.libs'.length);
         else
             name = first;
-        const key = normalizeName(name);
+        const key = rules_normalizeName(name);
         const display = topLevelDirs.get(key) ?? name;
         const entry = sizes.get(key) ?? { name: display, size: 0 };
         entry.size += file.size;
@@ -6244,6 +9306,8 @@ const install = {
         });
         state.resolver = { pip: pip.version, markerEnvironment: (0,src_target/* markerEnvironment */.wp)(options.target) };
         const projectDir = options.projectDir ?? process.cwd();
+        // A lock or pyproject.toml is installed from the requirement lines generated from it.
+        state.snapshot = await materializeInput(state.snapshot, (0,external_node_path_.join)(state.workDir, 'input'));
         await checkRequirementLines(state.snapshot, {
             pip,
             cwd: projectDir,
@@ -6383,9 +9447,25 @@ const NO_BYTECODE = {
     removed: 0,
     reason: 'the bytecode stage did not run',
 };
+/** What readBuildInput needs from the build options. */
+function inputParams(options) {
+    return {
+        target: options.target,
+        sdist: options.sdist,
+        choices: { extras: options.extras ?? [], groups: options.groups ?? [] },
+        ...(options.inputFallbackDir ? { fallbackDir: options.inputFallbackDir } : {}),
+    };
+}
+/** The input file as the manifest records it: relative to the project directory, with / separators. */
+function describeInput(snapshot, options) {
+    const file = snapshot.input?.file ?? snapshot.file;
+    const shown = (0,external_node_path_.relative)(options.projectDir ?? process.cwd(), file);
+    const portable = shown.startsWith('..') || (0,external_node_path_.isAbsolute)(shown) ? (0,external_node_path_.basename)(file) : shown;
+    return { file: portable.split(external_node_path_.sep).join('/'), format: snapshot.input?.format ?? 'requirements' };
+}
 /** Builds the layer described by `options` into options.outDir (layer.zip, manifest.json). */
 async function buildLayer(options, log, context = {}) {
-    const snapshot = context.snapshot ?? (await readRequirements(options.requirementsFile));
+    const snapshot = context.snapshot ?? (await readBuildInput(options.requirementsFile, inputParams(options), log));
     const outDir = (0,external_node_path_.resolve)(options.outDir);
     const stagingDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'lambda-layer-build-'));
     const outDirExisted = (0,external_node_fs_.existsSync)(outDir);
@@ -6427,6 +9507,7 @@ async function buildLayer(options, log, context = {}) {
         const manifest = assembleManifest({
             target: options.target,
             requirementsHash: snapshot.requirementsHash,
+            input: describeInput(snapshot, options),
             packages: state.packages,
             resolver: state.resolver,
             layer: state.archive,
@@ -6724,6 +9805,7 @@ async function checkOutDir(outDir) {
 
 
 
+
 /** The key of a layer: everything that shapes it (see cache/key.ts). */
 function layerCacheKey(options, snapshot, directSourcesHash) {
     return cacheKey({
@@ -6744,7 +9826,7 @@ async function buildOrRestore(options, cache, log, context = {}) {
     await checkOutDir(options.outDir);
     checkFindLinks(options.findLinks);
     // Read once: the key needs the requirements, and so does the build on a miss.
-    const snapshot = await readRequirements(options.requirementsFile);
+    const snapshot = await readBuildInput(options.requirementsFile, inputParams(options), log);
     warnOnEmptyRequirements(snapshot, log);
     // Local projects and archives the requirements name are part of the key by content.
     const sources = fingerprintReferences(directReferences(snapshot, options.projectDir ?? process.cwd()));
@@ -6752,7 +9834,7 @@ async function buildOrRestore(options, cache, log, context = {}) {
     let store = cache.store;
     const unpinned = sources.unpinned[0];
     if (store && unpinned) {
-        log.info(`Not using the layer cache: ${unpinned.line.file}:${unpinned.line.line} installs from a URL without a pinned hash, so its content can change under the same text (add #sha256=... or --hash to cache it)`);
+        log.info(`Not using the layer cache: ${writtenAtText(unpinned.line)} installs from a URL without a pinned hash, so its content can change under the same text (add #sha256=... or --hash to cache it)`);
         store = undefined;
     }
     if (store && !cache.forceRebuild) {
@@ -6792,7 +9874,15 @@ pip requirements file, choosing only wheels the Lambda runtime can run, verifyin
 against the runtime and compiling bytecode for its Python.
 
 Options:
-  -r, --requirements FILE   requirements file (default: requirements.txt)
+  -r, --requirements FILE   what to install: a requirements*.txt, pyproject.toml, pylock.toml /
+                            pylock.NAME.toml, uv.lock, poetry.lock or Pipfile.lock; or a directory
+                            to look in (default: the working directory) for the first of
+                            requirements.txt, pylock.toml, uv.lock, poetry.lock, Pipfile.lock,
+                            pyproject.toml
+  --extras LIST             extras of the project to install (pyproject.toml, uv.lock, poetry.lock,
+                            pylock.toml; comma separated, repeatable)
+  --groups LIST             dependency groups to install besides the main dependencies
+                            (default: none; comma separated, repeatable)
   --runtime NAME            Lambda runtime: python3.10 ... python3.14 (default: ${src_target/* DEFAULT_RUNTIME */.JA})
   --arch ARCH               x86_64 or arm64 (default: ${src_target/* DEFAULT_ARCHITECTURE */.Qz})
   --out DIR                 output directory (default: ./${DEFAULT_OUT})
@@ -6833,6 +9923,8 @@ function interpreterArg(value, cwd) {
 async function run(argv, io) {
     const { values } = (0,cli_parse/* parseCommandArgs */.Q)(argv, {
         requirements: { type: 'string', short: 'r' },
+        extras: { type: 'string', multiple: true },
+        groups: { type: 'string', multiple: true },
         runtime: { type: 'string' },
         arch: { type: 'string' },
         out: { type: 'string' },
@@ -6863,7 +9955,10 @@ async function run(argv, io) {
     // Local find-links directories are relative to where the user runs the command.
     const findLinks = (values['find-links'] ?? []).map((link) => /^[a-z][a-z0-9+.-]*:/i.test(link) ? link : (0,external_node_path_.resolve)(io.cwd, link));
     const options = {
-        requirementsFile: (0,external_node_path_.resolve)(io.cwd, values.requirements ?? 'requirements.txt'),
+        // Without -r, the working directory: the build picks the input file there and says which.
+        requirementsFile: (0,external_node_path_.resolve)(io.cwd, values.requirements ?? '.'),
+        extras: (values.extras ?? []).flatMap(inputs/* parseList */.E1),
+        groups: (values.groups ?? []).flatMap(inputs/* parseList */.E1),
         projectDir: io.cwd,
         target,
         outDir: (0,external_node_path_.resolve)(io.cwd, values.out ?? DEFAULT_OUT),
@@ -7673,7 +10768,7 @@ function forgetSecrets() {
 /* harmony export */   pq: () => (/* binding */ countOf),
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
-/* unused harmony exports sizeBar, resolverLine, importProofLine, summaryMarkdown, functionResult, functionTable, functionAnnotations */
+/* unused harmony exports sizeBar, resolverLine, inputLine, importProofLine, summaryMarkdown, functionResult, functionTable, functionAnnotations */
 function formatBytes(bytes) {
     const units = ['B', 'KiB', 'MiB', 'GiB'];
     let value = bytes;
@@ -7712,6 +10807,21 @@ function resolverLine(manifest) {
         .join(', ');
     return `Resolved by pip ${r.pip} with the target's environment markers: ${shown}.`;
 }
+const INPUT_FORMATS = {
+    requirements: 'requirements file',
+    pyproject: 'pyproject.toml, resolved by pip',
+    pylock: 'pylock.toml (PEP 751), locked versions and hashes',
+    'uv-lock': 'uv.lock, locked versions and hashes',
+    'poetry-lock': 'poetry.lock, locked versions and hashes',
+    'pipfile-lock': 'Pipfile.lock, locked versions and hashes',
+};
+/** "Input: uv.lock (uv.lock, locked versions and hashes)"; undefined for older manifests. */
+function inputLine(manifest) {
+    const input = manifest.input;
+    if (!input)
+        return undefined;
+    return `Input: ${input.file} (${INPUT_FORMATS[input.format] ?? input.format}).`;
+}
 /**
  * One line on the import proof: what was imported, where and how long, or why it did not run.
  * Undefined for manifests from before the proof existed (restored from an older cache).
@@ -7740,6 +10850,9 @@ function summaryMarkdown(result) {
         `zip ${formatBytes(manifest.layer.zipSize)}, unzipped ${formatBytes(manifest.layer.unzippedSize)}, ` +
         `${manifest.layer.fileCount} files`);
     lines.push('');
+    const input = inputLine(manifest);
+    if (input)
+        lines.push(input, '');
     const resolver = resolverLine(manifest);
     if (resolver)
         lines.push(resolver, '');
@@ -7862,6 +10975,7 @@ function cliSummary(result) {
     const t = manifest.target;
     const verb = result.cacheHit ? 'Restored from cache' : 'Built';
     const proof = importProofLine(manifest.importProof);
+    const input = inputLine(manifest);
     return [
         `${verb} ${result.zipPath} for ${t.runtime} ${t.architecture} (${t.os}, glibc ${t.glibc})`,
         `  zip ${formatBytes(manifest.layer.zipSize)}, unzipped ${formatBytes(manifest.layer.unzippedSize)}, ${manifest.layer.fileCount} files, CodeSha256 ${manifest.layer.codeSha256}`,
@@ -7872,6 +10986,7 @@ function cliSummary(result) {
                     `python_full_version ${manifest.resolver.markerEnvironment.python_full_version} (manifest.json lists every marker)`,
             ]
             : []),
+        ...(input ? [`  ${input}`] : []),
         ...(proof ? [`  ${proof}`] : []),
         '',
         `  ${'package'.padEnd(width)}  ${'version'.padEnd(vwidth)}  ${'size'.padStart(10)}`,

@@ -64,6 +64,19 @@ export function compareVersions(a: string, b: string): number {
   return va.dev - vb.dev;
 }
 
+/** True when `version` is a valid PEP 440 version (a marker compares such values as versions). */
+export function isVersion(version: string): boolean {
+  return parse(version) !== undefined;
+}
+
+/**
+ * `version OPERATOR operand` for one clause, pre-releases included (as packaging's
+ * `Specifier.contains(..., prereleases=True)`, which marker evaluation uses).
+ */
+export function matchesClause(version: string, operator: string, operand: string): boolean {
+  return matchesOne(version, operator, operand);
+}
+
 function matchesOne(version: string, operator: string, operand: string): boolean {
   if (operator === '===') return version === operand;
   if ((operator === '==' || operator === '!=') && operand.endsWith('.*')) {

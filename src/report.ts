@@ -70,6 +70,22 @@ export function resolverLine(manifest: JobResult['manifest']): string | undefine
   return `Resolved by pip ${r.pip} with the target's environment markers: ${shown}.`;
 }
 
+const INPUT_FORMATS: Record<string, string> = {
+  requirements: 'requirements file',
+  pyproject: 'pyproject.toml, resolved by pip',
+  pylock: 'pylock.toml (PEP 751), locked versions and hashes',
+  'uv-lock': 'uv.lock, locked versions and hashes',
+  'poetry-lock': 'poetry.lock, locked versions and hashes',
+  'pipfile-lock': 'Pipfile.lock, locked versions and hashes',
+};
+
+/** "Input: uv.lock (uv.lock, locked versions and hashes)"; undefined for older manifests. */
+export function inputLine(manifest: JobResult['manifest']): string | undefined {
+  const input = manifest.input;
+  if (!input) return undefined;
+  return `Input: ${input.file} (${INPUT_FORMATS[input.format] ?? input.format}).`;
+}
+
 /**
  * One line on the import proof: what was imported, where and how long, or why it did not run.
  * Undefined for manifests from before the proof existed (restored from an older cache).
@@ -104,6 +120,8 @@ export function summaryMarkdown(result: JobResult): string {
   );
   lines.push('');
 
+  const input = inputLine(manifest);
+  if (input) lines.push(input, '');
   const resolver = resolverLine(manifest);
   if (resolver) lines.push(resolver, '');
 
@@ -246,6 +264,7 @@ export function cliSummary(result: JobResult): string {
   const t = manifest.target;
   const verb = result.cacheHit ? 'Restored from cache' : 'Built';
   const proof = importProofLine(manifest.importProof);
+  const input = inputLine(manifest);
   return [
     `${verb} ${result.zipPath} for ${t.runtime} ${t.architecture} (${t.os}, glibc ${t.glibc})`,
     `  zip ${formatBytes(manifest.layer.zipSize)}, unzipped ${formatBytes(manifest.layer.unzippedSize)}, ${manifest.layer.fileCount} files, CodeSha256 ${manifest.layer.codeSha256}`,
@@ -256,6 +275,7 @@ export function cliSummary(result: JobResult): string {
             `python_full_version ${manifest.resolver.markerEnvironment.python_full_version} (manifest.json lists every marker)`,
         ]
       : []),
+    ...(input ? [`  ${input}`] : []),
     ...(proof ? [`  ${proof}`] : []),
     '',
     `  ${'package'.padEnd(width)}  ${'version'.padEnd(vwidth)}  ${'size'.padStart(10)}`,

@@ -155,6 +155,20 @@ describe('report', () => {
     );
   });
 
+  it('names the input file and its format in both renderings, and nothing for older manifests', () => {
+    const locked = {
+      ...result,
+      manifest: { ...manifest, input: { file: 'services/api/uv.lock', format: 'uv-lock' as const } },
+    };
+    expect(summaryMarkdown(locked)).toContain(
+      'Input: services/api/uv.lock (uv.lock, locked versions and hashes).',
+    );
+    expect(cliSummary(locked)).toContain(
+      '  Input: services/api/uv.lock (uv.lock, locked versions and hashes).',
+    );
+    expect(summaryMarkdown(result)).not.toContain('Input:');
+  });
+
   it('says why the import proof did not run, and nothing for manifests from before it existed', () => {
     const skipped = cliSummary({
       ...result,

@@ -52,7 +52,12 @@ export function loadActionConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
   return {
     python,
     build: {
-      requirementsFile: inWorkspace(input('requirements') || 'requirements.txt'),
+      // Without the input, the build picks the input file in the service path, else in the
+      // workspace root (where requirements.txt was looked for before lock files were read).
+      requirementsFile: inWorkspace(input('requirements') || input('service-path') || '.'),
+      inputFallbackDir: workspace,
+      extras: parseList(getInput('extras')),
+      groups: parseList(getInput('groups')),
       projectDir: workspace,
       target,
       outDir,

@@ -23,7 +23,15 @@ pip requirements file, choosing only wheels the Lambda runtime can run, verifyin
 against the runtime and compiling bytecode for its Python.
 
 Options:
-  -r, --requirements FILE   requirements file (default: requirements.txt)
+  -r, --requirements FILE   what to install: a requirements*.txt, pyproject.toml, pylock.toml /
+                            pylock.NAME.toml, uv.lock, poetry.lock or Pipfile.lock; or a directory
+                            to look in (default: the working directory) for the first of
+                            requirements.txt, pylock.toml, uv.lock, poetry.lock, Pipfile.lock,
+                            pyproject.toml
+  --extras LIST             extras of the project to install (pyproject.toml, uv.lock, poetry.lock,
+                            pylock.toml; comma separated, repeatable)
+  --groups LIST             dependency groups to install besides the main dependencies
+                            (default: none; comma separated, repeatable)
   --runtime NAME            Lambda runtime: python3.10 ... python3.14 (default: ${DEFAULT_RUNTIME})
   --arch ARCH               x86_64 or arm64 (default: ${DEFAULT_ARCHITECTURE})
   --out DIR                 output directory (default: ./${DEFAULT_OUT})
@@ -66,6 +74,8 @@ export function interpreterArg(value: string | undefined, cwd: string): string |
 async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(argv, {
     requirements: { type: 'string', short: 'r' },
+    extras: { type: 'string', multiple: true },
+    groups: { type: 'string', multiple: true },
     runtime: { type: 'string' },
     arch: { type: 'string' },
     out: { type: 'string' },
@@ -100,7 +110,10 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     /^[a-z][a-z0-9+.-]*:/i.test(link) ? link : resolve(io.cwd, link),
   );
   const options: BuildOptions = {
-    requirementsFile: resolve(io.cwd, values.requirements ?? 'requirements.txt'),
+    // Without -r, the working directory: the build picks the input file there and says which.
+    requirementsFile: resolve(io.cwd, values.requirements ?? '.'),
+    extras: (values.extras ?? []).flatMap(parseList),
+    groups: (values.groups ?? []).flatMap(parseList),
     projectDir: io.cwd,
     target,
     outDir: resolve(io.cwd, values.out ?? DEFAULT_OUT),

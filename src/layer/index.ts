@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { defaultCacheDir } from '../cache/dir-store.js';
 import { removeOnInterrupt } from '../interrupt.js';
 import type { Logger } from '../log.js';
@@ -14,8 +14,9 @@ import { countOf } from '../report.js';
 import { checkRequirementLines } from '../resolve/check-requirements.js';
 import { indexFlags, installRequirements, measurePackages } from '../resolve/install.js';
 import { findPipPython } from '../resolve/interpreters.js';
+import { type LayerInputParams, materializeInput, readBuildInput } from '../resolve/layer-input.js';
 import { ensurePinnedPip } from '../resolve/pinned-pip.js';
-import { type RequirementsSnapshot, readRequirements } from '../resolve/requirements.js';
+import type { RequirementsSnapshot } from '../resolve/requirements.js';
 import type { PackageEntry } from '../resolve/types.js';
 import { LAMBDA_LIMITS, markerEnvironment } from '../target.js';
 import { verificationError, verifyLayerTree } from '../verify/rules.js';
@@ -67,7 +68,7 @@ export interface BuildState {
   readonly options: BuildOptions;
   readonly context: BuildContext;
   readonly log: Logger;
-  readonly snapshot: RequirementsSnapshot;
+  snapshot: RequirementsSnapshot;
   /** Root of the layer tree (what the zip contains): holds python/. */
   readonly layerDir: string;
   /** layerDir/python: where packages are installed (/opt/python on Lambda). */
@@ -106,6 +107,8 @@ const install: BuildStage = {
     });
     state.resolver = { pip: pip.version, markerEnvironment: markerEnvironment(options.target) };
     const projectDir = options.projectDir ?? process.cwd();
+    // A lock or pyproject.toml is installed from the requirement lines generated from it.
+    state.snapshot = await materializeInput(state.snapshot, join(state.workDir, 'input'));
     await checkRequirementLines(state.snapshot, {
       pip,
       cwd: projectDir,
@@ -259,13 +262,32 @@ const NO_BYTECODE: BytecodeReport = {
   reason: 'the bytecode stage did not run',
 };
 
+/** What readBuildInput needs from the build options. */
+export function inputParams(options: BuildOptions): LayerInputParams {
+  return {
+    target: options.target,
+    sdist: options.sdist,
+    choices: { extras: options.extras ?? [], groups: options.groups ?? [] },
+    ...(options.inputFallbackDir ? { fallbackDir: options.inputFallbackDir } : {}),
+  };
+}
+
+/** The input file as the manifest records it: relative to the project directory, with / separators. */
+function describeInput(snapshot: RequirementsSnapshot, options: BuildOptions): Manifest['input'] {
+  const file = snapshot.input?.file ?? snapshot.file;
+  const shown = relative(options.projectDir ?? process.cwd(), file);
+  const portable = shown.startsWith('..') || isAbsolute(shown) ? basename(file) : shown;
+  return { file: portable.split(sep).join('/'), format: snapshot.input?.format ?? 'requirements' };
+}
+
 /** Builds the layer described by `options` into options.outDir (layer.zip, manifest.json). */
 export async function buildLayer(
   options: BuildOptions,
   log: Logger,
   context: BuildContext = {},
 ): Promise<BuildResult> {
-  const snapshot = context.snapshot ?? (await readRequirements(options.requirementsFile));
+  const snapshot =
+    context.snapshot ?? (await readBuildInput(options.requirementsFile, inputParams(options), log));
   const outDir = resolve(options.outDir);
   const stagingDir = await mkdtemp(join(tmpdir(), 'lambda-layer-build-'));
   const outDirExisted = existsSync(outDir);
@@ -306,6 +328,7 @@ export async function buildLayer(
     const manifest = assembleManifest({
       target: options.target,
       requirementsHash: snapshot.requirementsHash,
+      input: describeInput(snapshot, options),
       packages: state.packages,
       resolver: state.resolver,
       layer: state.archive,

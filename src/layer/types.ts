@@ -3,6 +3,7 @@
  * plus the side effect it owns; the manifest is the record of all of them.
  */
 
+import type { InputFormat } from '../resolve/lock/types.js';
 import type { PackageEntry, SdistPolicy } from '../resolve/types.js';
 import type { MarkerEnvironment, Target } from '../target.js';
 import type { VerificationReport } from '../verify/types.js';
@@ -16,7 +17,17 @@ export interface SlimOptions {
 }
 
 export interface BuildOptions {
+  /**
+   * The input: a requirements file, pyproject.toml or lock file (format by name), or a
+   * directory to find one in (resolve/layer-input.ts AUTO_DETECT_ORDER).
+   */
   readonly requirementsFile: string;
+  /** When requirementsFile is a directory with no input in it: the next place to look (the action's workspace). */
+  readonly inputFallbackDir?: string;
+  /** Extras of the project to install (pyproject.toml, uv.lock, poetry.lock, pylock.toml). */
+  readonly extras?: readonly string[];
+  /** Dependency groups to install besides the main dependencies (default: none). */
+  readonly groups?: readonly string[];
   /**
    * Where pip runs and relative requirement paths (`./pkg`) resolve, as pip resolves them: the
    * directory the user runs from (the workspace, in the action). Default: the process's cwd.
@@ -113,8 +124,10 @@ export interface Manifest {
     readonly glibc: string;
     readonly platformTags: readonly string[];
   };
-  /** sha256 of the normalized requirements with includes resolved. */
+  /** sha256 of the normalized requirements with includes resolved (for a lock: of what it selects). */
   readonly requirementsHash: string;
+  /** The file the layer was built from and its format (absent in manifests written before locks were read). */
+  readonly input?: { readonly file: string; readonly format: InputFormat };
   readonly packages: readonly PackageEntry[];
   /** Absent in manifests written before the pinned pip. */
   readonly resolver?: ResolverReport;

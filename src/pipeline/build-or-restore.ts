@@ -7,13 +7,14 @@
 import { cacheKey } from '../cache/key.js';
 import { restoreLayer, saveLayer } from '../cache/layer-cache.js';
 import type { LayerStore } from '../cache/store.js';
-import { type BuildContext, type BuildResult, buildLayer } from '../layer/index.js';
+import { type BuildContext, type BuildResult, buildLayer, inputParams } from '../layer/index.js';
 import type { BuildOptions } from '../layer/types.js';
 import type { Logger } from '../log.js';
 import { checkFindLinks } from '../resolve/find-links.js';
+import { readBuildInput } from '../resolve/layer-input.js';
 import { directReferences, fingerprintReferences } from '../resolve/local-sources.js';
 import { PINNED_PIP } from '../resolve/pinned-pip.js';
-import { type RequirementsSnapshot, readRequirements } from '../resolve/requirements.js';
+import { type RequirementsSnapshot, writtenAtText } from '../resolve/requirements.js';
 import { TOOL_VERSION } from '../version.js';
 import { warnOnEmptyRequirements } from './empty-requirements.js';
 import { checkOutDir } from './out-dir.js';
@@ -60,7 +61,7 @@ export async function buildOrRestore(
   await checkOutDir(options.outDir);
   checkFindLinks(options.findLinks);
   // Read once: the key needs the requirements, and so does the build on a miss.
-  const snapshot = await readRequirements(options.requirementsFile);
+  const snapshot = await readBuildInput(options.requirementsFile, inputParams(options), log);
   warnOnEmptyRequirements(snapshot, log);
   // Local projects and archives the requirements name are part of the key by content.
   const sources = fingerprintReferences(directReferences(snapshot, options.projectDir ?? process.cwd()));
@@ -69,7 +70,7 @@ export async function buildOrRestore(
   const unpinned = sources.unpinned[0];
   if (store && unpinned) {
     log.info(
-      `Not using the layer cache: ${unpinned.line.file}:${unpinned.line.line} installs from a URL without a pinned hash, so its content can change under the same text (add #sha256=... or --hash to cache it)`,
+      `Not using the layer cache: ${writtenAtText(unpinned.line)} installs from a URL without a pinned hash, so its content can change under the same text (add #sha256=... or --hash to cache it)`,
     );
     store = undefined;
   }

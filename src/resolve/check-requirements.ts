@@ -10,7 +10,7 @@ import type { Logger } from '../log.js';
 import { runProcess } from '../process.js';
 import { programPath } from '../programs.js';
 import type { PinnedPip } from './pinned-pip.js';
-import type { RequirementLine, RequirementsSnapshot } from './requirements.js';
+import { type RequirementLine, type RequirementsSnapshot, writtenAt, writtenAtText } from './requirements.js';
 import type { SdistPolicy } from './types.js';
 
 export interface CheckedRequirement {
@@ -115,9 +115,9 @@ export async function checkRequirementLines(
   }
   if (problems.length > 0) {
     const first = problems[0] as (typeof problems)[number];
-    throw new UserError(problems.map((p) => `${p.line.file}:${p.line.line}: ${p.message}`).join('\n'), {
+    throw new UserError(problems.map((p) => `${writtenAtText(p.line)}: ${p.message}`).join('\n'), {
       hint: first.hint ?? 'fix the line as pip describes it, then build again',
-      location: { file: first.line.file, line: first.line.line },
+      location: writtenAt(first.line),
     });
   }
   return checked;

@@ -6,7 +6,12 @@
 import { ResolutionError, UserError } from '../errors.js';
 import { compareVersions, isPrerelease, satisfies } from '../pep440.js';
 import { type GlibcVersion, glibcLabel, RUNTIMES, type Target } from '../target.js';
-import { findRequirementLine, normalizeProjectName, type RequirementsSnapshot } from './requirements.js';
+import {
+  findRequirementLine,
+  normalizeProjectName,
+  type RequirementsSnapshot,
+  writtenAt,
+} from './requirements.js';
 import { type DistributionFile, listProjectFiles, parseDistributionName } from './simple-index.js';
 import { parseWheelFilename, type WheelProblem, wheelVerdict } from './wheel-tags.js';
 
@@ -248,7 +253,7 @@ export async function diagnoseUnresolvable(
   const { name, specifier, requirement } = unresolved;
   const listing = await listProjectFiles(sources, name);
   const line = findRequirementLine(context.snapshot, name);
-  const location = line ? { file: line.file, line: line.line } : undefined;
+  const location = line ? writtenAt(line) : undefined;
   const unreadable = listing.unreachable.map((u) => `${u.url} (${u.reason})`);
 
   if (listing.files.length === 0 && listing.unreachable.length > 0) {

@@ -13,7 +13,14 @@ import { programPath } from '../programs.js';
 import { markerEnvironment, pipTargetFlags, type Target } from '../target.js';
 import { diagnoseUnresolvable, parseUnavailableInConflict, parseUnresolvable } from './diagnose.js';
 import type { PinnedPip } from './pinned-pip.js';
-import { normalizeProjectName, type RequirementsSnapshot } from './requirements.js';
+import { markRequested } from './requested.js';
+import {
+  findRequirementLine,
+  normalizeProjectName,
+  type RequirementsSnapshot,
+  writtenAt,
+  writtenAtText,
+} from './requirements.js';
 import { type PythonRun, runPython } from './run-python.js';
 import { writeRequirementsWithPins } from './sdist/hash-pins.js';
 import { findSdistOnlyRelease, Wheelhouse, withPureHint } from './sdist/wheelhouse.js';
@@ -81,6 +88,8 @@ export function pipInstallArgs(params: InstallParams, reportPath?: string): stri
     // site-packages), which says nothing about a --target layer and cost about 1 s of a 2.2 s
     // pip run on a host with 260 distributions. The resolver already made the layer consistent.
     '--no-warn-conflicts',
+    // A lock already chose every package (its lines pin each one with its hashes): no resolution.
+    ...(params.snapshot.input?.locked ? ['--no-deps'] : []),
     '--progress-bar',
     'off',
     ...pipTargetFlags(params.target),
@@ -178,7 +187,9 @@ export async function installRequirements(params: InstallParams): Promise<Packag
   }
   await dropConsoleScriptRecords(params.pythonDir);
   const report = await readReport(reportPath);
-  const packages = await describeInstalled(params.pythonDir, report);
+  const described = await describeInstalled(params.pythonDir, report);
+  const input = params.snapshot.input;
+  const packages = input?.locked ? await markRequested(params.pythonDir, described, input.direct) : described;
   return packages.map((p) => (wheelhouse.has(p.name) ? { ...p, builtFromSource: true } : p));
 }
 
@@ -218,12 +229,16 @@ async function explainPipFailure(run: PythonRun, params: InstallParams): Promise
     .slice(0, 12)
     .join('\n');
   if (/DO NOT MATCH THE HASHES/.test(output)) {
-    return new UserError(
-      `a downloaded file does not match its --hash pin in ${params.snapshot.file}:\n${errorLines}`,
-      {
-        hint: 'regenerate the hashes (pip-compile --generate-hashes) or fix the pin; never disable the check',
-      },
-    );
+    // pip lists each mismatch as "    name==version from URL:": point at the first one's line.
+    const mismatched = /^\s{4}([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==/m.exec(output)?.[1];
+    const line = mismatched ? findRequirementLine(params.snapshot, mismatched) : undefined;
+    const at = line ? writtenAtText(line) : (params.snapshot.input?.file ?? params.snapshot.file);
+    return new UserError(`a downloaded file does not match its --hash pin in ${at}:\n${errorLines}`, {
+      hint: params.snapshot.input?.locked
+        ? 'the index serves a file the lock does not record: lock again against this index (uv lock, poetry lock, pipenv lock, pip lock), or point the build at the index the lock was made from; never disable the check'
+        : 'regenerate the hashes (pip-compile --generate-hashes) or fix the pin; never disable the check',
+      ...(line ? { location: writtenAt(line) } : {}),
+    });
   }
   if (/Hashes are required in --require-hashes mode/.test(output)) {
     return new UserError(
@@ -250,7 +265,7 @@ async function explainPipFailure(run: PythonRun, params: InstallParams): Promise
       .slice(0, 8)
       .join('\n');
     return new UserError(`the requirements conflict with each other:\n${conflict}`, {
-      hint: `loosen or align the version pins in ${params.snapshot.file}`,
+      hint: `loosen or align the version pins in ${params.snapshot.input?.file ?? params.snapshot.file}`,
     });
   }
   const tail = output.trim().split('\n').slice(-15).join('\n');

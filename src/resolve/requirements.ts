@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, type SourceLocation } from '../errors.js';
+import type { InputFormat } from './lock/types.js';
 
 export interface RequirementsFileContent {
   /** Absolute path. */
@@ -25,6 +26,36 @@ export interface RequirementLine {
   readonly name?: string;
   /** "constraint" when the line comes from a `-c` file: it limits versions, it installs nothing. */
   readonly kind: 'requirement' | 'constraint';
+  /**
+   * Where the user wrote what this line installs, when the line was generated from another
+   * input (a lock entry, a pyproject.toml string): errors and annotations point there.
+   */
+  readonly source?: SourceLocation;
+}
+
+/** The file and line to show and annotate for a requirement line. */
+export function writtenAt(line: RequirementLine): { file: string; line?: number } {
+  return line.source ?? { file: line.file, line: line.line };
+}
+
+/** "file:line" of a requirement line as the user wrote it. */
+export function writtenAtText(line: RequirementLine): string {
+  const at = writtenAt(line);
+  return at.line ? `${at.file}:${at.line}` : at.file;
+}
+
+/** What the layer was built from, when it is not a requirements file (layer-input.ts). */
+export interface LayerInputInfo {
+  /** Absolute path of the file the user named (or the build found). */
+  readonly file: string;
+  readonly format: InputFormat;
+  /**
+   * True for locks: every line pins a version and its hashes, the lock chose the whole set, and
+   * pip installs the lines with --no-deps (no resolution).
+   */
+  readonly locked: boolean;
+  /** For locks that say so: the project's direct dependencies (normalized names). */
+  readonly direct?: readonly string[];
 }
 
 export interface RequirementsSnapshot {
@@ -35,6 +66,11 @@ export interface RequirementsSnapshot {
   readonly requirements: readonly RequirementLine[];
   /** sha256 (hex) of the normalized root file with each include's normalized content. */
   readonly requirementsHash: string;
+  /**
+   * Set when the lines were generated from another input (lock, pyproject.toml): `files` then
+   * holds the generated text, written out before pip runs (layer-input.ts materializeInput).
+   */
+  readonly input?: LayerInputInfo;
 }
 
 interface LogicalLine {

@@ -29,7 +29,7 @@ describe('loadActionConfig', () => {
     const config = loadActionConfig(inputs(publishing), env);
     expect(config.build.target.runtime).toBe('python3.11');
     expect(config.build.target.architecture).toBe('x86_64');
-    expect(config.build.requirementsFile).toBe('/ws/requirements.txt');
+    expect(config.build.requirementsFile).toBe('/ws');
     expect(config.build.outDir).toBe('/runner/tmp/lambda-layer/python3.11-x86_64');
     expect(config.build.bytecode).toBe(true);
     expect(config.build.slim).toBeUndefined();
@@ -62,6 +62,26 @@ describe('loadActionConfig', () => {
     expect(config.build.slim).toEqual({ exclude: ['**/*.md'], keep: ['botocore/data/**'] });
     expect(config.publish?.grant).toEqual({ accountIds: ['111122223333'], organizationId: undefined });
     expect(config.publish?.keep).toBe(5);
+  });
+
+  it('looks for the input in the service path unless one is named; reads extras and groups', () => {
+    const found = loadActionConfig(inputs({ ...publishing, 'service-path': 'services/api' }), env);
+    expect(found.build.requirementsFile).toBe('/ws/services/api');
+    expect(found.build.inputFallbackDir).toBe('/ws');
+    expect(found.build.extras).toEqual([]);
+    expect(found.build.groups).toEqual([]);
+    const named = loadActionConfig(
+      inputs({
+        ...publishing,
+        requirements: 'services/api/uv.lock',
+        extras: 'postgres, s3',
+        groups: 'lambda\nobservability',
+      }),
+      env,
+    );
+    expect(named.build.requirementsFile).toBe('/ws/services/api/uv.lock');
+    expect(named.build.extras).toEqual(['postgres', 's3']);
+    expect(named.build.groups).toEqual(['lambda', 'observability']);
   });
 
   it('reads the import proof switch and its interpreter and sysroot, relative to the workspace', () => {

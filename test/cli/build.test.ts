@@ -5,7 +5,14 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { memoryLogger } from '../../src/log.js';
-import { createPackageIndex, isolatedPipEnv, type PackageIndex } from '../support/package-index.js';
+import { NO_MIRROR_MESSAGE } from '../support/mirror.js';
+import {
+  buildBackendWheels,
+  createPackageIndex,
+  isolatedPipEnv,
+  type PackageIndex,
+  pureSdist,
+} from '../support/package-index.js';
 import { seedPinnedPip } from '../support/pinned-pip-setup.js';
 
 let index: PackageIndex;
@@ -17,6 +24,7 @@ beforeAll(async () => {
       { name: 'webby', version: '1.2.0', requiresDist: ['helper>=1'] },
       { name: 'helper', version: '1.0' },
     ],
+    sdists: [pureSdist('srconly', '0.5')],
   });
   cwd = await mkdtemp(join(tmpdir(), 'cli-build-'));
   await writeFile(join(cwd, 'requirements.txt'), 'webby==1.2.0\n');
@@ -29,7 +37,7 @@ afterAll(async () => {
   if (cwd) await rm(cwd, { recursive: true, force: true });
 });
 
-async function cli(args: string[]) {
+async function cli(args: string[], dir = cwd) {
   const stdout = new PassThrough();
   let out = '';
   stdout.on('data', (chunk) => {
@@ -38,7 +46,7 @@ async function cli(args: string[]) {
   const log = memoryLogger();
   // A cache folder of its own, so every build here really builds.
   const env = { ...isolatedPipEnv(), XDG_CACHE_HOME: join(cwd, '.cache') };
-  const code = await main(args, { stdout, log, env, cwd });
+  const code = await main(args, { stdout, log, env, cwd: dir });
   return { code, out, log: log.lines.join('\n') };
 }
 
@@ -51,6 +59,10 @@ describe('lambda-layer build', () => {
     expect(out).toMatch(/helper\s+1\.0/);
     expect(log).toContain('Using Python');
     expect(log).toContain('webby'); // pip's progress was streamed
+    expect(log).toContain(
+      `Building from ${join(cwd, 'requirements.txt')}, a requirements file, found in ${cwd}`,
+    );
+    expect(out).toContain('Input: requirements.txt (requirements file).');
     expect((await stat(join(cwd, 'layer-out', 'layer.zip'))).size).toBeGreaterThan(0);
   });
 
@@ -97,6 +109,97 @@ describe('lambda-layer build', () => {
     expect(arch.code).toBe(1);
     expect(arch.log).toContain('Input "architecture": unknown architecture "sparc"');
     await expect(stat(join(cwd, 'bad'))).rejects.toThrow();
+  });
+
+  it('finds a uv.lock in the working directory and installs its main dependencies, not the dev group', async () => {
+    const dir = await mkdtemp(join(cwd, 'uv-project-'));
+    const hash = (project: string) => index.files.find((f) => f.project === project)?.sha256;
+    const lock = [
+      'version = 1',
+      'revision = 3',
+      'requires-python = ">=3.10"',
+      '',
+      '[[package]]',
+      'name = "fn"',
+      'version = "0.1.0"',
+      'source = { virtual = "." }',
+      'dependencies = [{ name = "webby" }]',
+      '',
+      '[package.dev-dependencies]',
+      'dev = [{ name = "devtool" }]',
+      '',
+      '[[package]]',
+      'name = "helper"',
+      'version = "1.0"',
+      'source = { registry = "https://pypi.org/simple" }',
+      `wheels = [{ url = "https://x/helper-1.0-py3-none-any.whl", hash = "sha256:${hash('helper')}" }]`,
+      '',
+      '[[package]]',
+      'name = "webby"',
+      'version = "1.2.0"',
+      'source = { registry = "https://pypi.org/simple" }',
+      'dependencies = [{ name = "helper" }]',
+      `wheels = [{ url = "https://x/webby-1.2.0-py3-none-any.whl", hash = "sha256:${hash('webby')}" }]`,
+      '',
+      '[[package]]',
+      'name = "devtool"',
+      'version = "9.9"',
+      'source = { registry = "https://pypi.org/simple" }',
+      `wheels = [{ url = "https://x/devtool-9.9-py3-none-any.whl", hash = "sha256:${'0'.repeat(64)}" }]`,
+      '',
+    ].join('\n');
+    await writeFile(join(dir, 'uv.lock'), lock);
+    const { code, out, log } = await cli(['build', '--index-url', index.indexUrl, '--json'], dir);
+    expect(log).toContain(`Building from ${join(dir, 'uv.lock')}, a uv.lock`);
+    expect(log).toContain('uv.lock: 2 locked packages selected for python3.11 x86_64');
+    expect(code).toBe(0);
+    const manifest = JSON.parse(out);
+    expect(manifest.input).toEqual({ file: 'uv.lock', format: 'uv-lock' });
+    expect(manifest.packages.map((p: { name: string; requested: boolean }) => [p.name, p.requested])).toEqual(
+      [
+        ['helper', false],
+        ['webby', true],
+      ],
+    );
+    // The dev group is chosen on request only, and then its (unavailable) package is needed.
+    const dev = await cli(
+      ['build', '--index-url', index.indexUrl, '--groups', 'dev', '--out', 'dev-out'],
+      dir,
+    );
+    expect(dev.code).toBe(1);
+    expect(dev.log).toContain('devtool');
+  });
+
+  it('a locked package with only an sdist is built under the pure policy and its hash checked', async () => {
+    const dir = await mkdtemp(join(cwd, 'pylock-'));
+    const sdist = index.files.find((f) => f.project === 'srconly');
+    const pylock = [
+      'lock-version = "1.0"',
+      'created-by = "hand"',
+      '',
+      '[[packages]]',
+      'name = "srconly"',
+      'version = "0.5"',
+      `sdist = { name = "${sdist?.filename}", url = "https://x/${sdist?.filename}", hashes = { sha256 = "${sdist?.sha256}" } }`,
+      '',
+    ].join('\n');
+    await writeFile(join(dir, 'pylock.toml'), pylock);
+    const never = await cli(['build', '--index-url', index.indexUrl, '--sdist', 'never'], dir);
+    expect(never.code).toBe(1);
+    expect(never.log).toContain(
+      `${join(dir, 'pylock.toml')}:4: no wheel of srconly 0.5 in the lock fits python3.11 x86_64`,
+    );
+    // The isolated build installs its backend (setuptools) from the build's sources.
+    const backend = await buildBackendWheels(join(dir, 'backend'));
+    if (!backend) return console.warn(NO_MIRROR_MESSAGE);
+    const links = ['--find-links', join(dir, 'backend')];
+    const pure = await cli(['build', '--index-url', index.indexUrl, ...links, '--json'], dir);
+    expect(pure.code).toBe(0);
+    const manifest = JSON.parse(pure.out);
+    expect(manifest.packages).toEqual([
+      expect.objectContaining({ name: 'srconly', version: '0.5', builtFromSource: true }),
+    ]);
+    expect(manifest.input).toEqual({ file: 'pylock.toml', format: 'pylock' });
   });
 
   it('a missing requirements file names it', async () => {

@@ -13,7 +13,12 @@ import type { Logger } from '../../log.js';
 import { glibcLabel, type Target } from '../../target.js';
 import { DEFAULT_INDEX_URL, parsePipSources, type UnresolvedRequirement } from '../diagnose.js';
 import type { PinnedPip } from '../pinned-pip.js';
-import { findRequirementLine, normalizeProjectName, type RequirementsSnapshot } from '../requirements.js';
+import {
+  findRequirementLine,
+  normalizeProjectName,
+  type RequirementsSnapshot,
+  writtenAt,
+} from '../requirements.js';
 import { listProjectFiles } from '../simple-index.js';
 import { buildWheelFromSdist } from './build-wheel.js';
 import { hashPinsFor, type SdistRelease, sdistOnlyRelease, specifiersFor } from './candidate.js';
@@ -132,7 +137,7 @@ export class Wheelhouse {
     const { project, version } = release;
     const { target, log } = context;
     const line = findRequirementLine(context.snapshot, project);
-    const location = line ? { file: line.file, line: line.line } : undefined;
+    const location = line ? writtenAt(line) : undefined;
     const requiredBy = release.requiredBy ? ` (required by ${release.requiredBy})` : '';
     if (this.wheels.size >= MAX_SOURCE_BUILDS) {
       throw new ResolutionError(

@@ -1,0 +1,190 @@
+/**
+ * Writes uv.lock, poetry.lock (with its pyproject.toml) and Pipfile.lock for one small project,
+ * by each format's documentation, from a list of locked packages (names, versions, wheels and
+ * hashes taken from a real `pip lock` output). The project depends on `main`, on `armOnly`
+ * only for aarch64, and has a `dev` group; `edges` are the locked packages' own dependencies,
+ * each with an optional marker.
+ */
+
+export interface LockedWheel {
+  readonly filename: string;
+  readonly sha256: string;
+}
+
+export interface WriterPackage {
+  readonly name: string;
+  readonly version: string;
+  readonly wheels: readonly LockedWheel[];
+  /** Dependencies of this package: name and marker. */
+  readonly dependencies?: readonly { readonly name: string; readonly marker?: string }[];
+}
+
+export interface WriterProject {
+  readonly name: string;
+  /** Direct dependencies with PEP 440 pins, e.g. { flask: "==3.1.3" }. */
+  readonly main: Readonly<Record<string, string>>;
+  /** A direct dependency installed only on aarch64. */
+  readonly armOnly: string;
+  /** The dev group's requirements, e.g. { pytest: ">=8" }. */
+  readonly dev: Readonly<Record<string, string>>;
+  readonly packages: readonly WriterPackage[];
+}
+
+const q = (text: string): string => JSON.stringify(text);
+
+/** uv.lock version 1 (https://docs.astral.sh/uv/concepts/projects/layout/#the-lockfile): a virtual root. */
+export function writeUvLock(project: WriterProject): { lock: string; pyproject: string } {
+  const out: string[] = ['version = 1', 'revision = 3', 'requires-python = ">=3.10"', ''];
+  const registry = 'source = { registry = "https://pypi.org/simple" }';
+  for (const pkg of [...project.packages].sort((a, b) => a.name.localeCompare(b.name))) {
+    out.push('[[package]]', `name = ${q(pkg.name)}`, `version = ${q(pkg.version)}`, registry);
+    if (pkg.dependencies?.length) {
+      out.push('dependencies = [');
+      for (const dep of pkg.dependencies) {
+        out.push(`    { name = ${q(dep.name)}${dep.marker ? `, marker = ${q(dep.marker)}` : ''} },`);
+      }
+      out.push(']');
+    }
+    out.push('wheels = [');
+    for (const wheel of pkg.wheels) {
+      out.push(
+        `    { url = ${q(`https://files.example/${wheel.filename}`)}, hash = ${q(`sha256:${wheel.sha256}`)} },`,
+      );
+    }
+    out.push(']', '');
+  }
+  const mainNames = Object.keys(project.main);
+  out.push(
+    '[[package]]',
+    `name = ${q(project.name)}`,
+    'version = "0.1.0"',
+    'source = { virtual = "." }',
+    'dependencies = [',
+  );
+  for (const name of mainNames) out.push(`    { name = ${q(name)} },`);
+  out.push(`    { name = ${q(project.armOnly)}, marker = "platform_machine == 'aarch64'" },`, ']', '');
+  out.push('[package.dev-dependencies]', 'dev = [');
+  for (const name of Object.keys(project.dev)) out.push(`    { name = ${q(name)} },`);
+  out.push(']', '', '[package.metadata]', 'requires-dist = [');
+  for (const [name, pin] of Object.entries(project.main))
+    out.push(`    { name = ${q(name)}, specifier = ${q(pin)} },`);
+  out.push(`    { name = ${q(project.armOnly)}, marker = "platform_machine == 'aarch64'" },`, ']', '');
+  out.push('[package.metadata.requires-dev]', 'dev = [');
+  for (const [name, pin] of Object.entries(project.dev))
+    out.push(`    { name = ${q(name)}, specifier = ${q(pin)} },`);
+  out.push(']', '');
+  const pyproject = [
+    '[project]',
+    `name = ${q(project.name)}`,
+    'version = "0.1.0"',
+    'requires-python = ">=3.10"',
+    'dependencies = [',
+    ...Object.entries(project.main).map(([name, pin]) => `    ${q(`${name}${pin}`)},`),
+    `    ${q(`${project.armOnly}; platform_machine == 'aarch64'`)},`,
+    ']',
+    '',
+    '[dependency-groups]',
+    'dev = [',
+    ...Object.entries(project.dev).map(([name, pin]) => `    ${q(`${name}${pin}`)},`),
+    ']',
+    '',
+  ].join('\n');
+  return { lock: out.join('\n'), pyproject };
+}
+
+/**
+ * poetry.lock lock-version 2.0 (https://python-poetry.org/docs/basic-usage/#committing-your-poetrylock-file-to-version-control)
+ * and its classic [tool.poetry] pyproject.toml; `contentHash` computes [metadata] content-hash.
+ */
+export function writePoetryLock(
+  project: WriterProject,
+  contentHash: (pyprojectText: string) => string,
+): { lock: string; pyproject: string } {
+  const pyproject = [
+    '[tool.poetry]',
+    `name = ${q(project.name)}`,
+    'version = "0.1.0"',
+    'description = ""',
+    'authors = []',
+    '',
+    '[tool.poetry.dependencies]',
+    'python = "^3.10"',
+    ...Object.entries(project.main).map(([name, pin]) => `${name} = ${q(pin.replace(/^==/, ''))}`),
+    `${project.armOnly} = { version = "*", markers = "platform_machine == 'aarch64'" }`,
+    '',
+    '[tool.poetry.group.dev.dependencies]',
+    ...Object.entries(project.dev).map(([name, pin]) => `${name} = ${q(pin)}`),
+    '',
+  ].join('\n');
+  const out: string[] = [
+    '# This file is automatically @generated by Poetry 1.8.3 and should not be changed by hand.',
+    '',
+  ];
+  for (const pkg of [...project.packages].sort((a, b) => a.name.localeCompare(b.name))) {
+    out.push(
+      '[[package]]',
+      `name = ${q(pkg.name)}`,
+      `version = ${q(pkg.version)}`,
+      'description = ""',
+      'optional = false',
+      'python-versions = ">=3.8"',
+      'files = [',
+      ...pkg.wheels.map((w) => `    {file = ${q(w.filename)}, hash = ${q(`sha256:${w.sha256}`)}},`),
+      ']',
+      '',
+    );
+    if (pkg.dependencies?.length) {
+      out.push('[package.dependencies]');
+      for (const dep of pkg.dependencies) {
+        out.push(
+          dep.marker ? `${dep.name} = {version = "*", markers = ${q(dep.marker)}}` : `${dep.name} = "*"`,
+        );
+      }
+      out.push('');
+    }
+  }
+  out.push(
+    '[metadata]',
+    'lock-version = "2.0"',
+    'python-versions = "^3.10"',
+    `content-hash = ${q(contentHash(pyproject))}`,
+    '',
+  );
+  return { lock: out.join('\n'), pyproject };
+}
+
+/**
+ * Pipfile.lock, pipfile-spec 6 (https://pipenv.pypa.io/en/latest/pipfile.html): every package of
+ * the graph in "default" with its pin and hashes; `markers` carries each package's condition.
+ */
+export function writePipfileLock(project: WriterProject, markers: Readonly<Record<string, string>>): string {
+  const section = (packages: readonly WriterPackage[]) =>
+    Object.fromEntries(
+      [...packages]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((pkg) => [
+          pkg.name,
+          {
+            hashes: pkg.wheels.map((w) => `sha256:${w.sha256}`).sort(),
+            index: 'pypi',
+            ...(markers[pkg.name] ? { markers: markers[pkg.name] } : {}),
+            version: `==${pkg.version}`,
+          },
+        ]),
+    );
+  const devNames = new Set(Object.keys(project.dev));
+  return `${JSON.stringify(
+    {
+      _meta: {
+        hash: { sha256: '0'.repeat(64) },
+        'pipfile-spec': 6,
+        requires: { python_version: '3.11' },
+        sources: [{ name: 'pypi', url: 'https://pypi.org/simple', verify_ssl: true }],
+      },
+      default: section(project.packages.filter((p) => !devNames.has(p.name))),
+      develop: section(project.packages.filter((p) => devNames.has(p.name))),
+    },
+    null,
+    4,
+  )}\n`;
+}
