@@ -1425,7 +1425,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9566);
+/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1209);
 /* harmony import */ var _cli_parse_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9537);
 /* harmony import */ var _interrupt_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8476);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5625);
@@ -1515,7 +1515,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9566:
+/***/ 1209:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2205,132 +2205,8 @@ async function checkRequirementLines(snapshot, params) {
     return checked;
 }
 
-;// CONCATENATED MODULE: ./src/pep440.ts
-/**
- * The one version comparison of the tool, PEP 440 ordering, and enough of PEP 440's specifiers to
- * explain a failed resolution. Dotted numeric versions (glibc 2.26, GLIBCXX 3.4.29, pip 22.2,
- * Python 3.11.7) order the same way under it. pip decides what installs; the specifier test only
- * reproduces its choice for the error message, so rare forms (arbitrary equality, local-version
- * rules) are approximated.
- */
-const PATTERN = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?(?:(?:-(\d+))|(?:[-_.]?(post|rev|r)[-_.]?(\d*)))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9.]+)?$/i;
-function parse(version) {
-    const m = PATTERN.exec(version.trim());
-    if (!m)
-        return undefined;
-    const preKind = m[3]?.toLowerCase();
-    const pre = preKind
-        ? [preKind.startsWith('a') ? 0 : preKind.startsWith('b') ? 1 : 2, Number(m[4] || 0)]
-        : undefined;
-    const post = m[5] !== undefined ? Number(m[5]) : m[6] ? Number(m[7] || 0) : undefined;
-    return {
-        epoch: Number(m[1] ?? 0),
-        release: (m[2] ?? '0').split('.').map(Number),
-        pre,
-        post,
-        dev: m[8] ? Number(m[9] || 0) : undefined,
-    };
-}
-function isPrerelease(version) {
-    const v = parse(version);
-    return Boolean(v && (v.pre || v.dev !== undefined));
-}
-/** Negative, zero or positive as a orders before, equal to or after b (PEP 440); unparsable versions sort first. */
-function compareVersions(a, b) {
-    const va = parse(a);
-    const vb = parse(b);
-    if (!va || !vb)
-        return va ? 1 : vb ? -1 : a.localeCompare(b);
-    if (va.epoch !== vb.epoch)
-        return va.epoch - vb.epoch;
-    const length = Math.max(va.release.length, vb.release.length);
-    for (let i = 0; i < length; i++) {
-        const d = (va.release[i] ?? 0) - (vb.release[i] ?? 0);
-        if (d !== 0)
-            return d;
-    }
-    // dev-only releases sort before pre-releases, which sort before the final release.
-    const preKey = (v) => v.pre ? [v.pre[0], v.pre[1]] : v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
-    const [pa, pb] = [preKey(va), preKey(vb)];
-    for (let i = 0; i < 2; i++)
-        if (pa[i] !== pb[i])
-            return (pa[i] ?? 0) - (pb[i] ?? 0);
-    const post = (va.post ?? -1) - (vb.post ?? -1);
-    if (post !== 0)
-        return post;
-    if (va.dev === vb.dev)
-        return 0;
-    if (va.dev === undefined)
-        return 1;
-    if (vb.dev === undefined)
-        return -1;
-    return va.dev - vb.dev;
-}
-/** True when `version` is a valid PEP 440 version (a marker compares such values as versions). */
-function isVersion(version) {
-    return parse(version) !== undefined;
-}
-/**
- * `version OPERATOR operand` for one clause, pre-releases included (as packaging's
- * `Specifier.contains(..., prereleases=True)`, which marker evaluation uses).
- */
-function matchesClause(version, operator, operand) {
-    return matchesOne(version, operator, operand);
-}
-function matchesOne(version, operator, operand) {
-    if (operator === '===')
-        return version === operand;
-    if ((operator === '==' || operator === '!=') && operand.endsWith('.*')) {
-        const prefix = operand.slice(0, -2).split('.');
-        const release = (parse(version)?.release ?? []).map(String);
-        const equal = prefix.every((part, i) => Number(part) === Number(release[i] ?? 0));
-        return operator === '==' ? equal : !equal;
-    }
-    const c = compareVersions(version, operand);
-    switch (operator) {
-        case '==':
-            return c === 0;
-        case '!=':
-            return c !== 0;
-        case '<=':
-            return c <= 0;
-        case '>=':
-            return c >= 0;
-        case '<':
-            return c < 0;
-        case '>':
-            return c > 0;
-        case '~=': {
-            const release = operand.split('.');
-            const prefix = `${release.slice(0, Math.max(release.length - 1, 1)).join('.')}.*`;
-            return c >= 0 && matchesOne(version, '==', prefix);
-        }
-        default:
-            return false;
-    }
-}
-/**
- * Whether `version` satisfies a specifier set such as ">=1.2,<2" (empty: any). Pre-releases
- * match only when the specifier names one, as pip does by default.
- */
-function satisfies(version, specifier) {
-    const clauses = specifier
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-    const allowsPre = clauses.some((c) => isPrerelease(c.replace(/^[<>=!~]+/, '')));
-    if (isPrerelease(version) && !allowsPre)
-        return false;
-    return clauses.every((clause) => {
-        const m = /^(===|~=|==|!=|<=|>=|<|>)\s*(.+)$/.exec(clause);
-        return m?.[1] && m[2] ? matchesOne(version, m[1], m[2].trim()) : false;
-    });
-}
-/** True when `version` is `minimum` or later (PEP 440 order). */
-function isAtLeast(version, minimum) {
-    return compareVersions(version, minimum) >= 0;
-}
-
+// EXTERNAL MODULE: ./src/pep440.ts
+var pep440 = __nccwpck_require__(936);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 // EXTERNAL MODULE: ./src/redact.ts
@@ -2770,7 +2646,7 @@ function judge(file, target) {
     const wheel = parseWheelFilename(file.filename);
     if (wheel) {
         const verdict = wheelVerdict(wheel.tags, target);
-        const pythonFits = !file.requiresPython || satisfies(target.pythonFullVersion, file.requiresPython);
+        const pythonFits = !file.requiresPython || (0,pep440/* satisfies */.ib)(target.pythonFullVersion, file.requiresPython);
         const ok = verdict.ok && pythonFits;
         const problem = verdict.ok
             ? pythonFits
@@ -2821,8 +2697,8 @@ function explainVersion(name, version, files, target) {
 function suggestFixes(name, closest, matching, all, target) {
     const fixes = [];
     const compatible = all
-        .filter((f) => f.ok && !f.file.yanked && !isPrerelease(f.version))
-        .sort((a, b) => compareVersions(b.version, a.version))[0];
+        .filter((f) => f.ok && !f.file.yanked && !(0,pep440/* isPrerelease */.V1)(f.version))
+        .sort((a, b) => (0,pep440/* compareVersions */.Zy)(b.version, a.version))[0];
     if (compatible) {
         fixes.push(`pin ${name}==${compatible.version} (the newest version with a wheel for ${runtimeLabel(target)})`);
     }
@@ -2896,12 +2772,12 @@ async function diagnoseUnresolvable(unresolved, pipOutput, context) {
     if (verdicts.length === 0) {
         return new errors/* ResolutionError */.fe(`no package index offers ${name}${requiredBy} (looked in ${[...sources.indexUrls, ...sources.findLinks].join(', ')}).${note}`, { hint: `check the name "${name}" and the index URL`, packageName: name, location });
     }
-    const matching = verdicts.filter((v) => satisfies(v.version, specifier));
+    const matching = verdicts.filter((v) => (0,pep440/* satisfies */.ib)(v.version, specifier));
     if (matching.length === 0) {
-        const versions = unique(verdicts.map((v) => v.version)).sort(compareVersions);
+        const versions = unique(verdicts.map((v) => v.version)).sort(pep440/* compareVersions */.Zy);
         return new errors/* ResolutionError */.fe(`no version of ${name} matches ${requirement}${requiredBy}; the index offers ${versions.join(', ')}.${note}`, { hint: `change the version specifier of ${name}`, packageName: name, location });
     }
-    const newest = matching.reduce((a, b) => (compareVersions(a.version, b.version) >= 0 ? a : b)).version;
+    const newest = matching.reduce((a, b) => ((0,pep440/* compareVersions */.Zy)(a.version, b.version) >= 0 ? a : b)).version;
     const closest = matching.filter((v) => v.version === newest);
     const reason = explainVersion(name, newest, closest, context.target);
     const offered = unique(closest.map((c) => c.tagText)).join(', ');
@@ -3038,14 +2914,14 @@ function sdistOnlyRelease(project, specifiers, files) {
         const parsed = parseDistributionName(file.filename);
         if (!parsed || parsed.project !== name || file.yanked)
             return [];
-        if (!specifiers.every((specifier) => satisfies(parsed.version, specifier)))
+        if (!specifiers.every((specifier) => (0,pep440/* satisfies */.ib)(parsed.version, specifier)))
             return [];
         return [{ file, version: parsed.version, wheel: parseWheelFilename(file.filename) !== undefined }];
     });
     if (releases.length === 0)
         return undefined;
-    const newest = releases.reduce((a, b) => (compareVersions(a.version, b.version) >= 0 ? a : b)).version;
-    const release = releases.filter((r) => compareVersions(r.version, newest) === 0);
+    const newest = releases.reduce((a, b) => ((0,pep440/* compareVersions */.Zy)(a.version, b.version) >= 0 ? a : b)).version;
+    const release = releases.filter((r) => (0,pep440/* compareVersions */.Zy)(r.version, newest) === 0);
     if (release.some((r) => r.wheel))
         return undefined;
     // Prefer the .tar.gz (PEP 625's format) when a release also has a .zip.
@@ -4415,7 +4291,7 @@ function isValidSpecifier(op, operand) {
     if (wildcard && op !== '==' && op !== '!=')
         return false;
     const version = wildcard ? operand.slice(0, -2) : operand;
-    if (!isVersion(version))
+    if (!(0,pep440/* isVersion */.lF)(version))
         return false;
     return op !== '~=' || version.split('.').length >= 2;
 }
@@ -4466,7 +4342,7 @@ function evaluateCompare(node, context) {
         // packaging: Specifier(op + right).contains(left, prereleases=True); an invalid left is False.
         if (node.op === '===')
             return left === right;
-        return isVersion(left) && matchesClause(left, node.op, right);
+        return (0,pep440/* isVersion */.lF)(left) && (0,pep440/* matchesClause */.bS)(left, node.op, right);
     }
     return compareStrings(left, node.op, right);
 }
@@ -5483,7 +5359,7 @@ function validateTablePeek(ctx, peek, ptr) {
             ? 'trying to redefine an already defined table or value'
             : 'document contains an unsafe property', ctx, ptr);
 }
-function parse_parse(toml, options = {}) {
+function parse(toml, options = {}) {
     let ctx = {
         s: toml,
         p: 0,
@@ -5800,7 +5676,7 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 
 
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
-/* harmony default export */ const dist = ({ parse: parse_parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+/* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
 
 ;// CONCATENATED MODULE: ./src/resolve/lock/toml-lines.ts
 /**
@@ -5831,7 +5707,7 @@ function lineOf(text, pattern, from = 1) {
 /** Parses TOML; a syntax error becomes one UserError with the file and line. */
 function parseTomlFile(text, file, what) {
     try {
-        return parse_parse(text);
+        return parse(text);
     }
     catch (error) {
         const line = error.line;
@@ -5904,7 +5780,7 @@ function selectFromPylock(text, file, target, choices) {
     const fileContext = { environment };
     const targetName = `${target.runtime} ${target.architecture}`;
     const requiresPython = asString(lock['requires-python']);
-    if (requiresPython && !satisfies(target.pythonFullVersion, requiresPython)) {
+    if (requiresPython && !(0,pep440/* satisfies */.ib)(target.pythonFullVersion, requiresPython)) {
         throw new errors/* UserError */.yo(`${file}: the lock's requires-python "${requiresPython}" excludes ${targetName} (Python ${target.pythonFullVersion})`, {
             hint: 'choose a runtime inside that range, or lock again for this Python',
             location: { file },
@@ -5956,7 +5832,7 @@ function selectFromPylock(text, file, target, choices) {
         if (!markerHolds(asString(table.marker), context, location))
             return;
         const packageRequiresPython = asString(table['requires-python']);
-        if (packageRequiresPython && !satisfies(target.pythonFullVersion, packageRequiresPython))
+        if (packageRequiresPython && !(0,pep440/* satisfies */.ib)(target.pythonFullVersion, packageRequiresPython))
             return;
         const source = ['vcs', 'directory', 'archive'].find((key) => table[key] !== undefined);
         const pkgVersion = asString(table.version);
@@ -6093,7 +5969,7 @@ function poetryConstraintHolds(version, constraint) {
             .split(/,|\s+(?=[<>=!~^\d])/)
             .map(toPep440)
             .filter(Boolean);
-        return clauses.every((clause) => satisfies(version, clause));
+        return clauses.every((clause) => (0,pep440/* satisfies */.ib)(version, clause));
     });
 }
 
@@ -6762,7 +6638,7 @@ function selectFromUvLock(text, file, target, choices) {
     const environment = (0,src_target/* markerEnvironment */.wp)(target);
     const context = { environment };
     const requiresPython = asString(lock['requires-python']);
-    if (requiresPython && !satisfies(target.pythonFullVersion, requiresPython)) {
+    if (requiresPython && !(0,pep440/* satisfies */.ib)(target.pythonFullVersion, requiresPython)) {
         throw new errors/* UserError */.yo(`${file}: the lock's requires-python "${requiresPython}" excludes ${target.runtime} (Python ${target.pythonFullVersion})`, {
             hint: 'choose a runtime inside that range, or widen requires-python in pyproject.toml and run `uv lock`',
             location: { file },
@@ -7178,7 +7054,7 @@ function highestVersion(names, family) {
         const match = pattern.exec(name);
         if (!match?.[1])
             continue;
-        if (!best || compareVersions(match[1], best) > 0)
+        if (!best || (0,pep440/* compareVersions */.Zy)(match[1], best) > 0)
             best = match[1];
     }
     return best;
@@ -7217,7 +7093,7 @@ function checkElf(file, elf, target, layerLibraries) {
     // glibc cannot be vendored: the dynamic loader and libc.so.6 always come from the OS (and
     // auditwheel refuses to graft them), so every GLIBC_ need is checked, whatever library names it.
     const glibc = highestVersion(elf.versionNeeds.flatMap((n) => n.versions), 'GLIBC');
-    if (glibc && compareVersions(glibc, (0,src_target/* glibcLabel */.E3)(target.glibc)) > 0) {
+    if (glibc && (0,pep440/* compareVersions */.Zy)(glibc, (0,src_target/* glibcLabel */.E3)(target.glibc)) > 0) {
         findings.push({
             file,
             rule: 'glibc',
@@ -7238,7 +7114,7 @@ function checkElf(file, elf, target, layerLibraries) {
         ['CXXABI', target.cxxabi],
     ]) {
         const needed = highestVersion(cxxVersions, family);
-        if (needed && compareVersions(needed, limit) > 0) {
+        if (needed && (0,pep440/* compareVersions */.Zy)(needed, limit) > 0) {
             findings.push({
                 file,
                 rule: 'libstdcxx',
@@ -10522,6 +10398,145 @@ function redactingLogger(inner) {
 
 /***/ }),
 
+/***/ 936:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   V1: () => (/* binding */ isPrerelease),
+/* harmony export */   Zy: () => (/* binding */ compareVersions),
+/* harmony export */   bS: () => (/* binding */ matchesClause),
+/* harmony export */   du: () => (/* binding */ isAtLeast),
+/* harmony export */   ib: () => (/* binding */ satisfies),
+/* harmony export */   lF: () => (/* binding */ isVersion)
+/* harmony export */ });
+/**
+ * The one version comparison of the tool, PEP 440 ordering, and enough of PEP 440's specifiers to
+ * explain a failed resolution. Dotted numeric versions (glibc 2.26, GLIBCXX 3.4.29, pip 22.2,
+ * Python 3.11.7) order the same way under it. pip decides what installs; the specifier test only
+ * reproduces its choice for the error message, so rare forms (arbitrary equality, local-version
+ * rules) are approximated.
+ */
+const PATTERN = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?(?:(?:-(\d+))|(?:[-_.]?(post|rev|r)[-_.]?(\d*)))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9.]+)?$/i;
+function parse(version) {
+    const m = PATTERN.exec(version.trim());
+    if (!m)
+        return undefined;
+    const preKind = m[3]?.toLowerCase();
+    const pre = preKind
+        ? [preKind.startsWith('a') ? 0 : preKind.startsWith('b') ? 1 : 2, Number(m[4] || 0)]
+        : undefined;
+    const post = m[5] !== undefined ? Number(m[5]) : m[6] ? Number(m[7] || 0) : undefined;
+    return {
+        epoch: Number(m[1] ?? 0),
+        release: (m[2] ?? '0').split('.').map(Number),
+        pre,
+        post,
+        dev: m[8] ? Number(m[9] || 0) : undefined,
+    };
+}
+function isPrerelease(version) {
+    const v = parse(version);
+    return Boolean(v && (v.pre || v.dev !== undefined));
+}
+/** Negative, zero or positive as a orders before, equal to or after b (PEP 440); unparsable versions sort first. */
+function compareVersions(a, b) {
+    const va = parse(a);
+    const vb = parse(b);
+    if (!va || !vb)
+        return va ? 1 : vb ? -1 : a.localeCompare(b);
+    if (va.epoch !== vb.epoch)
+        return va.epoch - vb.epoch;
+    const length = Math.max(va.release.length, vb.release.length);
+    for (let i = 0; i < length; i++) {
+        const d = (va.release[i] ?? 0) - (vb.release[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    // dev-only releases sort before pre-releases, which sort before the final release.
+    const preKey = (v) => v.pre ? [v.pre[0], v.pre[1]] : v.post === undefined && v.dev !== undefined ? [-1, 0] : [3, 0];
+    const [pa, pb] = [preKey(va), preKey(vb)];
+    for (let i = 0; i < 2; i++)
+        if (pa[i] !== pb[i])
+            return (pa[i] ?? 0) - (pb[i] ?? 0);
+    const post = (va.post ?? -1) - (vb.post ?? -1);
+    if (post !== 0)
+        return post;
+    if (va.dev === vb.dev)
+        return 0;
+    if (va.dev === undefined)
+        return 1;
+    if (vb.dev === undefined)
+        return -1;
+    return va.dev - vb.dev;
+}
+/** True when `version` is a valid PEP 440 version (a marker compares such values as versions). */
+function isVersion(version) {
+    return parse(version) !== undefined;
+}
+/**
+ * `version OPERATOR operand` for one clause, pre-releases included (as packaging's
+ * `Specifier.contains(..., prereleases=True)`, which marker evaluation uses).
+ */
+function matchesClause(version, operator, operand) {
+    return matchesOne(version, operator, operand);
+}
+function matchesOne(version, operator, operand) {
+    if (operator === '===')
+        return version === operand;
+    if ((operator === '==' || operator === '!=') && operand.endsWith('.*')) {
+        const prefix = operand.slice(0, -2).split('.');
+        const release = (parse(version)?.release ?? []).map(String);
+        const equal = prefix.every((part, i) => Number(part) === Number(release[i] ?? 0));
+        return operator === '==' ? equal : !equal;
+    }
+    const c = compareVersions(version, operand);
+    switch (operator) {
+        case '==':
+            return c === 0;
+        case '!=':
+            return c !== 0;
+        case '<=':
+            return c <= 0;
+        case '>=':
+            return c >= 0;
+        case '<':
+            return c < 0;
+        case '>':
+            return c > 0;
+        case '~=': {
+            const release = operand.split('.');
+            const prefix = `${release.slice(0, Math.max(release.length - 1, 1)).join('.')}.*`;
+            return c >= 0 && matchesOne(version, '==', prefix);
+        }
+        default:
+            return false;
+    }
+}
+/**
+ * Whether `version` satisfies a specifier set such as ">=1.2,<2" (empty: any). Pre-releases
+ * match only when the specifier names one, as pip does by default.
+ */
+function satisfies(version, specifier) {
+    const clauses = specifier
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    const allowsPre = clauses.some((c) => isPrerelease(c.replace(/^[<>=!~]+/, '')));
+    if (isPrerelease(version) && !allowsPre)
+        return false;
+    return clauses.every((clause) => {
+        const m = /^(===|~=|==|!=|<=|>=|<|>)\s*(.+)$/.exec(clause);
+        return m?.[1] && m[2] ? matchesOne(version, m[1], m[2].trim()) : false;
+    });
+}
+/** True when `version` is `minimum` or later (PEP 440 order). */
+function isAtLeast(version, minimum) {
+    return compareVersions(version, minimum) >= 0;
+}
+
+
+/***/ }),
+
 /***/ 4006:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -11013,6 +11028,8 @@ var external_node_child_process_ = __nccwpck_require__(1421);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/pep440.ts
+var pep440 = __nccwpck_require__(936);
 // EXTERNAL MODULE: ./src/programs.ts
 var programs = __nccwpck_require__(4122);
 // EXTERNAL MODULE: external "node:fs"
@@ -11026,6 +11043,7 @@ var promises_ = __nccwpck_require__(1455);
  * (platform, CPU, environment, file system) is a parameter, so the Windows and macOS layouts are
  * tested on any machine over a fake file system.
  */
+
 
 
 
@@ -11054,18 +11072,8 @@ function envValue(host, name) {
     const key = Object.keys(host.env).find((k) => k.toUpperCase() === name);
     return key ? host.env[key] : undefined;
 }
-function versionParts(version) {
-    return version.split('.').map((part) => Number.parseInt(part, 10) || 0);
-}
 function newestFirst(a, b) {
-    const pa = versionParts(a);
-    const pb = versionParts(b);
-    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-        const d = (pb[i] ?? 0) - (pa[i] ?? 0);
-        if (d !== 0)
-            return d;
-    }
-    return 0;
+    return (0,pep440/* compareVersions */.Zy)(b, a);
 }
 /** Every executable `name` on PATH, in PATH order (`name.exe` on Windows). */
 async function onPath(host, name) {
@@ -11197,8 +11205,8 @@ var pinned_pip = __nccwpck_require__(1476);
 
 
 
+
 const MIN_PYTHON = pinned_pip/* PINNED_PIP */.N.minimumPython;
-const MIN_PYTHON_LABEL = `${MIN_PYTHON.join('.')}`;
 const interpreters_PROBE_TIMEOUT_MS = 20_000;
 // Each candidate is probed once per process: the build looks up interpreters for pip and for
 // bytecode, and the action once more up front.
@@ -11226,16 +11234,6 @@ function probeInterpreter(candidate, env) {
             });
         });
     });
-}
-function atLeast(version, minimum) {
-    const parts = version.split('.').map((part) => Number.parseInt(part, 10) || 0);
-    for (let i = 0; i < minimum.length; i++) {
-        const a = parts[i] ?? 0;
-        const b = minimum[i] ?? 0;
-        if (a !== b)
-            return a > b;
-    }
-    return true;
 }
 const minorOf = (version) => version.split('.').slice(0, 2).join('.');
 async function firstMatching(candidates, check, env, log) {
@@ -11265,8 +11263,8 @@ const WHERE_LOOKED = 'on PATH, through the py launcher, in the runner tool cache
  */
 async function findPipPython(explicit, options = {}) {
     const env = options.env ?? options.host?.env ?? process.env;
-    const check = (probe) => atLeast(probe.version, MIN_PYTHON) ? { path: probe.executable, version: probe.version } : undefined;
-    const needs = `the build runs pip ${pinned_pip/* PINNED_PIP */.N.version}, which needs Python >= ${MIN_PYTHON_LABEL}`;
+    const check = (probe) => (0,pep440/* isAtLeast */.du)(probe.version, MIN_PYTHON) ? { path: probe.executable, version: probe.version } : undefined;
+    const needs = `the build runs pip ${pinned_pip/* PINNED_PIP */.N.version}, which needs Python >= ${MIN_PYTHON}`;
     if (explicit) {
         const probe = await runProbe({ command: explicit, args: [] }, env);
         const input = options.inputName ?? 'python';
@@ -11275,7 +11273,7 @@ async function findPipPython(explicit, options = {}) {
         const found = check(probe);
         if (!found) {
             throw new errors/* InputError */.dz(input, `${explicit} is Python ${probe.version}; ${needs}`, {
-                hint: `pass a Python ${MIN_PYTHON_LABEL} or newer (any version: it only runs pip)`,
+                hint: `pass a Python ${MIN_PYTHON} or newer (any version: it only runs pip)`,
             });
         }
         options.log?.info(`Using Python ${found.version} at ${found.path} to run pip`);
@@ -11284,7 +11282,7 @@ async function findPipPython(explicit, options = {}) {
     const host = options.host ?? currentHost(env);
     const found = await firstMatching(anyCandidates(host), check, env, options.log);
     if (!found) {
-        throw new errors/* UserError */.yo(`no Python >= ${MIN_PYTHON_LABEL} found ${WHERE_LOOKED}; ${needs}`, {
+        throw new errors/* UserError */.yo(`no Python >= ${MIN_PYTHON} found ${WHERE_LOOKED}; ${needs}`, {
             hint: 'install one (actions/setup-python in a workflow, python.org or your package manager) or pass its path with --python / input "python"',
         });
     }
@@ -11361,7 +11359,7 @@ const PINNED_PIP = {
     version: '26.2.1',
     filename: 'pip-26.2.1-py3-none-any.whl',
     sha256: '71138adf1f4ca900cdb7d289c21b7494329f2332b6d85f0e1c42108c0384ed3e',
-    minimumPython: [3, 10],
+    minimumPython: '3.10',
 };
 const BOOTSTRAP_TIMEOUT_MS = 5 * 60_000;
 /** Written last into a complete unpacked pip: its presence means the directory is whole. */

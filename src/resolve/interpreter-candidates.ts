@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, readdir } from 'node:fs/promises';
 import { posix, win32 } from 'node:path';
+import { compareVersions } from '../pep440.js';
 
 /** A command that starts an interpreter: a path, or a launcher with its version flag (`py -3.11`). */
 export interface Candidate {
@@ -64,18 +65,8 @@ function envValue(host: DiscoveryHost, name: string): string | undefined {
   return key ? host.env[key] : undefined;
 }
 
-function versionParts(version: string): number[] {
-  return version.split('.').map((part) => Number.parseInt(part, 10) || 0);
-}
-
 function newestFirst(a: string, b: string): number {
-  const pa = versionParts(a);
-  const pb = versionParts(b);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pb[i] ?? 0) - (pa[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
+  return compareVersions(b, a);
 }
 
 /** Every executable `name` on PATH, in PATH order (`name.exe` on Windows). */

@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { isAbsolute } from 'node:path';
 import { InputError, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { isAtLeast } from '../pep440.js';
 import { programSource } from '../programs.js';
 import {
   anyCandidates,
@@ -36,7 +37,6 @@ export interface FindPythonOptions {
 }
 
 const MIN_PYTHON = PINNED_PIP.minimumPython;
-const MIN_PYTHON_LABEL = `${MIN_PYTHON.join('.')}`;
 const PROBE_TIMEOUT_MS = 20_000;
 
 interface Probe {
@@ -84,16 +84,6 @@ function probeInterpreter(candidate: Candidate, env: NodeJS.ProcessEnv): Promise
   });
 }
 
-function atLeast(version: string, minimum: readonly number[]): boolean {
-  const parts = version.split('.').map((part) => Number.parseInt(part, 10) || 0);
-  for (let i = 0; i < minimum.length; i++) {
-    const a = parts[i] ?? 0;
-    const b = minimum[i] ?? 0;
-    if (a !== b) return a > b;
-  }
-  return true;
-}
-
 const minorOf = (version: string): string => version.split('.').slice(0, 2).join('.');
 
 async function firstMatching<T>(
@@ -133,8 +123,8 @@ export async function findPipPython(
 ): Promise<PythonInterpreter> {
   const env = options.env ?? options.host?.env ?? process.env;
   const check = (probe: Probe): PythonInterpreter | undefined =>
-    atLeast(probe.version, MIN_PYTHON) ? { path: probe.executable, version: probe.version } : undefined;
-  const needs = `the build runs pip ${PINNED_PIP.version}, which needs Python >= ${MIN_PYTHON_LABEL}`;
+    isAtLeast(probe.version, MIN_PYTHON) ? { path: probe.executable, version: probe.version } : undefined;
+  const needs = `the build runs pip ${PINNED_PIP.version}, which needs Python >= ${MIN_PYTHON}`;
   if (explicit) {
     const probe = await runProbe({ command: explicit, args: [] }, env);
     const input = options.inputName ?? 'python';
@@ -142,7 +132,7 @@ export async function findPipPython(
     const found = check(probe);
     if (!found) {
       throw new InputError(input, `${explicit} is Python ${probe.version}; ${needs}`, {
-        hint: `pass a Python ${MIN_PYTHON_LABEL} or newer (any version: it only runs pip)`,
+        hint: `pass a Python ${MIN_PYTHON} or newer (any version: it only runs pip)`,
       });
     }
     options.log?.info(`Using Python ${found.version} at ${found.path} to run pip`);
@@ -151,7 +141,7 @@ export async function findPipPython(
   const host = options.host ?? currentHost(env);
   const found = await firstMatching(anyCandidates(host), check, env, options.log);
   if (!found) {
-    throw new UserError(`no Python >= ${MIN_PYTHON_LABEL} found ${WHERE_LOOKED}; ${needs}`, {
+    throw new UserError(`no Python >= ${MIN_PYTHON} found ${WHERE_LOOKED}; ${needs}`, {
       hint: 'install one (actions/setup-python in a workflow, python.org or your package manager) or pass its path with --python / input "python"',
     });
   }

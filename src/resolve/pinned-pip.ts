@@ -21,7 +21,7 @@ export interface PinnedPipRelease {
   /** sha256 of the wheel, as PyPI lists it. */
   readonly sha256: string;
   /** The release's Requires-Python lower bound: the oldest host Python that can run it. */
-  readonly minimumPython: readonly [number, number];
+  readonly minimumPython: string;
 }
 
 // pip 26.2.1 from PyPI (https://pypi.org/project/pip/26.2.1/#files); its METADATA says
@@ -30,7 +30,7 @@ export const PINNED_PIP: PinnedPipRelease = {
   version: '26.2.1',
   filename: 'pip-26.2.1-py3-none-any.whl',
   sha256: '71138adf1f4ca900cdb7d289c21b7494329f2332b6d85f0e1c42108c0384ed3e',
-  minimumPython: [3, 10],
+  minimumPython: '3.10',
 };
 
 /** A pinned pip ready to run: `python <home>/pip ...`, or imported with `home` on sys.path. */
