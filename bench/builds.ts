@@ -7,6 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { copyPrograms } from '../scripts/copy-programs.mjs';
 import type { Manifest } from '../src/layer/types.js';
 import { indexFlags } from '../src/resolve/install.js';
 import { runChecked, type TimedRun } from './process.js';
@@ -70,6 +71,8 @@ export async function bundledCli(
       timeoutMs: 10 * 60_000,
     },
   );
+  // The bundle runs Python programs that live beside it, as dist/ carries them.
+  copyPrograms(join(repoRoot, 'src'), outDir);
   return {
     file: process.execPath,
     args: [join(outDir, 'index.js')],

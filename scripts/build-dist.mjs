@@ -8,7 +8,6 @@
 import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
-  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -18,7 +17,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { join } from 'node:path';
+import { copyPrograms } from './copy-programs.mjs';
 
 const entries = [
   { source: 'src/index.ts', output: 'index.js', chunkPrefix: undefined },
@@ -55,11 +55,4 @@ for (const { source, output, chunkPrefix } of entries) {
 }
 chmodSync('dist/cli.js', 0o755);
 
-const PROGRAM = /\.(py|cjs)$/;
-for (const entry of readdirSync('src', { recursive: true, withFileTypes: true })) {
-  if (!entry.isFile() || !PROGRAM.test(entry.name)) continue;
-  const source = join(entry.parentPath, entry.name);
-  const target = join('dist', relative('src', source));
-  mkdirSync(dirname(target), { recursive: true });
-  copyFileSync(source, target);
-}
+copyPrograms('src', 'dist');

@@ -1,0 +1,2 @@
+/** See copy-programs.mjs. */
+export function copyPrograms(srcDir: string, bundleDir: string): void;
