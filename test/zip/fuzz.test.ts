@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { extractZip, listZip } from '../../src/zip/reader.js';
+import { prng } from '../support/prng.js';
 import { python, treeOf } from './fixtures.js';
 import { craftZip } from './hostile.js';
 
@@ -22,18 +23,6 @@ const BUDGET_MS = Number(process.env.ZIP_FUZZ_MS ?? 4_000);
 const PER_CASE_MS = 10_000;
 /** Enough for every base zip; a mutant declaring more is refused, not extracted. */
 const MAX_BYTES = 16 * 1024 * 1024;
-
-/** mulberry32: a small seeded PRNG, so a seed replays the same mutants. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let sandbox: string;
 let bases: Buffer[];
