@@ -1918,8 +1918,6 @@ function messageOf(error) {
 
 // EXTERNAL MODULE: ./src/report.ts
 var src_report = __nccwpck_require__(665);
-// EXTERNAL MODULE: ./src/process.ts
-var src_process = __nccwpck_require__(4006);
 // EXTERNAL MODULE: ./src/programs.ts
 var programs = __nccwpck_require__(4122);
 ;// CONCATENATED MODULE: ./src/resolve/requirements.ts
@@ -2124,13 +2122,14 @@ function findRequirementLine(snapshot, project) {
  * (check_requirements.py), so a malformed line fails with its file and line, never with pip's
  * "exit code 1" or a Python traceback; and the lines whose installation would run a package's
  * build code on this machine (local projects, sdist archives and URLs, VCS checkouts, editables)
- * are known before pip starts, for the sdist policy.
+ * are known before pip starts, for the sdist policy. The check runs inside the pip run that
+ * installs (pip_for_target.py --lambda-layer-check), which stops before installing when it fails.
  */
 
 
 
 
-const CHECK_TIMEOUT_MS = 60_000;
+/** Whether and why a line builds from source; check_requirements.py's builds_from_source() stops on the same rule. */
 function classify(result) {
     const { link } = result;
     if (result.editable)
@@ -2150,31 +2149,36 @@ function pipMessage(error) {
     return error.replace(/ \(from [^\n]*\)$/m, '').trim();
 }
 /**
- * Checks every requirement line of `snapshot` with the pinned pip's parser, from
- * `cwd` (relative paths resolve there, as pip resolves them). Throws one UserError listing every
- * bad line as `file:line: message`, annotated on the first; under the sdist policy "never", also
- * for every line that would build from source.
+ * Prepares the check of every requirement line of `snapshot` by the pinned pip's own parser,
+ * inside the pip run that installs them (pip's modules are imported once: a process of its own
+ * cost about 0.4 s). Relative paths resolve from pip's working directory, as pip resolves them.
+ * `result()` throws one UserError listing every bad line as `file:line: message`, annotated on
+ * the first; under the sdist policy "never", also every line that would build from source (pip
+ * then never started installing).
  */
-async function checkRequirementLines(snapshot, params) {
+async function prepareRequirementCheck(snapshot, params) {
     const lines = snapshot.requirements;
-    if (lines.length === 0)
-        return [];
-    const input = JSON.stringify({ lines: lines.map((line, id) => ({ id, text: line.text })) });
-    const run = await (0,src_process/* runProcess */.R)(params.pip.python.path, [(0,programs/* programPath */.k)('resolve/check_requirements.py'), params.pip.home], {
-        cwd: params.cwd,
-        env: { ...(params.env ?? process.env), PYTHONUNBUFFERED: '1' },
-        timeoutMs: CHECK_TIMEOUT_MS,
-        input,
-    });
-    let results;
-    try {
-        results = JSON.parse(run.stdout ?? '').results;
-    }
-    catch {
-        // The checker itself could not run: pip's own run reports the lines.
-        params.log.debug(`requirement check did not run (exit ${run.code}): ${run.output.slice(-500)}`);
-        return [];
-    }
+    const requestFile = (0,external_node_path_.join)(params.workDir, 'requirement-check.json');
+    const resultFile = (0,external_node_path_.join)(params.workDir, 'requirement-check-result.json');
+    await (0,promises_.writeFile)(requestFile, JSON.stringify({
+        lines: lines.map((line, id) => ({ id, text: line.text })),
+        refuseSourceBuilds: params.sdist === 'never',
+    }));
+    return {
+        args: ['--lambda-layer-check', requestFile, resultFile],
+        async result() {
+            let results;
+            try {
+                results = JSON.parse(await (0,promises_.readFile)(resultFile, 'utf8')).results;
+            }
+            catch {
+                return []; // the run ended before the check (pip's own output says why)
+            }
+            return checkedOrThrow(results, lines, params.sdist);
+        },
+    };
+}
+function checkedOrThrow(results, lines, sdist) {
     const checked = [];
     const problems = [];
     for (const result of results) {
@@ -2186,7 +2190,7 @@ async function checkRequirementLines(snapshot, params) {
         if (result.options)
             continue;
         const entry = { line, name: result.name ?? undefined, ...classify(result) };
-        if (entry.buildsFromSource && params.sdist === 'never') {
+        if (entry.buildsFromSource && sdist === 'never') {
             problems.push({
                 line,
                 message: `"${line.text}" is a ${entry.reference}: installing it runs its build code on this machine, which the sdist policy "never" forbids`,
@@ -3678,6 +3682,7 @@ function buildFailure(release, requiredBy, output, timedOut, target, location) {
 
 
 
+
 const DEFAULT_PIP_TIMEOUT_MS = 20 * 60_000;
 function indexFlags(params) {
     return [
@@ -3692,11 +3697,12 @@ function indexFlags(params) {
  * Python; the platform flags choose the target's wheels and Requires-Python. The user's pip
  * configuration (config files, PIP_* variables) applies, as with any pip call.
  */
-function pipInstallArgs(params, reportPath) {
+function pipInstallArgs(params, reportPath, check) {
     return [
         (0,programs/* programPath */.k)('resolve/pip_for_target.py'),
         params.pip.home,
         JSON.stringify((0,src_target/* markerEnvironment */.wp)(params.target)),
+        ...(check?.args ?? []),
         'install',
         '-r',
         params.snapshot.file,
@@ -3757,9 +3763,14 @@ async function installRequirements(params) {
     const timeoutMs = params.timeoutMs ?? DEFAULT_PIP_TIMEOUT_MS;
     const policy = params.sdist ?? 'never';
     const wheelhouse = new Wheelhouse((0,external_node_path_.join)(params.workDir, 'sdist-wheelhouse'));
+    // The first pip run checks every line with pip's parser before it installs anything.
+    let check = await prepareRequirementCheck(params.snapshot, {
+        workDir: params.workDir,
+        sdist: policy,
+    });
     for (;;) {
         const pipParams = await withWheelhouse(params, wheelhouse);
-        const args = pipInstallArgs(pipParams, reportPath);
+        const args = pipInstallArgs(pipParams, reportPath, check);
         params.log.debug(`${params.pip.python.path} ${args.join(' ')}`);
         const run = await (0,run_python/* runPython */.w)(params.pip.python.path, args, {
             log: params.log,
@@ -3768,6 +3779,10 @@ async function installRequirements(params) {
             cwd: params.projectDir ?? process.cwd(),
             timeoutMs,
         });
+        if (check) {
+            await check.result(); // throws for bad lines, before pip's own account of them
+            check = undefined;
+        }
         if (run.timedOut) {
             throw new errors/* UserError */.yo(`pip did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped`, {
                 hint: 'check that the package indexes answer (pip retries unreachable ones) and try again',
@@ -8196,6 +8211,8 @@ class ArchiveSink {
     }
 }
 
+// EXTERNAL MODULE: ./src/process.ts
+var src_process = __nccwpck_require__(4006);
 ;// CONCATENATED MODULE: ./src/resolve/python-module.ts
 
 /**
@@ -9165,7 +9182,6 @@ async function slimTree(pythonDir, options, log) {
 
 
 
-
 const LAYER_ZIP = 'layer.zip';
 const MANIFEST_JSON = 'manifest.json';
 const install = {
@@ -9184,13 +9200,6 @@ const install = {
         const projectDir = options.projectDir ?? process.cwd();
         // A lock or pyproject.toml is installed from the requirement lines generated from it.
         state.snapshot = await materializeInput(state.snapshot, (0,external_node_path_.join)(state.workDir, 'input'));
-        await checkRequirementLines(state.snapshot, {
-            pip,
-            cwd: projectDir,
-            sdist: options.sdist,
-            env: context.env,
-            log,
-        });
         state.packages = await installRequirements({
             projectDir,
             pip,

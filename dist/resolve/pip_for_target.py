@@ -1,6 +1,11 @@
 """Run the pinned pip with the Lambda target's environment markers, not this interpreter's.
 
-Usage: python pip_for_target.py PIP_HOME MARKERS_JSON PIP_ARGUMENTS...
+Usage: python pip_for_target.py PIP_HOME MARKERS_JSON
+         [--lambda-layer-check REQUEST RESULT] PIP_ARGUMENTS...
+
+With --lambda-layer-check, every requirement line is first checked with pip's parser
+(check_requirements.py); a bad line, or a source build the policy refuses, ends the run with
+exit code 3 before pip installs anything, and RESULT says which.
 
 pip evaluates every environment marker (requirement lines, -r includes, every dependency's
 Requires-Dist) through pip._vendor.packaging.markers.default_environment(), which describes the
@@ -13,10 +18,16 @@ import json
 import os
 import sys
 
+# Exit code when the requirement check stops the run before pip installs anything.
+CHECK_FAILED = 3
+
 
 def main() -> int:
     pip_home, markers_json = sys.argv[1], sys.argv[2]
     pip_arguments = sys.argv[3:]
+    check = None
+    if pip_arguments[:1] == ["--lambda-layer-check"]:
+        check, pip_arguments = pip_arguments[1:3], pip_arguments[3:]
     environment = json.loads(markers_json)
     sys.path.insert(0, pip_home)
 
@@ -34,6 +45,14 @@ def main() -> int:
         return dict(environment)
 
     markers.default_environment = target_environment
+
+    if check is not None:
+        # Every line through pip's own parser first (check_requirements.py, beside this file);
+        # in this process, pip's modules are imported once for the check and the install.
+        import check_requirements
+
+        if not check_requirements.check_request(*check):
+            return CHECK_FAILED
 
     from pip._internal.cli.main import main as pip_main
 

@@ -11,7 +11,6 @@ import { defaultCacheDir } from '../cache/dir-store.js';
 import { removeOnInterrupt } from '../interrupt.js';
 import type { Logger } from '../log.js';
 import { countOf } from '../report.js';
-import { checkRequirementLines } from '../resolve/check-requirements.js';
 import { indexFlags, installRequirements, measurePackages } from '../resolve/install.js';
 import { findPipPython } from '../resolve/interpreters.js';
 import { type LayerInputParams, materializeInput, readBuildInput } from '../resolve/layer-input.js';
@@ -109,13 +108,6 @@ const install: BuildStage = {
     const projectDir = options.projectDir ?? process.cwd();
     // A lock or pyproject.toml is installed from the requirement lines generated from it.
     state.snapshot = await materializeInput(state.snapshot, join(state.workDir, 'input'));
-    await checkRequirementLines(state.snapshot, {
-      pip,
-      cwd: projectDir,
-      sdist: options.sdist,
-      env: context.env,
-      log,
-    });
     state.packages = await installRequirements({
       projectDir,
       pip,

@@ -3,13 +3,12 @@
  * (check_requirements.py), so a malformed line fails with its file and line, never with pip's
  * "exit code 1" or a Python traceback; and the lines whose installation would run a package's
  * build code on this machine (local projects, sdist archives and URLs, VCS checkouts, editables)
- * are known before pip starts, for the sdist policy.
+ * are known before pip starts, for the sdist policy. The check runs inside the pip run that
+ * installs (pip_for_target.py --lambda-layer-check), which stops before installing when it fails.
  */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import type { Logger } from '../log.js';
-import { runProcess } from '../process.js';
-import { programPath } from '../programs.js';
-import type { PinnedPip } from './pinned-pip.js';
 import { type RequirementLine, type RequirementsSnapshot, writtenAt, writtenAtText } from './requirements.js';
 import type { SdistPolicy } from './types.js';
 
@@ -39,8 +38,7 @@ interface CheckerResult {
   readonly link?: CheckerLink | null;
 }
 
-const CHECK_TIMEOUT_MS = 60_000;
-
+/** Whether and why a line builds from source; check_requirements.py's builds_from_source() stops on the same rule. */
 function classify(result: CheckerResult): Pick<CheckedRequirement, 'buildsFromSource' | 'reference'> {
   const { link } = result;
   if (result.editable) return { buildsFromSource: true, reference: 'editable install' };
@@ -56,44 +54,54 @@ function pipMessage(error: string): string {
   return error.replace(/ \(from [^\n]*\)$/m, '').trim();
 }
 
+/** The files a pip run needs to check the lines first (pip_for_target.py --lambda-layer-check). */
+export interface RequirementCheck {
+  readonly args: readonly string[];
+  /** Reads the result after the run: the checked lines, or one UserError for every bad line. */
+  result(): Promise<CheckedRequirement[]>;
+}
+
 /**
- * Checks every requirement line of `snapshot` with the pinned pip's parser, from
- * `cwd` (relative paths resolve there, as pip resolves them). Throws one UserError listing every
- * bad line as `file:line: message`, annotated on the first; under the sdist policy "never", also
- * for every line that would build from source.
+ * Prepares the check of every requirement line of `snapshot` by the pinned pip's own parser,
+ * inside the pip run that installs them (pip's modules are imported once: a process of its own
+ * cost about 0.4 s). Relative paths resolve from pip's working directory, as pip resolves them.
+ * `result()` throws one UserError listing every bad line as `file:line: message`, annotated on
+ * the first; under the sdist policy "never", also every line that would build from source (pip
+ * then never started installing).
  */
-export async function checkRequirementLines(
+export async function prepareRequirementCheck(
   snapshot: RequirementsSnapshot,
-  params: {
-    /** The pinned pip the build installs with: its parser checks the lines. */
-    readonly pip: PinnedPip;
-    readonly cwd: string;
-    readonly sdist: SdistPolicy;
-    readonly env?: NodeJS.ProcessEnv;
-    readonly log: Logger;
-  },
-): Promise<CheckedRequirement[]> {
+  params: { readonly workDir: string; readonly sdist: SdistPolicy },
+): Promise<RequirementCheck> {
   const lines = snapshot.requirements;
-  if (lines.length === 0) return [];
-  const input = JSON.stringify({ lines: lines.map((line, id) => ({ id, text: line.text })) });
-  const run = await runProcess(
-    params.pip.python.path,
-    [programPath('resolve/check_requirements.py'), params.pip.home],
-    {
-      cwd: params.cwd,
-      env: { ...(params.env ?? process.env), PYTHONUNBUFFERED: '1' },
-      timeoutMs: CHECK_TIMEOUT_MS,
-      input,
-    },
+  const requestFile = join(params.workDir, 'requirement-check.json');
+  const resultFile = join(params.workDir, 'requirement-check-result.json');
+  await writeFile(
+    requestFile,
+    JSON.stringify({
+      lines: lines.map((line, id) => ({ id, text: line.text })),
+      refuseSourceBuilds: params.sdist === 'never',
+    }),
   );
-  let results: CheckerResult[];
-  try {
-    results = (JSON.parse(run.stdout ?? '') as { results: CheckerResult[] }).results;
-  } catch {
-    // The checker itself could not run: pip's own run reports the lines.
-    params.log.debug(`requirement check did not run (exit ${run.code}): ${run.output.slice(-500)}`);
-    return [];
-  }
+  return {
+    args: ['--lambda-layer-check', requestFile, resultFile],
+    async result() {
+      let results: CheckerResult[];
+      try {
+        results = (JSON.parse(await readFile(resultFile, 'utf8')) as { results: CheckerResult[] }).results;
+      } catch {
+        return []; // the run ended before the check (pip's own output says why)
+      }
+      return checkedOrThrow(results, lines, params.sdist);
+    },
+  };
+}
+
+function checkedOrThrow(
+  results: readonly CheckerResult[],
+  lines: readonly RequirementLine[],
+  sdist: SdistPolicy,
+): CheckedRequirement[] {
   const checked: CheckedRequirement[] = [];
   const problems: { line: RequirementLine; message: string; hint?: string }[] = [];
   for (const result of results) {
@@ -104,7 +112,7 @@ export async function checkRequirementLines(
     }
     if (result.options) continue;
     const entry: CheckedRequirement = { line, name: result.name ?? undefined, ...classify(result) };
-    if (entry.buildsFromSource && params.sdist === 'never') {
+    if (entry.buildsFromSource && sdist === 'never') {
       problems.push({
         line,
         message: `"${line.text}" is a ${entry.reference}: installing it runs its build code on this machine, which the sdist policy "never" forbids`,

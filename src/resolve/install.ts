@@ -11,6 +11,7 @@ import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { programPath } from '../programs.js';
 import { markerEnvironment, pipTargetFlags, type Target } from '../target.js';
+import { prepareRequirementCheck, type RequirementCheck } from './check-requirements.js';
 import { diagnoseUnresolvable, parseUnavailableInConflict, parseUnresolvable } from './diagnose.js';
 import type { PinnedPip } from './pinned-pip.js';
 import { markRequested } from './requested.js';
@@ -70,11 +71,16 @@ export function indexFlags(
  * Python; the platform flags choose the target's wheels and Requires-Python. The user's pip
  * configuration (config files, PIP_* variables) applies, as with any pip call.
  */
-export function pipInstallArgs(params: InstallParams, reportPath?: string): string[] {
+export function pipInstallArgs(
+  params: InstallParams,
+  reportPath?: string,
+  check?: RequirementCheck,
+): string[] {
   return [
     programPath('resolve/pip_for_target.py'),
     params.pip.home,
     JSON.stringify(markerEnvironment(params.target)),
+    ...(check?.args ?? []),
     'install',
     '-r',
     params.snapshot.file,
@@ -135,9 +141,14 @@ export async function installRequirements(params: InstallParams): Promise<Packag
   const timeoutMs = params.timeoutMs ?? DEFAULT_PIP_TIMEOUT_MS;
   const policy = params.sdist ?? 'never';
   const wheelhouse = new Wheelhouse(join(params.workDir, 'sdist-wheelhouse'));
+  // The first pip run checks every line with pip's parser before it installs anything.
+  let check: RequirementCheck | undefined = await prepareRequirementCheck(params.snapshot, {
+    workDir: params.workDir,
+    sdist: policy,
+  });
   for (;;) {
     const pipParams = await withWheelhouse(params, wheelhouse);
-    const args = pipInstallArgs(pipParams, reportPath);
+    const args = pipInstallArgs(pipParams, reportPath, check);
     params.log.debug(`${params.pip.python.path} ${args.join(' ')}`);
     const run = await runPython(params.pip.python.path, args, {
       log: params.log,
@@ -146,6 +157,10 @@ export async function installRequirements(params: InstallParams): Promise<Packag
       cwd: params.projectDir ?? process.cwd(),
       timeoutMs,
     });
+    if (check) {
+      await check.result(); // throws for bad lines, before pip's own account of them
+      check = undefined;
+    }
     if (run.timedOut) {
       throw new UserError(`pip did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped`, {
         hint: 'check that the package indexes answer (pip retries unreachable ones) and try again',
