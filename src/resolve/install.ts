@@ -25,6 +25,7 @@ import { type PythonRun, runPython } from './run-python.js';
 import { writeRequirementsWithPins } from './sdist/hash-pins.js';
 import { findSdistOnlyRelease, Wheelhouse, withPureHint } from './sdist/wheelhouse.js';
 import type { PackageEntry, SdistPolicy } from './types.js';
+import { installDownloaded } from './wheel-download.js';
 import { parseWheelFilename } from './wheel-tags.js';
 
 export interface InstallParams {
@@ -50,6 +51,11 @@ export interface InstallParams {
    * runs unless the caller asks for it.
    */
   readonly sdist?: SdistPolicy;
+  /**
+   * Who lays out python/: "pip" (pip install --target, the default) or "wheels" (pip downloads,
+   * src/wheel installs the same tree; see wheel-download.ts).
+   */
+  readonly assemble?: 'pip' | 'wheels';
 }
 
 export const DEFAULT_PIP_TIMEOUT_MS = 20 * 60_000;
@@ -99,6 +105,32 @@ export function pipInstallArgs(params: InstallParams, reportPath?: string): stri
 }
 
 /**
+ * The pip command line of the wheels path (params.assemble "wheels"): the same resolution as
+ * pipInstallArgs (markers, platform flags, indexes, --no-deps for a lock), but pip only downloads
+ * into `wheelDir` and download_for_target.py writes the installation plan to `planPath`.
+ */
+export function pipDownloadArgs(params: InstallParams, wheelDir: string, planPath: string): string[] {
+  return [
+    programPath('resolve/download_for_target.py'),
+    params.pip.home,
+    JSON.stringify(markerEnvironment(params.target)),
+    planPath,
+    'download',
+    '-r',
+    params.snapshot.file,
+    '--dest',
+    wheelDir,
+    '--no-input',
+    '--disable-pip-version-check',
+    ...(params.snapshot.input?.locked ? ['--no-deps'] : []),
+    '--progress-bar',
+    'off',
+    ...pipTargetFlags(params.target),
+    ...indexFlags(params),
+  ];
+}
+
+/**
  * Where pip --target puts console scripts: bin/ on Linux and macOS; Scripts\ with .exe
  * launchers (Windows binaries, which verification would refuse) on Windows.
  */
@@ -132,12 +164,17 @@ async function dropConsoleScriptRecords(pythonDir: string): Promise<void> {
  */
 export async function installRequirements(params: InstallParams): Promise<PackageEntry[]> {
   const reportPath = join(params.workDir, 'pip-report.json');
+  const fromWheels = params.assemble === 'wheels';
+  const wheelDir = join(params.workDir, 'wheels');
+  const planPath = join(params.workDir, 'install-plan.json');
   const timeoutMs = params.timeoutMs ?? DEFAULT_PIP_TIMEOUT_MS;
   const policy = params.sdist ?? 'never';
   const wheelhouse = new Wheelhouse(join(params.workDir, 'sdist-wheelhouse'));
   for (;;) {
     const pipParams = await withWheelhouse(params, wheelhouse);
-    const args = pipInstallArgs(pipParams, reportPath);
+    const args = fromWheels
+      ? pipDownloadArgs(pipParams, wheelDir, planPath)
+      : pipInstallArgs(pipParams, reportPath);
     params.log.debug(`${params.pip.python.path} ${args.join(' ')}`);
     const run = await runPython(params.pip.python.path, args, {
       log: params.log,
@@ -180,13 +217,14 @@ export async function installRequirements(params: InstallParams): Promise<Packag
       timeoutMs,
     });
   }
+  const installed = fromWheels ? await installDownloaded(planPath, wheelDir, params.pythonDir) : undefined;
   // Console scripts have the HOST interpreter in their shebang and /opt/python/bin is not on
   // Lambda's PATH: they cannot run there and would make the zip differ between machines.
   for (const dir of consoleScriptDirs(process.platform)) {
     await rm(join(params.pythonDir, dir), { recursive: true, force: true });
   }
   await dropConsoleScriptRecords(params.pythonDir);
-  const report = await readReport(reportPath);
+  const report = installed?.report ?? (await readReport(reportPath));
   const described = await describeInstalled(params.pythonDir, report);
   const input = params.snapshot.input;
   const packages = input?.locked ? await markRequested(params.pythonDir, described, input.direct) : described;

@@ -14,26 +14,34 @@ import os
 import sys
 
 
-def main() -> int:
-    pip_home, markers_json = sys.argv[1], sys.argv[2]
-    pip_arguments = sys.argv[3:]
-    environment = json.loads(markers_json)
+def use_target_markers(pip_home: str, environment: dict) -> str | None:
+    """Import the pinned pip from pip_home and make every marker see `environment`.
+
+    Returns an error message when another pip was imported instead.
+    """
     sys.path.insert(0, pip_home)
 
     import pip
     from pip._vendor.packaging import markers
 
     if not os.path.abspath(pip.__file__).startswith(os.path.abspath(pip_home) + os.sep):
-        print(
-            f"the pinned pip in {pip_home} was not imported ({pip.__file__} was)", file=sys.stderr
-        )
-        return 2
+        return f"the pinned pip in {pip_home} was not imported ({pip.__file__} was)"
 
     def target_environment() -> dict:
         # A fresh dict each call: Marker.evaluate() updates what it gets with "extra".
         return dict(environment)
 
     markers.default_environment = target_environment
+    return None
+
+
+def main() -> int:
+    pip_home, markers_json = sys.argv[1], sys.argv[2]
+    pip_arguments = sys.argv[3:]
+    error = use_target_markers(pip_home, json.loads(markers_json))
+    if error:
+        print(error, file=sys.stderr)
+        return 2
 
     from pip._internal.cli.main import main as pip_main
 
