@@ -1,12 +1,14 @@
 """Resolve and download the layer's wheels with the pinned pip, for the Lambda target.
 
-Usage: python download_for_target.py PIP_HOME MARKERS_JSON PLAN_PATH PIP_DOWNLOAD_ARGUMENTS...
+Usage: python download_for_target.py PIP_HOME MARKERS_JSON PLAN_PATH REPORT_PATH PIP_ARGS...
 
 Runs `pip download` (with every marker evaluated for the target, as pip_for_target.py does) and
 then writes PLAN_PATH: one entry per downloaded wheel in the order `pip install` would install
 them (the resolver's installation order, which decides who wins when two wheels ship the same
 path), each with what pip install would record about it: whether it was requested (REQUESTED)
-and, for a direct URL requirement, its direct_url.json text. `pip download` has no --report, and
+and, for a direct URL requirement, its direct_url.json text. REPORT_PATH receives what
+`pip install --report` would have written for the same resolution (the installed packages'
+metadata, download URLs and hashes, the marker environment). `pip download` has no --report, and
 `pip install --dry-run --report` keeps no files: this is the one run that gives both.
 """
 
@@ -18,14 +20,15 @@ from pip_for_target import use_target_markers
 
 
 def main() -> int:
-    pip_home, markers_json, plan_path = sys.argv[1], sys.argv[2], sys.argv[3]
-    pip_arguments = sys.argv[4:]
+    pip_home, markers_json, plan_path, report_path = sys.argv[1:5]
+    pip_arguments = sys.argv[5:]
     error = use_target_markers(pip_home, json.loads(markers_json))
     if error:
         print(error, file=sys.stderr)
         return 2
 
     from pip._internal.cli.main import main as pip_main
+    from pip._internal.models.installation_report import InstallationReport
     from pip._internal.resolution.resolvelib.resolver import Resolver
 
     resolved = []
@@ -49,20 +52,20 @@ def main() -> int:
         if req.constraint or req.satisfied_by is not None or req.link is None:
             continue
         info = req.download_info
-        hashes = getattr(getattr(info, "info", None), "hashes", None) or {}
         plan.append(
             {
                 "name": req.metadata["Name"],
                 "version": req.metadata["Version"],
                 "filename": req.link.filename,
-                "url": info.url if info else req.link.url,
-                "sha256": hashes.get("sha256"),
                 "requested": bool(req.user_supplied),
                 "direct_url": info.to_json() if info and req.is_direct else None,
             }
         )
     with open(plan_path, "w", encoding="utf-8") as f:
         json.dump(plan, f, indent=1)
+    report = InstallationReport(requirement_set.requirements_to_install).to_dict()
+    with open(report_path, "w", encoding="utf-8") as f:
+        json.dump(report, f, indent=2, ensure_ascii=False)
     return 0
 
 

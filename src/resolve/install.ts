@@ -1,8 +1,9 @@
 /**
- * Runs the pinned pip (pinned-pip.ts) to install the requirements into `staging/python` with the
- * target's platform flags and the target's marker environment (pip_for_target.py), then
- * describes what was installed from the *.dist-info folders pip wrote, joined with pip's --report
- * for the wheel's file name and sha256.
+ * Runs the pinned pip (pinned-pip.ts) with the target's platform flags and marker environment
+ * to resolve and download the requirements' wheels (download_for_target.py), which src/wheel
+ * installs into `staging/python` as pip install --target would (or, with assemble "pip", runs pip
+ * install --target itself through pip_for_target.py), then describes what was installed from the
+ * *.dist-info folders, joined with pip's report for the wheel's file name and sha256.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -52,8 +53,9 @@ export interface InstallParams {
    */
   readonly sdist?: SdistPolicy;
   /**
-   * Who lays out python/: "pip" (pip install --target, the default) or "wheels" (pip downloads,
-   * src/wheel installs the same tree; see wheel-download.ts).
+   * Who lays out python/: "wheels" (the default: pip resolves and downloads, src/wheel installs
+   * the tree pip install --target would, see wheel-download.ts) or "pip" (pip install --target
+   * itself, which the equality tests compare against).
    */
   readonly assemble?: 'pip' | 'wheels';
 }
@@ -109,12 +111,18 @@ export function pipInstallArgs(params: InstallParams, reportPath?: string): stri
  * pipInstallArgs (markers, platform flags, indexes, --no-deps for a lock), but pip only downloads
  * into `wheelDir` and download_for_target.py writes the installation plan to `planPath`.
  */
-export function pipDownloadArgs(params: InstallParams, wheelDir: string, planPath: string): string[] {
+export function pipDownloadArgs(
+  params: InstallParams,
+  wheelDir: string,
+  planPath: string,
+  reportPath: string,
+): string[] {
   return [
     programPath('resolve/download_for_target.py'),
     params.pip.home,
     JSON.stringify(markerEnvironment(params.target)),
     planPath,
+    reportPath,
     'download',
     '-r',
     params.snapshot.file,
@@ -164,7 +172,7 @@ async function dropConsoleScriptRecords(pythonDir: string): Promise<void> {
  */
 export async function installRequirements(params: InstallParams): Promise<PackageEntry[]> {
   const reportPath = join(params.workDir, 'pip-report.json');
-  const fromWheels = params.assemble === 'wheels';
+  const fromWheels = params.assemble !== 'pip';
   const wheelDir = join(params.workDir, 'wheels');
   const planPath = join(params.workDir, 'install-plan.json');
   const timeoutMs = params.timeoutMs ?? DEFAULT_PIP_TIMEOUT_MS;
@@ -173,7 +181,7 @@ export async function installRequirements(params: InstallParams): Promise<Packag
   for (;;) {
     const pipParams = await withWheelhouse(params, wheelhouse);
     const args = fromWheels
-      ? pipDownloadArgs(pipParams, wheelDir, planPath)
+      ? pipDownloadArgs(pipParams, wheelDir, planPath, reportPath)
       : pipInstallArgs(pipParams, reportPath);
     params.log.debug(`${params.pip.python.path} ${args.join(' ')}`);
     const run = await runPython(params.pip.python.path, args, {
@@ -217,14 +225,14 @@ export async function installRequirements(params: InstallParams): Promise<Packag
       timeoutMs,
     });
   }
-  const installed = fromWheels ? await installDownloaded(planPath, wheelDir, params.pythonDir) : undefined;
+  if (fromWheels) await installDownloaded(planPath, wheelDir, params.pythonDir);
   // Console scripts have the HOST interpreter in their shebang and /opt/python/bin is not on
   // Lambda's PATH: they cannot run there and would make the zip differ between machines.
   for (const dir of consoleScriptDirs(process.platform)) {
     await rm(join(params.pythonDir, dir), { recursive: true, force: true });
   }
   await dropConsoleScriptRecords(params.pythonDir);
-  const report = installed?.report ?? (await readReport(reportPath));
+  const report = await readReport(reportPath);
   const described = await describeInstalled(params.pythonDir, report);
   const input = params.snapshot.input;
   const packages = input?.locked ? await markRequested(params.pythonDir, described, input.direct) : described;
