@@ -21,7 +21,7 @@ import type { PackageEntry } from '../resolve/types.js';
 import { LAMBDA_LIMITS, markerEnvironment } from '../target.js';
 import { verificationError, verifyLayerTree } from '../verify/rules.js';
 import type { VerificationReport } from '../verify/types.js';
-import type { LayerArchive } from '../zip/writer.js';
+import type { CompressedSource, LayerArchive } from '../zip/writer.js';
 import { writeLayerZip } from '../zip/writer.js';
 import { compileBytecode } from './bytecode.js';
 import { proveImports } from './import-proof/index.js';
@@ -78,6 +78,11 @@ export interface BuildState {
   /** Temp dir inside outDir receiving the outputs before they are renamed into place. */
   readonly outputDir: string;
   packages: PackageEntry[];
+  /**
+   * Where each file copied unchanged from a wheel sits in it, by path under python/: the zip
+   * takes those bytes as the wheel compressed them (see writeLayerZip's `compressed`).
+   */
+  wheelFiles?: ReadonlyMap<string, CompressedSource>;
   resolver?: ResolverReport;
   bytecode: BytecodeReport;
   slim?: SlimReport;
@@ -130,6 +135,9 @@ const install: BuildStage = {
       env: context.env,
       timeoutMs: context.pipTimeoutMs,
       sdist: options.sdist,
+      onWheelFiles: (sources) => {
+        state.wheelFiles = sources;
+      },
     });
     log.info(
       `Installed ${state.packages.length} distributions for ${options.target.runtime} ${options.target.architecture}`,
@@ -207,6 +215,13 @@ const measure: BuildStage = {
   },
 };
 
+/** Wheel file sources by their layer zip name (python/...). */
+function layerNames(
+  sources: ReadonlyMap<string, CompressedSource> | undefined,
+): Map<string, CompressedSource> | undefined {
+  return sources && new Map([...sources].map(([path, source]) => [`python/${path}`, source]));
+}
+
 /**
  * Every binary must load on the target: a layer that would fail on Lambda fails here instead.
  * The tree no longer changes, so verification reads it while the zip writer deflates it (the
@@ -219,7 +234,9 @@ const verifyAndArchive: BuildStage = {
     const { target } = state.options;
     const [verified, archived] = await Promise.allSettled([
       verifyLayerTree(state.layerDir, target),
-      writeLayerZip(state.layerDir, join(state.outputDir, LAYER_ZIP)),
+      writeLayerZip(state.layerDir, join(state.outputDir, LAYER_ZIP), {
+        compressed: layerNames(state.wheelFiles),
+      }),
     ]);
     if (verified.status === 'rejected') throw verified.reason;
     const report = verified.value;

@@ -12,6 +12,7 @@ import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { programPath } from '../programs.js';
 import { markerEnvironment, pipTargetFlags, type Target } from '../target.js';
+import type { WheelFileSource } from '../wheel/install.js';
 import { diagnoseUnresolvable, parseUnavailableInConflict, parseUnresolvable } from './diagnose.js';
 import type { PinnedPip } from './pinned-pip.js';
 import { markRequested } from './requested.js';
@@ -58,6 +59,11 @@ export interface InstallParams {
    * itself, which the equality tests compare against).
    */
   readonly assemble?: 'pip' | 'wheels';
+  /**
+   * Told, on the wheels path, where each file copied unchanged from a wheel sits in it (by path
+   * relative to pythonDir): the zip writer copies those bytes instead of deflating them again.
+   */
+  readonly onWheelFiles?: (sources: ReadonlyMap<string, WheelFileSource>) => void;
 }
 
 export const DEFAULT_PIP_TIMEOUT_MS = 20 * 60_000;
@@ -225,7 +231,10 @@ export async function installRequirements(params: InstallParams): Promise<Packag
       timeoutMs,
     });
   }
-  if (fromWheels) await installDownloaded(planPath, wheelDir, params.pythonDir);
+  if (fromWheels) {
+    const sources = await installDownloaded(planPath, wheelDir, params.pythonDir);
+    params.onWheelFiles?.(sources);
+  }
   // Console scripts have the HOST interpreter in their shebang and /opt/python/bin is not on
   // Lambda's PATH: they cannot run there and would make the zip differ between machines.
   for (const dir of consoleScriptDirs(process.platform)) {

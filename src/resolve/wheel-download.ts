@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { installWheels } from '../wheel/install.js';
+import { installWheels, type WheelFileSource } from '../wheel/install.js';
 
 /** One downloaded wheel, as download_for_target.py writes it. */
 export interface DownloadedWheel {
@@ -17,17 +17,20 @@ export interface DownloadedWheel {
   readonly direct_url: string | null;
 }
 
-/** Installs the wheels a finished download planned into `pythonDir`. */
+/**
+ * Installs the wheels a finished download planned into `pythonDir`; returns where each file
+ * copied from a wheel sits in it (installWheels).
+ */
 export async function installDownloaded(
   planPath: string,
   wheelDir: string,
   pythonDir: string,
-): Promise<void> {
+): Promise<Map<string, WheelFileSource>> {
   const plan = JSON.parse(await readFile(planPath, 'utf8')) as DownloadedWheel[];
   const wheels = plan.map((w) => ({
     path: join(wheelDir, w.filename),
     requested: w.requested,
     ...(w.direct_url !== null ? { directUrl: w.direct_url } : {}),
   }));
-  await installWheels(wheels, pythonDir);
+  return installWheels(wheels, pythonDir);
 }

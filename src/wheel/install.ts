@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { mapLimited } from '../concurrency.js';
 import { UserError } from '../errors.js';
 import { withZipArchive, type ZipArchive, type ZipEntryInfo } from '../zip/reader.js';
+import type { CompressedSource } from '../zip/writer.js';
 import { type Placement, placeEntry, scriptEntryPoints } from './layout.js';
 import { formatRecord, parseRecord, type RecordRow, recordHash } from './record.js';
 
@@ -102,11 +103,19 @@ function installedRecord(plan: WheelPlan, generated: ReadonlyMap<string, Buffer>
   return formatRecord(rows.filter(([path]) => !notShipped.has(path)));
 }
 
+/** Where a shipped file's bytes sit, compressed, inside its wheel: the zip writer can copy them. */
+export type WheelFileSource = CompressedSource;
+
 /**
  * Installs `wheels` (in pip's installation order) into `pythonDir`, which must be empty or
- * missing: a file left there would keep its mode and hide what the wheels hold.
+ * missing: a file left there would keep its mode and hide what the wheels hold. Returns, by
+ * path relative to `pythonDir` ('/'-separated), where each file copied unchanged from a wheel
+ * sits in it (not the RECORD, INSTALLER, REQUESTED and direct_url.json written here).
  */
-export async function installWheels(wheels: readonly WheelToInstall[], pythonDir: string): Promise<void> {
+export async function installWheels(
+  wheels: readonly WheelToInstall[],
+  pythonDir: string,
+): Promise<Map<string, WheelFileSource>> {
   await mkdir(pythonDir, { recursive: true });
   if ((await readdir(pythonDir)).length)
     throw new Error(`installWheels needs an empty folder; ${pythonDir} is not`);
@@ -119,6 +128,7 @@ export async function installWheels(wheels: readonly WheelToInstall[], pythonDir
       if (placement.kind === 'shipped') winner.set(placement.path, entry);
     }
   }
+  const sources = new Map<string, WheelFileSource>();
   const made = new Set<string>();
   const ensureDir = async (dir: string): Promise<void> => {
     if (made.has(dir)) return;
@@ -137,8 +147,17 @@ export async function installWheels(wheels: readonly WheelToInstall[], pythonDir
         if (placement.kind !== 'shipped') return;
         const target = join(pythonDir, placement.path);
         await ensureDir(dirname(target));
-        const content = await archive.read(byName.get(entry.name) ?? entry);
+        const own = byName.get(entry.name) ?? entry;
+        const content = await archive.read(own);
         await writeFile(target, content);
+        sources.set(placement.path, {
+          file: plan.wheel.path,
+          dataStart: await archive.dataStart(own),
+          compressedSize: own.compressedSize,
+          method: own.method,
+          crc32: own.crc32,
+          size: own.size,
+        });
         // pip: a regular file entry with any execute bit becomes 0777 & ~umask | 0111.
         if ((entry.mode & 0o170000) === 0o100000 && entry.mode & 0o111)
           await chmod(target, (0o777 & ~process.umask()) | 0o111);
@@ -161,5 +180,7 @@ export async function installWheels(wheels: readonly WheelToInstall[], pythonDir
     };
     for (const [path, content] of generated) await writeNew(join(pythonDir, path), content);
     await writeNew(join(info, 'RECORD'), installedRecord(plan, generated));
+    for (const path of [...generated.keys(), `${plan.infoDir}/RECORD`]) sources.delete(path);
   }
+  return sources;
 }

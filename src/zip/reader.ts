@@ -264,6 +264,8 @@ async function withZip<T>(
 export interface ZipArchive {
   readonly entries: readonly ZipEntryInfo[];
   read(entry: ZipEntryInfo): Promise<Buffer>;
+  /** Offset in the zip file of the entry's (compressed) data, past its local header. */
+  dataStart(entry: ZipEntryInfo): Promise<number>;
 }
 
 /**
@@ -283,6 +285,15 @@ export async function withZipArchive<T>(
         if (!entry) throw new UserError(`${zipPath}: ${info.name} is not an entry of this zip`);
         planExtraction([info], zipPath, { destinationLength: 0 }); // method, encryption
         return readContent(zip, entry);
+      },
+      dataStart: async (info) => {
+        const entry = byInfo.get(info);
+        if (!entry) throw new UserError(`${zipPath}: ${info.name} is not an entry of this zip`);
+        try {
+          return (await zip.zip.readLocalFileHeaderPromise(entry.raw, { minimal: true })).fileDataStart;
+        } catch (error) {
+          throw dataError(zipPath, info, error);
+        }
       },
     });
   });
