@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rename, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { defaultCacheDir } from '../cache/dir-store.js';
+import { sha256File } from '../cache/layer-cache.js';
 import { removeOnInterrupt } from '../interrupt.js';
 import type { Logger } from '../log.js';
 import { countOf } from '../report.js';
@@ -56,6 +57,11 @@ export interface BuildContext {
   readonly pipTimeoutMs?: number;
   /** Where the pinned pip is kept (default: the CLI's default cache folder). */
   readonly toolCacheDir?: string;
+  /**
+   * The per-wheel bytecode cache's folder (layer/wheel-bytecode.ts): a rebuild compiles only the
+   * modules of wheels it has not seen. Off when absent.
+   */
+  readonly wheelCacheDir?: string;
   /** The CPU to treat this machine as for the import proof (tests; default process.arch). */
   readonly hostArch?: 'x86_64' | 'aarch64';
 }
@@ -154,6 +160,22 @@ const slim: BuildStage = {
   },
 };
 
+/** For each .py a wheel put in the layer (path under python/), the sha256 of that wheel. */
+async function moduleOwners(wheelFiles: ReadonlyMap<string, CompressedSource>): Promise<Map<string, string>> {
+  const digests = new Map<string, Promise<string>>();
+  const owners = new Map<string, string>();
+  for (const [path, source] of wheelFiles) {
+    if (!path.endsWith('.py')) continue;
+    let digest = digests.get(source.file);
+    if (!digest) {
+      digest = sha256File(source.file);
+      digests.set(source.file, digest);
+    }
+    owners.set(path, await digest);
+  }
+  return owners;
+}
+
 const bytecode: BuildStage = {
   title: 'Compile bytecode for the target Python',
   async run(state) {
@@ -166,10 +188,17 @@ const bytecode: BuildStage = {
       };
       return;
     }
+    const { wheelCacheDir } = state.context;
     state.bytecode = await compileBytecode(
       state.pythonDir,
       state.options.target,
-      { interpreter: state.options.bytecodePython, env: state.context.env },
+      {
+        interpreter: state.options.bytecodePython,
+        env: state.context.env,
+        ...(wheelCacheDir && state.wheelFiles
+          ? { wheelCache: { dir: wheelCacheDir, owners: await moduleOwners(state.wheelFiles) } }
+          : {}),
+      },
       state.log,
     );
   },
