@@ -36,6 +36,7 @@ import type {
   ResolverReport,
   SlimReport,
 } from './types.js';
+import { loadElfFacts } from './wheel-elf-facts.js';
 
 export interface BuildResult {
   readonly manifest: Manifest;
@@ -89,6 +90,8 @@ export interface BuildState {
    * takes those bytes as the wheel compressed them (see writeLayerZip's `compressed`).
    */
   wheelFiles?: ReadonlyMap<string, CompressedSource>;
+  /** The sha256 of the wheel each of wheelFiles came from (wheelOwners), once computed. */
+  wheelOwners?: Map<string, string>;
   resolver?: ResolverReport;
   bytecode: BytecodeReport;
   slim?: SlimReport;
@@ -160,12 +163,16 @@ const slim: BuildStage = {
   },
 };
 
-/** For each .py a wheel put in the layer (path under python/), the sha256 of that wheel. */
-async function moduleOwners(wheelFiles: ReadonlyMap<string, CompressedSource>): Promise<Map<string, string>> {
+/**
+ * For each file a wheel put in the layer (path under python/), the sha256 of that wheel: what
+ * the per-wheel caches are keyed by. Computed once per build.
+ */
+async function wheelOwners(state: BuildState): Promise<Map<string, string> | undefined> {
+  if (!state.wheelFiles) return undefined;
+  if (state.wheelOwners) return state.wheelOwners;
   const digests = new Map<string, Promise<string>>();
   const owners = new Map<string, string>();
-  for (const [path, source] of wheelFiles) {
-    if (!path.endsWith('.py')) continue;
+  for (const [path, source] of state.wheelFiles) {
     let digest = digests.get(source.file);
     if (!digest) {
       digest = sha256File(source.file);
@@ -173,6 +180,7 @@ async function moduleOwners(wheelFiles: ReadonlyMap<string, CompressedSource>): 
     }
     owners.set(path, await digest);
   }
+  state.wheelOwners = owners;
   return owners;
 }
 
@@ -189,15 +197,14 @@ const bytecode: BuildStage = {
       return;
     }
     const { wheelCacheDir } = state.context;
+    const owners = wheelCacheDir ? await wheelOwners(state) : undefined;
     state.bytecode = await compileBytecode(
       state.pythonDir,
       state.options.target,
       {
         interpreter: state.options.bytecodePython,
         env: state.context.env,
-        ...(wheelCacheDir && state.wheelFiles
-          ? { wheelCache: { dir: wheelCacheDir, owners: await moduleOwners(state.wheelFiles) } }
-          : {}),
+        ...(wheelCacheDir && owners ? { wheelCache: { dir: join(wheelCacheDir, 'bytecode'), owners } } : {}),
       },
       state.log,
     );
@@ -261,14 +268,24 @@ const verifyAndArchive: BuildStage = {
   title: 'Verify binaries, layout and size; write layer.zip',
   async run(state) {
     const { target } = state.options;
+    const { wheelCacheDir } = state.context;
+    const owners = wheelCacheDir ? await wheelOwners(state) : undefined;
+    const facts =
+      wheelCacheDir && owners ? await loadElfFacts(join(wheelCacheDir, 'elf'), owners) : undefined;
     const [verified, archived] = await Promise.allSettled([
-      verifyLayerTree(state.layerDir, target),
+      verifyLayerTree(state.layerDir, target, facts ? { elfFacts: facts } : {}),
       writeLayerZip(state.layerDir, join(state.outputDir, LAYER_ZIP), {
         compressed: layerNames(state.wheelFiles),
       }),
     ]);
     if (verified.status === 'rejected') throw verified.reason;
     const report = verified.value;
+    if (facts) {
+      await facts.storeMisses();
+      state.log.info(
+        `ELF headers of ${facts.known.size} binaries from the per-wheel cache (${facts.hits} of ${facts.wheels} wheels); ${facts.learned.size} read`,
+      );
+    }
     for (const warning of report.warnings) state.log.warn(warning);
     const error = verificationError(report, target);
     if (error) throw error;

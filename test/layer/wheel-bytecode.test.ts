@@ -77,7 +77,7 @@ describe('per-wheel bytecode cache', () => {
     const cache = join(work, 'cache');
     const first = await build('alpha==1.0\nbeta\n', cache);
     expect(first.bytecode.fromCache).toBe(0);
-    expect(await readdir(cache)).toHaveLength(2);
+    expect(await readdir(join(cache, 'bytecode'))).toHaveLength(2);
 
     const rebuilt = await build('alpha==2.0\nbeta\n', cache);
     const cold = await build('alpha==2.0\nbeta\n');
@@ -89,13 +89,13 @@ describe('per-wheel bytecode cache', () => {
     expect(cold.bytecode.fromCache).toBeUndefined();
 
     // Damage one cached pyc of beta's entry: it must not reach the layer.
-    const entries = await readdir(cache);
+    const entries = await readdir(join(cache, 'bytecode'));
     let damaged = '';
     for (const key of entries) {
-      const indexJson = JSON.parse(await readFile(join(cache, key, 'index.json'), 'utf8'));
+      const indexJson = JSON.parse(await readFile(join(cache, 'bytecode', key, 'index.json'), 'utf8'));
       const pyc = Object.keys(indexJson.pycs).find((p) => p.startsWith('beta/'));
       if (pyc) {
-        damaged = join(cache, key, 'files', pyc);
+        damaged = join(cache, 'bytecode', key, 'files', pyc);
         await writeFile(damaged, 'not a pyc');
       }
     }
