@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /** Bump when what an entry holds, or how a pyc is compiled, changes. */
@@ -76,7 +76,17 @@ export async function restoreWheelBytecode(
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, bytes);
   }
+  await markUsed(join(entry, 'index.json'));
   return index;
+}
+
+/**
+ * Touches the index file of an entry this build used: cache/wheel-store.ts keeps only those when
+ * it saves (a file's time survives the cache's archive; a folder's is less certain to).
+ */
+export async function markUsed(indexFile: string): Promise<void> {
+  const now = new Date();
+  await utimes(indexFile, now, now).catch(() => undefined);
 }
 
 function readFileSyncOrUndefined(path: string): Buffer | undefined {
