@@ -57,6 +57,8 @@ def main() -> int:
                 "name": req.metadata["Name"],
                 "version": req.metadata["Version"],
                 "filename": req.link.filename,
+                # A local project or an sdist is saved as it is, not as a wheel.
+                "is_wheel": req.link.is_wheel,
                 "requested": bool(req.user_supplied),
                 "direct_url": info.to_json() if info and req.is_direct else None,
             }

@@ -27,7 +27,7 @@ import { type PythonRun, runPython } from './run-python.js';
 import { writeRequirementsWithPins } from './sdist/hash-pins.js';
 import { findSdistOnlyRelease, Wheelhouse, withPureHint } from './sdist/wheelhouse.js';
 import type { PackageEntry, SdistPolicy } from './types.js';
-import { installDownloaded } from './wheel-download.js';
+import { downloadedOnlyWheels, installDownloaded } from './wheel-download.js';
 import { parseWheelFilename } from './wheel-tags.js';
 
 export interface InstallParams {
@@ -230,6 +230,12 @@ export async function installRequirements(params: InstallParams): Promise<Packag
       env: params.env,
       timeoutMs,
     });
+  }
+  if (fromWheels && !(await downloadedOnlyWheels(planPath))) {
+    params.log.info(
+      'A requirement is a local project or an sdist: installing with pip install --target, which builds it',
+    );
+    return installRequirements({ ...params, assemble: 'pip' });
   }
   if (fromWheels) {
     const sources = await installDownloaded(planPath, wheelDir, params.pythonDir);

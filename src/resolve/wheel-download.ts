@@ -13,8 +13,19 @@ export interface DownloadedWheel {
   readonly name: string;
   readonly version: string;
   readonly filename: string;
+  readonly is_wheel: boolean;
   readonly requested: boolean;
   readonly direct_url: string | null;
+}
+
+/**
+ * Whether every requirement of a finished download is a wheel. A local project or an sdist
+ * (allowed under sdist "pure") is saved by pip download as it is, unbuilt: such a build takes
+ * pip install --target instead, which builds it.
+ */
+export async function downloadedOnlyWheels(planPath: string): Promise<boolean> {
+  const plan = JSON.parse(await readFile(planPath, 'utf8')) as DownloadedWheel[];
+  return plan.every((w) => w.is_wheel);
 }
 
 /**
