@@ -6,7 +6,8 @@
  * (a namespace package's __init__.py, a vendored module), the later one's file is kept, as pip
  * overwrites it. Each shipped path is written once, by the wheel whose copy survives.
  */
-import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { mapLimited } from '../concurrency.js';
 import { UserError } from '../errors.js';
@@ -130,9 +131,9 @@ export async function installWheels(
   }
   const sources = new Map<string, WheelFileSource>();
   const made = new Set<string>();
-  const ensureDir = async (dir: string): Promise<void> => {
+  const ensureDir = (dir: string): void => {
     if (made.has(dir)) return;
-    await mkdir(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     made.add(dir);
   };
 
@@ -146,10 +147,12 @@ export async function installWheels(
       await mapLimited(mine, FILE_CONCURRENCY, async ({ entry, placement }) => {
         if (placement.kind !== 'shipped') return;
         const target = join(pythonDir, placement.path);
-        await ensureDir(dirname(target));
+        ensureDir(dirname(target));
         const own = byName.get(entry.name) ?? entry;
         const content = await archive.read(own);
-        await writeFile(target, content);
+        // Synchronous: for thousands of small files one call each beats open/write/close round
+        // trips through the threadpool (9 of the data workload's wheels, 6,000 files: 6.1 s -> 2.3-3.7 s).
+        writeFileSync(target, content);
         sources.set(placement.path, {
           file: plan.wheel.path,
           dataStart: await archive.dataStart(own),
@@ -160,14 +163,14 @@ export async function installWheels(
         });
         // pip: a regular file entry with any execute bit becomes 0777 & ~umask | 0111.
         if ((entry.mode & 0o170000) === 0o100000 && entry.mode & 0o111)
-          await chmod(target, (0o777 & ~process.umask()) | 0o111);
+          chmodSync(target, (0o777 & ~process.umask()) | 0o111);
       });
     }),
   );
 
   for (const plan of plans) {
     const info = join(pythonDir, plan.infoDir);
-    await ensureDir(info);
+    ensureDir(info);
     const generated = new Map<string, Buffer>([[`${plan.infoDir}/INSTALLER`, INSTALLER]]);
     if (plan.wheel.directUrl !== undefined) {
       generated.set(`${plan.infoDir}/direct_url.json`, Buffer.from(plan.wheel.directUrl));
