@@ -12,7 +12,7 @@
  * removed and written again after compiling.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -71,10 +71,15 @@ export async function restoreWheelBytecode(
     }
     restored.push([pyc, bytes]);
   }
+  // Synchronous, as src/wheel/install.ts writes files: creating them is the cost.
+  const made = new Set<string>();
   for (const [pyc, bytes] of restored) {
     const target = join(pythonDir, pyc);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, bytes);
+    if (!made.has(dirname(target))) {
+      mkdirSync(dirname(target), { recursive: true });
+      made.add(dirname(target));
+    }
+    writeFileSync(target, bytes);
   }
   await markUsed(join(entry, 'index.json'));
   return index;
