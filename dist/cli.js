@@ -1425,7 +1425,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1209);
+/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9888);
 /* harmony import */ var _cli_parse_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9537);
 /* harmony import */ var _interrupt_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8476);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5625);
@@ -1515,7 +1515,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1209:
+/***/ 9888:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1562,6 +1562,12 @@ function defaultCacheDir(env = process.env) {
         return (0,external_node_path_.join)(env.LOCALAPPDATA, 'lambda-layer', 'cache');
     return (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.cache', 'lambda-layer');
 }
+/**
+ * The per-wheel caches' folder inside the CLI's cache folder (bytecode and verification facts
+ * by wheel sha256, see layer/wheel-bytecode.ts and layer/wheel-elf-facts.ts). Layer entries are
+ * named by their 64-hex key, so the names never meet.
+ */
+const WHEEL_CACHE_DIR = 'wheels';
 function directoryStore(cacheDir) {
     return {
         description: `local cache ${cacheDir}`,
@@ -3662,13 +3668,424 @@ function buildFailure(release, requiredBy, output, timedOut, target, location) {
         `or system libraries contains compiled code, which this build refuses anyway):\n${errorLines}`, { hint: waysOut(release, target), packageName, location });
 }
 
+;// CONCATENATED MODULE: ./src/concurrency.ts
+/** The one concurrency limit of the tool: at most N async jobs at once, first come first served. */
+/** Runs at most `limit` async jobs at once, first come first served. */
+class Limiter {
+    limit;
+    active = 0;
+    waiting = [];
+    constructor(limit) {
+        this.limit = limit;
+    }
+    async run(job) {
+        if (this.active >= this.limit)
+            await new Promise((resolve) => this.waiting.push(resolve));
+        this.active++;
+        try {
+            return await job();
+        }
+        finally {
+            this.active--;
+            this.waiting.shift()?.();
+        }
+    }
+}
+/** `work` over every item, at most `limit` at once; results in the items' order. */
+async function mapLimited(items, limit, work) {
+    const limiter = new Limiter(limit);
+    return Promise.all(items.map((item) => limiter.run(() => work(item))));
+}
+
+;// CONCATENATED MODULE: ./src/wheel/layout.ts
+/**
+ * Where `pip install --target` (pip 26.2.1) puts each file of a wheel, and what it writes in
+ * RECORD for it. pip installs into a temporary "home" scheme (lib/python for purelib and
+ * platlib alike, bin for scripts, include/python/NAME for headers, the root for data) and then
+ * moves lib/python's items and the root's other items into the target; so purelib, platlib and
+ * the wheel's root all land at the target's root, and data files too, recorded relative to
+ * lib/python (`../../share/...`). What the layer never ships: scripts (bin/, whose shebangs name
+ * the build machine's interpreter) and headers (include/, nothing imports them on Lambda).
+ */
+
+
+/** The path below a root, normalized as os.path.normpath does; undefined when it climbs out. */
+function contained(path) {
+    const normal = external_node_path_.posix.normalize(path);
+    if (normal.startsWith('../') || normal === '..' || external_node_path_.posix.isAbsolute(normal) || normal === '.')
+        return undefined;
+    return normal.replace(/\/$/, '');
+}
+function outside(wheel, name) {
+    return new errors/* UserError */.yo(`the wheel ${wheel} has a file ${JSON.stringify(name)} that would install outside the layer`, {
+        hint: 'the wheel is malformed or malicious: use another release or build',
+    });
+}
+/** Whether a zip entry belongs to one of the wheel's `.data` scheme directories. */
+function isDataPath(name) {
+    return (name.split('/', 1)[0] ?? '').endsWith('.data');
+}
+/**
+ * Items of the home root that pip's --target move skips: it skips an item when the lib dir's path
+ * starts with the item's path as a string (so `lib`, and also `l` and `li`, stay behind).
+ */
+function lostInTargetMove(firstComponent) {
+    return 'lib/python'.startsWith(firstComponent);
+}
+/** Names (entry points) of the console and GUI scripts in an entry_points.txt text. */
+function scriptEntryPoints(text) {
+    const names = new Set();
+    let section = '';
+    for (const raw of (text ?? '').split(/\r?\n/)) {
+        const line = raw.trim();
+        if (!line || line.startsWith('#') || line.startsWith(';'))
+            continue;
+        const header = /^\[(.*)\]$/.exec(line);
+        if (header)
+            section = (header[1] ?? '').trim();
+        else if (section === 'console_scripts' || section === 'gui_scripts') {
+            const eq = line.indexOf('=');
+            if (eq > 0)
+                names.add(line.slice(0, eq).trim());
+        }
+    }
+    return names;
+}
+/** pip's is_entrypoint_wrapper: EP, EP.exe, EP-script.py and EP.pya are setuptools' wrappers. */
+function isEntryPointWrapper(file, entryPoints) {
+    const lower = file.toLowerCase();
+    const name = lower.endsWith('.exe') || lower.endsWith('.pya')
+        ? file.slice(0, -4)
+        : lower.endsWith('-script.py')
+            ? file.slice(0, -10)
+            : file;
+    return entryPoints.has(name);
+}
+/** Where one file entry of `wheel` goes (see the module comment). */
+function placeEntry(wheel, name, entryPoints) {
+    if (!isDataPath(name)) {
+        const path = contained(name);
+        if (!path)
+            throw outside(wheel, name);
+        return { kind: 'shipped', path, recordPath: path };
+    }
+    const normal = contained(name);
+    const parts = normal?.split('/') ?? [];
+    if (!normal || parts.length < 3) {
+        throw new errors/* UserError */.yo(`unexpected file in ${wheel}: ${JSON.stringify(name)}; .data directory contents should be named like '<scheme key>/<path>'`);
+    }
+    const [, scheme, ...rest] = parts;
+    const sub = contained(rest.join('/'));
+    if (!sub)
+        throw outside(wheel, name);
+    switch (scheme) {
+        case 'purelib':
+        case 'platlib':
+            return { kind: 'shipped', path: sub, recordPath: sub };
+        case 'scripts':
+            if (isEntryPointWrapper(external_node_path_.posix.basename(sub), entryPoints))
+                return { kind: 'skipped' };
+            return { kind: 'dropped', recordPath: `../../bin/${sub}` };
+        case 'headers':
+            // The headers dir is named after the project, which only the RECORD row shows: pip's row
+            // is dropped with the file, so its exact name does not matter here.
+            return { kind: 'dropped', recordPath: `../../include/python/${sub}` };
+        case 'data': {
+            const first = sub.split('/')[0] ?? '';
+            if (first === 'bin' || lostInTargetMove(first))
+                return { kind: 'dropped', recordPath: `../../${sub}` };
+            return { kind: 'shipped', path: sub, recordPath: `../../${sub}` };
+        }
+        default:
+            throw new errors/* UserError */.yo(`unknown scheme key used in ${wheel}: ${scheme} (for file ${JSON.stringify(name)}); valid keys are data, headers, platlib, purelib, scripts`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/wheel/record.ts
+/**
+ * RECORD files (the wheel spec's CSV of path, hash, size), read and written as pip 26.2.1 does:
+ * Python's csv module with the default dialect, so a layer assembled here carries the same
+ * RECORD bytes pip --target writes (rows sorted, minimal quoting, CRLF line ends).
+ */
+
+/** Rows of a RECORD text, as csv.reader(text.splitlines()) reads them (quoted fields allowed). */
+function parseRecord(text) {
+    const rows = [];
+    for (const line of text.split(/\r\n|\r|\n/)) {
+        if (line === '')
+            continue;
+        const fields = [];
+        let i = 0;
+        for (;;) {
+            let field = '';
+            if (line[i] === '"') {
+                i += 1;
+                for (;;) {
+                    const quote = line.indexOf('"', i);
+                    if (quote < 0) {
+                        field += line.slice(i);
+                        i = line.length;
+                        break;
+                    }
+                    field += line.slice(i, quote);
+                    i = quote + 1;
+                    if (line[i] === '"') {
+                        field += '"';
+                        i += 1;
+                    }
+                    else
+                        break;
+                }
+                // Anything between the closing quote and the comma stays part of the field, as csv does.
+                const comma = line.indexOf(',', i);
+                field += line.slice(i, comma < 0 ? line.length : comma);
+                i = comma < 0 ? line.length : comma;
+            }
+            else {
+                const comma = line.indexOf(',', i);
+                field = line.slice(i, comma < 0 ? line.length : comma);
+                i = comma < 0 ? line.length : comma;
+            }
+            fields.push(field);
+            if (i >= line.length)
+                break;
+            i += 1; // the comma
+            if (i === line.length) {
+                fields.push('');
+                break;
+            }
+        }
+        rows.push(fields);
+    }
+    return rows;
+}
+/** csv.QUOTE_MINIMAL: quote a field holding the delimiter, the quote or a line break. */
+function csvField(value) {
+    return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+/** Python's default string order (code points), which pip sorts RECORD rows by. */
+function compareCodePoints(a, b) {
+    const x = [...a];
+    const y = [...b];
+    for (let i = 0; i < Math.min(x.length, y.length); i += 1) {
+        const d = (x[i]?.codePointAt(0) ?? 0) - (y[i]?.codePointAt(0) ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    return x.length - y.length;
+}
+/** The RECORD text pip writes: rows sorted as (path, hash, size) tuples, CRLF after each. */
+function formatRecord(rows) {
+    const sorted = [...rows].sort((a, b) => compareCodePoints(a[0], b[0]) || compareCodePoints(a[1], b[1]) || compareCodePoints(a[2], b[2]));
+    return sorted.map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
+}
+/** A file's RECORD hash and size: sha256 in unpadded URL-safe base64 (the wheel spec's form). */
+function recordHash(content) {
+    const digest = (0,external_node_crypto_.createHash)('sha256').update(content).digest('base64url');
+    return { hash: `sha256=${digest}`, size: String(content.length) };
+}
+
+;// CONCATENATED MODULE: ./src/wheel/install.ts
+/**
+ * Installs wheels into a layer's python/ folder as `pip install --target` (pip 26.2.1) lays them
+ * out (./layout.ts), without pip: the tree, RECORD, INSTALLER, REQUESTED and direct_url.json are
+ * byte for byte what pip writes, except what the layer never ships (console scripts, headers; see
+ * layout.ts). Wheels are given in pip's installation order: when two wheels ship the same path
+ * (a namespace package's __init__.py, a vendored module), the later one's file is kept, as pip
+ * overwrites it. Each shipped path is written once, by the wheel whose copy survives.
+ */
+
+
+
+
+
+
+
+
+/** What pip writes as INSTALLER; kept so a layer's bytes do not depend on who unpacked it. */
+const INSTALLER = Buffer.from('pip\n');
+/** Files read and written at once per wheel: enough to keep the disk busy while inflating. */
+const FILE_CONCURRENCY = 16;
+const WHEEL_CONCURRENCY = 4;
+async function install_text(archive, name) {
+    const entry = archive.entries.find((e) => e.name === name && !e.isDirectory);
+    return entry ? (await archive.read(entry)).toString('utf8') : undefined;
+}
+/** The wheel's one top-level *.dist-info folder (pip's wheel_dist_info_dir). */
+function distInfoDir(wheel, entries) {
+    const tops = new Set(entries.map((e) => e.name.split('/', 1)[0] ?? '').filter((t) => t.endsWith('.dist-info')));
+    const [only, ...others] = tops;
+    if (!only)
+        throw new errors/* UserError */.yo(`${wheel} is not a wheel: it has no .dist-info directory`);
+    if (others.length)
+        throw new errors/* UserError */.yo(`${wheel} has more than one .dist-info directory: ${[...tops].join(', ')}`);
+    return only;
+}
+async function planWheel(wheel) {
+    return (0,reader/* withZipArchive */.gw)(wheel.path, async (archive) => {
+        const infoDir = distInfoDir(wheel.path, archive.entries);
+        const record = await install_text(archive, `${infoDir}/RECORD`);
+        if (record === undefined)
+            throw new errors/* UserError */.yo(`${wheel.path} has no ${infoDir}/RECORD`);
+        const entryPoints = scriptEntryPoints(await install_text(archive, `${infoDir}/entry_points.txt`));
+        const files = archive.entries
+            .filter((e) => !e.name.endsWith('/'))
+            .map((entry) => ({ entry, placement: placeEntry(wheel.path, entry.name, entryPoints) }));
+        const group = (f) => {
+            const parts = f.entry.name.split('/');
+            if (!(parts[0] ?? '').endsWith('.data'))
+                return 0;
+            return parts.length > 2 && parts[1] === 'scripts' ? 2 : 1;
+        };
+        // A stable sort keeps the zip's own order inside each group, as pip's partitions do.
+        return { wheel, infoDir, files: [...files].sort((a, b) => group(a) - group(b)), record };
+    });
+}
+/** pip's RECORD for one installed wheel, without the rows of files the layer does not ship. */
+function installedRecord(plan, generated) {
+    const installed = new Map();
+    const notShipped = new Set();
+    for (const { entry, placement } of plan.files) {
+        if (placement.kind === 'skipped')
+            continue;
+        installed.set(entry.name, placement.recordPath);
+        if (placement.kind === 'dropped')
+            notShipped.add(placement.recordPath);
+    }
+    const rows = [];
+    for (const row of parseRecord(plan.record)) {
+        const old = row[0] ?? '';
+        const path = installed.get(old) ?? old;
+        installed.delete(old);
+        rows.push([path, row[1] ?? '', row[2] ?? '']);
+    }
+    for (const [path, content] of generated) {
+        const { hash, size } = recordHash(content);
+        rows.push([path, hash, size]);
+    }
+    for (const path of installed.values())
+        rows.push([path, '', '']);
+    return formatRecord(rows.filter(([path]) => !notShipped.has(path)));
+}
+/**
+ * Installs `wheels` (in pip's installation order) into `pythonDir`, which must be empty or
+ * missing: a file left there would keep its mode and hide what the wheels hold. Returns, by
+ * path relative to `pythonDir` ('/'-separated), where each file copied unchanged from a wheel
+ * sits in it (not the RECORD, INSTALLER, REQUESTED and direct_url.json written here).
+ */
+async function installWheels(wheels, pythonDir) {
+    await (0,promises_.mkdir)(pythonDir, { recursive: true });
+    if ((await (0,promises_.readdir)(pythonDir)).length)
+        throw new Error(`installWheels needs an empty folder; ${pythonDir} is not`);
+    const plans = await mapLimited(wheels, WHEEL_CONCURRENCY, planWheel);
+    // Which copy of each shipped path survives: the last one pip would write.
+    const winner = new Map();
+    for (const plan of plans) {
+        for (const { entry, placement } of plan.files) {
+            if (placement.kind === 'shipped')
+                winner.set(placement.path, entry);
+        }
+    }
+    const sources = new Map();
+    const made = new Set();
+    const ensureDir = (dir) => {
+        if (made.has(dir))
+            return;
+        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+        made.add(dir);
+    };
+    await mapLimited(plans, WHEEL_CONCURRENCY, (plan) => (0,reader/* withZipArchive */.gw)(plan.wheel.path, async (archive) => {
+        // Entries are looked up by name: this archive object lists its own entry records.
+        const byName = new Map(archive.entries.map((e) => [e.name, e]));
+        const mine = plan.files.filter((f) => f.placement.kind === 'shipped' && winner.get(f.placement.path) === f.entry);
+        await mapLimited(mine, FILE_CONCURRENCY, async ({ entry, placement }) => {
+            if (placement.kind !== 'shipped')
+                return;
+            const target = (0,external_node_path_.join)(pythonDir, placement.path);
+            ensureDir((0,external_node_path_.dirname)(target));
+            const own = byName.get(entry.name) ?? entry;
+            const content = await archive.read(own);
+            // Synchronous: for thousands of small files one call each beats open/write/close round
+            // trips through the threadpool (9 of the data workload's wheels, 6,000 files: 6.1 s -> 2.3-3.7 s).
+            (0,external_node_fs_.writeFileSync)(target, content);
+            sources.set(placement.path, {
+                file: plan.wheel.path,
+                dataStart: await archive.dataStart(own),
+                compressedSize: own.compressedSize,
+                method: own.method,
+                crc32: own.crc32,
+                size: own.size,
+            });
+            // pip: a regular file entry with any execute bit becomes 0777 & ~umask | 0111.
+            if ((entry.mode & 0o170000) === 0o100000 && entry.mode & 0o111)
+                (0,external_node_fs_.chmodSync)(target, (0o777 & ~process.umask()) | 0o111);
+        });
+    }));
+    for (const plan of plans) {
+        const info = (0,external_node_path_.join)(pythonDir, plan.infoDir);
+        ensureDir(info);
+        const generated = new Map([[`${plan.infoDir}/INSTALLER`, INSTALLER]]);
+        if (plan.wheel.directUrl !== undefined) {
+            generated.set(`${plan.infoDir}/direct_url.json`, Buffer.from(plan.wheel.directUrl));
+        }
+        if (plan.wheel.requested)
+            generated.set(`${plan.infoDir}/REQUESTED`, Buffer.alloc(0));
+        // pip writes these as new files (0666 & ~umask), whatever mode the wheel's own copy had.
+        const writeNew = async (path, content) => {
+            await (0,promises_.rm)(path, { force: true });
+            await (0,promises_.writeFile)(path, content);
+        };
+        for (const [path, content] of generated)
+            await writeNew((0,external_node_path_.join)(pythonDir, path), content);
+        await writeNew((0,external_node_path_.join)(info, 'RECORD'), installedRecord(plan, generated));
+        for (const path of [...generated.keys(), `${plan.infoDir}/RECORD`])
+            sources.delete(path);
+    }
+    return sources;
+}
+
+;// CONCATENATED MODULE: ./src/resolve/wheel-download.ts
+/**
+ * The wheels path of the install: the pinned pip resolves and downloads (download_for_target.py,
+ * with the target's markers and platform flags), and src/wheel installs the downloaded wheels in
+ * pip's installation order. The download's plan says, per wheel, what pip install would have
+ * recorded (REQUESTED, direct_url.json).
+ */
+
+
+
+/**
+ * Whether every requirement of a finished download is a wheel. A local project or an sdist
+ * (allowed under sdist "pure") is saved by pip download as it is, unbuilt: such a build takes
+ * pip install --target instead, which builds it.
+ */
+async function downloadedOnlyWheels(planPath) {
+    const plan = JSON.parse(await (0,promises_.readFile)(planPath, 'utf8'));
+    return plan.every((w) => w.is_wheel);
+}
+/**
+ * Installs the wheels a finished download planned into `pythonDir`; returns where each file
+ * copied from a wheel sits in it (installWheels).
+ */
+async function installDownloaded(planPath, wheelDir, pythonDir) {
+    const plan = JSON.parse(await (0,promises_.readFile)(planPath, 'utf8'));
+    const wheels = plan.map((w) => ({
+        path: (0,external_node_path_.join)(wheelDir, w.filename),
+        requested: w.requested,
+        ...(w.direct_url !== null ? { directUrl: w.direct_url } : {}),
+    }));
+    return installWheels(wheels, pythonDir);
+}
+
 ;// CONCATENATED MODULE: ./src/resolve/install.ts
 /**
- * Runs the pinned pip (pinned-pip.ts) to install the requirements into `staging/python` with the
- * target's platform flags and the target's marker environment (pip_for_target.py), then
- * describes what was installed from the *.dist-info folders pip wrote, joined with pip's --report
- * for the wheel's file name and sha256.
+ * Runs the pinned pip (pinned-pip.ts) with the target's platform flags and marker environment
+ * to resolve and download the requirements' wheels (download_for_target.py), which src/wheel
+ * installs into `staging/python` as pip install --target would (or, with assemble "pip", runs pip
+ * install --target itself through pip_for_target.py), then describes what was installed from the
+ * *.dist-info folders, joined with pip's report for the wheel's file name and sha256.
  */
+
 
 
 
@@ -3726,6 +4143,33 @@ function pipInstallArgs(params, reportPath, check) {
     ];
 }
 /**
+ * The pip command line of the wheels path (params.assemble "wheels"): the same resolution as
+ * pipInstallArgs (markers, platform flags, indexes, --no-deps for a lock), but pip only downloads
+ * into `wheelDir` and download_for_target.py writes the installation plan to `planPath`.
+ */
+function pipDownloadArgs(params, wheelDir, planPath, reportPath, check) {
+    return [
+        (0,programs/* programPath */.k)('resolve/download_for_target.py'),
+        params.pip.home,
+        JSON.stringify((0,src_target/* markerEnvironment */.wp)(params.target)),
+        planPath,
+        reportPath,
+        ...(check?.args ?? []),
+        'download',
+        '-r',
+        params.snapshot.file,
+        '--dest',
+        wheelDir,
+        '--no-input',
+        '--disable-pip-version-check',
+        ...(params.snapshot.input?.locked ? ['--no-deps'] : []),
+        '--progress-bar',
+        'off',
+        ...(0,src_target/* pipTargetFlags */.cK)(params.target),
+        ...indexFlags(params),
+    ];
+}
+/**
  * Where pip --target puts console scripts: bin/ on Linux and macOS; Scripts\ with .exe
  * launchers (Windows binaries, which verification would refuse) on Windows.
  */
@@ -3760,6 +4204,9 @@ async function dropConsoleScriptRecords(pythonDir) {
  */
 async function installRequirements(params) {
     const reportPath = (0,external_node_path_.join)(params.workDir, 'pip-report.json');
+    const fromWheels = params.assemble !== 'pip';
+    const wheelDir = (0,external_node_path_.join)(params.workDir, 'wheels');
+    const planPath = (0,external_node_path_.join)(params.workDir, 'install-plan.json');
     const timeoutMs = params.timeoutMs ?? DEFAULT_PIP_TIMEOUT_MS;
     const policy = params.sdist ?? 'never';
     const wheelhouse = new Wheelhouse((0,external_node_path_.join)(params.workDir, 'sdist-wheelhouse'));
@@ -3770,7 +4217,9 @@ async function installRequirements(params) {
     });
     for (;;) {
         const pipParams = await withWheelhouse(params, wheelhouse);
-        const args = pipInstallArgs(pipParams, reportPath, check);
+        const args = fromWheels
+            ? pipDownloadArgs(pipParams, wheelDir, planPath, reportPath, check)
+            : pipInstallArgs(pipParams, reportPath, check);
         params.log.debug(`${params.pip.python.path} ${args.join(' ')}`);
         const run = await (0,run_python/* runPython */.w)(params.pip.python.path, args, {
             log: params.log,
@@ -3817,6 +4266,14 @@ async function installRequirements(params) {
             env: params.env,
             timeoutMs,
         });
+    }
+    if (fromWheels && !(await downloadedOnlyWheels(planPath))) {
+        params.log.info('A requirement is a local project or an sdist: installing with pip install --target, which builds it');
+        return installRequirements({ ...params, assemble: 'pip' });
+    }
+    if (fromWheels) {
+        const sources = await installDownloaded(planPath, wheelDir, params.pythonDir);
+        params.onWheelFiles?.(sources);
     }
     // Console scripts have the HOST interpreter in their shebang and /opt/python/bin is not on
     // Lambda's PATH: they cannot run there and would make the zip differ between machines.
@@ -7005,35 +7462,6 @@ async function materializeInput(snapshot, dir) {
 
 // EXTERNAL MODULE: ./src/resolve/pinned-pip.ts
 var pinned_pip = __nccwpck_require__(1476);
-;// CONCATENATED MODULE: ./src/concurrency.ts
-/** The one concurrency limit of the tool: at most N async jobs at once, first come first served. */
-/** Runs at most `limit` async jobs at once, first come first served. */
-class Limiter {
-    limit;
-    active = 0;
-    waiting = [];
-    constructor(limit) {
-        this.limit = limit;
-    }
-    async run(job) {
-        if (this.active >= this.limit)
-            await new Promise((resolve) => this.waiting.push(resolve));
-        this.active++;
-        try {
-            return await job();
-        }
-        finally {
-            this.active--;
-            this.waiting.shift()?.();
-        }
-    }
-}
-/** `work` over every item, at most `limit` at once; results in the items' order. */
-async function mapLimited(items, limit, work) {
-    const limiter = new Limiter(limit);
-    return Promise.all(items.map((item) => limiter.run(() => work(item))));
-}
-
 ;// CONCATENATED MODULE: ./src/verify/rules.ts
 /**
  * Proves a layer can load on its Lambda target before anything is uploaded: every native
@@ -7287,14 +7715,19 @@ function rules_readHead(path) {
         (0,external_node_fs_.closeSync)(fd);
     }
 }
-async function scanFile(rootDir, file, target) {
+async function scanFile(rootDir, file, target, elfFacts) {
+    const known = elfFacts?.known.get(file.path);
+    if (known)
+        return { file, kind: 'elf', elf: known };
     const full = (0,external_node_path_.join)(rootDir, ...file.path.split('/'));
     const head = file.size === 0 ? Buffer.alloc(0) : rules_readHead(full);
     const base = file.path.slice(file.path.lastIndexOf('/') + 1);
     const kind = binaryKindOf(head, base);
     if (kind.kind === 'elf') {
         try {
-            return { file, kind: 'elf', elf: parseElf(await (0,promises_.readFile)(full)) };
+            const elf = parseElf(await (0,promises_.readFile)(full));
+            elfFacts?.learned?.set(file.path, elf);
+            return { file, kind: 'elf', elf };
         }
         catch (error) {
             if (!(error instanceof ElfFormatError))
@@ -7353,7 +7786,7 @@ async function scanFile(rootDir, file, target) {
 async function verifyLayerTree(rootDir, target, options = {}) {
     const { files, topLevel, warnings } = listFiles(rootDir);
     const findings = [...checkLayout(topLevel)];
-    const scanned = await mapLimited(files, SCAN_CONCURRENCY, (file) => scanFile(rootDir, file, target));
+    const scanned = await mapLimited(files, SCAN_CONCURRENCY, (file) => scanFile(rootDir, file, target, options.elfFacts));
     // File names and sonames of every ELF in the layer: the libraries the layer itself provides.
     const layerLibraries = new Set();
     for (const item of scanned) {
@@ -7815,8 +8248,9 @@ async function writeLayerZip(sourceDir, zipPath, options = {}) {
     // An interrupt skips the cleanup below: src/interrupt.ts removes both instead.
     const forget = [(0,interrupt/* removeOnInterrupt */.vY)(spillDir), (0,interrupt/* removeOnInterrupt */.vY)(tempPath)];
     const sink = await ArchiveSink.open(tempPath);
+    const copies = new CompressedCopies(entries, options.compressed);
     try {
-        const batches = planBatches(entries);
+        const batches = planBatches(entries, copies);
         const smallBytes = batches.list.reduce((sum, b) => sum + b.bytes, 0);
         const useWorkers = level > 0 && batches.list.length > 0 && (options.workers ?? smallBytes >= WORKERS_MIN_BYTES);
         const workers = useWorkers ? new DeflateWorkers(level, concurrency) : undefined;
@@ -7828,6 +8262,7 @@ async function writeLayerZip(sourceDir, zipPath, options = {}) {
                 limiter: new Limiter(concurrency),
                 batches,
                 workers,
+                copies,
             });
         }
         finally {
@@ -7855,18 +8290,19 @@ async function writeLayerZip(sourceDir, zipPath, options = {}) {
         throw error;
     }
     finally {
+        copies.close();
         await promises_.rm(spillDir, { recursive: true, force: true });
         for (const done of forget)
             done();
     }
 }
-function planBatches(entries) {
+function planBatches(entries, copies) {
     const list = [];
     const batchOf = new Int32Array(entries.length).fill(-1);
     const positionOf = new Int32Array(entries.length);
     let current;
     entries.forEach((entry, index) => {
-        if (entry.isDirectory || entry.size === 0 || !isInline(entry))
+        if (entry.isDirectory || entry.size === 0 || !isInline(entry) || copies.has(index))
             return;
         if (!current || current.bytes >= BATCH_BYTES || current.indices.length >= BATCH_FILES) {
             current = { indices: [], bytes: 0 };
@@ -7897,9 +8333,11 @@ async function writeEntries(entries, sink, context) {
             prefetcher.advance(index);
             const prepared = entry.isDirectory
                 ? prepareInline(entry, context.level)
-                : isInline(entry)
-                    ? ((await prefetcher.takeSmall(index)) ?? prepareInline(entry, context.level))
-                    : await prefetcher.take(index);
+                : context.copies.has(index)
+                    ? await prepareCopied(entry, index, context)
+                    : isInline(entry)
+                        ? ((await prefetcher.takeSmall(index)) ?? prepareInline(entry, context.level))
+                        : await prefetcher.take(index);
             const record = {
                 name: entry.nameBytes,
                 isDirectory: entry.isDirectory,
@@ -7963,7 +8401,7 @@ class Prefetcher {
         this.next = Math.max(this.next, from);
         while (this.next < this.entries.length) {
             const entry = this.entries[this.next];
-            if (!isInline(entry)) {
+            if (!isInline(entry) && !this.context.copies.has(this.next)) {
                 const cost = entry.size > SPILL_THRESHOLD ? 4 * DEFLATE_CHUNK_SIZE : 2 * entry.size;
                 // Always allow one entry when nothing is held, however large it is.
                 if (this.buffered > 0 && this.buffered + cost > LOOKAHEAD_BUDGET)
@@ -8034,6 +8472,88 @@ class Prefetcher {
             this.batchesSent.set(batch, { promise, unwritten: files.length });
         }
     }
+}
+/**
+ * The entries whose bytes are copied from another zip (ZipWriteOptions.compressed): those whose
+ * listed size matches the source's. Each source zip is opened once.
+ */
+class CompressedCopies {
+    byIndex = new Map();
+    handles = new Map();
+    constructor(entries, sources) {
+        if (!sources)
+            return;
+        entries.forEach((entry, index) => {
+            const source = sources.get(entry.name);
+            const copyable = source && (source.method === format/* METHOD_STORED */.y$ || source.method === format/* METHOD_DEFLATED */.oT);
+            // Larger sources are read whole into memory: beyond the spill size, compress as usual.
+            const fits = source && source.compressedSize <= SPILL_THRESHOLD;
+            if (copyable && fits && !entry.isDirectory && source.size === entry.size && source.size > 0) {
+                this.byIndex.set(index, source);
+            }
+        });
+    }
+    has(index) {
+        return this.byIndex.has(index);
+    }
+    get(index) {
+        return this.byIndex.get(index);
+    }
+    /** The source's compressed bytes. */
+    read(source) {
+        let fd = this.handles.get(source.file);
+        if (fd === undefined) {
+            fd = (0,external_node_fs_.openSync)(source.file, 'r');
+            this.handles.set(source.file, fd);
+        }
+        const bytes = Buffer.allocUnsafe(source.compressedSize);
+        let filled = 0;
+        while (filled < bytes.length) {
+            const read = (0,external_node_fs_.readSync)(fd, bytes, filled, bytes.length - filled, source.dataStart + filled);
+            if (read === 0)
+                throw new errors/* UserError */.yo(`${source.file} ends inside an entry's data: the file changed or is damaged`);
+            filled += read;
+        }
+        return bytes;
+    }
+    close() {
+        for (const fd of this.handles.values())
+            (0,external_node_fs_.closeSync)(fd);
+        this.handles.clear();
+    }
+}
+/**
+ * An entry copied from its source zip: only when the file in the tree is still the source's
+ * (same CRC-32 over what is read now); otherwise it is compressed like any other file.
+ */
+async function prepareCopied(entry, index, context) {
+    const source = context.copies.get(index);
+    const mode = (0,format/* normalizedMode */.lX)(entry.statMode, false);
+    let checksum = 0;
+    let size = 0;
+    if (isInline(entry)) {
+        // One synchronous read: a stream per small file costs more than the file.
+        const data = (0,external_node_fs_.readFileSync)(entry.sourcePath);
+        checksum = (0,format/* crc32 */.QR)(data);
+        size = data.length;
+    }
+    else {
+        for await (const chunk of (0,external_node_fs_.createReadStream)(entry.sourcePath, { highWaterMark: DEFLATE_CHUNK_SIZE })) {
+            checksum = (0,format/* crc32 */.QR)(chunk, checksum);
+            size += chunk.length;
+        }
+    }
+    if (checksum !== source.crc32 || size !== source.size) {
+        return isInline(entry) ? prepareInline(entry, context.level) : prepareLarge(entry, context);
+    }
+    return {
+        method: source.method,
+        crc32: source.crc32,
+        size: source.size,
+        compressedSize: source.compressedSize,
+        mode,
+        data: [context.copies.read(source)],
+    };
 }
 /** A directory or small file, prepared synchronously on the main thread. */
 function prepareInline(entry, level) {
@@ -8232,6 +8752,130 @@ function displayModuleArgs(args) {
         : [...args];
 }
 
+;// CONCATENATED MODULE: ./src/layer/wheel-bytecode.ts
+/**
+ * Per-wheel bytecode cache. A target pyc compiled here is a function of the source's bytes, its
+ * path under python/, the interpreter's version and the invalidation mode (compileBytecode pins
+ * the rest: PYTHONHASHSEED=0, /opt/python as the recorded path). A wheel fixes both the bytes and
+ * the paths of its files, so the pycs of the files a wheel put in the layer are cached under
+ * sha256(wheel sha256, Python version, mode): a rebuild after one pin changes compiles only the
+ * changed wheels' modules and copies the rest.
+ *
+ * Entry: <dir>/<key>/index.json ({ pycs: { "<pyc path>": "<sha256>" }, failed: [<py path>] })
+ * and the pycs under <dir>/<key>/files/. Written to a temp folder and renamed into place; a
+ * pyc whose sha256 no longer matches the index (a damaged cache) makes the whole entry a miss,
+ * removed and written again after compiling.
+ */
+
+
+
+
+/** Bump when what an entry holds, or how a pyc is compiled, changes. */
+const FORMAT = 1;
+function wheelBytecodeKey(wheelSha256, pythonVersion, mode) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify({ format: FORMAT, wheel: wheelSha256, python: pythonVersion, mode }))
+        .digest('hex');
+}
+function sha256(bytes) {
+    return (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex');
+}
+/**
+ * Copies a cached entry's pycs into `pythonDir` (only those whose source is in `sources`, the
+ * .py paths this wheel still has in the layer). Returns the entry's index, or undefined when
+ * there is no entry or it is damaged (then it is removed).
+ */
+async function restoreWheelBytecode(dir, key, pythonDir, pycOf, sources) {
+    const entry = (0,external_node_path_.join)(dir, key);
+    let index;
+    try {
+        index = JSON.parse(await (0,promises_.readFile)((0,external_node_path_.join)(entry, 'index.json'), 'utf8'));
+        if (typeof index.pycs !== 'object' || !Array.isArray(index.failed))
+            throw new Error('bad index');
+    }
+    catch {
+        if ((0,external_node_fs_.existsSync)(entry))
+            await (0,promises_.rm)(entry, { recursive: true, force: true });
+        return undefined;
+    }
+    // Read and check everything before writing anything into the layer.
+    const failed = new Set(index.failed);
+    const restored = [];
+    for (const source of sources) {
+        if (failed.has(source))
+            continue;
+        const pyc = pycOf(source);
+        const expected = index.pycs[pyc];
+        const bytes = expected ? readFileSyncOrUndefined((0,external_node_path_.join)(entry, 'files', pyc)) : undefined;
+        if (!bytes || sha256(bytes) !== expected) {
+            await (0,promises_.rm)(entry, { recursive: true, force: true });
+            return undefined;
+        }
+        restored.push([pyc, bytes]);
+    }
+    // Synchronous, as src/wheel/install.ts writes files: creating them is the cost.
+    const made = new Set();
+    for (const [pyc, bytes] of restored) {
+        const target = (0,external_node_path_.join)(pythonDir, pyc);
+        if (!made.has((0,external_node_path_.dirname)(target))) {
+            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(target), { recursive: true });
+            made.add((0,external_node_path_.dirname)(target));
+        }
+        (0,external_node_fs_.writeFileSync)(target, bytes);
+    }
+    await markUsed((0,external_node_path_.join)(entry, 'index.json'));
+    return index;
+}
+/**
+ * Touches the index file of an entry this build used: cache/wheel-store.ts keeps only those when
+ * it saves (a file's time survives the cache's archive; a folder's is less certain to).
+ */
+async function markUsed(indexFile) {
+    const now = new Date();
+    await (0,promises_.utimes)(indexFile, now, now).catch(() => undefined);
+}
+function readFileSyncOrUndefined(path) {
+    try {
+        return (0,external_node_fs_.readFileSync)(path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Stores the pycs of one wheel's sources (compiled in `pythonDir`) under `key`. */
+async function storeWheelBytecode(dir, key, pythonDir, pycOf, sources) {
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const partial = await (0,promises_.mkdtemp)((0,external_node_path_.join)(dir, '.partial-'));
+    try {
+        const pycs = {};
+        const failed = [];
+        for (const source of sources) {
+            const pyc = pycOf(source);
+            const bytes = readFileSyncOrUndefined((0,external_node_path_.join)(pythonDir, pyc));
+            if (!bytes) {
+                failed.push(source);
+                continue;
+            }
+            pycs[pyc] = sha256(bytes);
+            const target = (0,external_node_path_.join)(partial, 'files', pyc);
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
+            await (0,promises_.copyFile)((0,external_node_path_.join)(pythonDir, pyc), target);
+        }
+        await (0,promises_.writeFile)((0,external_node_path_.join)(partial, 'index.json'), JSON.stringify({ pycs, failed }));
+        await (0,promises_.rm)((0,external_node_path_.join)(dir, key), { recursive: true, force: true });
+        // Another build may have stored the same entry meanwhile: its copy is as good as ours.
+        await (0,promises_.rename)(partial, (0,external_node_path_.join)(dir, key)).catch(async (error) => {
+            if (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, key)))
+                throw error;
+            await (0,promises_.rm)(partial, { recursive: true, force: true });
+        });
+    }
+    catch (error) {
+        await (0,promises_.rm)(partial, { recursive: true, force: true });
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/layer/bytecode.ts
 /**
  * Bytecode for the target interpreter. Lambda's /opt is read-only, so a .pyc that is missing,
@@ -8241,6 +8885,7 @@ function displayModuleArgs(args) {
  * interpreter of exactly the target's minor version, as unchecked hash-based pycs (PEP 552): the
  * import system loads them without looking at the source's mtime at all.
  */
+
 
 
 
@@ -8320,7 +8965,7 @@ function compileEnv(env) {
     clean.PYTHONHASHSEED = '0';
     return clean;
 }
-async function runCompileall(interpreter, pythonDir, env, log) {
+async function runCompileall(interpreter, pythonDir, env, log, only) {
     // -s: no user site-packages. compileall flags: -q lists only failures; -f rewrites whatever is
     // there; -j 0 uses every core; -d records /opt/python/<path> as each code object's file name
     // (compileall joins the relative path under ddir as it recurses) instead of the build
@@ -8335,9 +8980,11 @@ async function runCompileall(interpreter, pythonDir, env, log) {
             '0',
             '--invalidation-mode',
             'unchecked-hash',
-            '-d',
-            LAMBDA_PYTHON_DIR,
-            pythonDir,
+            // Only some top-level files and folders (the rest came from the per-wheel cache): -s/-p
+            // record the same /opt/python/<path> names as -d does for the whole tree.
+            ...(only
+                ? ['-s', pythonDir, '-p', LAMBDA_PYTHON_DIR, ...only.map((name) => (0,external_node_path_.join)(pythonDir, name))]
+                : ['-d', LAMBDA_PYTHON_DIR, pythonDir]),
         ]),
     ];
     log.debug(`${interpreter} ${displayModuleArgs(args).join(' ')}`);
@@ -8368,7 +9015,14 @@ async function compileBytecode(pythonDir, target, options, log) {
     const cacheTag = `cpython-${target.pythonVersion.replace('.', '')}`;
     const sources = await sourceFiles(pythonDir, cacheTag);
     const started = Date.now();
-    const result = await runCompileall(interpreter.path, pythonDir, compileEnv(options.env ?? process.env), log);
+    const cache = options.wheelCache
+        ? await restoreFromWheelCache(options.wheelCache, pythonDir, sources, interpreter.version, cacheTag)
+        : undefined;
+    const result = cache && cache.compileOnly.length === 0
+        ? { code: 0, output: '' }
+        : await runCompileall(interpreter.path, pythonDir, compileEnv(options.env ?? process.env), log, cache && cache.restored > 0 ? cache.compileOnly : undefined);
+    if (cache)
+        await cache.storeMisses();
     // Ground truth is the file system: a source either has its target pyc now or it does not.
     const failed = [];
     let compiled = 0;
@@ -8384,7 +9038,8 @@ async function compileBytecode(pythonDir, target, options, log) {
     if (result.code !== 0 && !result.output.includes('*** Error compiling')) {
         throw new Error(`${interpreter.path} -m compileall exited with ${result.code}:\n${result.output}`);
     }
-    log.info(`Compiled ${compiled} of ${sources.length} modules to ${cacheTag} unchecked-hash bytecode with Python ${interpreter.version} (${interpreter.path}) in ${((Date.now() - started) / 1000).toFixed(1)}s; removed ${removed} stale .pyc`);
+    const fromCache = cache?.restored ?? 0;
+    log.info(`Compiled ${compiled} of ${sources.length} modules to ${cacheTag} unchecked-hash bytecode with Python ${interpreter.version} (${interpreter.path}) in ${((Date.now() - started) / 1000).toFixed(1)}s${cache ? ` (${fromCache} from the per-wheel cache, ${cache.hitWheels} of ${cache.wheels} wheels)` : ''}; removed ${removed} stale .pyc`);
     if (failed.length > 0) {
         const shown = failed.slice(0, 10).join(', ');
         log.warn(`${failed.length} file(s) are not valid Python ${target.pythonVersion} and ship without bytecode (importing them would fail on Lambda too): ${shown}${failed.length > 10 ? `, ... (${failed.length - 10} more)` : ''}`);
@@ -8396,6 +9051,48 @@ async function compileBytecode(pythonDir, target, options, log) {
         mode: 'unchecked-hash',
         removed,
         ...(failed.length > 0 ? { failed } : {}),
+        ...(cache ? { fromCache } : {}),
+    };
+}
+/**
+ * Restores the pycs of every wheel whose entry is in the per-wheel cache; returns what is left
+ * to compile (top-level names under python/) and how to store the wheels that missed.
+ */
+async function restoreFromWheelCache(wheelCache, pythonDir, sources, pythonVersion, cacheTag) {
+    const pycOf = (source) => {
+        const slash = source.lastIndexOf('/');
+        return `${source.slice(0, slash + 1)}__pycache__/${source.slice(slash + 1, -3)}.${cacheTag}.pyc`;
+    };
+    const byWheel = new Map();
+    const unowned = [];
+    for (const { layerPath } of sources) {
+        const source = layerPath.slice('python/'.length);
+        const owner = wheelCache.owners.get(source);
+        if (owner)
+            byWheel.set(owner, [...(byWheel.get(owner) ?? []), source]);
+        else
+            unowned.push(source);
+    }
+    const misses = [];
+    let restored = 0;
+    for (const [wheel, owned] of byWheel) {
+        const key = wheelBytecodeKey(wheel, pythonVersion, 'unchecked-hash');
+        const index = await restoreWheelBytecode(wheelCache.dir, key, pythonDir, pycOf, owned);
+        if (index)
+            restored += owned.length - owned.filter((s) => index.failed.includes(s)).length;
+        else
+            misses.push([key, owned]);
+    }
+    const left = [...unowned, ...misses.flatMap(([, owned]) => owned)];
+    return {
+        restored,
+        wheels: byWheel.size,
+        hitWheels: byWheel.size - misses.length,
+        compileOnly: [...new Set(left.map((source) => source.split('/')[0]))].sort(),
+        storeMisses: async () => {
+            for (const [key, owned] of misses)
+                await storeWheelBytecode(wheelCache.dir, key, pythonDir, pycOf, owned);
+        },
     };
 }
 
@@ -9158,12 +9855,116 @@ async function slimTree(pythonDir, options, log) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/layer/wheel-elf-facts.ts
+/**
+ * Per-wheel cache of verification facts: the parsed ELF headers of the binaries a wheel put in
+ * the layer (architecture, needed libraries, GLIBC/GLIBCXX version needs, soname). They are a
+ * function of the wheel's bytes alone, so they are keyed by its sha256; the findings are derived
+ * from them on every build (verify/rules.ts), for the target and the whole layer. A rebuild after
+ * one pin changes reads and parses only the changed wheels' binaries.
+ *
+ * Entry: <dir>/<key>/elf.json = { sha256, facts: { "<path under python/>": ElfInfo } }, sha256
+ * over the JSON text of `facts`; an entry that does not parse or whose sha256 does not match is a
+ * miss, stored again after verifying.
+ */
+
+
+
+
+/** Bump when ElfInfo or what the entry holds changes. */
+const wheel_elf_facts_FORMAT = 1;
+function wheelElfKey(wheelSha256) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify({ format: wheel_elf_facts_FORMAT, wheel: wheelSha256, facts: 'elf' }))
+        .digest('hex');
+}
+function digest(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+}
+/** The facts of one wheel's entry (paths under python/), or undefined (no entry, or damaged). */
+async function readElfFacts(dir, key) {
+    const text = await (0,promises_.readFile)((0,external_node_path_.join)(dir, key, 'elf.json'), 'utf8').catch(() => undefined);
+    if (text === undefined)
+        return undefined;
+    try {
+        const entry = JSON.parse(text);
+        if (entry.facts &&
+            typeof entry.facts === 'object' &&
+            entry.sha256 === digest(JSON.stringify(entry.facts))) {
+            await markUsed((0,external_node_path_.join)(dir, key, 'elf.json'));
+            return entry.facts;
+        }
+    }
+    catch {
+        // Damaged: removed below and stored again after verifying.
+    }
+    await (0,promises_.rm)((0,external_node_path_.join)(dir, key), { recursive: true, force: true });
+    return undefined;
+}
+async function writeElfFacts(dir, key, facts) {
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const partial = await (0,promises_.mkdtemp)((0,external_node_path_.join)(dir, '.partial-'));
+    try {
+        const text = JSON.stringify(facts);
+        await (0,promises_.writeFile)((0,external_node_path_.join)(partial, 'elf.json'), JSON.stringify({ sha256: digest(text), facts: JSON.parse(text) }));
+        await (0,promises_.rm)((0,external_node_path_.join)(dir, key), { recursive: true, force: true });
+        await (0,promises_.rename)(partial, (0,external_node_path_.join)(dir, key)).catch(async () => {
+            // Another build stored it meanwhile: its copy is as good as ours.
+            await (0,promises_.rm)(partial, { recursive: true, force: true });
+        });
+    }
+    catch (error) {
+        await (0,promises_.rm)(partial, { recursive: true, force: true });
+        throw error;
+    }
+}
+/**
+ * The known facts for the layer (by python/... path) from the wheels' entries, and a function
+ * that stores the facts of the wheels that missed once verification has learned them.
+ */
+async function loadElfFacts(dir, owners) {
+    const wheels = new Set(owners.values());
+    const known = new Map();
+    const missed = new Set();
+    for (const wheel of wheels) {
+        const facts = await readElfFacts(dir, wheelElfKey(wheel));
+        if (!facts) {
+            missed.add(wheel);
+            continue;
+        }
+        // Only files this wheel's copy still provides (a later wheel may have overwritten one).
+        for (const [path, elf] of Object.entries(facts))
+            if (owners.get(path) === wheel)
+                known.set(`python/${path}`, elf);
+    }
+    const learned = new Map();
+    return {
+        known,
+        learned,
+        hits: wheels.size - missed.size,
+        wheels: wheels.size,
+        storeMisses: async () => {
+            const byWheel = new Map([...missed].map((w) => [w, {}]));
+            for (const [layerPath, elf] of learned) {
+                const path = layerPath.slice('python/'.length);
+                const facts = byWheel.get(owners.get(path) ?? '');
+                if (facts)
+                    facts[path] = elf;
+            }
+            for (const [wheel, facts] of byWheel)
+                await writeElfFacts(dir, wheelElfKey(wheel), facts);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/layer/index.ts
 /**
  * The layer build: requirements snapshot -> stages over a temp staging dir -> layer.zip and
  * manifest.json in outDir. Each stage is one entry in STAGES; outDir only ever receives
  * complete files (written under a temp name inside it, renamed at the end).
  */
+
+
 
 
 
@@ -9214,6 +10015,9 @@ const install = {
             env: context.env,
             timeoutMs: context.pipTimeoutMs,
             sdist: options.sdist,
+            onWheelFiles: (sources) => {
+                state.wheelFiles = sources;
+            },
         });
         log.info(`Installed ${state.packages.length} distributions for ${options.target.runtime} ${options.target.architecture}`);
     },
@@ -9227,6 +10031,28 @@ const slim = {
         state.slim = await slimTree(state.pythonDir, state.options.slim, state.log);
     },
 };
+/**
+ * For each file a wheel put in the layer (path under python/), the sha256 of that wheel: what
+ * the per-wheel caches are keyed by. Computed once per build.
+ */
+async function wheelOwners(state) {
+    if (!state.wheelFiles)
+        return undefined;
+    if (state.wheelOwners)
+        return state.wheelOwners;
+    const digests = new Map();
+    const owners = new Map();
+    for (const [path, source] of state.wheelFiles) {
+        let digest = digests.get(source.file);
+        if (!digest) {
+            digest = sha256File(source.file);
+            digests.set(source.file, digest);
+        }
+        owners.set(path, await digest);
+    }
+    state.wheelOwners = owners;
+    return owners;
+}
 const bytecode = {
     title: 'Compile bytecode for the target Python',
     async run(state) {
@@ -9239,7 +10065,13 @@ const bytecode = {
             };
             return;
         }
-        state.bytecode = await compileBytecode(state.pythonDir, state.options.target, { interpreter: state.options.bytecodePython, env: state.context.env }, state.log);
+        const { wheelCacheDir } = state.context;
+        const owners = wheelCacheDir ? await wheelOwners(state) : undefined;
+        state.bytecode = await compileBytecode(state.pythonDir, state.options.target, {
+            interpreter: state.options.bytecodePython,
+            env: state.context.env,
+            ...(wheelCacheDir && owners ? { wheelCache: { dir: (0,external_node_path_.join)(wheelCacheDir, 'bytecode'), owners } } : {}),
+        }, state.log);
     },
 };
 /**
@@ -9280,6 +10112,10 @@ const measure = {
         state.packages = await measurePackages(state.pythonDir, state.packages);
     },
 };
+/** Wheel file sources by their layer zip name (python/...). */
+function layerNames(sources) {
+    return sources && new Map([...sources].map(([path, source]) => [`python/${path}`, source]));
+}
 /**
  * Every binary must load on the target: a layer that would fail on Lambda fails here instead.
  * The tree no longer changes, so verification reads it while the zip writer deflates it (the
@@ -9290,13 +10126,22 @@ const verifyAndArchive = {
     title: 'Verify binaries, layout and size; write layer.zip',
     async run(state) {
         const { target } = state.options;
+        const { wheelCacheDir } = state.context;
+        const owners = wheelCacheDir ? await wheelOwners(state) : undefined;
+        const facts = wheelCacheDir && owners ? await loadElfFacts((0,external_node_path_.join)(wheelCacheDir, 'elf'), owners) : undefined;
         const [verified, archived] = await Promise.allSettled([
-            verifyLayerTree(state.layerDir, target),
-            writeLayerZip(state.layerDir, (0,external_node_path_.join)(state.outputDir, LAYER_ZIP)),
+            verifyLayerTree(state.layerDir, target, facts ? { elfFacts: facts } : {}),
+            writeLayerZip(state.layerDir, (0,external_node_path_.join)(state.outputDir, LAYER_ZIP), {
+                compressed: layerNames(state.wheelFiles),
+            }),
         ]);
         if (verified.status === 'rejected')
             throw verified.reason;
         const report = verified.value;
+        if (facts) {
+            await facts.storeMisses();
+            state.log.info(`ELF headers of ${facts.known.size} binaries from the per-wheel cache (${facts.hits} of ${facts.wheels} wheels); ${facts.learned.size} read`);
+        }
         for (const warning of report.warnings)
             state.log.warn(warning);
         const error = verificationError(report, target);
@@ -9730,9 +10575,16 @@ async function buildOrRestore(options, cache, log, context = {}) {
     else if (store) {
         log.info('force-rebuild: not looking in the cache');
     }
-    const built = await buildLayer(options, log, { ...context, snapshot });
+    const wheels = store ? cache.wheels : undefined;
+    await wheels?.restore(log);
+    const built = await buildLayer(options, log, {
+        ...context,
+        snapshot,
+        ...(wheels ? { wheelCacheDir: wheels.dir } : {}),
+    });
     if (store)
         await saveLayer(store, key, options.outDir, log);
+    await wheels?.save(log);
     return { ...built, cacheHit: false, cacheKey: key };
 }
 
@@ -9870,7 +10722,12 @@ async function run(argv, io) {
     const store = values['no-cache'] ? undefined : directoryStore(cacheDir);
     const result = await buildOrRestore(options, { store, forceRebuild: values['force-rebuild'] ?? false }, io.log, 
     // The pinned pip lives in the cache folder too, --no-cache or not: it is a tool, not a layer.
-    { env: io.env, toolCacheDir: cacheDir });
+    // The per-wheel caches (bytecode, verification facts) live there unless --no-cache.
+    {
+        env: io.env,
+        toolCacheDir: cacheDir,
+        ...(values['no-cache'] ? {} : { wheelCacheDir: (0,external_node_path_.join)(cacheDir, WHEEL_CACHE_DIR) }),
+    });
     if (values.json) {
         io.stdout.write(serializeManifest(result.manifest));
     }
@@ -12027,6 +12884,7 @@ function endOfArchive(cd) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   JE: () => (/* binding */ extractZip),
+  gw: () => (/* binding */ withZipArchive),
   qY: () => (/* binding */ zipFileError)
 });
 
@@ -12588,6 +13446,36 @@ async function withZip(zipPath, use) {
         zip.close();
         reader.dispose();
     }
+}
+/**
+ * Opens a zip for reading entries one by one (a wheel being installed), closed when `use` ends.
+ * Entries with an unsupported method or encryption are refused when read.
+ */
+async function withZipArchive(zipPath, use) {
+    return withZip(zipPath, async (zip, entries) => {
+        const byInfo = new Map(entries.map((e) => [e.info, e]));
+        return use({
+            entries: entries.map((e) => e.info),
+            read: async (info) => {
+                const entry = byInfo.get(info);
+                if (!entry)
+                    throw new errors/* UserError */.yo(`${zipPath}: ${info.name} is not an entry of this zip`);
+                containment_planExtraction([info], zipPath, { destinationLength: 0 }); // method, encryption
+                return readContent(zip, entry);
+            },
+            dataStart: async (info) => {
+                const entry = byInfo.get(info);
+                if (!entry)
+                    throw new errors/* UserError */.yo(`${zipPath}: ${info.name} is not an entry of this zip`);
+                try {
+                    return (await zip.zip.readLocalFileHeaderPromise(entry.raw, { minimal: true })).fileDataStart;
+                }
+                catch (error) {
+                    throw dataError(zipPath, info, error);
+                }
+            },
+        });
+    });
 }
 /** Why `zipPath` cannot be opened as a zip, as one line naming it. */
 function zipFileError(zipPath, error) {

@@ -4,12 +4,14 @@
  */
 
 import { join, relative } from 'node:path';
+import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import { type ActionConfig, loadActionConfig } from './action/config.js';
 import { runnerLogger } from './action/logger.js';
 import { publishOutputs } from './aws/outputs.js';
 import { PublishError, type PublishResult } from './aws/publish.js';
 import { actionsStore } from './cache/actions-store.js';
+import { actionsWheelStore } from './cache/wheel-store.js';
 import { describeCheckFailure } from './deploy/function-check.js';
 import { FunctionsFailedError, PostDeployError, SmokeTestError } from './deploy/index.js';
 import { UserError } from './errors.js';
@@ -134,6 +136,13 @@ export async function run(): Promise<void> {
             'lambda-layer-cache',
             `${config.build.target.runtime}-${config.build.target.architecture}`,
           ),
+        ),
+        // Beside the layer cache, under its own key and restored by prefix: a changed
+        // requirements file still finds the bytecode and ELF facts of the wheels it keeps.
+        wheelStore: actionsWheelStore(
+          join(runTemp, 'lambda-layer-cache', 'wheels'),
+          `lambda-layer-wheels-${config.build.target.runtime}-${config.build.target.architecture}-`,
+          cache,
         ),
         // Beside the layer cache; RUNNER_TEMP is per job, so each job fetches pip once.
         toolCacheDir: join(runTemp, 'lambda-layer-cache', 'tools'),

@@ -22,37 +22,53 @@ import sys
 CHECK_FAILED = 3
 
 
-def main() -> int:
-    pip_home, markers_json = sys.argv[1], sys.argv[2]
-    pip_arguments = sys.argv[3:]
-    check = None
-    if pip_arguments[:1] == ["--lambda-layer-check"]:
-        check, pip_arguments = pip_arguments[1:3], pip_arguments[3:]
-    environment = json.loads(markers_json)
+def use_target_markers(pip_home: str, environment: dict) -> str | None:
+    """Import the pinned pip from pip_home and make every marker see `environment`.
+
+    Returns an error message when another pip was imported instead.
+    """
     sys.path.insert(0, pip_home)
 
     import pip
     from pip._vendor.packaging import markers
 
     if not os.path.abspath(pip.__file__).startswith(os.path.abspath(pip_home) + os.sep):
-        print(
-            f"the pinned pip in {pip_home} was not imported ({pip.__file__} was)", file=sys.stderr
-        )
-        return 2
+        return f"the pinned pip in {pip_home} was not imported ({pip.__file__} was)"
 
     def target_environment() -> dict:
         # A fresh dict each call: Marker.evaluate() updates what it gets with "extra".
         return dict(environment)
 
     markers.default_environment = target_environment
+    return None
 
-    if check is not None:
-        # Every line through pip's own parser first (check_requirements.py, beside this file);
-        # in this process, pip's modules are imported once for the check and the install.
-        import check_requirements
 
-        if not check_requirements.check_request(*check):
-            return CHECK_FAILED
+def take_check(arguments: list) -> tuple:
+    """Splits off a leading `--lambda-layer-check REQUEST RESULT`: (check or None, the rest)."""
+    if arguments[:1] == ["--lambda-layer-check"]:
+        return arguments[1:3], arguments[3:]
+    return None, arguments
+
+
+def passes_check(check) -> bool:
+    """Every line through pip's own parser first (check_requirements.py, beside this file); in
+    this process pip's modules are imported once, for the check and the install."""
+    if check is None:
+        return True
+    import check_requirements
+
+    return check_requirements.check_request(*check)
+
+
+def main() -> int:
+    pip_home, markers_json = sys.argv[1], sys.argv[2]
+    check, pip_arguments = take_check(sys.argv[3:])
+    error = use_target_markers(pip_home, json.loads(markers_json))
+    if error:
+        print(error, file=sys.stderr)
+        return 2
+    if not passes_check(check):
+        return CHECK_FAILED
 
     from pip._internal.cli.main import main as pip_main
 

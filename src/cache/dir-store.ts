@@ -13,6 +13,13 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(homedir(), '.cache', 'lambda-layer');
 }
 
+/**
+ * The per-wheel caches' folder inside the CLI's cache folder (bytecode and verification facts
+ * by wheel sha256, see layer/wheel-bytecode.ts and layer/wheel-elf-facts.ts). Layer entries are
+ * named by their 64-hex key, so the names never meet.
+ */
+export const WHEEL_CACHE_DIR = 'wheels';
+
 export function directoryStore(cacheDir: string): LayerStore {
   return {
     description: `local cache ${cacheDir}`,

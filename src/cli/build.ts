@@ -1,6 +1,6 @@
 /** `lambda-layer build`: build layer.zip and manifest.json for a Lambda Python runtime. */
-import { isAbsolute, relative, resolve } from 'node:path';
-import { defaultCacheDir, directoryStore } from '../cache/dir-store.js';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { defaultCacheDir, directoryStore, WHEEL_CACHE_DIR } from '../cache/dir-store.js';
 import { parseChoice, parseList } from '../inputs.js';
 import { PROOF_PYTHON_ENV, PROOF_SYSROOT_ENV } from '../layer/import-proof/where.js';
 import { serializeManifest } from '../layer/manifest.js';
@@ -143,7 +143,12 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     { store, forceRebuild: values['force-rebuild'] ?? false },
     io.log,
     // The pinned pip lives in the cache folder too, --no-cache or not: it is a tool, not a layer.
-    { env: io.env, toolCacheDir: cacheDir },
+    // The per-wheel caches (bytecode, verification facts) live there unless --no-cache.
+    {
+      env: io.env,
+      toolCacheDir: cacheDir,
+      ...(values['no-cache'] ? {} : { wheelCacheDir: join(cacheDir, WHEEL_CACHE_DIR) }),
+    },
   );
   if (values.json) {
     io.stdout.write(serializeManifest(result.manifest));

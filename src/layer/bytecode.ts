@@ -15,6 +15,7 @@ import { findInterpreter } from '../resolve/interpreters.js';
 import { displayModuleArgs, runModuleArgs } from '../resolve/python-module.js';
 import type { Target } from '../target.js';
 import type { BytecodeReport } from './types.js';
+import { restoreWheelBytecode, storeWheelBytecode, wheelBytecodeKey } from './wheel-bytecode.js';
 
 /** Where Lambda mounts a layer's python/ directory: tracebacks should show these paths. */
 export const LAMBDA_PYTHON_DIR = '/opt/python';
@@ -25,6 +26,11 @@ export interface BytecodeOptions {
   /** Interpreter of exactly the target's minor version (found on the host when absent). */
   readonly interpreter?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * The per-wheel bytecode cache (wheel-bytecode.ts): its folder, and for each .py under
+   * python/ ('/'-separated) that a wheel put there, that wheel's sha256.
+   */
+  readonly wheelCache?: { readonly dir: string; readonly owners: ReadonlyMap<string, string> };
 }
 
 /** Removes every .pyc the layer should not ship; returns how many were removed. */
@@ -104,6 +110,7 @@ async function runCompileall(
   pythonDir: string,
   env: NodeJS.ProcessEnv,
   log: Logger,
+  only?: readonly string[],
 ): Promise<{ code: number | null; output: string }> {
   // -s: no user site-packages. compileall flags: -q lists only failures; -f rewrites whatever is
   // there; -j 0 uses every core; -d records /opt/python/<path> as each code object's file name
@@ -119,9 +126,11 @@ async function runCompileall(
       '0',
       '--invalidation-mode',
       'unchecked-hash',
-      '-d',
-      LAMBDA_PYTHON_DIR,
-      pythonDir,
+      // Only some top-level files and folders (the rest came from the per-wheel cache): -s/-p
+      // record the same /opt/python/<path> names as -d does for the whole tree.
+      ...(only
+        ? ['-s', pythonDir, '-p', LAMBDA_PYTHON_DIR, ...only.map((name) => join(pythonDir, name))]
+        : ['-d', LAMBDA_PYTHON_DIR, pythonDir]),
     ]),
   ];
   log.debug(`${interpreter} ${displayModuleArgs(args).join(' ')}`);
@@ -162,12 +171,20 @@ export async function compileBytecode(
   const cacheTag = `cpython-${target.pythonVersion.replace('.', '')}`;
   const sources = await sourceFiles(pythonDir, cacheTag);
   const started = Date.now();
-  const result = await runCompileall(
-    interpreter.path,
-    pythonDir,
-    compileEnv(options.env ?? process.env),
-    log,
-  );
+  const cache = options.wheelCache
+    ? await restoreFromWheelCache(options.wheelCache, pythonDir, sources, interpreter.version, cacheTag)
+    : undefined;
+  const result =
+    cache && cache.compileOnly.length === 0
+      ? { code: 0, output: '' }
+      : await runCompileall(
+          interpreter.path,
+          pythonDir,
+          compileEnv(options.env ?? process.env),
+          log,
+          cache && cache.restored > 0 ? cache.compileOnly : undefined,
+        );
+  if (cache) await cache.storeMisses();
   // Ground truth is the file system: a source either has its target pyc now or it does not.
   const failed: string[] = [];
   let compiled = 0;
@@ -181,8 +198,9 @@ export async function compileBytecode(
   if (result.code !== 0 && !result.output.includes('*** Error compiling')) {
     throw new Error(`${interpreter.path} -m compileall exited with ${result.code}:\n${result.output}`);
   }
+  const fromCache = cache?.restored ?? 0;
   log.info(
-    `Compiled ${compiled} of ${sources.length} modules to ${cacheTag} unchecked-hash bytecode with Python ${interpreter.version} (${interpreter.path}) in ${((Date.now() - started) / 1000).toFixed(1)}s; removed ${removed} stale .pyc`,
+    `Compiled ${compiled} of ${sources.length} modules to ${cacheTag} unchecked-hash bytecode with Python ${interpreter.version} (${interpreter.path}) in ${((Date.now() - started) / 1000).toFixed(1)}s${cache ? ` (${fromCache} from the per-wheel cache, ${cache.hitWheels} of ${cache.wheels} wheels)` : ''}; removed ${removed} stale .pyc`,
   );
   if (failed.length > 0) {
     const shown = failed.slice(0, 10).join(', ');
@@ -197,5 +215,56 @@ export async function compileBytecode(
     mode: 'unchecked-hash',
     removed,
     ...(failed.length > 0 ? { failed } : {}),
+    ...(cache ? { fromCache } : {}),
+  };
+}
+
+/**
+ * Restores the pycs of every wheel whose entry is in the per-wheel cache; returns what is left
+ * to compile (top-level names under python/) and how to store the wheels that missed.
+ */
+async function restoreFromWheelCache(
+  wheelCache: NonNullable<BytecodeOptions['wheelCache']>,
+  pythonDir: string,
+  sources: readonly { layerPath: string }[],
+  pythonVersion: string,
+  cacheTag: string,
+): Promise<{
+  restored: number;
+  wheels: number;
+  hitWheels: number;
+  compileOnly: string[];
+  storeMisses(): Promise<void>;
+}> {
+  const pycOf = (source: string): string => {
+    const slash = source.lastIndexOf('/');
+    return `${source.slice(0, slash + 1)}__pycache__/${source.slice(slash + 1, -3)}.${cacheTag}.pyc`;
+  };
+  const byWheel = new Map<string, string[]>();
+  const unowned: string[] = [];
+  for (const { layerPath } of sources) {
+    const source = layerPath.slice('python/'.length);
+    const owner = wheelCache.owners.get(source);
+    if (owner) byWheel.set(owner, [...(byWheel.get(owner) ?? []), source]);
+    else unowned.push(source);
+  }
+  const misses: [string, string[]][] = [];
+  let restored = 0;
+  for (const [wheel, owned] of byWheel) {
+    const key = wheelBytecodeKey(wheel, pythonVersion, 'unchecked-hash');
+    const index = await restoreWheelBytecode(wheelCache.dir, key, pythonDir, pycOf, owned);
+    if (index) restored += owned.length - owned.filter((s) => index.failed.includes(s)).length;
+    else misses.push([key, owned]);
+  }
+  const left = [...unowned, ...misses.flatMap(([, owned]) => owned)];
+  return {
+    restored,
+    wheels: byWheel.size,
+    hitWheels: byWheel.size - misses.length,
+    compileOnly: [...new Set(left.map((source) => source.split('/')[0] as string))].sort(),
+    storeMisses: async () => {
+      for (const [key, owned] of misses)
+        await storeWheelBytecode(wheelCache.dir, key, pythonDir, pycOf, owned);
+    },
   };
 }

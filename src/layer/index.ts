@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rename, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { defaultCacheDir } from '../cache/dir-store.js';
+import { sha256File } from '../cache/layer-cache.js';
 import { removeOnInterrupt } from '../interrupt.js';
 import type { Logger } from '../log.js';
 import { countOf } from '../report.js';
@@ -20,7 +21,7 @@ import type { PackageEntry } from '../resolve/types.js';
 import { LAMBDA_LIMITS, markerEnvironment } from '../target.js';
 import { verificationError, verifyLayerTree } from '../verify/rules.js';
 import type { VerificationReport } from '../verify/types.js';
-import type { LayerArchive } from '../zip/writer.js';
+import type { CompressedSource, LayerArchive } from '../zip/writer.js';
 import { writeLayerZip } from '../zip/writer.js';
 import { compileBytecode } from './bytecode.js';
 import { proveImports } from './import-proof/index.js';
@@ -34,6 +35,7 @@ import type {
   ResolverReport,
   SlimReport,
 } from './types.js';
+import { loadElfFacts } from './wheel-elf-facts.js';
 
 export interface BuildResult {
   readonly manifest: Manifest;
@@ -55,6 +57,11 @@ export interface BuildContext {
   readonly pipTimeoutMs?: number;
   /** Where the pinned pip is kept (default: the CLI's default cache folder). */
   readonly toolCacheDir?: string;
+  /**
+   * The per-wheel bytecode cache's folder (layer/wheel-bytecode.ts): a rebuild compiles only the
+   * modules of wheels it has not seen. Off when absent.
+   */
+  readonly wheelCacheDir?: string;
   /** The CPU to treat this machine as for the import proof (tests; default process.arch). */
   readonly hostArch?: 'x86_64' | 'aarch64';
 }
@@ -77,6 +84,13 @@ export interface BuildState {
   /** Temp dir inside outDir receiving the outputs before they are renamed into place. */
   readonly outputDir: string;
   packages: PackageEntry[];
+  /**
+   * Where each file copied unchanged from a wheel sits in it, by path under python/: the zip
+   * takes those bytes as the wheel compressed them (see writeLayerZip's `compressed`).
+   */
+  wheelFiles?: ReadonlyMap<string, CompressedSource>;
+  /** The sha256 of the wheel each of wheelFiles came from (wheelOwners), once computed. */
+  wheelOwners?: Map<string, string>;
   resolver?: ResolverReport;
   bytecode: BytecodeReport;
   slim?: SlimReport;
@@ -122,6 +136,9 @@ const install: BuildStage = {
       env: context.env,
       timeoutMs: context.pipTimeoutMs,
       sdist: options.sdist,
+      onWheelFiles: (sources) => {
+        state.wheelFiles = sources;
+      },
     });
     log.info(
       `Installed ${state.packages.length} distributions for ${options.target.runtime} ${options.target.architecture}`,
@@ -138,6 +155,27 @@ const slim: BuildStage = {
   },
 };
 
+/**
+ * For each file a wheel put in the layer (path under python/), the sha256 of that wheel: what
+ * the per-wheel caches are keyed by. Computed once per build.
+ */
+async function wheelOwners(state: BuildState): Promise<Map<string, string> | undefined> {
+  if (!state.wheelFiles) return undefined;
+  if (state.wheelOwners) return state.wheelOwners;
+  const digests = new Map<string, Promise<string>>();
+  const owners = new Map<string, string>();
+  for (const [path, source] of state.wheelFiles) {
+    let digest = digests.get(source.file);
+    if (!digest) {
+      digest = sha256File(source.file);
+      digests.set(source.file, digest);
+    }
+    owners.set(path, await digest);
+  }
+  state.wheelOwners = owners;
+  return owners;
+}
+
 const bytecode: BuildStage = {
   title: 'Compile bytecode for the target Python',
   async run(state) {
@@ -150,10 +188,16 @@ const bytecode: BuildStage = {
       };
       return;
     }
+    const { wheelCacheDir } = state.context;
+    const owners = wheelCacheDir ? await wheelOwners(state) : undefined;
     state.bytecode = await compileBytecode(
       state.pythonDir,
       state.options.target,
-      { interpreter: state.options.bytecodePython, env: state.context.env },
+      {
+        interpreter: state.options.bytecodePython,
+        env: state.context.env,
+        ...(wheelCacheDir && owners ? { wheelCache: { dir: join(wheelCacheDir, 'bytecode'), owners } } : {}),
+      },
       state.log,
     );
   },
@@ -199,6 +243,13 @@ const measure: BuildStage = {
   },
 };
 
+/** Wheel file sources by their layer zip name (python/...). */
+function layerNames(
+  sources: ReadonlyMap<string, CompressedSource> | undefined,
+): Map<string, CompressedSource> | undefined {
+  return sources && new Map([...sources].map(([path, source]) => [`python/${path}`, source]));
+}
+
 /**
  * Every binary must load on the target: a layer that would fail on Lambda fails here instead.
  * The tree no longer changes, so verification reads it while the zip writer deflates it (the
@@ -209,12 +260,24 @@ const verifyAndArchive: BuildStage = {
   title: 'Verify binaries, layout and size; write layer.zip',
   async run(state) {
     const { target } = state.options;
+    const { wheelCacheDir } = state.context;
+    const owners = wheelCacheDir ? await wheelOwners(state) : undefined;
+    const facts =
+      wheelCacheDir && owners ? await loadElfFacts(join(wheelCacheDir, 'elf'), owners) : undefined;
     const [verified, archived] = await Promise.allSettled([
-      verifyLayerTree(state.layerDir, target),
-      writeLayerZip(state.layerDir, join(state.outputDir, LAYER_ZIP)),
+      verifyLayerTree(state.layerDir, target, facts ? { elfFacts: facts } : {}),
+      writeLayerZip(state.layerDir, join(state.outputDir, LAYER_ZIP), {
+        compressed: layerNames(state.wheelFiles),
+      }),
     ]);
     if (verified.status === 'rejected') throw verified.reason;
     const report = verified.value;
+    if (facts) {
+      await facts.storeMisses();
+      state.log.info(
+        `ELF headers of ${facts.known.size} binaries from the per-wheel cache (${facts.hits} of ${facts.wheels} wheels); ${facts.learned.size} read`,
+      );
+    }
     for (const warning of report.warnings) state.log.warn(warning);
     const error = verificationError(report, target);
     if (error) throw error;

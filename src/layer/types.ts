@@ -67,6 +67,8 @@ export interface BytecodeReport {
   readonly removed: number;
   /** Layer paths (python/...) of .py files the interpreter could not compile (shipped without bytecode). */
   readonly failed?: readonly string[];
+  /** Modules whose pyc came from the per-wheel bytecode cache (when it is used). */
+  readonly fromCache?: number;
 }
 
 /** How the packages were chosen: the pinned pip and the marker environment it evaluated. */

@@ -7,6 +7,7 @@
 import { cacheKey } from '../cache/key.js';
 import { restoreLayer, saveLayer } from '../cache/layer-cache.js';
 import type { LayerStore } from '../cache/store.js';
+import type { WheelCacheStore } from '../cache/wheel-store.js';
 import { type BuildContext, type BuildResult, buildLayer, inputParams } from '../layer/index.js';
 import type { BuildOptions } from '../layer/types.js';
 import type { Logger } from '../log.js';
@@ -24,6 +25,8 @@ export interface CacheSettings {
   readonly store?: LayerStore;
   /** Skip the lookup but still save the fresh build. */
   readonly forceRebuild: boolean;
+  /** The per-wheel caches kept between runs (the action), restored and saved around a build. */
+  readonly wheels?: WheelCacheStore;
 }
 
 export interface CachedBuildResult extends BuildResult {
@@ -80,7 +83,14 @@ export async function buildOrRestore(
   } else if (store) {
     log.info('force-rebuild: not looking in the cache');
   }
-  const built = await buildLayer(options, log, { ...context, snapshot });
+  const wheels = store ? cache.wheels : undefined;
+  await wheels?.restore(log);
+  const built = await buildLayer(options, log, {
+    ...context,
+    snapshot,
+    ...(wheels ? { wheelCacheDir: wheels.dir } : {}),
+  });
   if (store) await saveLayer(store, key, options.outDir, log);
+  await wheels?.save(log);
   return { ...built, cacheHit: false, cacheKey: key };
 }

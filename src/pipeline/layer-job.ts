@@ -7,6 +7,7 @@ import { childProcessEnv } from '../aws/credentials.js';
 import type { IdTokenSource } from '../aws/github-oidc.js';
 import type { PublishResult } from '../aws/publish.js';
 import type { LayerStore } from '../cache/store.js';
+import type { WheelCacheStore } from '../cache/wheel-store.js';
 import type { FunctionCheckOptions } from '../deploy/function-check.js';
 import { type DeployStageResult, PostDeployError, runDeployStage } from '../deploy/index.js';
 import type { BuildOptions } from '../layer/types.js';
@@ -40,6 +41,8 @@ export interface LayerJobConfig {
 
 export interface LayerJobDeps {
   readonly store?: LayerStore;
+  /** The per-wheel caches kept between runs (beside the layer cache). */
+  readonly wheelStore?: WheelCacheStore;
   /** Where the pinned pip is kept (beside the layer cache). */
   readonly toolCacheDir?: string;
   readonly getIdToken?: IdTokenSource;
@@ -64,7 +67,11 @@ export async function runLayerJob(
 ): Promise<LayerJobOutcome> {
   const build = await buildOrRestore(
     config.build,
-    { store: config.cache.enabled ? deps.store : undefined, forceRebuild: config.cache.forceRebuild },
+    {
+      store: config.cache.enabled ? deps.store : undefined,
+      forceRebuild: config.cache.forceRebuild,
+      wheels: config.cache.enabled ? deps.wheelStore : undefined,
+    },
     log,
     { env: deps.env, toolCacheDir: deps.toolCacheDir },
   );

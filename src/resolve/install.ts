@@ -1,8 +1,9 @@
 /**
- * Runs the pinned pip (pinned-pip.ts) to install the requirements into `staging/python` with the
- * target's platform flags and the target's marker environment (pip_for_target.py), then
- * describes what was installed from the *.dist-info folders pip wrote, joined with pip's --report
- * for the wheel's file name and sha256.
+ * Runs the pinned pip (pinned-pip.ts) with the target's platform flags and marker environment
+ * to resolve and download the requirements' wheels (download_for_target.py), which src/wheel
+ * installs into `staging/python` as pip install --target would (or, with assemble "pip", runs pip
+ * install --target itself through pip_for_target.py), then describes what was installed from the
+ * *.dist-info folders, joined with pip's report for the wheel's file name and sha256.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { programPath } from '../programs.js';
 import { markerEnvironment, pipTargetFlags, type Target } from '../target.js';
+import type { WheelFileSource } from '../wheel/install.js';
 import { prepareRequirementCheck, type RequirementCheck } from './check-requirements.js';
 import { diagnoseUnresolvable, parseUnavailableInConflict, parseUnresolvable } from './diagnose.js';
 import type { PinnedPip } from './pinned-pip.js';
@@ -26,6 +28,7 @@ import { type PythonRun, runPython } from './run-python.js';
 import { writeRequirementsWithPins } from './sdist/hash-pins.js';
 import { findSdistOnlyRelease, Wheelhouse, withPureHint } from './sdist/wheelhouse.js';
 import type { PackageEntry, SdistPolicy } from './types.js';
+import { downloadedOnlyWheels, installDownloaded } from './wheel-download.js';
 import { parseWheelFilename } from './wheel-tags.js';
 
 export interface InstallParams {
@@ -51,6 +54,17 @@ export interface InstallParams {
    * runs unless the caller asks for it.
    */
   readonly sdist?: SdistPolicy;
+  /**
+   * Who lays out python/: "wheels" (the default: pip resolves and downloads, src/wheel installs
+   * the tree pip install --target would, see wheel-download.ts) or "pip" (pip install --target
+   * itself, which the equality tests compare against).
+   */
+  readonly assemble?: 'pip' | 'wheels';
+  /**
+   * Told, on the wheels path, where each file copied unchanged from a wheel sits in it (by path
+   * relative to pythonDir): the zip writer copies those bytes instead of deflating them again.
+   */
+  readonly onWheelFiles?: (sources: ReadonlyMap<string, WheelFileSource>) => void;
 }
 
 export const DEFAULT_PIP_TIMEOUT_MS = 20 * 60_000;
@@ -105,6 +119,40 @@ export function pipInstallArgs(
 }
 
 /**
+ * The pip command line of the wheels path (params.assemble "wheels"): the same resolution as
+ * pipInstallArgs (markers, platform flags, indexes, --no-deps for a lock), but pip only downloads
+ * into `wheelDir` and download_for_target.py writes the installation plan to `planPath`.
+ */
+export function pipDownloadArgs(
+  params: InstallParams,
+  wheelDir: string,
+  planPath: string,
+  reportPath: string,
+  check?: RequirementCheck,
+): string[] {
+  return [
+    programPath('resolve/download_for_target.py'),
+    params.pip.home,
+    JSON.stringify(markerEnvironment(params.target)),
+    planPath,
+    reportPath,
+    ...(check?.args ?? []),
+    'download',
+    '-r',
+    params.snapshot.file,
+    '--dest',
+    wheelDir,
+    '--no-input',
+    '--disable-pip-version-check',
+    ...(params.snapshot.input?.locked ? ['--no-deps'] : []),
+    '--progress-bar',
+    'off',
+    ...pipTargetFlags(params.target),
+    ...indexFlags(params),
+  ];
+}
+
+/**
  * Where pip --target puts console scripts: bin/ on Linux and macOS; Scripts\ with .exe
  * launchers (Windows binaries, which verification would refuse) on Windows.
  */
@@ -138,6 +186,9 @@ async function dropConsoleScriptRecords(pythonDir: string): Promise<void> {
  */
 export async function installRequirements(params: InstallParams): Promise<PackageEntry[]> {
   const reportPath = join(params.workDir, 'pip-report.json');
+  const fromWheels = params.assemble !== 'pip';
+  const wheelDir = join(params.workDir, 'wheels');
+  const planPath = join(params.workDir, 'install-plan.json');
   const timeoutMs = params.timeoutMs ?? DEFAULT_PIP_TIMEOUT_MS;
   const policy = params.sdist ?? 'never';
   const wheelhouse = new Wheelhouse(join(params.workDir, 'sdist-wheelhouse'));
@@ -148,7 +199,9 @@ export async function installRequirements(params: InstallParams): Promise<Packag
   });
   for (;;) {
     const pipParams = await withWheelhouse(params, wheelhouse);
-    const args = pipInstallArgs(pipParams, reportPath, check);
+    const args = fromWheels
+      ? pipDownloadArgs(pipParams, wheelDir, planPath, reportPath, check)
+      : pipInstallArgs(pipParams, reportPath, check);
     params.log.debug(`${params.pip.python.path} ${args.join(' ')}`);
     const run = await runPython(params.pip.python.path, args, {
       log: params.log,
@@ -194,6 +247,16 @@ export async function installRequirements(params: InstallParams): Promise<Packag
       env: params.env,
       timeoutMs,
     });
+  }
+  if (fromWheels && !(await downloadedOnlyWheels(planPath))) {
+    params.log.info(
+      'A requirement is a local project or an sdist: installing with pip install --target, which builds it',
+    );
+    return installRequirements({ ...params, assemble: 'pip' });
+  }
+  if (fromWheels) {
+    const sources = await installDownloaded(planPath, wheelDir, params.pythonDir);
+    params.onWheelFiles?.(sources);
   }
   // Console scripts have the HOST interpreter in their shebang and /opt/python/bin is not on
   // Lambda's PATH: they cannot run there and would make the zip differ between machines.

@@ -36,6 +36,16 @@ export interface LayerFile {
 export interface VerifyOptions {
   /** Size of the zip that will be (or was) uploaded: over 50 MB it cannot be uploaded directly. */
   readonly zipSize?: number;
+  /**
+   * ELF headers already parsed for files of the tree, by layer path (python/...): used instead of
+   * reading those files again (the per-wheel cache: a wheel's files are its bytes). Each ELF
+   * parsed here is added to `learned`, when given. Findings are always derived here, from the
+   * facts and the whole layer (a library one wheel needs may come from another).
+   */
+  readonly elfFacts?: {
+    readonly known: ReadonlyMap<string, ElfInfo>;
+    readonly learned?: Map<string, ElfInfo>;
+  };
 }
 
 // --- pure rules -----------------------------------------------------------------------------
@@ -283,14 +293,23 @@ type Scanned =
   | { file: LayerFile; kind: 'elf'; elf: ElfInfo }
   | { file: LayerFile; kind: 'other'; findings: VerificationFinding[]; warning?: string };
 
-async function scanFile(rootDir: string, file: LayerFile, target: Target): Promise<Scanned> {
+async function scanFile(
+  rootDir: string,
+  file: LayerFile,
+  target: Target,
+  elfFacts: VerifyOptions['elfFacts'],
+): Promise<Scanned> {
+  const known = elfFacts?.known.get(file.path);
+  if (known) return { file, kind: 'elf', elf: known };
   const full = join(rootDir, ...file.path.split('/'));
   const head = file.size === 0 ? Buffer.alloc(0) : readHead(full);
   const base = file.path.slice(file.path.lastIndexOf('/') + 1);
   const kind = binaryKindOf(head, base);
   if (kind.kind === 'elf') {
     try {
-      return { file, kind: 'elf', elf: parseElf(await readFile(full)) };
+      const elf = parseElf(await readFile(full));
+      elfFacts?.learned?.set(file.path, elf);
+      return { file, kind: 'elf', elf };
     } catch (error) {
       if (!(error instanceof ElfFormatError)) throw error;
       return {
@@ -353,7 +372,9 @@ export async function verifyLayerTree(
   const { files, topLevel, warnings } = listFiles(rootDir);
   const findings: VerificationFinding[] = [...checkLayout(topLevel)];
 
-  const scanned = await mapLimited(files, SCAN_CONCURRENCY, (file) => scanFile(rootDir, file, target));
+  const scanned = await mapLimited(files, SCAN_CONCURRENCY, (file) =>
+    scanFile(rootDir, file, target, options.elfFacts),
+  );
 
   // File names and sonames of every ELF in the layer: the libraries the layer itself provides.
   const layerLibraries = new Set<string>();

@@ -260,6 +260,45 @@ async function withZip<T>(
   }
 }
 
+/** An open zip: its entries, each readable whole (bounded by its declared size, CRC checked). */
+export interface ZipArchive {
+  readonly entries: readonly ZipEntryInfo[];
+  read(entry: ZipEntryInfo): Promise<Buffer>;
+  /** Offset in the zip file of the entry's (compressed) data, past its local header. */
+  dataStart(entry: ZipEntryInfo): Promise<number>;
+}
+
+/**
+ * Opens a zip for reading entries one by one (a wheel being installed), closed when `use` ends.
+ * Entries with an unsupported method or encryption are refused when read.
+ */
+export async function withZipArchive<T>(
+  zipPath: string,
+  use: (archive: ZipArchive) => Promise<T>,
+): Promise<T> {
+  return withZip(zipPath, async (zip, entries) => {
+    const byInfo = new Map(entries.map((e) => [e.info, e]));
+    return use({
+      entries: entries.map((e) => e.info),
+      read: async (info) => {
+        const entry = byInfo.get(info);
+        if (!entry) throw new UserError(`${zipPath}: ${info.name} is not an entry of this zip`);
+        planExtraction([info], zipPath, { destinationLength: 0 }); // method, encryption
+        return readContent(zip, entry);
+      },
+      dataStart: async (info) => {
+        const entry = byInfo.get(info);
+        if (!entry) throw new UserError(`${zipPath}: ${info.name} is not an entry of this zip`);
+        try {
+          return (await zip.zip.readLocalFileHeaderPromise(entry.raw, { minimal: true })).fileDataStart;
+        } catch (error) {
+          throw dataError(zipPath, info, error);
+        }
+      },
+    });
+  });
+}
+
 /** Why `zipPath` cannot be opened as a zip, as one line naming it. */
 export function zipFileError(zipPath: string, error: unknown): UserError {
   const code = (error as NodeJS.ErrnoException).code;

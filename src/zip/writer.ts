@@ -20,7 +20,7 @@
  * SPILL_THRESHOLD are compressed into a temporary file rather than memory.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -70,6 +70,27 @@ export interface ZipWriteOptions {
    * WORKERS_MIN_BYTES or more; below that, starting the threads costs more than it saves.
    */
   readonly workers?: boolean;
+  /**
+   * Entries whose compressed bytes already exist in another zip (a wheel's), by archive name:
+   * when the file in the tree still has the source's size and CRC-32, those bytes are copied as
+   * they are (stored or deflated, by whatever made that zip) instead of compressing the file
+   * again. The output stays a function of its inputs: the same wheels give the same bytes.
+   */
+  readonly compressed?: ReadonlyMap<string, CompressedSource>;
+}
+
+/** An entry's data as it sits in another zip file. */
+export interface CompressedSource {
+  /** The zip file holding the data. */
+  readonly file: string;
+  /** Offset of the data in `file` (past the entry's local header). */
+  readonly dataStart: number;
+  readonly compressedSize: number;
+  /** 0 stored, 8 deflated: nothing else is copied. */
+  readonly method: number;
+  readonly crc32: number;
+  /** Uncompressed size. */
+  readonly size: number;
 }
 
 export const DEFAULT_ZIP_LEVEL = 6;
@@ -124,8 +145,9 @@ export async function writeLayerZip(
   // An interrupt skips the cleanup below: src/interrupt.ts removes both instead.
   const forget = [removeOnInterrupt(spillDir), removeOnInterrupt(tempPath)];
   const sink = await ArchiveSink.open(tempPath);
+  const copies = new CompressedCopies(entries, options.compressed);
   try {
-    const batches = planBatches(entries);
+    const batches = planBatches(entries, copies);
     const smallBytes = batches.list.reduce((sum, b) => sum + b.bytes, 0);
     const useWorkers =
       level > 0 && batches.list.length > 0 && (options.workers ?? smallBytes >= WORKERS_MIN_BYTES);
@@ -138,6 +160,7 @@ export async function writeLayerZip(
         limiter: new Limiter(concurrency),
         batches,
         workers,
+        copies,
       });
     } finally {
       await workers?.close();
@@ -163,6 +186,7 @@ export async function writeLayerZip(
     await fs.rm(tempPath, { force: true });
     throw error;
   } finally {
+    copies.close();
     await fs.rm(spillDir, { recursive: true, force: true });
     for (const done of forget) done();
   }
@@ -175,6 +199,7 @@ interface PrepareContext {
   readonly batches: BatchPlan;
   /** Absent for small trees: their small files are then deflated on the main thread. */
   readonly workers?: DeflateWorkers;
+  readonly copies: CompressedCopies;
 }
 
 /** Small files grouped, in archive order, into batches for the worker threads. */
@@ -186,13 +211,13 @@ interface BatchPlan {
   readonly positionOf: Int32Array;
 }
 
-function planBatches(entries: readonly TreeEntry[]): BatchPlan {
+function planBatches(entries: readonly TreeEntry[], copies: CompressedCopies): BatchPlan {
   const list: { indices: number[]; bytes: number }[] = [];
   const batchOf = new Int32Array(entries.length).fill(-1);
   const positionOf = new Int32Array(entries.length);
   let current: { indices: number[]; bytes: number } | undefined;
   entries.forEach((entry, index) => {
-    if (entry.isDirectory || entry.size === 0 || !isInline(entry)) return;
+    if (entry.isDirectory || entry.size === 0 || !isInline(entry) || copies.has(index)) return;
     if (!current || current.bytes >= BATCH_BYTES || current.indices.length >= BATCH_FILES) {
       current = { indices: [], bytes: 0 };
       list.push(current);
@@ -227,9 +252,11 @@ async function writeEntries(
       prefetcher.advance(index);
       const prepared = entry.isDirectory
         ? prepareInline(entry, context.level)
-        : isInline(entry)
-          ? ((await prefetcher.takeSmall(index)) ?? prepareInline(entry, context.level))
-          : await prefetcher.take(index);
+        : context.copies.has(index)
+          ? await prepareCopied(entry, index, context)
+          : isInline(entry)
+            ? ((await prefetcher.takeSmall(index)) ?? prepareInline(entry, context.level))
+            : await prefetcher.take(index);
       const record: EntryRecord = {
         name: entry.nameBytes,
         isDirectory: entry.isDirectory,
@@ -291,7 +318,7 @@ class Prefetcher {
     this.next = Math.max(this.next, from);
     while (this.next < this.entries.length) {
       const entry = this.entries[this.next] as TreeEntry;
-      if (!isInline(entry)) {
+      if (!isInline(entry) && !this.context.copies.has(this.next)) {
         const cost = entry.size > SPILL_THRESHOLD ? 4 * DEFLATE_CHUNK_SIZE : 2 * entry.size;
         // Always allow one entry when nothing is held, however large it is.
         if (this.buffered > 0 && this.buffered + cost > LOOKAHEAD_BUDGET) return;
@@ -366,6 +393,96 @@ class Prefetcher {
       this.batchesSent.set(batch, { promise, unwritten: files.length });
     }
   }
+}
+
+/**
+ * The entries whose bytes are copied from another zip (ZipWriteOptions.compressed): those whose
+ * listed size matches the source's. Each source zip is opened once.
+ */
+class CompressedCopies {
+  private readonly byIndex = new Map<number, CompressedSource>();
+  private readonly handles = new Map<string, number>();
+
+  constructor(entries: readonly TreeEntry[], sources: ReadonlyMap<string, CompressedSource> | undefined) {
+    if (!sources) return;
+    entries.forEach((entry, index) => {
+      const source = sources.get(entry.name);
+      const copyable = source && (source.method === METHOD_STORED || source.method === METHOD_DEFLATED);
+      // Larger sources are read whole into memory: beyond the spill size, compress as usual.
+      const fits = source && source.compressedSize <= SPILL_THRESHOLD;
+      if (copyable && fits && !entry.isDirectory && source.size === entry.size && source.size > 0) {
+        this.byIndex.set(index, source);
+      }
+    });
+  }
+
+  has(index: number): boolean {
+    return this.byIndex.has(index);
+  }
+
+  get(index: number): CompressedSource | undefined {
+    return this.byIndex.get(index);
+  }
+
+  /** The source's compressed bytes. */
+  read(source: CompressedSource): Buffer {
+    let fd = this.handles.get(source.file);
+    if (fd === undefined) {
+      fd = openSync(source.file, 'r');
+      this.handles.set(source.file, fd);
+    }
+    const bytes = Buffer.allocUnsafe(source.compressedSize);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const read = readSync(fd, bytes, filled, bytes.length - filled, source.dataStart + filled);
+      if (read === 0)
+        throw new UserError(`${source.file} ends inside an entry's data: the file changed or is damaged`);
+      filled += read;
+    }
+    return bytes;
+  }
+
+  close(): void {
+    for (const fd of this.handles.values()) closeSync(fd);
+    this.handles.clear();
+  }
+}
+
+/**
+ * An entry copied from its source zip: only when the file in the tree is still the source's
+ * (same CRC-32 over what is read now); otherwise it is compressed like any other file.
+ */
+async function prepareCopied(
+  entry: TreeEntry,
+  index: number,
+  context: PrepareContext,
+): Promise<PreparedEntry> {
+  const source = context.copies.get(index) as CompressedSource;
+  const mode = normalizedMode(entry.statMode, false);
+  let checksum = 0;
+  let size = 0;
+  if (isInline(entry)) {
+    // One synchronous read: a stream per small file costs more than the file.
+    const data = readFileSync(entry.sourcePath);
+    checksum = crc32(data);
+    size = data.length;
+  } else {
+    for await (const chunk of createReadStream(entry.sourcePath, { highWaterMark: DEFLATE_CHUNK_SIZE })) {
+      checksum = crc32(chunk as Buffer, checksum);
+      size += (chunk as Buffer).length;
+    }
+  }
+  if (checksum !== source.crc32 || size !== source.size) {
+    return isInline(entry) ? prepareInline(entry, context.level) : prepareLarge(entry, context);
+  }
+  return {
+    method: source.method,
+    crc32: source.crc32,
+    size: source.size,
+    compressedSize: source.compressedSize,
+    mode,
+    data: [context.copies.read(source)],
+  };
 }
 
 /** A directory or small file, prepared synchronously on the main thread. */

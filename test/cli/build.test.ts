@@ -87,6 +87,34 @@ describe('lambda-layer build', () => {
     expect(total).toBe(manifest.layer.unzippedSize);
   });
 
+  it('another requirements set reuses the per-wheel bytecode kept under the cache folder; --no-cache does not', async () => {
+    await writeFile(join(cwd, 'requirements-helper.txt'), 'helper==1.0\n');
+    const build = async (requirements: string, out: string, extra: string[] = []) => {
+      const { code, out: stdout } = await cli([
+        'build',
+        '-r',
+        requirements,
+        '--out',
+        out,
+        '--json',
+        '--index-url',
+        index.indexUrl,
+        ...extra,
+      ]);
+      expect(code).toBe(0);
+      return JSON.parse(stdout);
+    };
+    await build('requirements.txt', 'wheel-cache-a');
+    // A new layer (helper alone), whose one wheel was compiled for the build above.
+    const helperOnly = await build('requirements-helper.txt', 'wheel-cache-b');
+    expect(helperOnly.bytecode.fromCache).toBe(helperOnly.bytecode.compiled);
+    expect(helperOnly.bytecode.compiled).toBeGreaterThan(0);
+    expect((await stat(join(cwd, '.cache', 'lambda-layer', 'wheels', 'bytecode'))).isDirectory()).toBe(true);
+    const uncached = await build('requirements-helper.txt', 'wheel-cache-c', ['--no-cache']);
+    expect(uncached.bytecode.fromCache).toBeUndefined();
+    expect(uncached.layer.sha256).toBe(helperOnly.layer.sha256);
+  });
+
   it('python3.9 builds with a deprecation warning', async () => {
     const { code, log } = await cli([
       'build',

@@ -248,4 +248,20 @@ describe.skipIf(!mirror)('packages published only as source', () => {
     expect(error.packageName).toBe('puresrc');
     expect(error.message).toContain('does not match its --hash pin');
   }, 240_000);
+
+  it('sdist "pure": a local project directory and an sdist path are built and installed', async () => {
+    if (!index) throw new Error('no index');
+    const sdist = index.files.find((f) => f.filename === 'puresrc-1.0.tar.gz')?.path as string;
+    const unpacked = join(work, 'local-project');
+    await mkdir(unpacked, { recursive: true });
+    execFileSync('tar', ['-xzf', sdist, '-C', unpacked], { timeout: 30_000 });
+    const [folder] = await readdir(unpacked);
+    for (const line of [join(unpacked, folder as string), sdist]) {
+      const { packages, layerDir, log } = await install(`${line}\n`, { sdist: 'pure' });
+      expect(packages.map((p) => p.name)).toEqual(['puresrc']);
+      expect(await readdir(join(layerDir, 'python'))).toContain('puresrc');
+      // pip download leaves these unbuilt: pip install --target builds and installs them.
+      expect(log.join('\n')).toContain('installing with pip install --target, which builds it');
+    }
+  }, 240_000);
 });

@@ -1,0 +1,141 @@
+/**
+ * Per-wheel bytecode cache. A target pyc compiled here is a function of the source's bytes, its
+ * path under python/, the interpreter's version and the invalidation mode (compileBytecode pins
+ * the rest: PYTHONHASHSEED=0, /opt/python as the recorded path). A wheel fixes both the bytes and
+ * the paths of its files, so the pycs of the files a wheel put in the layer are cached under
+ * sha256(wheel sha256, Python version, mode): a rebuild after one pin changes compiles only the
+ * changed wheels' modules and copies the rest.
+ *
+ * Entry: <dir>/<key>/index.json ({ pycs: { "<pyc path>": "<sha256>" }, failed: [<py path>] })
+ * and the pycs under <dir>/<key>/files/. Written to a temp folder and renamed into place; a
+ * pyc whose sha256 no longer matches the index (a damaged cache) makes the whole entry a miss,
+ * removed and written again after compiling.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+/** Bump when what an entry holds, or how a pyc is compiled, changes. */
+const FORMAT = 1;
+
+export interface CacheIndex {
+  /** pyc path under python/ -> sha256 of its bytes. */
+  readonly pycs: Record<string, string>;
+  /** Sources under python/ that did not compile (listed again on a hit). */
+  readonly failed: readonly string[];
+}
+
+export function wheelBytecodeKey(wheelSha256: string, pythonVersion: string, mode: string): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ format: FORMAT, wheel: wheelSha256, python: pythonVersion, mode }))
+    .digest('hex');
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Copies a cached entry's pycs into `pythonDir` (only those whose source is in `sources`, the
+ * .py paths this wheel still has in the layer). Returns the entry's index, or undefined when
+ * there is no entry or it is damaged (then it is removed).
+ */
+export async function restoreWheelBytecode(
+  dir: string,
+  key: string,
+  pythonDir: string,
+  pycOf: (source: string) => string,
+  sources: readonly string[],
+): Promise<CacheIndex | undefined> {
+  const entry = join(dir, key);
+  let index: CacheIndex;
+  try {
+    index = JSON.parse(await readFile(join(entry, 'index.json'), 'utf8')) as CacheIndex;
+    if (typeof index.pycs !== 'object' || !Array.isArray(index.failed)) throw new Error('bad index');
+  } catch {
+    if (existsSync(entry)) await rm(entry, { recursive: true, force: true });
+    return undefined;
+  }
+  // Read and check everything before writing anything into the layer.
+  const failed = new Set(index.failed);
+  const restored: [string, Buffer][] = [];
+  for (const source of sources) {
+    if (failed.has(source)) continue;
+    const pyc = pycOf(source);
+    const expected = index.pycs[pyc];
+    const bytes = expected ? readFileSyncOrUndefined(join(entry, 'files', pyc)) : undefined;
+    if (!bytes || sha256(bytes) !== expected) {
+      await rm(entry, { recursive: true, force: true });
+      return undefined;
+    }
+    restored.push([pyc, bytes]);
+  }
+  // Synchronous, as src/wheel/install.ts writes files: creating them is the cost.
+  const made = new Set<string>();
+  for (const [pyc, bytes] of restored) {
+    const target = join(pythonDir, pyc);
+    if (!made.has(dirname(target))) {
+      mkdirSync(dirname(target), { recursive: true });
+      made.add(dirname(target));
+    }
+    writeFileSync(target, bytes);
+  }
+  await markUsed(join(entry, 'index.json'));
+  return index;
+}
+
+/**
+ * Touches the index file of an entry this build used: cache/wheel-store.ts keeps only those when
+ * it saves (a file's time survives the cache's archive; a folder's is less certain to).
+ */
+export async function markUsed(indexFile: string): Promise<void> {
+  const now = new Date();
+  await utimes(indexFile, now, now).catch(() => undefined);
+}
+
+function readFileSyncOrUndefined(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stores the pycs of one wheel's sources (compiled in `pythonDir`) under `key`. */
+export async function storeWheelBytecode(
+  dir: string,
+  key: string,
+  pythonDir: string,
+  pycOf: (source: string) => string,
+  sources: readonly string[],
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const partial = await mkdtemp(join(dir, '.partial-'));
+  try {
+    const pycs: Record<string, string> = {};
+    const failed: string[] = [];
+    for (const source of sources) {
+      const pyc = pycOf(source);
+      const bytes = readFileSyncOrUndefined(join(pythonDir, pyc));
+      if (!bytes) {
+        failed.push(source);
+        continue;
+      }
+      pycs[pyc] = sha256(bytes);
+      const target = join(partial, 'files', pyc);
+      await mkdir(dirname(target), { recursive: true });
+      await copyFile(join(pythonDir, pyc), target);
+    }
+    await writeFile(join(partial, 'index.json'), JSON.stringify({ pycs, failed } satisfies CacheIndex));
+    await rm(join(dir, key), { recursive: true, force: true });
+    // Another build may have stored the same entry meanwhile: its copy is as good as ours.
+    await rename(partial, join(dir, key)).catch(async (error: NodeJS.ErrnoException) => {
+      if (!existsSync(join(dir, key))) throw error;
+      await rm(partial, { recursive: true, force: true });
+    });
+  } catch (error) {
+    await rm(partial, { recursive: true, force: true });
+    throw error;
+  }
+}

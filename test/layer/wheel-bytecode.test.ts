@@ -1,0 +1,113 @@
+/**
+ * The per-wheel bytecode cache: after one pin changes, only the changed wheel's modules are
+ * compiled, the others' pycs come from the cache, and the zip is byte-identical to a build
+ * without any cache. A damaged entry is detected, compiled again and stored again.
+ */
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLayer } from '../../src/layer/index.js';
+import { memoryLogger } from '../../src/log.js';
+import { findInterpreter } from '../../src/resolve/interpreters.js';
+import { resolveTarget } from '../../src/target.js';
+import {
+  createPackageIndex,
+  isolatedPipEnv,
+  type PackageIndex,
+  type WheelSpec,
+} from '../support/package-index.js';
+
+const modules = (name: string, version: string, count: number): Record<string, string> =>
+  Object.fromEntries(
+    Array.from({ length: count }, (_, i) => [
+      `${name}/m${i}.py`,
+      `VERSION = ${JSON.stringify(version)}\nN = ${i}\n`,
+    ]),
+  );
+
+const WHEELS: WheelSpec[] = [
+  { name: 'alpha', version: '1.0', files: modules('alpha', '1.0', 3) },
+  { name: 'alpha', version: '2.0', files: modules('alpha', '2.0', 4) },
+  // A module that is not valid Python 3: listed as failed, from the cache too.
+  { name: 'beta', version: '1.0', files: { ...modules('beta', '1.0', 5), 'beta/py2.py': 'print "no"\n' } },
+];
+
+let index: PackageIndex;
+let work: string;
+let hasPython311 = false;
+
+beforeAll(async () => {
+  index = await createPackageIndex({ wheels: WHEELS });
+  work = await mkdtemp(join(tmpdir(), 'wheel-bytecode-'));
+  hasPython311 = Boolean(await findInterpreter('3.11'));
+}, 120_000);
+afterAll(async () => {
+  await index?.cleanup();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+let counter = 0;
+async function build(requirements: string, wheelCacheDir?: string) {
+  const dir = join(work, `b${counter++}`);
+  const file = join(work, `requirements-${counter}.txt`);
+  await writeFile(file, requirements);
+  const log = memoryLogger();
+  const result = await buildLayer(
+    {
+      requirementsFile: file,
+      target: resolveTarget('python3.11', 'x86_64'),
+      outDir: dir,
+      indexUrl: index.indexUrl,
+      extraIndexUrls: [],
+      findLinks: [],
+      bytecode: true,
+      sdist: 'never',
+      importProof: false,
+    },
+    log,
+    { env: isolatedPipEnv(), ...(wheelCacheDir ? { wheelCacheDir } : {}) },
+  );
+  return result.manifest;
+}
+
+describe('per-wheel bytecode cache', () => {
+  it('a one-pin rebuild compiles only the changed wheel; a damaged entry is rebuilt', async (context) => {
+    if (!hasPython311) context.skip();
+    const cache = join(work, 'cache');
+    const first = await build('alpha==1.0\nbeta\n', cache);
+    expect(first.bytecode.fromCache).toBe(0);
+    expect(await readdir(join(cache, 'bytecode'))).toHaveLength(2);
+
+    const rebuilt = await build('alpha==2.0\nbeta\n', cache);
+    const cold = await build('alpha==2.0\nbeta\n');
+    // beta's 5 modules (and its __init__) came from the cache; alpha 2.0's were compiled.
+    expect(rebuilt.bytecode.fromCache).toBe(6);
+    expect(rebuilt.bytecode.compiled).toBe(cold.bytecode.compiled);
+    expect(rebuilt.bytecode.failed).toEqual(['python/beta/py2.py']);
+    expect(rebuilt.layer.sha256).toBe(cold.layer.sha256);
+    expect(cold.bytecode.fromCache).toBeUndefined();
+
+    // Damage one cached pyc of beta's entry: it must not reach the layer.
+    const entries = await readdir(join(cache, 'bytecode'));
+    let damaged = '';
+    for (const key of entries) {
+      const indexJson = JSON.parse(await readFile(join(cache, 'bytecode', key, 'index.json'), 'utf8'));
+      const pyc = Object.keys(indexJson.pycs).find((p) => p.startsWith('beta/'));
+      if (pyc) {
+        damaged = join(cache, 'bytecode', key, 'files', pyc);
+        await writeFile(damaged, 'not a pyc');
+      }
+    }
+    expect(damaged).not.toBe('');
+    const afterDamage = await build('alpha==2.0\nbeta\n', cache);
+    expect(afterDamage.bytecode.fromCache).toBe(4 + 1); // alpha 2.0 only: beta compiled again
+    expect(afterDamage.layer.sha256).toBe(cold.layer.sha256);
+    // Stored again, whole.
+    const stored = await readFile(damaged);
+    expect(stored.toString()).not.toBe('not a pyc');
+    const again = await build('alpha==2.0\nbeta\n', cache);
+    expect(again.bytecode.fromCache).toBe(11);
+    expect(again.layer.sha256).toBe(cold.layer.sha256);
+  }, 300_000);
+});
