@@ -20,36 +20,8 @@ import sys
 from pip_for_target import CHECK_FAILED, passes_check, take_check, use_target_markers
 
 
-def main() -> int:
-    pip_home, markers_json, plan_path, report_path = sys.argv[1:5]
-    check, pip_arguments = take_check(sys.argv[5:])
-    error = use_target_markers(pip_home, json.loads(markers_json))
-    if error:
-        print(error, file=sys.stderr)
-        return 2
-    if not passes_check(check):
-        return CHECK_FAILED
-
-    from pip._internal.cli.main import main as pip_main
-    from pip._internal.models.installation_report import InstallationReport
-    from pip._internal.resolution.resolvelib.resolver import Resolver
-
-    resolved = []
-    resolve = Resolver.resolve
-
-    def resolve_and_keep(self, *args, **kwargs):
-        requirement_set = resolve(self, *args, **kwargs)
-        resolved.append((self, requirement_set))
-        return requirement_set
-
-    Resolver.resolve = resolve_and_keep
-
-    sys.argv = ["pip", *pip_arguments]
-    code = pip_main(pip_arguments)
-    if code:
-        return code
-    # The last resolution is the command's own (pip may resolve build dependencies before it).
-    resolver, requirement_set = resolved[-1]
+def describe(resolver, requirement_set, installation_report) -> tuple:
+    """The install plan (pip's installation order) and the --report of one resolution."""
     plan = []
     for req in resolver.get_installation_order(requirement_set):
         if req.constraint or req.satisfied_by is not None or req.link is None:
@@ -66,9 +38,44 @@ def main() -> int:
                 "direct_url": info.to_json() if info and req.is_direct else None,
             }
         )
+    report = installation_report(requirement_set.requirements_to_install).to_dict()
+    return plan, report
+
+
+def main() -> int:
+    pip_home, markers_json, plan_path, report_path = sys.argv[1:5]
+    check, pip_arguments = take_check(sys.argv[5:])
+    error = use_target_markers(pip_home, json.loads(markers_json))
+    if error:
+        print(error, file=sys.stderr)
+        return 2
+    if not passes_check(check):
+        return CHECK_FAILED
+
+    from pip._internal.cli.main import main as pip_main
+    from pip._internal.models.installation_report import InstallationReport
+    from pip._internal.resolution.resolvelib.resolver import Resolver
+
+    outputs = []
+    resolve = Resolver.resolve
+
+    def resolve_and_describe(self, *args, **kwargs):
+        requirement_set = resolve(self, *args, **kwargs)
+        # Described right away: a wheel fetched from a remote index sits in a temporary folder
+        # that pip removes when the command ends, and its metadata is read from that file.
+        outputs.append(describe(self, requirement_set, InstallationReport))
+        return requirement_set
+
+    Resolver.resolve = resolve_and_describe
+
+    sys.argv = ["pip", *pip_arguments]
+    code = pip_main(pip_arguments)
+    if code:
+        return code
+    # The last resolution is the command's own (pip may resolve build dependencies before it).
+    plan, report = outputs[-1]
     with open(plan_path, "w", encoding="utf-8") as f:
         json.dump(plan, f, indent=1)
-    report = InstallationReport(requirement_set.requirements_to_install).to_dict()
     with open(report_path, "w", encoding="utf-8") as f:
         json.dump(report, f, indent=2, ensure_ascii=False)
     return 0
