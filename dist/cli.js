@@ -12127,15 +12127,20 @@ const WHERE_LOOKED = 'on PATH, through the py launcher, in the runner tool cache
  * matter otherwise: markers and Requires-Python are evaluated for the target). `explicit` when
  * given (it must qualify), else python3/python on PATH, `py -3`, the runner tool cache, pyenv.
  */
+/** The interpreter the user named (an input or flag), which must run. */
+async function probeExplicit(explicit, input, env) {
+    const probe = await runProbe({ command: explicit, args: [] }, env);
+    if (!probe)
+        throw new errors/* InputError */.dz(input, `${explicit} does not run as a Python interpreter`);
+    return probe;
+}
 async function findPipPython(explicit, options = {}) {
     const env = options.env ?? options.host?.env ?? process.env;
     const check = (probe) => (0,pep440/* isAtLeast */.du)(probe.version, MIN_PYTHON) ? { path: probe.executable, version: probe.version } : undefined;
     const needs = `the build runs pip ${pinned_pip/* PINNED_PIP */.N.version}, which needs Python >= ${MIN_PYTHON}`;
     if (explicit) {
-        const probe = await runProbe({ command: explicit, args: [] }, env);
         const input = options.inputName ?? 'python';
-        if (!probe)
-            throw new errors/* InputError */.dz(input, `${explicit} does not run as a Python interpreter`);
+        const probe = await probeExplicit(explicit, input, env);
         const found = check(probe);
         if (!found) {
             throw new errors/* InputError */.dz(input, `${explicit} is Python ${probe.version}; ${needs}`, {
@@ -12164,10 +12169,8 @@ async function findInterpreter(minorVersion, explicit, options = {}) {
     const env = options.env ?? options.host?.env ?? process.env;
     const check = (probe) => minorOf(probe.version) === minorVersion ? { path: probe.executable, version: probe.version } : undefined;
     if (explicit) {
-        const probe = await runProbe({ command: explicit, args: [] }, env);
         const input = options.inputName ?? 'python';
-        if (!probe)
-            throw new errors/* InputError */.dz(input, `${explicit} does not run as a Python interpreter`);
+        const probe = await probeExplicit(explicit, input, env);
         const found = check(probe);
         if (!found) {
             throw new errors/* InputError */.dz(input, `${explicit} is Python ${probe.version}; the target needs Python ${minorVersion}`);

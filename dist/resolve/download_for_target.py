@@ -17,7 +17,7 @@ import json
 import os
 import sys
 
-from pip_for_target import CHECK_FAILED, passes_check, take_check, use_target_markers
+from pip_for_target import prepare, take_check
 
 
 def describe(resolver, requirement_set, installation_report) -> tuple:
@@ -45,12 +45,9 @@ def describe(resolver, requirement_set, installation_report) -> tuple:
 def main() -> int:
     pip_home, markers_json, plan_path, report_path = sys.argv[1:5]
     check, pip_arguments = take_check(sys.argv[5:])
-    error = use_target_markers(pip_home, json.loads(markers_json))
-    if error:
-        print(error, file=sys.stderr)
-        return 2
-    if not passes_check(check):
-        return CHECK_FAILED
+    stop = prepare(pip_home, markers_json, check)
+    if stop is not None:
+        return stop
 
     from pip._internal.cli.main import main as pip_main
     from pip._internal.models.installation_report import InstallationReport

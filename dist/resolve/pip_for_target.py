@@ -60,15 +60,24 @@ def passes_check(check) -> bool:
     return check_requirements.check_request(*check)
 
 
-def main() -> int:
-    pip_home, markers_json = sys.argv[1], sys.argv[2]
-    check, pip_arguments = take_check(sys.argv[3:])
+def prepare(pip_home: str, markers_json: str, check) -> int | None:
+    """The pinned pip imported with the target's markers and the lines checked: None to go on,
+    else the exit code to end with (shared with download_for_target.py)."""
     error = use_target_markers(pip_home, json.loads(markers_json))
     if error:
         print(error, file=sys.stderr)
         return 2
     if not passes_check(check):
         return CHECK_FAILED
+    return None
+
+
+def main() -> int:
+    pip_home, markers_json = sys.argv[1], sys.argv[2]
+    check, pip_arguments = take_check(sys.argv[3:])
+    stop = prepare(pip_home, markers_json, check)
+    if stop is not None:
+        return stop
 
     from pip._internal.cli.main import main as pip_main
 

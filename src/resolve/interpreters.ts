@@ -117,6 +117,13 @@ const WHERE_LOOKED =
  * matter otherwise: markers and Requires-Python are evaluated for the target). `explicit` when
  * given (it must qualify), else python3/python on PATH, `py -3`, the runner tool cache, pyenv.
  */
+/** The interpreter the user named (an input or flag), which must run. */
+async function probeExplicit(explicit: string, input: string, env: NodeJS.ProcessEnv): Promise<Probe> {
+  const probe = await runProbe({ command: explicit, args: [] }, env);
+  if (!probe) throw new InputError(input, `${explicit} does not run as a Python interpreter`);
+  return probe;
+}
+
 export async function findPipPython(
   explicit?: string,
   options: FindPythonOptions = {},
@@ -126,9 +133,8 @@ export async function findPipPython(
     isAtLeast(probe.version, MIN_PYTHON) ? { path: probe.executable, version: probe.version } : undefined;
   const needs = `the build runs pip ${PINNED_PIP.version}, which needs Python >= ${MIN_PYTHON}`;
   if (explicit) {
-    const probe = await runProbe({ command: explicit, args: [] }, env);
     const input = options.inputName ?? 'python';
-    if (!probe) throw new InputError(input, `${explicit} does not run as a Python interpreter`);
+    const probe = await probeExplicit(explicit, input, env);
     const found = check(probe);
     if (!found) {
       throw new InputError(input, `${explicit} is Python ${probe.version}; ${needs}`, {
@@ -163,9 +169,8 @@ export async function findInterpreter(
   const check = (probe: Probe): PythonInterpreter | undefined =>
     minorOf(probe.version) === minorVersion ? { path: probe.executable, version: probe.version } : undefined;
   if (explicit) {
-    const probe = await runProbe({ command: explicit, args: [] }, env);
     const input = options.inputName ?? 'python';
-    if (!probe) throw new InputError(input, `${explicit} does not run as a Python interpreter`);
+    const probe = await probeExplicit(explicit, input, env);
     const found = check(probe);
     if (!found) {
       throw new InputError(
