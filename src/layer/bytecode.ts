@@ -6,13 +6,14 @@
  * interpreter of exactly the target's minor version, as unchecked hash-based pycs (PEP 552): the
  * import system loads them without looking at the source's mtime at all.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readdir, rm, rmdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import { runProcess } from '../process.js';
+import { programPath } from '../programs.js';
 import { findInterpreter } from '../resolve/interpreters.js';
-import { displayModuleArgs, runModuleArgs } from '../resolve/python-module.js';
 import type { Target } from '../target.js';
 import type { BytecodeReport } from './types.js';
 import { restoreWheelBytecode, storeWheelBytecode, wheelBytecodeKey } from './wheel-bytecode.js';
@@ -67,25 +68,31 @@ export async function removeBytecode(pythonDir: string): Promise<number> {
   return removed;
 }
 
-/** Layer paths (python/...) of every .py file compileall visits, with its expected pyc. */
+/** Every .py file compileall would visit under python/, with its size and expected pyc. */
 async function sourceFiles(
   pythonDir: string,
   cacheTag: string,
-): Promise<{ layerPath: string; pyc: string }[]> {
-  const found: { layerPath: string; pyc: string }[] = [];
+): Promise<{ layerPath: string; relative: string; bytes: number; pyc: string }[]> {
+  const found: { layerPath: string; relative: string; bytes: number; pyc: string }[] = [];
   async function walk(dir: string, prefix: string): Promise<void> {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       // compileall does not descend into symlinked directories; neither do we (Dirent is lstat).
-      if (entry.isDirectory()) await walk(join(dir, entry.name), `${prefix}${entry.name}/`);
-      else if (entry.name.endsWith('.py')) {
+      if (entry.isDirectory()) {
+        // compileall skips __pycache__ folders as well.
+        if (entry.name !== '__pycache__') await walk(join(dir, entry.name), `${prefix}${entry.name}/`);
+      } else if (entry.name.endsWith('.py')) {
+        const relative = `${prefix}${entry.name}`;
         found.push({
-          layerPath: `${prefix}${entry.name}`,
+          layerPath: `python/${relative}`,
+          relative,
+          // Synchronous, as the existence checks below: thousands of cheap calls.
+          bytes: statSync(join(dir, entry.name)).size,
           pyc: join(dir, '__pycache__', `${entry.name.slice(0, -3)}.${cacheTag}.pyc`),
         });
       }
     }
   }
-  await walk(pythonDir, 'python/');
+  await walk(pythonDir, '');
   return found;
 }
 
@@ -105,38 +112,62 @@ function compileEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return clean;
 }
 
-async function runCompileall(
+/** A source to compile: its path relative to python/ and its size (how the work is shared). */
+interface Source {
+  readonly relative: string;
+  readonly bytes: number;
+}
+
+/** Below this many sources per worker, starting another interpreter costs more than it saves. */
+const SOURCES_PER_WORKER = 48;
+
+/**
+ * Shares the sources among `workers` lists of about equal bytes (compile time follows a
+ * source's size): largest first, each to the least loaded list.
+ */
+export function shareSources(sources: readonly Source[], workers: number): string[][] {
+  const lists = Array.from({ length: Math.max(1, workers) }, () => ({ bytes: 0, paths: [] as string[] }));
+  for (const source of [...sources].sort((a, b) => b.bytes - a.bytes)) {
+    const least = lists.reduce((min, list) => (list.bytes < min.bytes ? list : min));
+    least.paths.push(source.relative);
+    least.bytes += source.bytes;
+  }
+  return lists.filter((list) => list.paths.length > 0).map((list) => list.paths);
+}
+
+/**
+ * Compiles `sources` with compile_pycs.py, one interpreter per core with its share: the pycs
+ * compileall would write (the file says how), for /opt/python/<path>. Returns the sources that
+ * did not compile, with Python's reason.
+ */
+async function compileSources(
   interpreter: string,
   pythonDir: string,
+  sources: readonly Source[],
   env: NodeJS.ProcessEnv,
   log: Logger,
-  only?: readonly string[],
-): Promise<{ code: number | null; output: string }> {
-  // -s: no user site-packages. compileall flags: -q lists only failures; -f rewrites whatever is
-  // there; -j 0 uses every core; -d records /opt/python/<path> as each code object's file name
-  // (compileall joins the relative path under ddir as it recurses) instead of the build
-  // directory, so the pyc bytes do not depend on where the build ran. (At import, importlib
-  // re-points co_filename at the source it found, which on Lambda is that same path.)
-  const args = [
-    '-s',
-    ...runModuleArgs('compileall', [
-      '-q',
-      '-f',
-      '-j',
-      '0',
-      '--invalidation-mode',
-      'unchecked-hash',
-      // Only some top-level files and folders (the rest came from the per-wheel cache): -s/-p
-      // record the same /opt/python/<path> names as -d does for the whole tree.
-      ...(only
-        ? ['-s', pythonDir, '-p', LAMBDA_PYTHON_DIR, ...only.map((name) => join(pythonDir, name))]
-        : ['-d', LAMBDA_PYTHON_DIR, pythonDir]),
-    ]),
-  ];
-  log.debug(`${interpreter} ${displayModuleArgs(args).join(' ')}`);
-  // compileall's pool workers share the process group, so a timeout takes them down too.
-  const result = await runProcess(interpreter, args, { env, timeoutMs: COMPILE_TIMEOUT_MS });
-  return { code: result.code, output: result.output };
+): Promise<{ path: string; error: string }[]> {
+  const workers = Math.min(availableParallelism(), Math.ceil(sources.length / SOURCES_PER_WORKER));
+  const args = ['-s', programPath('layer/compile_pycs.py'), pythonDir, LAMBDA_PYTHON_DIR];
+  log.debug(`${interpreter} ${args.join(' ')} (${sources.length} sources on stdin, ${workers} processes)`);
+  // Each runs in its own process group: a timeout or an interrupt takes it down.
+  const runs = await Promise.all(
+    shareSources(sources, workers).map((paths) =>
+      runProcess(interpreter, args, { env, timeoutMs: COMPILE_TIMEOUT_MS, input: `${paths.join('\n')}\n` }),
+    ),
+  );
+  const failed: { path: string; error: string }[] = [];
+  for (const run of runs) {
+    if (run.code !== 0) {
+      throw new Error(
+        `${interpreter} ${args.join(' ')} ${run.timedOut ? 'timed out' : `exited with ${run.code ?? run.signal}`}:\n${run.output}`,
+      );
+    }
+    for (const line of run.stdout.split('\n')) {
+      if (line.trim()) failed.push(JSON.parse(line) as { path: string; error: string });
+    }
+  }
+  return failed;
 }
 
 /**
@@ -174,15 +205,16 @@ export async function compileBytecode(
   const cache = options.wheelCache
     ? await restoreFromWheelCache(options.wheelCache, pythonDir, sources, interpreter.version, cacheTag)
     : undefined;
-  const result =
-    cache && cache.compileOnly.length === 0
-      ? { code: 0, output: '' }
-      : await runCompileall(
+  const toCompile = cache ? sources.filter((source) => !cache.restoredSources.has(source.relative)) : sources;
+  const failures =
+    toCompile.length === 0
+      ? []
+      : await compileSources(
           interpreter.path,
           pythonDir,
+          toCompile,
           compileEnv(options.env ?? process.env),
           log,
-          cache && cache.restored > 0 ? cache.compileOnly : undefined,
         );
   if (cache) await cache.storeMisses();
   // Ground truth is the file system: a source either has its target pyc now or it does not.
@@ -193,11 +225,6 @@ export async function compileBytecode(
     if (existsSync(source.pyc)) compiled++;
     else failed.push(source.layerPath);
   }
-  // compileall exits 1 when some file failed to compile (it prints "*** Error compiling" for
-  // each); any other failure means the interpreter itself is broken, which is a real error.
-  if (result.code !== 0 && !result.output.includes('*** Error compiling')) {
-    throw new Error(`${interpreter.path} -m compileall exited with ${result.code}:\n${result.output}`);
-  }
   const fromCache = cache?.restored ?? 0;
   log.info(
     `Compiled ${compiled} of ${sources.length} modules to ${cacheTag} unchecked-hash bytecode with Python ${interpreter.version} (${interpreter.path}) in ${((Date.now() - started) / 1000).toFixed(1)}s${cache ? ` (${fromCache} from the per-wheel cache, ${cache.hitWheels} of ${cache.wheels} wheels)` : ''}; removed ${removed} stale .pyc`,
@@ -207,7 +234,7 @@ export async function compileBytecode(
     log.warn(
       `${failed.length} file(s) are not valid Python ${target.pythonVersion} and ship without bytecode (importing them would fail on Lambda too): ${shown}${failed.length > 10 ? `, ... (${failed.length - 10} more)` : ''}`,
     );
-    log.debug(result.output);
+    for (const failure of failures) log.debug(`${failure.path}: ${failure.error}`);
   }
   return {
     compiled,
@@ -226,14 +253,15 @@ export async function compileBytecode(
 async function restoreFromWheelCache(
   wheelCache: NonNullable<BytecodeOptions['wheelCache']>,
   pythonDir: string,
-  sources: readonly { layerPath: string }[],
+  sources: readonly { relative: string }[],
   pythonVersion: string,
   cacheTag: string,
 ): Promise<{
   restored: number;
   wheels: number;
   hitWheels: number;
-  compileOnly: string[];
+  /** Sources (relative to python/) whose pyc came from the cache: the rest is compiled. */
+  restoredSources: Set<string>;
   storeMisses(): Promise<void>;
 }> {
   const pycOf = (source: string): string => {
@@ -241,27 +269,33 @@ async function restoreFromWheelCache(
     return `${source.slice(0, slash + 1)}__pycache__/${source.slice(slash + 1, -3)}.${cacheTag}.pyc`;
   };
   const byWheel = new Map<string, string[]>();
-  const unowned: string[] = [];
-  for (const { layerPath } of sources) {
-    const source = layerPath.slice('python/'.length);
+  for (const { relative: source } of sources) {
     const owner = wheelCache.owners.get(source);
-    if (owner) byWheel.set(owner, [...(byWheel.get(owner) ?? []), source]);
-    else unowned.push(source);
+    if (!owner) continue; // not from a wheel (a local project pip built): always compiled
+    const owned = byWheel.get(owner);
+    if (owned) owned.push(source);
+    else byWheel.set(owner, [source]);
   }
   const misses: [string, string[]][] = [];
+  const restoredSources = new Set<string>();
   let restored = 0;
   for (const [wheel, owned] of byWheel) {
     const key = wheelBytecodeKey(wheel, pythonVersion, 'unchecked-hash');
     const index = await restoreWheelBytecode(wheelCache.dir, key, pythonDir, pycOf, owned);
-    if (index) restored += owned.length - owned.filter((s) => index.failed.includes(s)).length;
-    else misses.push([key, owned]);
+    if (!index) {
+      misses.push([key, owned]);
+      continue;
+    }
+    // A source that failed to compile before fails again: it is not compiled a second time.
+    const failed = new Set(index.failed);
+    for (const source of owned) restoredSources.add(source);
+    restored += owned.filter((source) => !failed.has(source)).length;
   }
-  const left = [...unowned, ...misses.flatMap(([, owned]) => owned)];
   return {
     restored,
     wheels: byWheel.size,
     hitWheels: byWheel.size - misses.length,
-    compileOnly: [...new Set(left.map((source) => source.split('/')[0] as string))].sort(),
+    restoredSources,
     storeMisses: async () => {
       for (const [key, owned] of misses)
         await storeWheelBytecode(wheelCache.dir, key, pythonDir, pycOf, owned);
