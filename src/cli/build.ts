@@ -143,11 +143,12 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     { store, forceRebuild: values['force-rebuild'] ?? false },
     io.log,
     // The pinned pip lives in the cache folder too, --no-cache or not: it is a tool, not a layer.
-    // The per-wheel caches (bytecode, verification facts) live there unless --no-cache.
+    // The per-wheel caches (installed files, bytecode, verification facts) live there unless
+    // --no-cache.
     {
       env: io.env,
       toolCacheDir: cacheDir,
-      ...(values['no-cache'] ? {} : { wheelCacheDir: join(cacheDir, WHEEL_CACHE_DIR) }),
+      ...(values['no-cache'] ? {} : { wheelCacheDir: join(cacheDir, WHEEL_CACHE_DIR), wheelTrees: true }),
     },
   );
   if (values.json) {

@@ -8,12 +8,11 @@ import { mkdir, mkdtemp, rename, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { defaultCacheDir } from '../cache/dir-store.js';
-import { sha256File } from '../cache/layer-cache.js';
 import { removeOnInterrupt } from '../interrupt.js';
 import type { Logger } from '../log.js';
 import { countOf } from '../report.js';
 import { indexFlags, installRequirements, measurePackages } from '../resolve/install.js';
-import { findPipPython } from '../resolve/interpreters.js';
+import { findInterpreter, findPipPython } from '../resolve/interpreters.js';
 import { type LayerInputParams, materializeInput, readBuildInput } from '../resolve/layer-input.js';
 import { ensurePinnedPip } from '../resolve/pinned-pip.js';
 import type { RequirementsSnapshot } from '../resolve/requirements.js';
@@ -21,6 +20,7 @@ import type { PackageEntry } from '../resolve/types.js';
 import { LAMBDA_LIMITS, markerEnvironment } from '../target.js';
 import { verificationError, verifyLayerTree } from '../verify/rules.js';
 import type { VerificationReport } from '../verify/types.js';
+import { wheelDigest } from '../wheel/digest.js';
 import type { CompressedSource, LayerArchive } from '../zip/writer.js';
 import { writeLayerZip } from '../zip/writer.js';
 import { compileBytecode } from './bytecode.js';
@@ -62,11 +62,19 @@ export interface BuildContext {
    * modules of wheels it has not seen. Off when absent.
    */
   readonly wheelCacheDir?: string;
+  /**
+   * Keep each wheel's installed files in the per-wheel cache too (src/wheel/tree-cache.ts), as
+   * hard links: for a cache on the build machine's own disk (the CLI), not one that is archived
+   * and uploaded (the action's), where restoring the files would cost what unpacking does.
+   */
+  readonly wheelTrees?: boolean;
   /** The CPU to treat this machine as for the import proof (tests; default process.arch). */
   readonly hostArch?: 'x86_64' | 'aarch64';
 }
 
 export const LAYER_ZIP = 'layer.zip';
+/** The per-wheel cache's folder of installed files (beside bytecode/ and elf/). */
+const WHEEL_TREES = 'trees';
 export const MANIFEST_JSON = 'manifest.json';
 
 /** What the stages share: inputs, the staging tree, and each stage's result. */
@@ -110,6 +118,14 @@ const install: BuildStage = {
   title: 'Install requirements',
   async run(state) {
     const { options, context, log } = state;
+    // The bytecode and import-proof stages need an interpreter of the target's version: probing
+    // it (a pyenv shim takes ~0.2 s to start) overlaps pip's run, and the probe is remembered.
+    // A failure here is not reported: the stage that needs it looks again and says why.
+    if (options.bytecode || options.importProof !== false) {
+      findInterpreter(options.target.pythonVersion, options.bytecodePython, { env: context.env }).catch(
+        () => undefined,
+      );
+    }
     const python = await findPipPython(options.python, { log, env: context.env });
     const pip = await ensurePinnedPip({
       python,
@@ -139,6 +155,9 @@ const install: BuildStage = {
       onWheelFiles: (sources) => {
         state.wheelFiles = sources;
       },
+      ...(context.wheelCacheDir && context.wheelTrees
+        ? { wheelTreeCacheDir: join(context.wheelCacheDir, WHEEL_TREES) }
+        : {}),
     });
     log.info(
       `Installed ${state.packages.length} distributions for ${options.target.runtime} ${options.target.architecture}`,
@@ -162,16 +181,8 @@ const slim: BuildStage = {
 async function wheelOwners(state: BuildState): Promise<Map<string, string> | undefined> {
   if (!state.wheelFiles) return undefined;
   if (state.wheelOwners) return state.wheelOwners;
-  const digests = new Map<string, Promise<string>>();
   const owners = new Map<string, string>();
-  for (const [path, source] of state.wheelFiles) {
-    let digest = digests.get(source.file);
-    if (!digest) {
-      digest = sha256File(source.file);
-      digests.set(source.file, digest);
-    }
-    owners.set(path, await digest);
-  }
+  for (const [path, source] of state.wheelFiles) owners.set(path, await wheelDigest(source.file));
   state.wheelOwners = owners;
   return owners;
 }
@@ -204,35 +215,27 @@ const bytecode: BuildStage = {
 };
 
 /**
- * The tree is final (slimmed, compiled): import what was asked for on the target's CPU, before
- * verification and the zip, so a layer that cannot import never gets archived.
+ * Imports what was asked for on the target's CPU, in the final tree (slimmed, compiled). A
+ * layer that cannot import never leaves the temp output folder.
  */
-const importProof: BuildStage = {
-  title: 'Import the direct requirements on the target CPU',
-  async run(state) {
-    const { options, context, log } = state;
-    if (options.importProof === false) {
-      state.importProof = {
-        status: 'off',
-        reason: 'turned off (--no-import-proof / import-proof: false)',
-        modules: [],
-      };
-      return;
-    }
-    state.importProof = await proveImports({
-      pythonDir: state.pythonDir,
-      workDir: state.workDir,
-      packages: state.packages,
-      target: options.target,
-      python: options.importProofPython,
-      sysroot: options.importProofSysroot,
-      bytecodePython: options.bytecodePython,
-      env: context.env ?? process.env,
-      log,
-      ...(context.hostArch ? { hostArch: context.hostArch } : {}),
-    });
-  },
-};
+async function proveImportsOf(state: BuildState): Promise<ImportProofReport> {
+  const { options, context, log } = state;
+  if (options.importProof === false) {
+    return { status: 'off', reason: 'turned off (--no-import-proof / import-proof: false)', modules: [] };
+  }
+  return proveImports({
+    pythonDir: state.pythonDir,
+    workDir: state.workDir,
+    packages: state.packages,
+    target: options.target,
+    python: options.importProofPython,
+    sysroot: options.importProofSysroot,
+    bytecodePython: options.bytecodePython,
+    env: context.env ?? process.env,
+    log,
+    ...(context.hostArch ? { hostArch: context.hostArch } : {}),
+  });
+}
 
 /** Package sizes as shipped: after slimming removed files and bytecode added some. */
 const measure: BuildStage = {
@@ -251,25 +254,29 @@ function layerNames(
 }
 
 /**
- * Every binary must load on the target: a layer that would fail on Lambda fails here instead.
- * The tree no longer changes, so verification reads it while the zip writer deflates it (the
- * two use different resources: mostly I/O against both cores' deflate); a failed verification
- * discards the zip, which is still in the temp output folder.
+ * The tree no longer changes: the import proof, verification and the zip writer read it at once
+ * (the proof is one interpreter on one core, verification mostly I/O, the zip writer deflates
+ * on the threadpool). Every binary must load on the target and the direct requirements must
+ * import: a layer that would fail on Lambda fails here instead, and its zip, still in the temp
+ * output folder, is discarded. The proof's failure is reported first, then verification's.
  */
-const verifyAndArchive: BuildStage = {
-  title: 'Verify binaries, layout and size; write layer.zip',
+const proveVerifyArchive: BuildStage = {
+  title: 'Import on the target CPU, verify binaries, layout and size; write layer.zip',
   async run(state) {
     const { target } = state.options;
     const { wheelCacheDir } = state.context;
     const owners = wheelCacheDir ? await wheelOwners(state) : undefined;
     const facts =
       wheelCacheDir && owners ? await loadElfFacts(join(wheelCacheDir, 'elf'), owners) : undefined;
-    const [verified, archived] = await Promise.allSettled([
+    const [proof, verified, archived] = await Promise.allSettled([
+      proveImportsOf(state),
       verifyLayerTree(state.layerDir, target, facts ? { elfFacts: facts } : {}),
       writeLayerZip(state.layerDir, join(state.outputDir, LAYER_ZIP), {
         compressed: layerNames(state.wheelFiles),
       }),
     ]);
+    if (proof.status === 'rejected') throw proof.reason;
+    state.importProof = proof.value;
     if (verified.status === 'rejected') throw verified.reason;
     const report = verified.value;
     if (facts) {
@@ -301,14 +308,7 @@ const verifyAndArchive: BuildStage = {
 };
 
 /** The build, in order. Adding a stage is one line here. */
-export const STAGES: readonly BuildStage[] = [
-  install,
-  slim,
-  bytecode,
-  importProof,
-  measure,
-  verifyAndArchive,
-];
+export const STAGES: readonly BuildStage[] = [install, slim, bytecode, measure, proveVerifyArchive];
 
 const NO_BYTECODE: BytecodeReport = {
   mode: 'none',

@@ -12,7 +12,7 @@
  * removed and written again after compiling.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -71,7 +71,9 @@ export async function restoreWheelBytecode(
     }
     restored.push([pyc, bytes]);
   }
-  // Synchronous, as src/wheel/install.ts writes files: creating them is the cost.
+  // Synchronous, as src/wheel/install.ts writes files. A hard link to the checked file costs a
+  // directory entry where a new file costs an inode too (see src/wheel/tree-cache.ts); the
+  // bytes are written only where links are refused.
   const made = new Set<string>();
   for (const [pyc, bytes] of restored) {
     const target = join(pythonDir, pyc);
@@ -79,7 +81,11 @@ export async function restoreWheelBytecode(
       mkdirSync(dirname(target), { recursive: true });
       made.add(dirname(target));
     }
-    writeFileSync(target, bytes);
+    try {
+      linkSync(join(entry, 'files', pyc), target);
+    } catch {
+      writeFileSync(target, bytes);
+    }
   }
   await markUsed(join(entry, 'index.json'));
   return index;
@@ -125,7 +131,13 @@ export async function storeWheelBytecode(
       pycs[pyc] = sha256(bytes);
       const target = join(partial, 'files', pyc);
       await mkdir(dirname(target), { recursive: true });
-      await copyFile(join(pythonDir, pyc), target);
+      // The tree's pyc is never written again (the build only adds and removes files): the
+      // entry can share it.
+      try {
+        linkSync(join(pythonDir, pyc), target);
+      } catch {
+        await copyFile(join(pythonDir, pyc), target);
+      }
     }
     await writeFile(join(partial, 'index.json'), JSON.stringify({ pycs, failed } satisfies CacheIndex));
     await rm(join(dir, key), { recursive: true, force: true });

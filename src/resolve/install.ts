@@ -65,6 +65,8 @@ export interface InstallParams {
    * relative to pythonDir): the zip writer copies those bytes instead of deflating them again.
    */
   readonly onWheelFiles?: (sources: ReadonlyMap<string, WheelFileSource>) => void;
+  /** The per-wheel cache of installed files (src/wheel/tree-cache.ts), on the wheels path. */
+  readonly wheelTreeCacheDir?: string;
 }
 
 export const DEFAULT_PIP_TIMEOUT_MS = 20 * 60_000;
@@ -255,7 +257,24 @@ export async function installRequirements(params: InstallParams): Promise<Packag
     return installRequirements({ ...params, assemble: 'pip' });
   }
   if (fromWheels) {
-    const sources = await installDownloaded(planPath, wheelDir, params.pythonDir);
+    let linkedWheels = 0;
+    let unpackedWheels = 0;
+    const sources = await installDownloaded(
+      planPath,
+      wheelDir,
+      params.pythonDir,
+      params.wheelTreeCacheDir
+        ? {
+            treeCacheDir: params.wheelTreeCacheDir,
+            onTreeCache: (_wheel, linked) => (linked ? linkedWheels++ : unpackedWheels++),
+          }
+        : {},
+    );
+    if (params.wheelTreeCacheDir) {
+      params.log.info(
+        `Installed files of ${linkedWheels} of ${linkedWheels + unpackedWheels} wheels linked from the per-wheel cache; ${unpackedWheels} unpacked`,
+      );
+    }
     params.onWheelFiles?.(sources);
   }
   // Console scripts have the HOST interpreter in their shebang and /opt/python/bin is not on

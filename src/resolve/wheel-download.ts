@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { installWheels, type WheelFileSource } from '../wheel/install.js';
+import { type InstallWheelsOptions, installWheels, type WheelFileSource } from '../wheel/install.js';
 
 /** One downloaded wheel, as download_for_target.py writes it. */
 export interface DownloadedWheel {
@@ -36,6 +36,7 @@ export async function installDownloaded(
   planPath: string,
   wheelDir: string,
   pythonDir: string,
+  options: InstallWheelsOptions = {},
 ): Promise<Map<string, WheelFileSource>> {
   const plan = JSON.parse(await readFile(planPath, 'utf8')) as DownloadedWheel[];
   const wheels = plan.map((w) => ({
@@ -43,5 +44,5 @@ export async function installDownloaded(
     requested: w.requested,
     ...(w.direct_url !== null ? { directUrl: w.direct_url } : {}),
   }));
-  return installWheels(wheels, pythonDir);
+  return installWheels(wheels, pythonDir, options);
 }

@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 let counter = 0;
-async function build(requirements: string, wheelCacheDir?: string) {
+async function build(requirements: string, wheelCacheDir?: string, wheelTrees = false) {
   const dir = join(work, `b${counter++}`);
   const file = join(work, `requirements-${counter}.txt`);
   await writeFile(file, requirements);
@@ -66,9 +66,9 @@ async function build(requirements: string, wheelCacheDir?: string) {
       importProof: false,
     },
     log,
-    { env: isolatedPipEnv(), ...(wheelCacheDir ? { wheelCacheDir } : {}) },
+    { env: isolatedPipEnv(), ...(wheelCacheDir ? { wheelCacheDir, wheelTrees } : {}) },
   );
-  return result.manifest;
+  return Object.assign(result.manifest, { log: log.lines.join('\n') });
 }
 
 describe('per-wheel bytecode cache', () => {
@@ -107,6 +107,50 @@ describe('per-wheel bytecode cache', () => {
     const stored = await readFile(damaged);
     expect(stored.toString()).not.toBe('not a pyc');
     const again = await build('alpha==2.0\nbeta\n', cache);
+    expect(again.bytecode.fromCache).toBe(11);
+    expect(again.layer.sha256).toBe(cold.layer.sha256);
+  }, 300_000);
+});
+
+describe("per-wheel cache of installed files (the CLI's, as hard links)", () => {
+  it('a one-pin rebuild links the unchanged wheels; an edited cached file is caught and replaced', async (context) => {
+    if (!hasPython311) context.skip();
+    const cache = join(work, 'tree-cache');
+    const cold = await build('alpha==2.0\nbeta\n');
+    const first = await build('alpha==1.0\nbeta\n', cache, true);
+    expect(first.log).toContain(
+      'Installed files of 0 of 2 wheels linked from the per-wheel cache; 2 unpacked',
+    );
+    expect(await readdir(join(cache, 'trees'))).toHaveLength(2);
+
+    const rebuilt = await build('alpha==2.0\nbeta\n', cache, true);
+    expect(rebuilt.log).toContain(
+      'Installed files of 1 of 2 wheels linked from the per-wheel cache; 1 unpacked',
+    );
+    expect(rebuilt.layer.sha256).toBe(cold.layer.sha256);
+
+    // Edit one of beta's cached files in place (what a stray write into a linked tree would do).
+    let edited = '';
+    for (const key of await readdir(join(cache, 'trees'))) {
+      const indexJson = JSON.parse(await readFile(join(cache, 'trees', key, 'index.json'), 'utf8'));
+      const file = Object.keys(indexJson.files).find((p) => p === 'beta/m1.py');
+      if (file) {
+        edited = join(cache, 'trees', key, 'files', file);
+        await writeFile(edited, 'VERSION = "tampered"\n');
+      }
+    }
+    expect(edited).not.toBe('');
+    const afterEdit = await build('alpha==2.0\nbeta\n', cache, true);
+    expect(afterEdit.log).toContain(
+      'Installed files of 1 of 2 wheels linked from the per-wheel cache; 1 unpacked',
+    );
+    expect(afterEdit.layer.sha256).toBe(cold.layer.sha256);
+    expect(await readFile(edited, 'utf8')).toBe('VERSION = "1.0"\nN = 1\n');
+
+    const again = await build('alpha==2.0\nbeta\n', cache, true);
+    expect(again.log).toContain(
+      'Installed files of 2 of 2 wheels linked from the per-wheel cache; 0 unpacked',
+    );
     expect(again.bytecode.fromCache).toBe(11);
     expect(again.layer.sha256).toBe(cold.layer.sha256);
   }, 300_000);
