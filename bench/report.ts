@@ -430,7 +430,7 @@ export function nextOptimisation(results: BenchResults): string | undefined {
   }
   if (/unpack/i.test(top.name)) {
     return withCpu(
-      `*${top.name}* is the largest stage (${share}): unpacking wheels is pip's; installing several wheels at once (one pip per wheel in parallel, --no-deps, from the resolved report) would use the second core.`,
+      `*${top.name}* is the largest stage (${share}): after pip's download the CLI lays the wheels out itself (src/wheel/install.ts: inflate and write every file of every wheel); measure how that time splits between inflating and writing files before changing it.`,
       busyText,
     );
   }
@@ -452,7 +452,8 @@ function lessWork(stage: string): string {
     return 'a lower zlib level (less deflate work; it changes the bytes of the layer and its size).';
   if (/resolve/i.test(stage))
     return 'less resolver work in pip (e.g. install a resolved, pinned set with --no-deps).';
-  if (/unpack/i.test(stage)) return 'fewer or smaller wheels to unpack (pip does this work).';
+  if (/unpack/i.test(stage))
+    return 'fewer or smaller wheels to unpack (the CLI inflates and writes every file of each wheel).';
   return 'less work in that stage.';
 }
 
