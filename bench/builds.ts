@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { copyPrograms } from '../scripts/copy-programs.mjs';
 import type { Manifest } from '../src/layer/types.js';
 import { indexFlags } from '../src/resolve/install.js';
+import { type PeakMemory, sequentialPeak } from './memory.js';
 import { runChecked, type TimedRun } from './process.js';
 import { cliStageMarkers, pipMarkers, type Segment, segmentsFromMarkers } from './stages.js';
 
@@ -103,6 +104,8 @@ export interface OurBuildParams {
   readonly features: CliFeatures;
   /** A cache directory for a cached (warm) build; undefined: no cache. */
   readonly cacheDir?: string;
+  /** Sample the peak memory of the build's process tree (run.memory; bench/memory.ts). */
+  readonly sampleMemory?: boolean;
 }
 
 export interface OurBuild {
@@ -141,6 +144,7 @@ export async function runOurBuild(params: OurBuildParams): Promise<OurBuild> {
     cwd: params.repoRoot,
     env: params.env,
     timeoutMs: BUILD_TIMEOUT_MS,
+    ...(params.sampleMemory ? { sampleMemory: true } : {}),
   });
   const manifest = JSON.parse(await readFile(join(params.outDir, 'manifest.json'), 'utf8')) as Manifest;
   const markers = cliStageMarkers(run.lines);
@@ -165,6 +169,8 @@ export interface BaselineParams {
   readonly dir: string;
   readonly sources: PackageSources;
   readonly env: NodeJS.ProcessEnv;
+  /** Sample the peak memory of pip's and of zip's process trees (bench/memory.ts). */
+  readonly sampleMemory?: boolean;
 }
 
 export interface BaselineBuild {
@@ -173,6 +179,8 @@ export interface BaselineBuild {
   readonly wallMs: number;
   /** CPU time of pip's and zip's process trees together; undefined without /proc (see TimedRun). */
   readonly cpuMs?: number;
+  /** The larger peaks of pip's run and zip's run (they run one after the other). */
+  readonly memory?: PeakMemory;
   readonly segments: Segment[];
   readonly pythonDir: string;
   readonly zipPath: string;
@@ -202,7 +210,12 @@ export function baselinePipArgs(requirementsFile: string, sources: PackageSource
 export const BASELINE_ZIP_ARGS = ['-r', 'layer.zip', 'python'];
 
 export async function runBaseline(params: BaselineParams): Promise<BaselineBuild> {
-  const options = { cwd: params.dir, env: params.env, timeoutMs: BUILD_TIMEOUT_MS };
+  const options = {
+    cwd: params.dir,
+    env: params.env,
+    timeoutMs: BUILD_TIMEOUT_MS,
+    ...(params.sampleMemory ? { sampleMemory: true } : {}),
+  };
   const pip = await runChecked(
     params.python,
     baselinePipArgs(params.requirementsFile, params.sources),
@@ -213,11 +226,13 @@ export async function runBaseline(params: BaselineParams): Promise<BaselineBuild
     ...segmentsFromMarkers(pipMarkers(pip.lines), pip.wallMs, 'pip: resolve + download'),
     { name: 'zip -r', ms: zip.wallMs },
   ];
+  const memory = sequentialPeak([pip.memory, zip.memory]);
   return {
     pip,
     zip,
     wallMs: pip.wallMs + zip.wallMs,
     ...(pip.cpuMs !== undefined && zip.cpuMs !== undefined ? { cpuMs: pip.cpuMs + zip.cpuMs } : {}),
+    ...(memory ? { memory } : {}),
     segments,
     pythonDir: join(params.dir, 'python'),
     zipPath: join(params.dir, 'layer.zip'),

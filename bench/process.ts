@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type RunResult, runProcess } from '../src/process.js';
+import { type PeakMemory, prepareMemorySampling } from './memory.js';
 
 export interface StampedLine {
   /** Milliseconds after spawn at which the line arrived. */
@@ -22,6 +23,11 @@ export interface TimedRun {
    * where /proc/self/stat cannot be read (not Linux). See childCpuMs for when it is valid.
    */
   readonly cpuMs?: number;
+  /**
+   * Peak memory of the command's process tree (see bench/memory.ts), when asked for with
+   * `sampleMemory` and /proc can list children (Linux).
+   */
+  readonly memory?: PeakMemory;
   readonly lines: readonly StampedLine[];
   readonly stdout: string;
   readonly stderr: string;
@@ -32,6 +38,8 @@ export interface RunOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly timeoutMs: number;
+  /** Sample the peak memory of the command's process tree every 25 ms (bench/memory.ts). */
+  readonly sampleMemory?: boolean;
 }
 
 /** CPU time the kernel has charged to a process's waited-for children, in clock ticks. */
@@ -112,8 +120,10 @@ export async function runTimed(
   let stderr = '';
   let result: RunResult;
   const cpuBefore = childCpuMs();
+  const startSampling = options.sampleMemory ? prepareMemorySampling() : undefined;
+  let sampling: { stop(): PeakMemory | undefined } | undefined;
   try {
-    result = await runProcess(file, args, {
+    const running = runProcess(file, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
       timeoutMs: options.timeoutMs,
@@ -122,16 +132,22 @@ export async function runTimed(
         if (stream === 'stderr') stderr += `${text}\n`;
       },
     });
+    // runProcess has spawned by now (synchronously): the new child of this process is the command.
+    sampling = startSampling?.();
+    result = await running;
   } catch (error) {
+    sampling?.stop();
     throw new Error(`cannot run ${command}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const wallMs = performance.now() - started;
   const cpuAfter = childCpuMs();
+  const memory = sampling?.stop();
   return {
     command,
     code: result.code,
     wallMs,
     ...(cpuBefore !== undefined && cpuAfter !== undefined ? { cpuMs: cpuAfter - cpuBefore } : {}),
+    ...(memory ? { memory } : {}),
     lines,
     stdout: result.stdout,
     stderr,

@@ -1,7 +1,16 @@
 /** BENCHMARKS.md from the results: one table per figure, the machine, the commands, the analysis. */
-import type { BenchResults, ImportTree, StageSummary, WorkloadResult } from './harness.js';
+import {
+  type BenchResults,
+  type ImportTree,
+  type RebuildResult,
+  type StageSummary,
+  TARGETS,
+  type WorkloadResult,
+} from './harness.js';
+import type { PeakMemorySummary } from './memory.js';
 import { formatPycValidity, type PycValidity } from './pyc-validity.js';
-import type { Summary, Verdict } from './stats.js';
+import type { PerWheelCacheUse } from './rebuild.js';
+import { type Summary, type Verdict, verdict } from './stats.js';
 
 export function formatMs(ms: number): string {
   if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
@@ -12,6 +21,12 @@ export function formatMs(ms: number): string {
 
 export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Memory in MiB: whole MiB from 100 up, one decimal below. */
+export function formatMiB(bytes: number): string {
+  const mib = bytes / 1024 / 1024;
+  return `${mib.toFixed(mib >= 100 ? 0 : 1)} MiB`;
 }
 
 function formatRatio(value: number): string {
@@ -51,6 +66,7 @@ function summaryTable(results: BenchResults): string[] {
         verdictCells(c.verdict),
       ]),
     );
+    rows.push(peakMemoryRow(w, results.settings.referencePeakMiB?.[w.name]));
     const warm = w.warmRebuild;
     if ('skipped' in warm)
       rows.push(row(['2. warm rebuild vs cold', w.name, '—', '—', `— | — | skipped: ${warm.skipped}`]));
@@ -66,6 +82,7 @@ function summaryTable(results: BenchResults): string[] {
             : `${formatRatio(warm.ratio)} | (target on data only) | —`,
         ]),
       );
+    rows.push(rebuildRow(w));
     const p = w.republish;
     rows.push(
       row([
@@ -120,6 +137,199 @@ function summaryTable(results: BenchResults): string[] {
   );
 }
 
+const PEAK_FIGURE = '1b. peak memory of the cold build: process tree (largest process)';
+
+/** The peak memory check: ours (process tree, median) / the reference given for this workload. */
+export function peakVerdict(w: WorkloadResult, referenceMiB: number | undefined): Verdict | undefined {
+  const peak = w.coldBuild.peakMemory;
+  if (referenceMiB === undefined || !peak || 'notMeasured' in peak) return undefined;
+  return verdict(peak.ours.treeBytes.median / (referenceMiB * 1024 * 1024), TARGETS.peakMemoryVsReference);
+}
+
+function peakCell(p: PeakMemorySummary): string {
+  return `${formatMiB(p.treeBytes.median)} (${formatMiB(p.largestProcessBytes.median)})`;
+}
+
+function peakMemoryRow(w: WorkloadResult, referenceMiB: number | undefined): string {
+  const peak = w.coldBuild.peakMemory;
+  if (!peak) return row([PEAK_FIGURE, w.name, '—', '—', '— | — | not in these results']);
+  if ('notMeasured' in peak)
+    return row([
+      PEAK_FIGURE,
+      w.name,
+      'not measured',
+      'not measured',
+      `— | — | not measured: ${peak.notMeasured}`,
+    ]);
+  const checked = peakVerdict(w, referenceMiB);
+  return row([
+    PEAK_FIGURE,
+    w.name,
+    peakCell(peak.ours),
+    peakCell(peak.baseline),
+    checked
+      ? `${formatRatio(checked.ratio)} of the reference ${referenceMiB} MiB | ≤ ${checked.target}x | ${mark(checked.pass)}`
+      : `${formatRatio(peak.ours.treeBytes.median / peak.baseline.treeBytes.median)} of pip + zip (informative) | reported (no --reference-peak-mib) | —`,
+  ]);
+}
+
+const REBUILD_FIGURE = '2b. rebuild after changing one pin (per-wheel cache) vs cold';
+
+function rebuildRow(w: WorkloadResult): string {
+  const r = w.rebuild;
+  if (!r) return row([REBUILD_FIGURE, w.name, '—', '—', '— | — | not in these results']);
+  if ('skipped' in r) return row([REBUILD_FIGURE, w.name, '—', '—', `— | — | skipped: ${r.skipped}`]);
+  return row([
+    REBUILD_FIGURE,
+    w.name,
+    formatMs(r.rebuildMs.median),
+    formatMs(r.coldMs.median),
+    r.verdict ? verdictCells(r.verdict) : `${formatRatio(r.ratio)} | (target on data only) | —`,
+  ]);
+}
+
+/** "K of M modules (W of X wheels)" from the per-wheel cache, over the samples. */
+export function wheelCacheText(uses: readonly (PerWheelCacheUse | null)[]): string {
+  const known = uses.filter((u): u is PerWheelCacheUse => u !== null && u.fromCache !== undefined);
+  if (known.length === 0 || known.length !== uses.length) return 'not reported by this CLI';
+  const distinct = [
+    ...new Set(known.map((u) => JSON.stringify([u.fromCache, u.modules, u.hitWheels, u.wheels]))),
+  ];
+  const one = (u: PerWheelCacheUse): string =>
+    `${u.fromCache} of ${u.modules} modules${u.wheels !== undefined ? ` (${u.hitWheels} of ${u.wheels} wheels)` : ''}`;
+  if (distinct.length === 1)
+    return `${one(known[0] as PerWheelCacheUse)}${known.length > 1 ? ', every run' : ''}`;
+  return known.map((u, i) => `run ${i + 1}: ${one(u)}`).join('; ');
+}
+
+function elfCacheText(uses: readonly (PerWheelCacheUse | null)[]): string {
+  const last = uses.at(-1);
+  if (!last?.elf) return '—';
+  const e = last.elf;
+  return `${e.fromCache} from the cache (${e.hitWheels} of ${e.wheels} wheels), ${e.read} read`;
+}
+
+function rebuildSection(results: BenchResults): string[] {
+  const rows: string[] = [];
+  const details: string[] = [];
+  for (const w of results.workloads) {
+    const r = w.rebuild;
+    if (!r) {
+      rows.push(row([w.name, '— | — | —', '—', '— | — | not in these results', '—', '—', '—']));
+      continue;
+    }
+    if ('skipped' in r) {
+      rows.push(row([w.name, '— | — | —', '—', `— | — | skipped: ${r.skipped}`, '—', '—', '—']));
+      continue;
+    }
+    rows.push(rebuildTableRow(w.name, r));
+    details.push(
+      `### ${w.name}`,
+      '',
+      `Change: ${r.change}. The untimed builds that filled the cache dirs took a median ${formatMs(r.primeMs.median)}.`,
+      '',
+      "Where the rebuild spends its time (same stage split as the cold build), beside the cold build's stages:",
+      '',
+      ...rebuildStageTable(r.stages, w.coldBuild.stages),
+      '',
+    );
+  }
+  return [
+    '## 2b. Rebuild after changing one pin (per-wheel cache via `--cache-dir`)',
+    '',
+    "Per run: a fresh cache dir; an untimed build of the workload's requirements with `--cache-dir` (fills the per-wheel cache: bytecode and ELF facts by wheel sha256); " +
+      'then the timed build of the one-pin variant with the same `--cache-dir`. The variant misses the whole-layer cache (the harness fails the run if it was restored from it) ' +
+      'and reuses the per-wheel entries of every unchanged wheel. The ratio is to the median of our cold build (`--no-cache`) above.',
+    '',
+    ...table(
+      [
+        'Workload',
+        'Rebuild median',
+        'Min',
+        'Max',
+        'Cold median',
+        'Ratio',
+        'Target',
+        'Result',
+        'Modules from the per-wheel cache',
+        'ELF headers (verification)',
+        'Resolved versions changed',
+      ],
+      rows,
+    ),
+    '',
+    ...details,
+  ];
+}
+
+/** The rebuild's stages with the cold build's median of the same stage. */
+function rebuildStageTable(stages: readonly StageSummary[], cold: readonly StageSummary[]): string[] {
+  return table(
+    ['Stage', 'Median', 'Min', 'Max', 'Share of median rebuild', 'Cold build median', 'Rebuild − cold'],
+    stages.map((s) => {
+      const before = cold.find((c) => c.name === s.name);
+      const delta = before ? s.ms.median - before.ms.median : undefined;
+      return row([
+        s.name,
+        summaryCells(s.ms),
+        `${(s.share * 100).toFixed(0)}%`,
+        before ? formatMs(before.ms.median) : '—',
+        delta === undefined ? '—' : `${delta >= 0 ? '+' : '−'}${formatMs(Math.abs(delta))}`,
+      ]);
+    }),
+  );
+}
+
+function rebuildTableRow(name: string, r: RebuildResult): string {
+  return row([
+    name,
+    summaryCells(r.rebuildMs),
+    formatMs(r.coldMs.median),
+    r.verdict ? verdictCells(r.verdict) : `${formatRatio(r.ratio)} | — | —`,
+    wheelCacheText(r.wheelCache),
+    elfCacheText(r.wheelCache),
+    r.resolvedChanges.length === 0
+      ? 'none'
+      : r.resolvedChanges.map((c) => `${c.name} ${c.before ?? '—'} → ${c.after ?? '—'}`).join(', '),
+  ]);
+}
+
+/** Peak memory of both cold builds; a line saying why where it was not measured. */
+function peakMemoryLines(w: WorkloadResult): string[] {
+  const peak = w.coldBuild.peakMemory;
+  if (!peak) return ['Peak memory: — (not measured by the harness that wrote these results).', ''];
+  if ('notMeasured' in peak) return [`Peak memory: not measured (${peak.notMeasured}).`, ''];
+  const peakRow = (label: string, p: PeakMemorySummary): string =>
+    row([
+      label,
+      `${formatMiB(p.treeBytes.median)} | ${formatMiB(p.treeBytes.min)} | ${formatMiB(p.treeBytes.max)}`,
+      `${formatMiB(p.largestProcessBytes.median)} | ${formatMiB(p.largestProcessBytes.min)} | ${formatMiB(p.largestProcessBytes.max)}`,
+      p.largestProcesses.join(', '),
+      `${p.samples.median.toFixed(0)} (${formatMs(p.samplingMs.median)})`,
+    ]);
+  return [
+    `Peak memory, sampled every ${peak.intervalMs} ms from /proc: *process tree* is the largest sum of VmRSS over the spawned process and its live descendants at one sample ` +
+      "(pages shared between processes count once per process); *largest process* is the largest VmHWM (the kernel's own peak RSS of one process) seen. " +
+      "The baseline's figures are the larger of pip's run and zip's run.",
+    '',
+    ...table(
+      [
+        'Build',
+        'Process tree peak median',
+        'Min',
+        'Max',
+        'Largest process peak median',
+        'Min',
+        'Max',
+        'Largest process',
+        'Samples per run (sampling time)',
+      ],
+      [peakRow('ours', peak.ours), peakRow('baseline', peak.baseline)],
+    ),
+    '',
+  ];
+}
+
 function stageTable(stages: readonly StageSummary[]): string[] {
   return table(
     ['Stage', 'Median', 'Min', 'Max', 'Share of median build'],
@@ -170,6 +380,7 @@ function coldSection(w: WorkloadResult, cores: number): string[] {
     ...importProofLines(c.importProof),
     '',
     ...cpuLines(w, cores),
+    ...peakMemoryLines(w),
     `Where our time goes (largest: **${c.largestStage}**):`,
     '',
     ...stageTable(c.stages),
@@ -356,6 +567,11 @@ function analysis(results: BenchResults): string[] {
       missed.push(`cold build on ${w.name} (${formatRatio(w.coldBuild.verdict.ratio)})`);
     if (!('skipped' in w.warmRebuild) && w.warmRebuild.verdict && !w.warmRebuild.verdict.pass)
       missed.push(`warm rebuild on ${w.name} (${formatRatio(w.warmRebuild.verdict.ratio)})`);
+    if (w.rebuild && !('skipped' in w.rebuild) && w.rebuild.verdict && !w.rebuild.verdict.pass)
+      missed.push(`one-pin rebuild on ${w.name} (${formatRatio(w.rebuild.verdict.ratio)})`);
+    const peak = peakVerdict(w, results.settings.referencePeakMiB?.[w.name]);
+    if (peak && !peak.pass)
+      missed.push(`peak memory on ${w.name} (${formatRatio(peak.ratio)} of the reference)`);
     if (!w.republish.pass) missed.push(`re-publish on ${w.name}`);
     if (!w.importTime.vsNoBytecode.pass) missed.push(`import vs no bytecode on ${w.name}`);
     if (!w.importTime.vsBaseline.pass)
@@ -430,7 +646,7 @@ export function nextOptimisation(results: BenchResults): string | undefined {
   }
   if (/unpack/i.test(top.name)) {
     return withCpu(
-      `*${top.name}* is the largest stage (${share}): unpacking wheels is pip's; installing several wheels at once (one pip per wheel in parallel, --no-deps, from the resolved report) would use the second core.`,
+      `*${top.name}* is the largest stage (${share}): after pip's download the CLI lays the wheels out itself (src/wheel/install.ts: inflate and write every file of every wheel); measure how that time splits between inflating and writing files before changing it.`,
       busyText,
     );
   }
@@ -452,8 +668,16 @@ function lessWork(stage: string): string {
     return 'a lower zlib level (less deflate work; it changes the bytes of the layer and its size).';
   if (/resolve/i.test(stage))
     return 'less resolver work in pip (e.g. install a resolved, pinned set with --no-deps).';
-  if (/unpack/i.test(stage)) return 'fewer or smaller wheels to unpack (pip does this work).';
+  if (/unpack/i.test(stage))
+    return 'fewer or smaller wheels to unpack (the CLI inflates and writes every file of each wheel).';
   return 'less work in that stage.';
+}
+
+function referenceFlag(reference: Readonly<Record<string, number>> | undefined): string {
+  if (!reference || Object.keys(reference).length === 0) return '';
+  return ` --reference-peak-mib ${Object.entries(reference)
+    .map(([name, mib]) => `${name}=${mib}`)
+    .join(',')}`;
 }
 
 /** The pinned pip's one-time bootstrap: not inside any cold build below (the tool cache is filled). */
@@ -478,7 +702,7 @@ export function renderMarkdown(results: BenchResults, notes?: string): string {
   const out: string[] = [
     '# Benchmarks',
     '',
-    `Written by \`npm run bench -- --runs ${results.settings.runs} --workloads ${results.settings.workloads.join(',')}\` ` +
+    `Written by \`npm run bench -- --runs ${results.settings.runs} --workloads ${results.settings.workloads.join(',')}${referenceFlag(results.settings.referencePeakMiB)}\` ` +
       `on ${results.startedAt.slice(0, 10)} (took ${Math.round(results.durationS / 60)} min); regenerate rather than edit. ` +
       `Raw data: \`bench/results.json\`. Medians of ${results.settings.runs} timed runs after ${results.settings.warmups} discarded warm-up(s) ` +
       `(imports: ${results.settings.importRuns} runs per tree after one warm-up); every ratio is ours / baseline, measured in the same run; lower is better.`,
@@ -522,6 +746,7 @@ export function renderMarkdown(results: BenchResults, notes?: string): string {
       results.workloads.flatMap(warmSection),
     ),
     '',
+    ...rebuildSection(results),
     '## 3. Unchanged re-publish (local AWS test server, real SDK)',
     '',
     'Per sample, under a fresh layer name: publish the zip of the first cold build (what every run costs without reuse), then publish the zip of the last cold build of the same inputs. ' +

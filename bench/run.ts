@@ -1,9 +1,14 @@
 /**
  * `npm run bench -- [--runs 5] [--warmups 1] [--import-runs 10] [--workloads seed,data]
  *                   [--json bench/results.json] [--markdown BENCHMARKS.md] [--index-url URL]
- *                   [--cli bundle|source]`
- * `npm run bench -- --render-only [--json ...] [--markdown ...]` rewrites BENCHMARKS.md from the
- * JSON of an earlier run without measuring again (after a change to the report's layout).
+ *                   [--cli bundle|source] [--reference-peak-mib N | data=N,seed=M]`
+ * `npm run bench -- --render-only [--json ...] [--markdown ...] [--reference-peak-mib ...]`
+ * rewrites BENCHMARKS.md from the JSON of an earlier run without measuring again (after a change
+ * to the report's layout).
+ *
+ * --reference-peak-mib: the peak memory (MiB, whole process tree) of our cold build before a
+ * change, e.g. from an earlier run's report; the summary then shows ours / reference against
+ * the target ≤ 1.25x. A bare number applies to every workload; name=N pairs to one each.
  *
  * Runs the benchmark against the machine's wheel mirror (read from pip's configuration, never a
  * hard-coded path) and writes BENCHMARKS.md and bench/results.json. Progress goes to stderr.
@@ -31,6 +36,35 @@ export async function writeReports(
   await writeFile(paths.markdown, renderMarkdown(results));
 }
 
+/**
+ * `--reference-peak-mib`: "850" (every workload) or "data=850,seed=120"; MiB by workload name.
+ */
+export function parseReferencePeak(value: string, workloads: readonly string[]): Record<string, number> {
+  const mib = (text: string): number => {
+    const parsed = Number(text);
+    if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(parsed > 0))
+      throw new Error(`--reference-peak-mib: "${text}" is not a positive number of MiB`);
+    return parsed;
+  };
+  if (!value.includes('=')) {
+    const all = mib(value);
+    return Object.fromEntries(workloads.map((name) => [name, all]));
+  }
+  const out: Record<string, number> = {};
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [name, text, extra] = part.split('=').map((p) => p.trim());
+    if (!name || text === undefined || extra !== undefined)
+      throw new Error(`--reference-peak-mib: expected name=MiB, got "${part}"`);
+    if (!workloads.includes(name))
+      throw new Error(`--reference-peak-mib: no workload "${name}" in this run (${workloads.join(', ')})`);
+    out[name] = mib(text);
+  }
+  return out;
+}
+
 function positiveInteger(name: string, value: string | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
@@ -52,6 +86,7 @@ async function main(argv: readonly string[]): Promise<number> {
       'index-url': { type: 'string' },
       cli: { type: 'string' },
       'render-only': { type: 'boolean' },
+      'reference-peak-mib': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -66,7 +101,20 @@ async function main(argv: readonly string[]): Promise<number> {
     markdown: resolve(values.markdown ?? join(REPO_ROOT, 'BENCHMARKS.md')),
   };
   if (values['render-only']) {
-    const results = JSON.parse(await readFile(paths.json, 'utf8')) as BenchResults;
+    const saved = JSON.parse(await readFile(paths.json, 'utf8')) as BenchResults;
+    const reference = values['reference-peak-mib'];
+    const results: BenchResults = reference
+      ? {
+          ...saved,
+          settings: {
+            ...saved.settings,
+            referencePeakMiB: parseReferencePeak(
+              reference,
+              saved.workloads.map((w) => w.name),
+            ),
+          },
+        }
+      : saved;
     await writeFile(paths.markdown, renderMarkdown(results));
     process.stderr.write(`wrote ${paths.markdown} from ${paths.json}\n`);
     return 0;
@@ -90,6 +138,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const runs = positiveInteger('runs', values.runs, 5);
+  const referencePeakMiB =
+    values['reference-peak-mib'] !== undefined
+      ? parseReferencePeak(values['reference-peak-mib'], names)
+      : undefined;
   const cli = values.cli ?? 'bundle';
   if (cli !== 'bundle' && cli !== 'source') throw new Error(`--cli must be bundle or source, got ${cli}`);
   const workDir = await mkdtemp(join(tmpdir(), 'lambda-layer-bench-'));
@@ -108,6 +160,7 @@ async function main(argv: readonly string[]): Promise<number> {
       env: process.env,
       workDir,
       cli,
+      ...(referencePeakMiB ? { referencePeakMiB } : {}),
       progress,
     });
     await writeReports(results, paths);

@@ -2,7 +2,9 @@
  * Where the time goes, read from a command's stamped output (no change to the build needed):
  * our CLI prints `== <stage title>` on stderr as each build stage starts (the logger's group
  * header), and pip prints `Installing collected packages:` when resolution and downloads are
- * done and unpacking starts. Each segment runs from its marker to the next one.
+ * done and unpacking starts (`pip install`), or `Successfully downloaded ...` when it only
+ * downloads and our CLI lays the wheels out itself (src/wheel). Each segment runs from its marker
+ * to the next one.
  */
 import type { StampedLine } from './process.js';
 
@@ -32,11 +34,14 @@ export function segmentsFromMarkers(markers: readonly Marker[], endMs: number, f
 
 const STAGE_HEADER = /^== (.+)$/;
 const PIP_INSTALLING = /^\s*Installing collected packages:/;
+/** The end of `pip download` (our CLI then unpacks the wheels itself). */
+const PIP_DOWNLOADED = /^\s*Successfully downloaded /;
 /** Stage titles of the install stage, as the build logs them. */
 const INSTALL_STAGE = /install/i;
 
 /**
- * Our CLI's stages. The install stage is split at pip's "Installing collected packages" into
+ * Our CLI's stages. The install stage is split at pip's "Installing collected packages" (pip
+ * installs) or "Successfully downloaded" (pip downloads, the CLI unpacks) into
  * "<stage>: resolve + download" and "<stage>: unpack + report"; the time before the first stage
  * is process startup (node, tsx, reading requirements, the cache key).
  */
@@ -52,7 +57,11 @@ export function cliStageMarkers(lines: readonly StampedLine[]): Marker[] {
         name: INSTALL_STAGE.test(current) ? `${current}: resolve + download` : current,
         atMs: line.atMs,
       });
-    } else if (current && INSTALL_STAGE.test(current) && PIP_INSTALLING.test(line.text)) {
+    } else if (
+      current &&
+      INSTALL_STAGE.test(current) &&
+      (PIP_INSTALLING.test(line.text) || PIP_DOWNLOADED.test(line.text))
+    ) {
       markers.push({ name: `${current}: unpack + report`, atMs: line.atMs });
     }
   }

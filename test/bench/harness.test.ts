@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BenchResults, runBenchmark } from '../../bench/harness.js';
-import { coresBusy, nextOptimisation } from '../../bench/report.js';
+import { coresBusy, nextOptimisation, renderMarkdown } from '../../bench/report.js';
 import { REPO_ROOT, writeReports } from '../../bench/run.js';
 import { summarize } from '../../bench/stats.js';
 import { findPipPython } from '../../src/resolve/interpreters.js';
@@ -29,6 +29,8 @@ beforeAll(async () => {
   index = await createPackageIndex({
     wheels: [
       { name: 'benchdep', version: '2.0.0' },
+      // The newest: what benchpkg resolves to unless the one-pin variant pins 2.0.0.
+      { name: 'benchdep', version: '2.1.0' },
       { name: 'benchpkg', version: '1.0.0', requiresDist: ['benchdep>=2'] },
     ],
     copies: pip ? [pip] : [],
@@ -50,7 +52,13 @@ describe('benchmark harness', () => {
           description: 'one generated pure wheel and its dependency',
           requirements: 'benchpkg==1.0.0\n',
           imports: ['benchpkg', 'benchdep'],
+          coldTarget: 0.7,
           warmTarget: 0.05,
+          rebuild: {
+            requirements: 'benchpkg==1.0.0\nbenchdep==2.0.0\n',
+            change: 'benchdep==2.0.0 added',
+            target: 0.2,
+          },
         },
       ],
       runs: 1,
@@ -82,9 +90,10 @@ describe('benchmark harness', () => {
     // 1. Both builds ran once, resolved the same two distributions, and ours verified + compiled.
     expect(tiny.coldBuild.oursMs.samples).toHaveLength(1);
     expect(tiny.coldBuild.baselineMs.samples).toHaveLength(1);
-    expect(tiny.resolved.ours).toEqual({ benchdep: '2.0.0', benchpkg: '1.0.0' });
+    expect(tiny.resolved.ours).toEqual({ benchdep: '2.1.0', benchpkg: '1.0.0' });
     expect(tiny.resolved.differences).toEqual([]);
     expect(tiny.coldBuild.verified).toBe(true);
+    expect(tiny.coldBuild.verdict.target).toBe(0.7);
     expect(tiny.coldBuild.bytecode.mode).toBe('unchecked-hash');
     // The import proof of the requested distribution, timed from the build's manifest.
     expect(tiny.coldBuild.importProof).toMatchObject({ status: 'passed', mode: 'native', modules: 1 });
@@ -107,12 +116,37 @@ describe('benchmark harness', () => {
         expect(busy).toBeGreaterThan(0);
         expect(busy).toBeLessThanOrEqual(cores + 0.5);
       }
+      // ... and the peak memory of both process trees: node and Python are tens of MiB each.
+      const peak = tiny.coldBuild.peakMemory;
+      if (!peak || 'notMeasured' in peak) throw new Error(`no peak memory: ${JSON.stringify(peak)}`);
+      for (const side of [peak.ours, peak.baseline]) {
+        expect(side.treeBytes.samples).toHaveLength(1);
+        expect(side.largestProcessBytes.median).toBeGreaterThan(10 * 1024 * 1024);
+        expect(side.treeBytes.median).toBeGreaterThanOrEqual(side.largestProcessBytes.median * 0.5);
+        expect(side.samples.median).toBeGreaterThan(0);
+      }
+      // Our build runs node and then Python (pip, compileall) under it: more than one process.
+      expect(peak.ours.treeBytes.median).toBeGreaterThan(peak.ours.largestProcessBytes.median);
     }
 
     // 2. The warm rebuilds came from the cache (no install stage) with the same layer.
     if ('skipped' in tiny.warmRebuild) throw new Error(`warm rebuild skipped: ${tiny.warmRebuild.skipped}`);
     expect(tiny.warmRebuild.restoredEveryRun).toBe(true);
     expect(tiny.warmRebuild.verdict?.target).toBe(0.05);
+
+    // 2b. The one-pin rebuild missed the layer cache, moved benchdep, and took benchpkg's pycs
+    // from the per-wheel cache filled by the build of the original requirements.
+    const rebuild = tiny.rebuild;
+    if (!rebuild || 'skipped' in rebuild) throw new Error(`rebuild not measured: ${JSON.stringify(rebuild)}`);
+    expect(rebuild.rebuildMs.samples).toHaveLength(1);
+    expect(rebuild.verdict?.target).toBe(0.2);
+    expect(rebuild.resolvedChanges).toEqual([{ name: 'benchdep', before: '2.1.0', after: '2.0.0' }]);
+    expect(rebuild.stages.map((s) => s.name).some((n) => /install/i.test(n))).toBe(true);
+    const [use] = rebuild.wheelCache;
+    expect(use?.wheels).toBe(2);
+    expect(use?.hitWheels).toBe(1);
+    expect(use?.fromCache).toBeGreaterThan(0);
+    expect(use?.fromCache).toBeLessThan(use?.modules as number);
 
     // 3. Re-publishing an unchanged rebuild makes no PublishLayerVersion call.
     expect(tiny.coldBuild.deterministic).toBe(true);
@@ -151,6 +185,7 @@ describe('benchmark harness', () => {
       `## Pinned pip ${PINNED_PIP.version}: bootstrap`,
       '## 1. Cold build',
       '## 2. Warm rebuild',
+      '## 2b. Rebuild after changing one pin',
       '## 3. Unchanged re-publish',
       '## 4. Cold import time',
       '## 5. Sizes and the zip step',
@@ -160,6 +195,40 @@ describe('benchmark harness', () => {
       expect(markdown).toContain(heading);
     }
     expect(markdown).toContain('| 1. cold build (verify + bytecode) vs pip + zip | tiny |');
+    expect(markdown).toMatch(
+      /\| 2b\. rebuild after changing one pin \(per-wheel cache\) vs cold \| tiny \| [\d.]+ m?s \|/,
+    );
+    expect(markdown).toContain('benchdep 2.1.0 → 2.0.0');
+    expect(markdown).toContain('# ourRebuildOnePin');
+    if (process.platform === 'linux') {
+      expect(markdown).toMatch(
+        /\| 1b\. peak memory of the cold build[^|]*\| tiny \| [\d.]+ MiB \([\d.]+ MiB\) \|/,
+      );
+      expect(markdown).toContain('reported (no --reference-peak-mib)');
+      // With a reference: ours / reference against ≤ 1.25x.
+      const withReference = renderMarkdown({
+        ...saved,
+        settings: { ...saved.settings, referencePeakMiB: { tiny: 100_000 } },
+      });
+      expect(withReference).toMatch(/of the reference 100000 MiB \| ≤ 1\.25x \| ✅ pass \|/);
+      expect(withReference).toContain('--reference-peak-mib tiny=100000');
+    }
+    // Results from an older harness (no peak memory, no rebuild) still render, with "—".
+    const old = {
+      ...saved,
+      workloads: saved.workloads.map(({ rebuild: _rebuild, ...w }) => {
+        const { peakMemory: _peak, ...coldBuild } = w.coldBuild;
+        return { ...w, coldBuild };
+      }),
+    } as BenchResults;
+    const oldMarkdown = renderMarkdown(old);
+    expect(oldMarkdown).toContain(
+      '| 1b. peak memory of the cold build: process tree (largest process) | tiny | — | — | — | — | not in these results |',
+    );
+    expect(oldMarkdown).toContain(
+      '| 2b. rebuild after changing one pin (per-wheel cache) vs cold | tiny | — | — | — | — | not in these results |',
+    );
+    expect(oldMarkdown).toContain('Peak memory: — (not measured by the harness that wrote these results).');
     expect(markdown).toContain('| Valid pycs |');
     expect(markdown).toMatch(/Import proof \(native, 1 module\(s\), interpreter start included\): median \d/);
     expect(markdown).toMatch(/\| import proof \| /);
