@@ -1425,7 +1425,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6790);
+/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7119);
 /* harmony import */ var _cli_parse_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9537);
 /* harmony import */ var _interrupt_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8476);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5625);
@@ -1515,7 +1515,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6790:
+/***/ 7119:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4200,6 +4200,8 @@ async function installWheels(wheels, pythonDir, options = {}) {
                 size: own.size,
             });
         });
+        if (!linked)
+            options.onWheelWritten?.(plan.wheel.path, mine.map(({ entry }, i) => ({ path: paths[i], size: entry.size })));
         if (options.treeCacheDir && digest && !linked)
             await storeWheelTree(options.treeCacheDir, digest, pythonDir, paths);
     }));
@@ -4456,12 +4458,15 @@ async function installRequirements(params) {
     if (fromWheels) {
         let linkedWheels = 0;
         let unpackedWheels = 0;
-        const sources = await installDownloaded(planPath, wheelDir, params.pythonDir, params.wheelTreeCacheDir
-            ? {
-                treeCacheDir: params.wheelTreeCacheDir,
-                onTreeCache: (_wheel, linked) => (linked ? linkedWheels++ : unpackedWheels++),
-            }
-            : {});
+        const sources = await installDownloaded(planPath, wheelDir, params.pythonDir, {
+            ...(params.wheelTreeCacheDir
+                ? {
+                    treeCacheDir: params.wheelTreeCacheDir,
+                    onTreeCache: (_wheel, linked) => (linked ? linkedWheels++ : unpackedWheels++),
+                }
+                : {}),
+            ...(params.onWheelWritten ? { onWheelWritten: params.onWheelWritten } : {}),
+        });
         if (params.wheelTreeCacheDir) {
             params.log.info(`Installed files of ${linkedWheels} of ${linkedWheels + unpackedWheels} wheels linked from the per-wheel cache; ${unpackedWheels} unpacked`);
         }
@@ -8923,8 +8928,96 @@ class ArchiveSink {
     }
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: ./src/process.ts
 var src_process = __nccwpck_require__(4006);
+;// CONCATENATED MODULE: ./src/layer/compile-pool.ts
+/**
+ * The interpreters that compile a layer's sources (compile_pycs.py, one per core), fed while
+ * they run: the bytecode stage hands them every source at once, and on the wheels path the
+ * install stage hands them each wheel's sources as soon as its files are written, so compiling
+ * (CPU) overlaps unpacking (mostly the file system creating thousands of files). Each source
+ * goes to the interpreter with the fewest bytes queued so far: given largest first, that is the
+ * classic longest-processing-time split.
+ */
+
+
+
+
+/** Where Lambda mounts a layer's python/ directory: tracebacks should show these paths. */
+const LAMBDA_PYTHON_DIR = '/opt/python';
+const COMPILE_TIMEOUT_MS = 15 * 60_000;
+/**
+ * The environment the interpreters run in. PYTHONHASHSEED=0 makes the pycs reproducible:
+ * without it string hashing is randomized per process, and the order in which marshal writes a
+ * frozenset constant (`x in {"a", "b"}`) changes from run to run. Variables that would change
+ * where or what is written (PYTHONPYCACHEPREFIX, PYTHONOPTIMIZE, ...) are dropped. We cannot use
+ * -I/-E instead: they would make the interpreter ignore PYTHONHASHSEED too.
+ */
+function compileEnv(env) {
+    const clean = {};
+    for (const [key, value] of Object.entries(env)) {
+        if (!key.startsWith('PYTHON'))
+            clean[key] = value;
+    }
+    clean.PYTHONHASHSEED = '0';
+    return clean;
+}
+/**
+ * Starts `processes` interpreters (default: one per core) compiling sources under `pythonDir`
+ * for /opt/python/<path>, exactly as compileall would (compile_pycs.py says how).
+ */
+function startCompilePool(interpreter, pythonDir, env, log, processes = (0,external_node_os_.availableParallelism)()) {
+    const args = ['-s', (0,programs/* programPath */.k)('layer/compile_pycs.py'), pythonDir, LAMBDA_PYTHON_DIR];
+    log.debug(`${interpreter} ${args.join(' ')} (sources on stdin, ${processes} processes)`);
+    const workers = Array.from({ length: Math.max(1, processes) }, () => {
+        const input = new external_node_stream_.PassThrough();
+        // Each runs in its own process group: a timeout or an interrupt takes it down.
+        const run = (0,src_process/* runProcess */.R)(interpreter, args, {
+            env: compileEnv(env),
+            timeoutMs: COMPILE_TIMEOUT_MS,
+            inputStream: input,
+        });
+        // Awaited in finish(); until then a failure to start must not be an unhandled rejection.
+        run.catch(() => undefined);
+        return { input, run, queued: 0 };
+    });
+    let finished = false;
+    return {
+        add(sources) {
+            if (finished)
+                throw new Error('compile pool: add() after finish()');
+            for (const source of sources) {
+                const least = workers.reduce((min, w) => (w.queued < min.queued ? w : min));
+                least.input.write(`${source.relative}\n`);
+                least.queued += Math.max(1, source.bytes);
+            }
+        },
+        async finish() {
+            finished = true;
+            for (const worker of workers)
+                worker.input.end();
+            const failed = [];
+            for (const worker of workers) {
+                const run = await worker.run;
+                if (run.code !== 0) {
+                    throw new Error(`${interpreter} ${args.join(' ')} ${run.timedOut ? 'timed out' : `exited with ${run.code ?? run.signal}`}:\n${run.output}`);
+                }
+                for (const line of run.stdout.split('\n')) {
+                    if (line.trim())
+                        failed.push(JSON.parse(line));
+                }
+            }
+            return failed;
+        },
+    };
+}
+/** Whether a file under python/ is a source compileall would compile (not in a __pycache__). */
+function isCompiledSource(relative) {
+    return relative.endsWith('.py') && !relative.split('/').includes('__pycache__');
+}
+
 ;// CONCATENATED MODULE: ./src/layer/wheel-bytecode.ts
 /**
  * Per-wheel bytecode cache. A target pyc compiled here is a function of the source's bytes, its
@@ -9080,11 +9173,16 @@ async function storeWheelBytecode(dir, key, pythonDir, pycOf, sources) {
 
 
 
-/** Where Lambda mounts a layer's python/ directory: tracebacks should show these paths. */
-const LAMBDA_PYTHON_DIR = '/opt/python';
-const COMPILE_TIMEOUT_MS = 15 * 60_000;
-/** Removes every .pyc the layer should not ship; returns how many were removed. */
-async function removeBytecode(pythonDir) {
+/** The target pyc of a source (both relative to python/, '/'-separated), as compileall names it. */
+function pycOf(source, cacheTag) {
+    const slash = source.lastIndexOf('/');
+    return `${source.slice(0, slash + 1)}__pycache__/${source.slice(slash + 1, -3)}.${cacheTag}.pyc`;
+}
+/**
+ * Removes every .pyc the layer should not ship (all but the absolute paths in `keep`: target
+ * pycs already compiled); returns how many were removed.
+ */
+async function removeBytecode(pythonDir, keep) {
     let removed = 0;
     async function walk(dir) {
         const entries = await (0,promises_.readdir)(dir, { withFileTypes: true });
@@ -9096,7 +9194,7 @@ async function removeBytecode(pythonDir) {
                     // PEP 3147: bytecode in __pycache__ is only ever used next to its source, so all of
                     // it can go: the target's is compiled again below, anything else is dead weight.
                     for (const cached of await (0,promises_.readdir)(full)) {
-                        if (/\.py[co]$/.test(cached)) {
+                        if (/\.py[co]$/.test(cached) && !keep?.has((0,external_node_path_.join)(full, cached))) {
                             await (0,promises_.rm)((0,external_node_path_.join)(full, cached), { force: true });
                             removed++;
                         }
@@ -9144,60 +9242,8 @@ async function sourceFiles(pythonDir, cacheTag) {
     await walk(pythonDir, '');
     return found;
 }
-/**
- * The environment compileall runs in. PYTHONHASHSEED=0 makes the pycs reproducible: without it
- * string hashing is randomized per process, and the order in which marshal writes a frozenset
- * constant (`x in {"a", "b"}`) changes from run to run. Variables that would change where or
- * what is written (PYTHONPYCACHEPREFIX, PYTHONOPTIMIZE, ...) are dropped. We cannot use -I/-E
- * instead: they would make the interpreter ignore PYTHONHASHSEED too.
- */
-function compileEnv(env) {
-    const clean = {};
-    for (const [key, value] of Object.entries(env)) {
-        if (!key.startsWith('PYTHON'))
-            clean[key] = value;
-    }
-    clean.PYTHONHASHSEED = '0';
-    return clean;
-}
-/** Below this many sources per worker, starting another interpreter costs more than it saves. */
+/** Below this many sources per interpreter, starting another costs more than it saves. */
 const SOURCES_PER_WORKER = 48;
-/**
- * Shares the sources among `workers` lists of about equal bytes (compile time follows a
- * source's size): largest first, each to the least loaded list.
- */
-function shareSources(sources, workers) {
-    const lists = Array.from({ length: Math.max(1, workers) }, () => ({ bytes: 0, paths: [] }));
-    for (const source of [...sources].sort((a, b) => b.bytes - a.bytes)) {
-        const least = lists.reduce((min, list) => (list.bytes < min.bytes ? list : min));
-        least.paths.push(source.relative);
-        least.bytes += source.bytes;
-    }
-    return lists.filter((list) => list.paths.length > 0).map((list) => list.paths);
-}
-/**
- * Compiles `sources` with compile_pycs.py, one interpreter per core with its share: the pycs
- * compileall would write (the file says how), for /opt/python/<path>. Returns the sources that
- * did not compile, with Python's reason.
- */
-async function compileSources(interpreter, pythonDir, sources, env, log) {
-    const workers = Math.min((0,external_node_os_.availableParallelism)(), Math.ceil(sources.length / SOURCES_PER_WORKER));
-    const args = ['-s', (0,programs/* programPath */.k)('layer/compile_pycs.py'), pythonDir, LAMBDA_PYTHON_DIR];
-    log.debug(`${interpreter} ${args.join(' ')} (${sources.length} sources on stdin, ${workers} processes)`);
-    // Each runs in its own process group: a timeout or an interrupt takes it down.
-    const runs = await Promise.all(shareSources(sources, workers).map((paths) => (0,src_process/* runProcess */.R)(interpreter, args, { env, timeoutMs: COMPILE_TIMEOUT_MS, input: `${paths.join('\n')}\n` })));
-    const failed = [];
-    for (const run of runs) {
-        if (run.code !== 0) {
-            throw new Error(`${interpreter} ${args.join(' ')} ${run.timedOut ? 'timed out' : `exited with ${run.code ?? run.signal}`}:\n${run.output}`);
-        }
-        for (const line of run.stdout.split('\n')) {
-            if (line.trim())
-                failed.push(JSON.parse(line));
-        }
-    }
-    return failed;
-}
 /**
  * Removes bytecode not for the target, then compiles every .py under `pythonDir` with an
  * interpreter of exactly the target's Python version. With no such interpreter it ships no
@@ -9206,28 +9252,41 @@ async function compileSources(interpreter, pythonDir, sources, env, log) {
  * them at import time on Lambda just the same, and most are never imported.
  */
 async function compileBytecode(pythonDir, target, options, log) {
-    const removed = await removeBytecode(pythonDir);
+    // The early pool writes into the tree: it finishes before anything here reads or removes.
+    const earlyFailures = options.early ? await options.early.pool.finish() : [];
     const interpreter = await (0,interpreters/* findInterpreter */.A)(target.pythonVersion, options.interpreter, {
         log,
         env: options.env,
         inputName: 'bytecode-python',
     });
+    const cacheTag = `cpython-${target.pythonVersion.replace('.', '')}`;
+    const early = options.early;
+    const earlyCompiled = new Set();
+    if (early && interpreter && early.interpreter === interpreter.path) {
+        const failedEarly = new Set(earlyFailures.map((failure) => failure.path));
+        for (const source of early.sources)
+            if (!failedEarly.has(source))
+                earlyCompiled.add(source);
+    }
+    const removed = await removeBytecode(pythonDir, new Set([...earlyCompiled].map((source) => (0,external_node_path_.join)(pythonDir, pycOf(source, cacheTag)))));
     if (!interpreter) {
         const reason = `no Python ${target.pythonVersion} interpreter found on PATH, in the runner tool cache or in pyenv; ` +
             `the layer ships without bytecode and ${target.runtime} compiles modules on every cold start`;
         log.warn(`${reason} (install Python ${target.pythonVersion}, e.g. with actions/setup-python, or pass --bytecode-python)`);
         return { compiled: 0, mode: 'none', reason, removed };
     }
-    const cacheTag = `cpython-${target.pythonVersion.replace('.', '')}`;
     const sources = await sourceFiles(pythonDir, cacheTag);
     const started = Date.now();
     const cache = options.wheelCache
         ? await restoreFromWheelCache(options.wheelCache, pythonDir, sources, interpreter.version, cacheTag)
         : undefined;
-    const toCompile = cache ? sources.filter((source) => !cache.restoredSources.has(source.relative)) : sources;
-    const failures = toCompile.length === 0
-        ? []
-        : await compileSources(interpreter.path, pythonDir, toCompile, compileEnv(options.env ?? process.env), log);
+    const toCompile = sources.filter((source) => !cache?.restoredSources.has(source.relative) && !earlyCompiled.has(source.relative));
+    const failures = [...earlyFailures];
+    if (toCompile.length > 0) {
+        const pool = startCompilePool(interpreter.path, pythonDir, options.env ?? process.env, log, Math.min((0,external_node_os_.availableParallelism)(), Math.ceil(toCompile.length / SOURCES_PER_WORKER)));
+        pool.add([...toCompile].sort((a, b) => b.bytes - a.bytes));
+        failures.push(...(await pool.finish()));
+    }
     if (cache)
         await cache.storeMisses();
     // Ground truth is the file system: a source either has its target pyc now or it does not.
@@ -9245,8 +9304,10 @@ async function compileBytecode(pythonDir, target, options, log) {
     if (failed.length > 0) {
         const shown = failed.slice(0, 10).join(', ');
         log.warn(`${failed.length} file(s) are not valid Python ${target.pythonVersion} and ship without bytecode (importing them would fail on Lambda too): ${shown}${failed.length > 10 ? `, ... (${failed.length - 10} more)` : ''}`);
+        const shownFailures = new Set(failed);
         for (const failure of failures)
-            log.debug(`${failure.path}: ${failure.error}`);
+            if (shownFailures.has(`python/${failure.path}`))
+                log.debug(`${failure.path}: ${failure.error}`);
     }
     return {
         compiled,
@@ -9262,10 +9323,7 @@ async function compileBytecode(pythonDir, target, options, log) {
  * to compile (top-level names under python/) and how to store the wheels that missed.
  */
 async function restoreFromWheelCache(wheelCache, pythonDir, sources, pythonVersion, cacheTag) {
-    const pycOf = (source) => {
-        const slash = source.lastIndexOf('/');
-        return `${source.slice(0, slash + 1)}__pycache__/${source.slice(slash + 1, -3)}.${cacheTag}.pyc`;
-    };
+    const pycPath = (source) => pycOf(source, cacheTag);
     const byWheel = new Map();
     for (const { relative: source } of sources) {
         const owner = wheelCache.owners.get(source);
@@ -9282,7 +9340,7 @@ async function restoreFromWheelCache(wheelCache, pythonDir, sources, pythonVersi
     let restored = 0;
     for (const [wheel, owned] of byWheel) {
         const key = wheelBytecodeKey(wheel, pythonVersion, 'unchecked-hash');
-        const index = await restoreWheelBytecode(wheelCache.dir, key, pythonDir, pycOf, owned);
+        const index = await restoreWheelBytecode(wheelCache.dir, key, pythonDir, pycPath, owned);
         if (!index) {
             misses.push([key, owned]);
             continue;
@@ -9300,7 +9358,68 @@ async function restoreFromWheelCache(wheelCache, pythonDir, sources, pythonVersi
         restoredSources,
         storeMisses: async () => {
             for (const [key, owned] of misses)
-                await storeWheelBytecode(wheelCache.dir, key, pythonDir, pycOf, owned);
+                await storeWheelBytecode(wheelCache.dir, key, pythonDir, pycPath, owned);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/layer/early-bytecode.ts
+/**
+ * Bytecode compiled while the wheels unpack. Unpacking is mostly the file system creating
+ * thousands of files (the CPU waits), compiling is CPU: on the wheels path the install stage
+ * hands each wheel's sources to a compile pool (./compile-pool.ts) as soon as its files are
+ * written, and the bytecode stage only waits for the pool, keeps its pycs and compiles what is
+ * left. Only when nothing changes the tree between the two stages (no --slim) and the wheel has
+ * no entry in the per-wheel bytecode cache (the bytecode stage restores those). Anything that
+ * goes wrong here (no interpreter, an unreadable wheel) only means the bytecode stage compiles
+ * that source itself, and says why if it cannot.
+ */
+
+
+
+
+
+
+function startEarlyBytecode(params) {
+    // The same (remembered) lookup the bytecode stage makes; its errors are that stage's to report.
+    const interpreter = (0,interpreters/* findInterpreter */.A)(params.target.pythonVersion, params.interpreter, {
+        env: params.env,
+    }).catch(() => undefined);
+    const sources = new Set();
+    let pool;
+    let poolInterpreter = '';
+    let queue = Promise.resolve();
+    async function hand(wheel, files) {
+        const found = await interpreter;
+        if (!found)
+            return;
+        if (params.bytecodeCacheDir) {
+            const key = wheelBytecodeKey(await wheelDigest(wheel), found.version, 'unchecked-hash');
+            if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(params.bytecodeCacheDir, key, 'index.json')))
+                return;
+        }
+        const mine = files.filter((file) => isCompiledSource(file.path));
+        if (mine.length === 0)
+            return;
+        if (!pool) {
+            pool = startCompilePool(found.path, params.pythonDir, params.env ?? process.env, params.log);
+            poolInterpreter = found.path;
+        }
+        pool.add([...mine].sort((a, b) => b.size - a.size).map((file) => ({ relative: file.path, bytes: file.size })));
+        for (const file of mine)
+            sources.add(file.path);
+    }
+    return {
+        onWheelWritten(wheel, files) {
+            queue = queue.then(() => hand(wheel, files)).catch(() => undefined);
+        },
+        async handOver() {
+            await queue;
+            return pool ? { interpreter: poolInterpreter, sources, pool } : undefined;
+        },
+        async abandon() {
+            await queue;
+            await pool?.finish().catch(() => undefined);
         },
     };
 }
@@ -10192,6 +10311,7 @@ async function loadElfFacts(dir, owners) {
 
 
 
+
 const LAYER_ZIP = 'layer.zip';
 /** The per-wheel cache's folder of installed files (beside bytecode/ and elf/). */
 const WHEEL_TREES = 'trees';
@@ -10218,6 +10338,17 @@ const install = {
         const projectDir = options.projectDir ?? process.cwd();
         // A lock or pyproject.toml is installed from the requirement lines generated from it.
         state.snapshot = await materializeInput(state.snapshot, (0,external_node_path_.join)(state.workDir, 'input'));
+        // Nothing changes the tree between install and bytecode without --slim: compile as it unpacks.
+        const early = options.bytecode && options.slim === undefined
+            ? startEarlyBytecode({
+                target: options.target,
+                interpreter: options.bytecodePython,
+                pythonDir: state.pythonDir,
+                ...(context.wheelCacheDir ? { bytecodeCacheDir: (0,external_node_path_.join)(context.wheelCacheDir, 'bytecode') } : {}),
+                env: context.env,
+                log,
+            })
+            : undefined;
         state.packages = await installRequirements({
             projectDir,
             pip,
@@ -10238,7 +10369,12 @@ const install = {
             ...(context.wheelCacheDir && context.wheelTrees
                 ? { wheelTreeCacheDir: (0,external_node_path_.join)(context.wheelCacheDir, WHEEL_TREES) }
                 : {}),
+            ...(early ? { onWheelWritten: early.onWheelWritten } : {}),
+        }).catch(async (error) => {
+            await early?.abandon();
+            throw error;
         });
+        state.earlyBytecode = await early?.handOver();
         log.info(`Installed ${state.packages.length} distributions for ${options.target.runtime} ${options.target.architecture}`);
     },
 };
@@ -10284,6 +10420,7 @@ const bytecode = {
             interpreter: state.options.bytecodePython,
             env: state.context.env,
             ...(wheelCacheDir && owners ? { wheelCache: { dir: (0,external_node_path_.join)(wheelCacheDir, 'bytecode'), owners } } : {}),
+            ...(state.earlyBytecode ? { early: state.earlyBytecode } : {}),
         }, state.log);
     },
 };
@@ -11685,7 +11822,10 @@ function runProcess(command, args, options) {
         child.stdin.on('error', () => {
             // The child may exit without reading its input.
         });
-        child.stdin.end(options.input ?? '');
+        if (options.inputStream)
+            options.inputStream.pipe(child.stdin);
+        else
+            child.stdin.end(options.input ?? '');
         let killTimer;
         const timer = setTimeout(() => {
             timedOut = true;

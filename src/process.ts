@@ -15,6 +15,8 @@ export interface RunOptions {
   readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Data written to stdin, which is then closed; stdin is closed at once when absent. */
   readonly input?: string;
+  /** Piped to stdin instead of `input`, for a child fed while it runs (stdin closes at its end). */
+  readonly inputStream?: NodeJS.ReadableStream;
 }
 
 export interface RunResult {
@@ -90,7 +92,8 @@ export function runProcess(
     child.stdin.on('error', () => {
       // The child may exit without reading its input.
     });
-    child.stdin.end(options.input ?? '');
+    if (options.inputStream) options.inputStream.pipe(child.stdin);
+    else child.stdin.end(options.input ?? '');
 
     let killTimer: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {

@@ -11,17 +11,13 @@ import { readdir, rm, rmdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
-import { runProcess } from '../process.js';
-import { programPath } from '../programs.js';
 import { findInterpreter } from '../resolve/interpreters.js';
 import type { Target } from '../target.js';
+import { type CompilePool, startCompilePool } from './compile-pool.js';
 import type { BytecodeReport } from './types.js';
 import { restoreWheelBytecode, storeWheelBytecode, wheelBytecodeKey } from './wheel-bytecode.js';
 
-/** Where Lambda mounts a layer's python/ directory: tracebacks should show these paths. */
-export const LAMBDA_PYTHON_DIR = '/opt/python';
-
-const COMPILE_TIMEOUT_MS = 15 * 60_000;
+export { LAMBDA_PYTHON_DIR } from './compile-pool.js';
 
 export interface BytecodeOptions {
   /** Interpreter of exactly the target's minor version (found on the host when absent). */
@@ -32,10 +28,29 @@ export interface BytecodeOptions {
    * python/ ('/'-separated) that a wheel put there, that wheel's sha256.
    */
   readonly wheelCache?: { readonly dir: string; readonly owners: ReadonlyMap<string, string> };
+  /** Sources compiled while the wheels were unpacked (layer/index.ts starts that pool). */
+  readonly early?: EarlyBytecode;
 }
 
-/** Removes every .pyc the layer should not ship; returns how many were removed. */
-export async function removeBytecode(pythonDir: string): Promise<number> {
+export interface EarlyBytecode {
+  /** The interpreter the pool runs: its pycs are kept only if this stage finds the same one. */
+  readonly interpreter: string;
+  /** Sources (relative to python/) handed to the pool. */
+  readonly sources: ReadonlySet<string>;
+  readonly pool: CompilePool;
+}
+
+/** The target pyc of a source (both relative to python/, '/'-separated), as compileall names it. */
+function pycOf(source: string, cacheTag: string): string {
+  const slash = source.lastIndexOf('/');
+  return `${source.slice(0, slash + 1)}__pycache__/${source.slice(slash + 1, -3)}.${cacheTag}.pyc`;
+}
+
+/**
+ * Removes every .pyc the layer should not ship (all but the absolute paths in `keep`: target
+ * pycs already compiled); returns how many were removed.
+ */
+export async function removeBytecode(pythonDir: string, keep?: ReadonlySet<string>): Promise<number> {
   let removed = 0;
   async function walk(dir: string): Promise<void> {
     const entries = await readdir(dir, { withFileTypes: true });
@@ -47,7 +62,7 @@ export async function removeBytecode(pythonDir: string): Promise<number> {
           // PEP 3147: bytecode in __pycache__ is only ever used next to its source, so all of
           // it can go: the target's is compiled again below, anything else is dead weight.
           for (const cached of await readdir(full)) {
-            if (/\.py[co]$/.test(cached)) {
+            if (/\.py[co]$/.test(cached) && !keep?.has(join(full, cached))) {
               await rm(join(full, cached), { force: true });
               removed++;
             }
@@ -96,79 +111,8 @@ async function sourceFiles(
   return found;
 }
 
-/**
- * The environment compileall runs in. PYTHONHASHSEED=0 makes the pycs reproducible: without it
- * string hashing is randomized per process, and the order in which marshal writes a frozenset
- * constant (`x in {"a", "b"}`) changes from run to run. Variables that would change where or
- * what is written (PYTHONPYCACHEPREFIX, PYTHONOPTIMIZE, ...) are dropped. We cannot use -I/-E
- * instead: they would make the interpreter ignore PYTHONHASHSEED too.
- */
-function compileEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (!key.startsWith('PYTHON')) clean[key] = value;
-  }
-  clean.PYTHONHASHSEED = '0';
-  return clean;
-}
-
-/** A source to compile: its path relative to python/ and its size (how the work is shared). */
-interface Source {
-  readonly relative: string;
-  readonly bytes: number;
-}
-
-/** Below this many sources per worker, starting another interpreter costs more than it saves. */
+/** Below this many sources per interpreter, starting another costs more than it saves. */
 const SOURCES_PER_WORKER = 48;
-
-/**
- * Shares the sources among `workers` lists of about equal bytes (compile time follows a
- * source's size): largest first, each to the least loaded list.
- */
-export function shareSources(sources: readonly Source[], workers: number): string[][] {
-  const lists = Array.from({ length: Math.max(1, workers) }, () => ({ bytes: 0, paths: [] as string[] }));
-  for (const source of [...sources].sort((a, b) => b.bytes - a.bytes)) {
-    const least = lists.reduce((min, list) => (list.bytes < min.bytes ? list : min));
-    least.paths.push(source.relative);
-    least.bytes += source.bytes;
-  }
-  return lists.filter((list) => list.paths.length > 0).map((list) => list.paths);
-}
-
-/**
- * Compiles `sources` with compile_pycs.py, one interpreter per core with its share: the pycs
- * compileall would write (the file says how), for /opt/python/<path>. Returns the sources that
- * did not compile, with Python's reason.
- */
-async function compileSources(
-  interpreter: string,
-  pythonDir: string,
-  sources: readonly Source[],
-  env: NodeJS.ProcessEnv,
-  log: Logger,
-): Promise<{ path: string; error: string }[]> {
-  const workers = Math.min(availableParallelism(), Math.ceil(sources.length / SOURCES_PER_WORKER));
-  const args = ['-s', programPath('layer/compile_pycs.py'), pythonDir, LAMBDA_PYTHON_DIR];
-  log.debug(`${interpreter} ${args.join(' ')} (${sources.length} sources on stdin, ${workers} processes)`);
-  // Each runs in its own process group: a timeout or an interrupt takes it down.
-  const runs = await Promise.all(
-    shareSources(sources, workers).map((paths) =>
-      runProcess(interpreter, args, { env, timeoutMs: COMPILE_TIMEOUT_MS, input: `${paths.join('\n')}\n` }),
-    ),
-  );
-  const failed: { path: string; error: string }[] = [];
-  for (const run of runs) {
-    if (run.code !== 0) {
-      throw new Error(
-        `${interpreter} ${args.join(' ')} ${run.timedOut ? 'timed out' : `exited with ${run.code ?? run.signal}`}:\n${run.output}`,
-      );
-    }
-    for (const line of run.stdout.split('\n')) {
-      if (line.trim()) failed.push(JSON.parse(line) as { path: string; error: string });
-    }
-  }
-  return failed;
-}
 
 /**
  * Removes bytecode not for the target, then compiles every .py under `pythonDir` with an
@@ -183,12 +127,24 @@ export async function compileBytecode(
   options: BytecodeOptions,
   log: Logger,
 ): Promise<BytecodeReport> {
-  const removed = await removeBytecode(pythonDir);
+  // The early pool writes into the tree: it finishes before anything here reads or removes.
+  const earlyFailures = options.early ? await options.early.pool.finish() : [];
   const interpreter = await findInterpreter(target.pythonVersion, options.interpreter, {
     log,
     env: options.env,
     inputName: 'bytecode-python',
   });
+  const cacheTag = `cpython-${target.pythonVersion.replace('.', '')}`;
+  const early = options.early;
+  const earlyCompiled = new Set<string>();
+  if (early && interpreter && early.interpreter === interpreter.path) {
+    const failedEarly = new Set(earlyFailures.map((failure) => failure.path));
+    for (const source of early.sources) if (!failedEarly.has(source)) earlyCompiled.add(source);
+  }
+  const removed = await removeBytecode(
+    pythonDir,
+    new Set([...earlyCompiled].map((source) => join(pythonDir, pycOf(source, cacheTag)))),
+  );
   if (!interpreter) {
     const reason =
       `no Python ${target.pythonVersion} interpreter found on PATH, in the runner tool cache or in pyenv; ` +
@@ -199,23 +155,26 @@ export async function compileBytecode(
     return { compiled: 0, mode: 'none', reason, removed };
   }
 
-  const cacheTag = `cpython-${target.pythonVersion.replace('.', '')}`;
   const sources = await sourceFiles(pythonDir, cacheTag);
   const started = Date.now();
   const cache = options.wheelCache
     ? await restoreFromWheelCache(options.wheelCache, pythonDir, sources, interpreter.version, cacheTag)
     : undefined;
-  const toCompile = cache ? sources.filter((source) => !cache.restoredSources.has(source.relative)) : sources;
-  const failures =
-    toCompile.length === 0
-      ? []
-      : await compileSources(
-          interpreter.path,
-          pythonDir,
-          toCompile,
-          compileEnv(options.env ?? process.env),
-          log,
-        );
+  const toCompile = sources.filter(
+    (source) => !cache?.restoredSources.has(source.relative) && !earlyCompiled.has(source.relative),
+  );
+  const failures = [...earlyFailures];
+  if (toCompile.length > 0) {
+    const pool = startCompilePool(
+      interpreter.path,
+      pythonDir,
+      options.env ?? process.env,
+      log,
+      Math.min(availableParallelism(), Math.ceil(toCompile.length / SOURCES_PER_WORKER)),
+    );
+    pool.add([...toCompile].sort((a, b) => b.bytes - a.bytes));
+    failures.push(...(await pool.finish()));
+  }
   if (cache) await cache.storeMisses();
   // Ground truth is the file system: a source either has its target pyc now or it does not.
   const failed: string[] = [];
@@ -234,7 +193,9 @@ export async function compileBytecode(
     log.warn(
       `${failed.length} file(s) are not valid Python ${target.pythonVersion} and ship without bytecode (importing them would fail on Lambda too): ${shown}${failed.length > 10 ? `, ... (${failed.length - 10} more)` : ''}`,
     );
-    for (const failure of failures) log.debug(`${failure.path}: ${failure.error}`);
+    const shownFailures = new Set(failed);
+    for (const failure of failures)
+      if (shownFailures.has(`python/${failure.path}`)) log.debug(`${failure.path}: ${failure.error}`);
   }
   return {
     compiled,
@@ -264,10 +225,7 @@ async function restoreFromWheelCache(
   restoredSources: Set<string>;
   storeMisses(): Promise<void>;
 }> {
-  const pycOf = (source: string): string => {
-    const slash = source.lastIndexOf('/');
-    return `${source.slice(0, slash + 1)}__pycache__/${source.slice(slash + 1, -3)}.${cacheTag}.pyc`;
-  };
+  const pycPath = (source: string): string => pycOf(source, cacheTag);
   const byWheel = new Map<string, string[]>();
   for (const { relative: source } of sources) {
     const owner = wheelCache.owners.get(source);
@@ -281,7 +239,7 @@ async function restoreFromWheelCache(
   let restored = 0;
   for (const [wheel, owned] of byWheel) {
     const key = wheelBytecodeKey(wheel, pythonVersion, 'unchecked-hash');
-    const index = await restoreWheelBytecode(wheelCache.dir, key, pythonDir, pycOf, owned);
+    const index = await restoreWheelBytecode(wheelCache.dir, key, pythonDir, pycPath, owned);
     if (!index) {
       misses.push([key, owned]);
       continue;
@@ -298,7 +256,7 @@ async function restoreFromWheelCache(
     restoredSources,
     storeMisses: async () => {
       for (const [key, owned] of misses)
-        await storeWheelBytecode(wheelCache.dir, key, pythonDir, pycOf, owned);
+        await storeWheelBytecode(wheelCache.dir, key, pythonDir, pycPath, owned);
     },
   };
 }

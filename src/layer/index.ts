@@ -23,7 +23,8 @@ import type { VerificationReport } from '../verify/types.js';
 import { wheelDigest } from '../wheel/digest.js';
 import type { CompressedSource, LayerArchive } from '../zip/writer.js';
 import { writeLayerZip } from '../zip/writer.js';
-import { compileBytecode } from './bytecode.js';
+import { compileBytecode, type EarlyBytecode } from './bytecode.js';
+import { startEarlyBytecode } from './early-bytecode.js';
 import { proveImports } from './import-proof/index.js';
 import { assembleManifest, writeManifest } from './manifest.js';
 import { slimTree } from './slim.js';
@@ -100,6 +101,8 @@ export interface BuildState {
   /** The sha256 of the wheel each of wheelFiles came from (wheelOwners), once computed. */
   wheelOwners?: Map<string, string>;
   resolver?: ResolverReport;
+  /** Sources the install stage already handed to a compile pool (layer/early-bytecode.ts). */
+  earlyBytecode?: EarlyBytecode;
   bytecode: BytecodeReport;
   slim?: SlimReport;
   importProof?: ImportProofReport;
@@ -138,6 +141,18 @@ const install: BuildStage = {
     const projectDir = options.projectDir ?? process.cwd();
     // A lock or pyproject.toml is installed from the requirement lines generated from it.
     state.snapshot = await materializeInput(state.snapshot, join(state.workDir, 'input'));
+    // Nothing changes the tree between install and bytecode without --slim: compile as it unpacks.
+    const early =
+      options.bytecode && options.slim === undefined
+        ? startEarlyBytecode({
+            target: options.target,
+            interpreter: options.bytecodePython,
+            pythonDir: state.pythonDir,
+            ...(context.wheelCacheDir ? { bytecodeCacheDir: join(context.wheelCacheDir, 'bytecode') } : {}),
+            env: context.env,
+            log,
+          })
+        : undefined;
     state.packages = await installRequirements({
       projectDir,
       pip,
@@ -158,7 +173,12 @@ const install: BuildStage = {
       ...(context.wheelCacheDir && context.wheelTrees
         ? { wheelTreeCacheDir: join(context.wheelCacheDir, WHEEL_TREES) }
         : {}),
+      ...(early ? { onWheelWritten: early.onWheelWritten } : {}),
+    }).catch(async (error: unknown) => {
+      await early?.abandon();
+      throw error;
     });
+    state.earlyBytecode = await early?.handOver();
     log.info(
       `Installed ${state.packages.length} distributions for ${options.target.runtime} ${options.target.architecture}`,
     );
@@ -208,6 +228,7 @@ const bytecode: BuildStage = {
         interpreter: state.options.bytecodePython,
         env: state.context.env,
         ...(wheelCacheDir && owners ? { wheelCache: { dir: join(wheelCacheDir, 'bytecode'), owners } } : {}),
+        ...(state.earlyBytecode ? { early: state.earlyBytecode } : {}),
       },
       state.log,
     );

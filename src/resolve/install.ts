@@ -12,7 +12,7 @@ import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { programPath } from '../programs.js';
 import { markerEnvironment, pipTargetFlags, type Target } from '../target.js';
-import type { WheelFileSource } from '../wheel/install.js';
+import type { InstallWheelsOptions, WheelFileSource } from '../wheel/install.js';
 import { prepareRequirementCheck, type RequirementCheck } from './check-requirements.js';
 import { diagnoseUnresolvable, parseUnavailableInConflict, parseUnresolvable } from './diagnose.js';
 import type { PinnedPip } from './pinned-pip.js';
@@ -67,6 +67,8 @@ export interface InstallParams {
   readonly onWheelFiles?: (sources: ReadonlyMap<string, WheelFileSource>) => void;
   /** The per-wheel cache of installed files (src/wheel/tree-cache.ts), on the wheels path. */
   readonly wheelTreeCacheDir?: string;
+  /** On the wheels path, told as soon as each unpacked wheel's files are written (installWheels). */
+  readonly onWheelWritten?: InstallWheelsOptions['onWheelWritten'];
 }
 
 export const DEFAULT_PIP_TIMEOUT_MS = 20 * 60_000;
@@ -259,17 +261,15 @@ export async function installRequirements(params: InstallParams): Promise<Packag
   if (fromWheels) {
     let linkedWheels = 0;
     let unpackedWheels = 0;
-    const sources = await installDownloaded(
-      planPath,
-      wheelDir,
-      params.pythonDir,
-      params.wheelTreeCacheDir
+    const sources = await installDownloaded(planPath, wheelDir, params.pythonDir, {
+      ...(params.wheelTreeCacheDir
         ? {
             treeCacheDir: params.wheelTreeCacheDir,
             onTreeCache: (_wheel, linked) => (linked ? linkedWheels++ : unpackedWheels++),
           }
-        : {},
-    );
+        : {}),
+      ...(params.onWheelWritten ? { onWheelWritten: params.onWheelWritten } : {}),
+    });
     if (params.wheelTreeCacheDir) {
       params.log.info(
         `Installed files of ${linkedWheels} of ${linkedWheels + unpackedWheels} wheels linked from the per-wheel cache; ${unpackedWheels} unpacked`,

@@ -114,6 +114,11 @@ export interface InstallWheelsOptions {
   readonly treeCacheDir?: string;
   /** Told, per wheel, whether its files came from the cache of installed files. */
   readonly onTreeCache?: (wheel: string, linked: boolean) => void;
+  /**
+   * Told as soon as a wheel's files are written (not for wheels linked from the cache): paths
+   * under python/ with their sizes. The build starts compiling them while the rest unpack.
+   */
+  readonly onWheelWritten?: (wheel: string, files: readonly { path: string; size: number }[]) => void;
 }
 
 function isExecutable(entry: ZipEntryInfo): boolean {
@@ -206,6 +211,11 @@ export async function installWheels(
           size: own.size,
         });
       });
+      if (!linked)
+        options.onWheelWritten?.(
+          plan.wheel.path,
+          mine.map(({ entry }, i) => ({ path: paths[i] as string, size: entry.size })),
+        );
       if (options.treeCacheDir && digest && !linked)
         await storeWheelTree(options.treeCacheDir, digest, pythonDir, paths);
     }),

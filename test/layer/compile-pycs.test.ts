@@ -8,7 +8,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileBytecode, shareSources } from '../../src/layer/bytecode.js';
+import { compileBytecode } from '../../src/layer/bytecode.js';
+import { startCompilePool } from '../../src/layer/compile-pool.js';
 import { memoryLogger } from '../../src/log.js';
 import { findInterpreter } from '../../src/resolve/interpreters.js';
 import { resolveTarget } from '../../src/target.js';
@@ -115,27 +116,31 @@ describe('compile_pycs.py', () => {
   });
 });
 
-describe('shareSources', () => {
-  it('gives each process about the same bytes, largest first', () => {
-    const sources = [90, 10, 50, 40, 30, 30, 20].map((bytes, i) => ({ relative: `m${i}.py`, bytes }));
-    const lists = shareSources(sources, 2);
-    const load = (list: string[]) =>
-      list.reduce((sum, p) => sum + (sources.find((s) => s.relative === p)?.bytes ?? 0), 0);
-    expect(lists.flat().sort()).toEqual(sources.map((s) => s.relative).sort());
-    expect(lists.map(load).sort()).toEqual([130, 140]);
+describe('startCompilePool', () => {
+  it('compiles sources handed over in batches while it runs, and reports each failure once', async () => {
+    const root = join(work, 'pool', 'python');
+    makeTree(root);
+    const log = memoryLogger();
+    const pool = startCompilePool(python311, root, process.env, log, 2);
+    pool.add([
+      { relative: 'pkg/sets.py', bytes: 60 },
+      { relative: 'pkg/py2.py', bytes: 20 },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    pool.add([
+      { relative: 'top.py', bytes: 10 },
+      { relative: 'pkg/nul.py', bytes: 7 },
+    ]);
+    const failed = await pool.finish();
+    expect(failed.map((f) => f.path).sort()).toEqual(['pkg/nul.py', 'pkg/py2.py']);
+    expect(failed.find((f) => f.path === 'pkg/py2.py')?.error).toMatch(/^SyntaxError: /);
+    expect(pycs(root).has(join('pkg', '__pycache__', 'sets.cpython-311.pyc'))).toBe(true);
+    expect(pycs(root).has(join('__pycache__', 'top.cpython-311.pyc'))).toBe(true);
+    expect(() => pool.add([{ relative: 'top.py', bytes: 1 }])).toThrow(/after finish/);
   });
 
-  it('never makes an empty list, and one worker takes everything', () => {
-    expect(shareSources([{ relative: 'a.py', bytes: 1 }], 4)).toEqual([['a.py']]);
-    expect(shareSources([], 4)).toEqual([]);
-    expect(
-      shareSources(
-        [
-          { relative: 'a.py', bytes: 1 },
-          { relative: 'b.py', bytes: 2 },
-        ],
-        1,
-      ),
-    ).toEqual([['b.py', 'a.py']]);
+  it('a pool given nothing finishes with nothing', async () => {
+    const pool = startCompilePool(python311, join(work, 'empty'), process.env, memoryLogger());
+    expect(await pool.finish()).toEqual([]);
   });
 });

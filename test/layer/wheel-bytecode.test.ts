@@ -155,3 +155,71 @@ describe("per-wheel cache of installed files (the CLI's, as hard links)", () => 
     expect(again.layer.sha256).toBe(cold.layer.sha256);
   }, 300_000);
 });
+
+describe('bytecode compiled while the wheels unpack', () => {
+  it('starts during the install, keeps its own pycs and drops the ones the wheel shipped', async (context) => {
+    if (!hasPython311) context.skip();
+    const dir = join(work, 'early');
+    const file = join(work, 'requirements-early.txt');
+    await writeFile(file, 'gamma\n');
+    const log = memoryLogger();
+    const result = await buildLayer(
+      {
+        requirementsFile: file,
+        target: resolveTarget('python3.11', 'x86_64'),
+        outDir: dir,
+        indexUrl: shippedPycIndex.indexUrl,
+        extraIndexUrls: [],
+        findLinks: [],
+        bytecode: true,
+        sdist: 'never',
+        importProof: false,
+      },
+      log,
+      { env: isolatedPipEnv(), keepStaging: true },
+    );
+    const python = join(result.stagingDir as string, 'layer', 'python');
+    try {
+      // The pool was started inside the install stage, before the bytecode stage's header.
+      const poolLine = log.lines.findIndex(
+        (line) => line.includes('compile_pycs.py') && line.includes('processes'),
+      );
+      const bytecodeStage = log.lines.indexOf('group: Compile bytecode for the target Python');
+      expect(poolLine).toBeGreaterThan(log.lines.indexOf('group: Install requirements'));
+      expect(poolLine).toBeLessThan(bytecodeStage);
+      expect(result.manifest.bytecode).toMatchObject({ compiled: 2, mode: 'unchecked-hash' });
+      // The wheel's own pycs: one for another Python (removed), one for 3.11 with junk in it
+      // (replaced by ours), and a sourceless module (kept, it is the only copy of its code).
+      const cache = await readdir(join(python, 'gamma', '__pycache__'));
+      expect(cache.sort()).toEqual(['__init__.cpython-311.pyc', 'core.cpython-311.pyc']);
+      const ours = await readFile(join(python, 'gamma', '__pycache__', 'core.cpython-311.pyc'));
+      expect(ours.subarray(4, 8).readUInt32LE(0)).toBe(1); // PEP 552 flags: hash-based, unchecked
+      expect(await readFile(join(python, 'gamma', 'sourceless.pyc'), 'utf8')).toBe('kept as shipped');
+      expect(result.manifest.bytecode.removed).toBe(1);
+    } finally {
+      await rm(result.stagingDir as string, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
+
+let shippedPycIndex: PackageIndex;
+beforeAll(async () => {
+  shippedPycIndex = await createPackageIndex({
+    wheels: [
+      {
+        name: 'gamma',
+        version: '1.0',
+        files: {
+          'gamma/__init__.py': 'from .core import VALUE\n',
+          'gamma/core.py': 'VALUE = {"a", "b"}\n',
+          'gamma/__pycache__/core.cpython-311.pyc': 'not bytecode: replaced',
+          'gamma/__pycache__/core.cpython-39.pyc': 'bytecode for another Python: removed',
+          'gamma/sourceless.pyc': 'kept as shipped',
+        },
+      },
+    ],
+  });
+}, 120_000);
+afterAll(async () => {
+  await shippedPycIndex?.cleanup();
+});
