@@ -36,6 +36,7 @@ import type {
   ResolverReport,
   SlimReport,
 } from './types.js';
+import { loadDeflatedPycs } from './wheel-deflated.js';
 import { loadElfFacts } from './wheel-elf-facts.js';
 
 export interface BuildResult {
@@ -289,11 +290,17 @@ const proveVerifyArchive: BuildStage = {
     const owners = wheelCacheDir ? await wheelOwners(state) : undefined;
     const facts =
       wheelCacheDir && owners ? await loadElfFacts(join(wheelCacheDir, 'elf'), owners) : undefined;
+    const pythonVersion = state.bytecode.interpreter?.version;
+    const deflated =
+      wheelCacheDir && owners && state.bytecode.mode === 'unchecked-hash' && pythonVersion
+        ? await loadDeflatedPycs(join(wheelCacheDir, 'bytecode'), owners, pythonVersion)
+        : undefined;
+    const zipPath = join(state.outputDir, LAYER_ZIP);
     const [proof, verified, archived] = await Promise.allSettled([
       proveImportsOf(state),
       verifyLayerTree(state.layerDir, target, facts ? { elfFacts: facts } : {}),
-      writeLayerZip(state.layerDir, join(state.outputDir, LAYER_ZIP), {
-        compressed: layerNames(state.wheelFiles),
+      writeLayerZip(state.layerDir, zipPath, {
+        compressed: new Map([...(layerNames(state.wheelFiles) ?? []), ...(deflated?.sources ?? [])]),
       }),
     ]);
     if (proof.status === 'rejected') throw proof.reason;
@@ -314,6 +321,18 @@ const proveVerifyArchive: BuildStage = {
     );
     if (archived.status === 'rejected') throw archived.reason;
     const archive = archived.value;
+    if (deflated) {
+      state.log.info(`Deflated bytes of ${deflated.sources.size} pycs copied from the per-wheel cache`);
+      // The layer is built: a cache that cannot be written only costs the next build time.
+      await deflated
+        .storeMisses(zipPath)
+        .catch((error: unknown) =>
+          state.log.warn(
+            `Per-wheel cache: deflated pycs not stored (${error instanceof Error ? error.message : String(error)})`,
+          ),
+        );
+    }
+
     state.archive = archive;
     state.log.info(
       `layer.zip: ${archive.fileCount} files, ${archive.zipSize} bytes (sha256 ${archive.sha256})`,

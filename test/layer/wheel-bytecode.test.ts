@@ -223,3 +223,38 @@ beforeAll(async () => {
 afterAll(async () => {
   await shippedPycIndex?.cleanup();
 });
+
+describe('deflated pycs in the per-wheel bytecode cache', () => {
+  it("a rebuild copies the unchanged wheels' deflated pycs; damaged bytes are caught and stored again", async (context) => {
+    if (!hasPython311) context.skip();
+    const cache = join(work, 'deflated-cache');
+    const cold = await build('alpha==2.0\nbeta\n');
+    const first = await build('alpha==1.0\nbeta\n', cache);
+    expect(first.log).toContain('Deflated bytes of 0 pycs copied from the per-wheel cache');
+
+    const rebuilt = await build('alpha==2.0\nbeta\n', cache);
+    // beta's 6 pycs (py2.py has none); alpha 2.0 is new.
+    expect(rebuilt.log).toContain('Deflated bytes of 6 pycs copied from the per-wheel cache');
+    expect(rebuilt.layer.sha256).toBe(cold.layer.sha256);
+
+    // Flip bytes inside one entry's deflated data: caught by its sha256, not copied into the zip.
+    let damaged = '';
+    for (const key of await readdir(join(cache, 'bytecode'))) {
+      const bin = join(cache, 'bytecode', key, 'deflated.bin');
+      const bytes = await readFile(bin).catch(() => undefined);
+      const index = JSON.parse(await readFile(join(cache, 'bytecode', key, 'index.json'), 'utf8'));
+      if (bytes && Object.keys(index.pycs).some((p) => p.startsWith('beta/'))) {
+        bytes[5] = (bytes[5] ?? 0) ^ 0xff;
+        await writeFile(bin, bytes);
+        damaged = bin;
+      }
+    }
+    expect(damaged).not.toBe('');
+    const afterDamage = await build('alpha==2.0\nbeta\n', cache);
+    expect(afterDamage.log).toContain('Deflated bytes of 5 pycs copied from the per-wheel cache');
+    expect(afterDamage.layer.sha256).toBe(cold.layer.sha256);
+    const again = await build('alpha==2.0\nbeta\n', cache);
+    expect(again.log).toContain('Deflated bytes of 11 pycs copied from the per-wheel cache');
+    expect(again.layer.sha256).toBe(cold.layer.sha256);
+  }, 300_000);
+});
