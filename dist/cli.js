@@ -1425,7 +1425,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2469);
+/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(850);
 /* harmony import */ var _cli_parse_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9537);
 /* harmony import */ var _interrupt_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8476);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5625);
@@ -1515,7 +1515,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2469:
+/***/ 850:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1532,6 +1532,51 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./src/interrupt.ts
 var interrupt = __nccwpck_require__(8476);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/cache/entry-folder.ts
+/**
+ * How every per-wheel cache entry (installed files, bytecode, ELF facts) is written: filled in a
+ * temp folder beside it and renamed into place, so a reader never sees half an entry. Another
+ * build may store the same entry meanwhile: its copy is as good as ours.
+ */
+
+
+
+async function writeEntryFolder(dir, name, fill) {
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const partial = await (0,promises_.mkdtemp)((0,external_node_path_.join)(dir, '.partial-'));
+    try {
+        await fill(partial);
+        await (0,promises_.rm)((0,external_node_path_.join)(dir, name), { recursive: true, force: true });
+        await (0,promises_.rename)(partial, (0,external_node_path_.join)(dir, name)).catch(async (error) => {
+            if (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, name)))
+                throw error;
+            await (0,promises_.rm)(partial, { recursive: true, force: true });
+        });
+    }
+    catch (error) {
+        await (0,promises_.rm)(partial, { recursive: true, force: true });
+        throw error;
+    }
+}
+/**
+ * A hard link from `to` to `from` (a new directory entry for the same file, no bytes written),
+ * or a copy where the file system refuses links (another device, no link support). Both files
+ * must never be written in place afterwards: the build only adds and removes files.
+ */
+function linkOrCopy(from, to) {
+    try {
+        (0,external_node_fs_.linkSync)(from, to);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK')
+            throw error;
+        (0,external_node_fs_.copyFileSync)(from, to);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cache/store.ts
 /**
  * Where finished layers are kept between runs. Two stores share one interface: the GitHub
@@ -1554,6 +1599,7 @@ class CacheUnavailableError extends Error {
 
 
 
+
 /** $XDG_CACHE_HOME/lambda-layer, or ~/.cache/lambda-layer (%LOCALAPPDATA% on Windows). */
 function defaultCacheDir(env = process.env) {
     if (env.XDG_CACHE_HOME)
@@ -1568,14 +1614,6 @@ function defaultCacheDir(env = process.env) {
  * named by their 64-hex key, so the names never meet.
  */
 const WHEEL_CACHE_DIR = 'wheels';
-async function linkOrCopy(from, to) {
-    try {
-        await (0,promises_.link)(from, to);
-    }
-    catch {
-        await (0,promises_.copyFile)(from, to);
-    }
-}
 function directoryStore(cacheDir) {
     return {
         description: `local cache ${cacheDir}`,
@@ -1603,7 +1641,7 @@ function directoryStore(cacheDir) {
                 // entry shares the file with the build's output; were that rewritten in place, restore's
                 // sha256 check against the manifest would refuse the entry (src/cache/layer-cache.ts).
                 for (const file of CACHED_FILES)
-                    await linkOrCopy((0,external_node_path_.join)(dir, file), (0,external_node_path_.join)(partial, file));
+                    linkOrCopy((0,external_node_path_.join)(dir, file), (0,external_node_path_.join)(partial, file));
                 await (0,promises_.rm)((0,external_node_path_.join)(cacheDir, key), { recursive: true, force: true });
                 await (0,promises_.rename)(partial, (0,external_node_path_.join)(cacheDir, key));
                 return undefined;
@@ -1618,8 +1656,6 @@ function directoryStore(cacheDir) {
 
 // EXTERNAL MODULE: ./src/inputs.ts
 var inputs = __nccwpck_require__(8422);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/resolve/interpreters.ts + 1 modules
@@ -3935,6 +3971,7 @@ function recordHash(content) {
 
 
 
+
 /** Bump when what an entry holds changes. */
 const FORMAT = 1;
 function wheelTreeKey(wheelSha256) {
@@ -3949,19 +3986,6 @@ function facts(path) {
     }
     catch {
         return undefined;
-    }
-}
-/** Links (or copies) `from` to `to`, creating `to`'s folder through `ensureDir`. */
-function tree_cache_linkOrCopy(from, to, ensureDir) {
-    ensureDir((0,external_node_path_.dirname)(to));
-    try {
-        (0,external_node_fs_.linkSync)(from, to);
-    }
-    catch (error) {
-        const code = error.code;
-        if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK')
-            throw error;
-        (0,external_node_fs_.copyFileSync)(from, to);
     }
 }
 /**
@@ -4000,46 +4024,32 @@ async function restoreWheelTree(dir, wheelSha256, expected, pythonDir, ensureDir
         }
     }
     for (const file of expected) {
-        tree_cache_linkOrCopy((0,external_node_path_.join)(entry, 'files', file.path), (0,external_node_path_.join)(pythonDir, file.path), ensureDir);
+        const target = (0,external_node_path_.join)(pythonDir, file.path);
+        ensureDir((0,external_node_path_.dirname)(target));
+        linkOrCopy((0,external_node_path_.join)(entry, 'files', file.path), target);
     }
     await (0,promises_.utimes)((0,external_node_path_.join)(entry, 'index.json'), new Date(), new Date()).catch(() => undefined);
     return true;
 }
 /** Stores the files one wheel put in `pythonDir` (paths under python/) as its entry. */
 async function storeWheelTree(dir, wheelSha256, pythonDir, paths) {
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const partial = await (0,promises_.mkdtemp)((0,external_node_path_.join)(dir, '.partial-'));
-    try {
+    await writeEntryFolder(dir, wheelTreeKey(wheelSha256), async (partial) => {
         const files = {};
         const made = new Set();
-        const ensureDir = (folder) => {
-            if (made.has(folder))
-                return;
-            (0,external_node_fs_.mkdirSync)(folder, { recursive: true });
-            made.add(folder);
-        };
         for (const path of paths) {
             const target = (0,external_node_path_.join)(partial, 'files', path);
-            tree_cache_linkOrCopy((0,external_node_path_.join)(pythonDir, path), target, ensureDir);
+            if (!made.has((0,external_node_path_.dirname)(target))) {
+                (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(target), { recursive: true });
+                made.add((0,external_node_path_.dirname)(target));
+            }
+            linkOrCopy((0,external_node_path_.join)(pythonDir, path), target);
             const stored = facts(target);
             if (!stored)
                 throw new Error(`${target} vanished while storing`);
             files[path] = stored;
         }
         await (0,promises_.writeFile)((0,external_node_path_.join)(partial, 'index.json'), JSON.stringify({ files }));
-        const entry = (0,external_node_path_.join)(dir, wheelTreeKey(wheelSha256));
-        await (0,promises_.rm)(entry, { recursive: true, force: true });
-        // Another build may have stored the same entry meanwhile: its copy is as good as ours.
-        await (0,promises_.rename)(partial, entry).catch(async (error) => {
-            if (!(0,external_node_fs_.existsSync)(entry))
-                throw error;
-            await (0,promises_.rm)(partial, { recursive: true, force: true });
-        });
-    }
-    catch (error) {
-        await (0,promises_.rm)(partial, { recursive: true, force: true });
-        throw error;
-    }
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/wheel/install.ts
@@ -9036,6 +9046,7 @@ function isCompiledSource(relative) {
 
 
 
+
 /** Bump when what an entry holds, or how a pyc is compiled, changes. */
 const wheel_bytecode_FORMAT = 1;
 function wheelBytecodeKey(wheelSha256, pythonVersion, mode) {
@@ -9090,7 +9101,7 @@ async function restoreWheelBytecode(dir, key, pythonDir, pycOf, sources) {
             made.add((0,external_node_path_.dirname)(target));
         }
         try {
-            (0,external_node_fs_.linkSync)((0,external_node_path_.join)(entry, 'files', pyc), target);
+            linkOrCopy((0,external_node_path_.join)(entry, 'files', pyc), target);
         }
         catch {
             (0,external_node_fs_.writeFileSync)(target, bytes);
@@ -9117,9 +9128,7 @@ function readFileSyncOrUndefined(path) {
 }
 /** Stores the pycs of one wheel's sources (compiled in `pythonDir`) under `key`. */
 async function storeWheelBytecode(dir, key, pythonDir, pycOf, sources) {
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const partial = await (0,promises_.mkdtemp)((0,external_node_path_.join)(dir, '.partial-'));
-    try {
+    await writeEntryFolder(dir, key, async (partial) => {
         const pycs = {};
         const failed = [];
         for (const source of sources) {
@@ -9134,26 +9143,10 @@ async function storeWheelBytecode(dir, key, pythonDir, pycOf, sources) {
             await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
             // The tree's pyc is never written again (the build only adds and removes files): the
             // entry can share it.
-            try {
-                (0,external_node_fs_.linkSync)((0,external_node_path_.join)(pythonDir, pyc), target);
-            }
-            catch {
-                await (0,promises_.copyFile)((0,external_node_path_.join)(pythonDir, pyc), target);
-            }
+            linkOrCopy((0,external_node_path_.join)(pythonDir, pyc), target);
         }
         await (0,promises_.writeFile)((0,external_node_path_.join)(partial, 'index.json'), JSON.stringify({ pycs, failed }));
-        await (0,promises_.rm)((0,external_node_path_.join)(dir, key), { recursive: true, force: true });
-        // Another build may have stored the same entry meanwhile: its copy is as good as ours.
-        await (0,promises_.rename)(partial, (0,external_node_path_.join)(dir, key)).catch(async (error) => {
-            if (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, key)))
-                throw error;
-            await (0,promises_.rm)(partial, { recursive: true, force: true });
-        });
-    }
-    catch (error) {
-        await (0,promises_.rm)(partial, { recursive: true, force: true });
-        throw error;
-    }
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/layer/bytecode.ts
@@ -10332,6 +10325,7 @@ async function loadDeflatedPycs(bytecodeDir, owners, pythonVersion) {
 
 
 
+
 /** Bump when ElfInfo or what the entry holds changes. */
 const wheel_elf_facts_FORMAT = 1;
 function wheelElfKey(wheelSha256) {
@@ -10363,21 +10357,10 @@ async function readElfFacts(dir, key) {
     return undefined;
 }
 async function writeElfFacts(dir, key, facts) {
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const partial = await (0,promises_.mkdtemp)((0,external_node_path_.join)(dir, '.partial-'));
-    try {
+    await writeEntryFolder(dir, key, async (partial) => {
         const text = JSON.stringify(facts);
         await (0,promises_.writeFile)((0,external_node_path_.join)(partial, 'elf.json'), JSON.stringify({ sha256: digest(text), facts: JSON.parse(text) }));
-        await (0,promises_.rm)((0,external_node_path_.join)(dir, key), { recursive: true, force: true });
-        await (0,promises_.rename)(partial, (0,external_node_path_.join)(dir, key)).catch(async () => {
-            // Another build stored it meanwhile: its copy is as good as ours.
-            await (0,promises_.rm)(partial, { recursive: true, force: true });
-        });
-    }
-    catch (error) {
-        await (0,promises_.rm)(partial, { recursive: true, force: true });
-        throw error;
-    }
+    });
 }
 /**
  * The known facts for the layer (by python/... path) from the wheels' entries, and a function

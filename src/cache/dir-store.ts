@@ -1,8 +1,9 @@
 /** A LayerStore on the local disk, for the CLI: <cacheDir>/<key>/{layer.zip,manifest.json}. */
-import { copyFile, link, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { removeOnInterrupt } from '../interrupt.js';
+import { linkOrCopy } from './entry-folder.js';
 import { CACHED_FILES, type LayerStore } from './store.js';
 
 /** $XDG_CACHE_HOME/lambda-layer, or ~/.cache/lambda-layer (%LOCALAPPDATA% on Windows). */
@@ -19,14 +20,6 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
  * named by their 64-hex key, so the names never meet.
  */
 export const WHEEL_CACHE_DIR = 'wheels';
-
-async function linkOrCopy(from: string, to: string): Promise<void> {
-  try {
-    await link(from, to);
-  } catch {
-    await copyFile(from, to);
-  }
-}
 
 export function directoryStore(cacheDir: string): LayerStore {
   return {
@@ -51,7 +44,7 @@ export function directoryStore(cacheDir: string): LayerStore {
         // A hard link where the file system allows it: saving a 70 MB zip is then free. The
         // entry shares the file with the build's output; were that rewritten in place, restore's
         // sha256 check against the manifest would refuse the entry (src/cache/layer-cache.ts).
-        for (const file of CACHED_FILES) await linkOrCopy(join(dir, file), join(partial, file));
+        for (const file of CACHED_FILES) linkOrCopy(join(dir, file), join(partial, file));
         await rm(join(cacheDir, key), { recursive: true, force: true });
         await rename(partial, join(cacheDir, key));
         return undefined;

@@ -12,9 +12,10 @@
  * removed and written again after compiling.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { linkOrCopy, writeEntryFolder } from '../cache/entry-folder.js';
 
 /** Bump when what an entry holds, or how a pyc is compiled, changes. */
 const FORMAT = 1;
@@ -82,7 +83,7 @@ export async function restoreWheelBytecode(
       made.add(dirname(target));
     }
     try {
-      linkSync(join(entry, 'files', pyc), target);
+      linkOrCopy(join(entry, 'files', pyc), target);
     } catch {
       writeFileSync(target, bytes);
     }
@@ -116,9 +117,7 @@ export async function storeWheelBytecode(
   pycOf: (source: string) => string,
   sources: readonly string[],
 ): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const partial = await mkdtemp(join(dir, '.partial-'));
-  try {
+  await writeEntryFolder(dir, key, async (partial) => {
     const pycs: Record<string, string> = {};
     const failed: string[] = [];
     for (const source of sources) {
@@ -133,21 +132,8 @@ export async function storeWheelBytecode(
       await mkdir(dirname(target), { recursive: true });
       // The tree's pyc is never written again (the build only adds and removes files): the
       // entry can share it.
-      try {
-        linkSync(join(pythonDir, pyc), target);
-      } catch {
-        await copyFile(join(pythonDir, pyc), target);
-      }
+      linkOrCopy(join(pythonDir, pyc), target);
     }
     await writeFile(join(partial, 'index.json'), JSON.stringify({ pycs, failed } satisfies CacheIndex));
-    await rm(join(dir, key), { recursive: true, force: true });
-    // Another build may have stored the same entry meanwhile: its copy is as good as ours.
-    await rename(partial, join(dir, key)).catch(async (error: NodeJS.ErrnoException) => {
-      if (!existsSync(join(dir, key))) throw error;
-      await rm(partial, { recursive: true, force: true });
-    });
-  } catch (error) {
-    await rm(partial, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }

@@ -10,8 +10,9 @@
  * miss, stored again after verifying.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeEntryFolder } from '../cache/entry-folder.js';
 import type { ElfInfo } from '../verify/elf.js';
 import { markUsed } from './wheel-bytecode.js';
 
@@ -50,23 +51,13 @@ export async function readElfFacts(dir: string, key: string): Promise<Record<str
 }
 
 export async function writeElfFacts(dir: string, key: string, facts: Record<string, ElfInfo>): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const partial = await mkdtemp(join(dir, '.partial-'));
-  try {
+  await writeEntryFolder(dir, key, async (partial) => {
     const text = JSON.stringify(facts);
     await writeFile(
       join(partial, 'elf.json'),
       JSON.stringify({ sha256: digest(text), facts: JSON.parse(text) }),
     );
-    await rm(join(dir, key), { recursive: true, force: true });
-    await rename(partial, join(dir, key)).catch(async () => {
-      // Another build stored it meanwhile: its copy is as good as ours.
-      await rm(partial, { recursive: true, force: true });
-    });
-  } catch (error) {
-    await rm(partial, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }
 
 /**

@@ -14,9 +14,10 @@
  * same file) makes the whole entry a miss, removed and stored again from a fresh unpack.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, mkdirSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { linkOrCopy, writeEntryFolder } from '../cache/entry-folder.js';
 
 /** Bump when what an entry holds changes. */
 const FORMAT = 1;
@@ -46,18 +47,6 @@ function facts(path: string): FileFacts | undefined {
     return stat.isFile() ? [stat.size, stat.mode & 0o7777, stat.mtimeMs] : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** Links (or copies) `from` to `to`, creating `to`'s folder through `ensureDir`. */
-function linkOrCopy(from: string, to: string, ensureDir: (dir: string) => void): void {
-  ensureDir(dirname(to));
-  try {
-    linkSync(from, to);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK') throw error;
-    copyFileSync(from, to);
   }
 }
 
@@ -101,7 +90,9 @@ export async function restoreWheelTree(
     }
   }
   for (const file of expected) {
-    linkOrCopy(join(entry, 'files', file.path), join(pythonDir, file.path), ensureDir);
+    const target = join(pythonDir, file.path);
+    ensureDir(dirname(target));
+    linkOrCopy(join(entry, 'files', file.path), target);
   }
   await utimes(join(entry, 'index.json'), new Date(), new Date()).catch(() => undefined);
   return true;
@@ -114,33 +105,20 @@ export async function storeWheelTree(
   pythonDir: string,
   paths: readonly string[],
 ): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const partial = await mkdtemp(join(dir, '.partial-'));
-  try {
+  await writeEntryFolder(dir, wheelTreeKey(wheelSha256), async (partial) => {
     const files: Record<string, FileFacts> = {};
     const made = new Set<string>();
-    const ensureDir = (folder: string): void => {
-      if (made.has(folder)) return;
-      mkdirSync(folder, { recursive: true });
-      made.add(folder);
-    };
     for (const path of paths) {
       const target = join(partial, 'files', path);
-      linkOrCopy(join(pythonDir, path), target, ensureDir);
+      if (!made.has(dirname(target))) {
+        mkdirSync(dirname(target), { recursive: true });
+        made.add(dirname(target));
+      }
+      linkOrCopy(join(pythonDir, path), target);
       const stored = facts(target);
       if (!stored) throw new Error(`${target} vanished while storing`);
       files[path] = stored;
     }
     await writeFile(join(partial, 'index.json'), JSON.stringify({ files } satisfies TreeIndex));
-    const entry = join(dir, wheelTreeKey(wheelSha256));
-    await rm(entry, { recursive: true, force: true });
-    // Another build may have stored the same entry meanwhile: its copy is as good as ours.
-    await rename(partial, entry).catch(async (error: NodeJS.ErrnoException) => {
-      if (!existsSync(entry)) throw error;
-      await rm(partial, { recursive: true, force: true });
-    });
-  } catch (error) {
-    await rm(partial, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }

@@ -48,7 +48,12 @@ afterAll(async () => {
 });
 
 let counter = 0;
-async function build(requirements: string, wheelCacheDir?: string, wheelTrees = false) {
+async function build(
+  requirements: string,
+  wheelCacheDir?: string,
+  wheelTrees = false,
+  from: { indexUrl: string; keepStaging?: boolean } = { indexUrl: index.indexUrl },
+) {
   const dir = join(work, `b${counter++}`);
   const file = join(work, `requirements-${counter}.txt`);
   await writeFile(file, requirements);
@@ -58,7 +63,7 @@ async function build(requirements: string, wheelCacheDir?: string, wheelTrees = 
       requirementsFile: file,
       target: resolveTarget('python3.11', 'x86_64'),
       outDir: dir,
-      indexUrl: index.indexUrl,
+      indexUrl: from.indexUrl,
       extraIndexUrls: [],
       findLinks: [],
       bytecode: true,
@@ -66,9 +71,17 @@ async function build(requirements: string, wheelCacheDir?: string, wheelTrees = 
       importProof: false,
     },
     log,
-    { env: isolatedPipEnv(), ...(wheelCacheDir ? { wheelCacheDir, wheelTrees } : {}) },
+    {
+      env: isolatedPipEnv(),
+      keepStaging: from.keepStaging ?? false,
+      ...(wheelCacheDir ? { wheelCacheDir, wheelTrees } : {}),
+    },
   );
-  return Object.assign(result.manifest, { log: log.lines.join('\n') });
+  return Object.assign(result.manifest, {
+    log: log.lines.join('\n'),
+    lines: log.lines,
+    stagingDir: result.stagingDir,
+  });
 }
 
 describe('per-wheel bytecode cache', () => {
@@ -159,25 +172,11 @@ describe("per-wheel cache of installed files (the CLI's, as hard links)", () => 
 describe('bytecode compiled while the wheels unpack', () => {
   it('starts during the install, keeps its own pycs and drops the ones the wheel shipped', async (context) => {
     if (!hasPython311) context.skip();
-    const dir = join(work, 'early');
-    const file = join(work, 'requirements-early.txt');
-    await writeFile(file, 'gamma\n');
-    const log = memoryLogger();
-    const result = await buildLayer(
-      {
-        requirementsFile: file,
-        target: resolveTarget('python3.11', 'x86_64'),
-        outDir: dir,
-        indexUrl: shippedPycIndex.indexUrl,
-        extraIndexUrls: [],
-        findLinks: [],
-        bytecode: true,
-        sdist: 'never',
-        importProof: false,
-      },
-      log,
-      { env: isolatedPipEnv(), keepStaging: true },
-    );
+    const result = await build('gamma\n', undefined, false, {
+      indexUrl: shippedPycIndex.indexUrl,
+      keepStaging: true,
+    });
+    const log = { lines: result.lines };
     const python = join(result.stagingDir as string, 'layer', 'python');
     try {
       // The pool was started inside the install stage, before the bytecode stage's header.
@@ -187,7 +186,7 @@ describe('bytecode compiled while the wheels unpack', () => {
       const bytecodeStage = log.lines.indexOf('group: Compile bytecode for the target Python');
       expect(poolLine).toBeGreaterThan(log.lines.indexOf('group: Install requirements'));
       expect(poolLine).toBeLessThan(bytecodeStage);
-      expect(result.manifest.bytecode).toMatchObject({ compiled: 2, mode: 'unchecked-hash' });
+      expect(result.bytecode).toMatchObject({ compiled: 2, mode: 'unchecked-hash' });
       // The wheel's own pycs: one for another Python (removed), one for 3.11 with junk in it
       // (replaced by ours), and a sourceless module (kept, it is the only copy of its code).
       const cache = await readdir(join(python, 'gamma', '__pycache__'));
@@ -195,7 +194,7 @@ describe('bytecode compiled while the wheels unpack', () => {
       const ours = await readFile(join(python, 'gamma', '__pycache__', 'core.cpython-311.pyc'));
       expect(ours.subarray(4, 8).readUInt32LE(0)).toBe(1); // PEP 552 flags: hash-based, unchecked
       expect(await readFile(join(python, 'gamma', 'sourceless.pyc'), 'utf8')).toBe('kept as shipped');
-      expect(result.manifest.bytecode.removed).toBe(1);
+      expect(result.bytecode.removed).toBe(1);
     } finally {
       await rm(result.stagingDir as string, { recursive: true, force: true });
     }

@@ -1,0 +1,43 @@
+/**
+ * How every per-wheel cache entry (installed files, bytecode, ELF facts) is written: filled in a
+ * temp folder beside it and renamed into place, so a reader never sees half an entry. Another
+ * build may store the same entry meanwhile: its copy is as good as ours.
+ */
+import { copyFileSync, existsSync, linkSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export async function writeEntryFolder(
+  dir: string,
+  name: string,
+  fill: (partial: string) => Promise<void>,
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const partial = await mkdtemp(join(dir, '.partial-'));
+  try {
+    await fill(partial);
+    await rm(join(dir, name), { recursive: true, force: true });
+    await rename(partial, join(dir, name)).catch(async (error: NodeJS.ErrnoException) => {
+      if (!existsSync(join(dir, name))) throw error;
+      await rm(partial, { recursive: true, force: true });
+    });
+  } catch (error) {
+    await rm(partial, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * A hard link from `to` to `from` (a new directory entry for the same file, no bytes written),
+ * or a copy where the file system refuses links (another device, no link support). Both files
+ * must never be written in place afterwards: the build only adds and removes files.
+ */
+export function linkOrCopy(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK') throw error;
+    copyFileSync(from, to);
+  }
+}
