@@ -4478,7 +4478,7 @@ async function installRequirements(params) {
             ...(params.onWheelWritten ? { onWheelWritten: params.onWheelWritten } : {}),
         });
         if (params.wheelTreeCacheDir) {
-            params.log.info(`Installed files of ${linkedWheels} of ${linkedWheels + unpackedWheels} wheels linked from the per-wheel cache; ${unpackedWheels} unpacked`);
+            params.log.info(`Installed files of ${linkedWheels} of ${linkedWheels + unpackedWheels} wheels taken from the per-wheel cache (hard links, or copies across file systems); ${unpackedWheels} unpacked`);
         }
         params.onWheelFiles?.(sources);
     }

@@ -272,7 +272,7 @@ export async function installRequirements(params: InstallParams): Promise<Packag
     });
     if (params.wheelTreeCacheDir) {
       params.log.info(
-        `Installed files of ${linkedWheels} of ${linkedWheels + unpackedWheels} wheels linked from the per-wheel cache; ${unpackedWheels} unpacked`,
+        `Installed files of ${linkedWheels} of ${linkedWheels + unpackedWheels} wheels taken from the per-wheel cache (hard links, or copies across file systems); ${unpackedWheels} unpacked`,
       );
     }
     params.onWheelFiles?.(sources);

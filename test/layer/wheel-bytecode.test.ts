@@ -3,6 +3,7 @@
  * compiled, the others' pycs come from the cache, and the zip is byte-identical to a build
  * without any cache. A damaged entry is detected, compiled again and stored again.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,13 +133,13 @@ describe("per-wheel cache of installed files (the CLI's, as hard links)", () => 
     const cold = await build('alpha==2.0\nbeta\n');
     const first = await build('alpha==1.0\nbeta\n', cache, true);
     expect(first.log).toContain(
-      'Installed files of 0 of 2 wheels linked from the per-wheel cache; 2 unpacked',
+      'Installed files of 0 of 2 wheels taken from the per-wheel cache (hard links, or copies across file systems); 2 unpacked',
     );
     expect(await readdir(join(cache, 'trees'))).toHaveLength(2);
 
     const rebuilt = await build('alpha==2.0\nbeta\n', cache, true);
     expect(rebuilt.log).toContain(
-      'Installed files of 1 of 2 wheels linked from the per-wheel cache; 1 unpacked',
+      'Installed files of 1 of 2 wheels taken from the per-wheel cache (hard links, or copies across file systems); 1 unpacked',
     );
     expect(rebuilt.layer.sha256).toBe(cold.layer.sha256);
 
@@ -155,14 +156,14 @@ describe("per-wheel cache of installed files (the CLI's, as hard links)", () => 
     expect(edited).not.toBe('');
     const afterEdit = await build('alpha==2.0\nbeta\n', cache, true);
     expect(afterEdit.log).toContain(
-      'Installed files of 1 of 2 wheels linked from the per-wheel cache; 1 unpacked',
+      'Installed files of 1 of 2 wheels taken from the per-wheel cache (hard links, or copies across file systems); 1 unpacked',
     );
     expect(afterEdit.layer.sha256).toBe(cold.layer.sha256);
     expect(await readFile(edited, 'utf8')).toBe('VERSION = "1.0"\nN = 1\n');
 
     const again = await build('alpha==2.0\nbeta\n', cache, true);
     expect(again.log).toContain(
-      'Installed files of 2 of 2 wheels linked from the per-wheel cache; 0 unpacked',
+      'Installed files of 2 of 2 wheels taken from the per-wheel cache (hard links, or copies across file systems); 0 unpacked',
     );
     expect(again.bytecode.fromCache).toBe(11);
     expect(again.layer.sha256).toBe(cold.layer.sha256);
@@ -256,4 +257,29 @@ describe('deflated pycs in the per-wheel bytecode cache', () => {
     expect(again.log).toContain('Deflated bytes of 11 pycs copied from the per-wheel cache');
     expect(again.layer.sha256).toBe(cold.layer.sha256);
   }, 300_000);
+});
+
+describe('per-wheel caches on another file system than the build', () => {
+  // /dev/shm is a tmpfs on Linux: links from there into the build's /tmp fail with EXDEV.
+  const shm = '/dev/shm';
+  it.skipIf(process.platform !== 'linux' || !existsSync(shm))(
+    'copies where links are refused, with the same zip',
+    async (context) => {
+      if (!hasPython311) context.skip();
+      const cache = await mkdtemp(join(shm, 'lambda-layer-test-cache-'));
+      try {
+        const cold = await build('alpha==2.0\nbeta\n');
+        await build('alpha==1.0\nbeta\n', cache, true);
+        const rebuilt = await build('alpha==2.0\nbeta\n', cache, true);
+        expect(rebuilt.log).toContain(
+          'Installed files of 1 of 2 wheels taken from the per-wheel cache (hard links, or copies across file systems)',
+        );
+        expect(rebuilt.bytecode.fromCache).toBe(6);
+        expect(rebuilt.layer.sha256).toBe(cold.layer.sha256);
+      } finally {
+        await rm(cache, { recursive: true, force: true });
+      }
+    },
+    300_000,
+  );
 });
