@@ -11557,7 +11557,7 @@ function parseInvokeEvents(text, inWorkspace, inputName = 'invoke-events') {
  * child group, removes every registered path, and exits 130 / 143.
  */
 
-/** pip and compileall clean up their own temp files on SIGINT (KeyboardInterrupt); they get this long. */
+/** pip and the bytecode compilers clean up their own temp files on SIGINT (KeyboardInterrupt); they get this long. */
 const CHILD_GRACE_MS = 3_000;
 /** The runner sends SIGTERM 7.5 s after SIGINT and then kills: everything must be done before. */
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 };
@@ -12823,7 +12823,7 @@ function lastLines(output, count = 12) {
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _process_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4006);
-/** Runs a Python tool (pip, compileall) with its output streamed into the build log. */
+/** Runs a Python tool (pip) with its output streamed into the build log. */
 
 
 // Noise that says nothing about this build.

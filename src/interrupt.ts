@@ -7,7 +7,7 @@
  */
 import { rmdirSync, rmSync } from 'node:fs';
 
-/** pip and compileall clean up their own temp files on SIGINT (KeyboardInterrupt); they get this long. */
+/** pip and the bytecode compilers clean up their own temp files on SIGINT (KeyboardInterrupt); they get this long. */
 const CHILD_GRACE_MS = 3_000;
 /** The runner sends SIGTERM 7.5 s after SIGINT and then kills: everything must be done before. */
 

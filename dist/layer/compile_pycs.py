@@ -45,7 +45,7 @@ def main():
             print(json.dumps({"path": relative, "error": error}))
     sys.stdout.flush()
     sys.stderr.flush()
-    # Nothing to finalize: leave without the interpreter's teardown, as run_module.py does.
+    # Nothing to finalize: leave without the interpreter's teardown (its GC of every module).
     os._exit(0)
 
 

@@ -16,7 +16,7 @@ function annotation(where?: SourceLocation): core.AnnotationProperties | undefin
 
 export function runnerLogger(): Logger {
   return {
-    // Plain lines reach the runner's command parser as they are: pip's, compileall's,
+    // Plain lines reach the runner's command parser as they are: pip's, the bytecode compiler's,
     // serverless's and a handler's output go through here, so none of it may run as a command.
     // (warning, error, debug and group escape their text themselves: one command, data only.)
     info: (message) => core.info(neutraliseCommands(message)),

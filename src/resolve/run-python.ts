@@ -1,4 +1,4 @@
-/** Runs a Python tool (pip, compileall) with its output streamed into the build log. */
+/** Runs a Python tool (pip) with its output streamed into the build log. */
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { runProcess } from '../process.js';
