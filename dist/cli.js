@@ -1425,7 +1425,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(850);
+/* harmony import */ var _cli_commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2737);
 /* harmony import */ var _cli_parse_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9537);
 /* harmony import */ var _interrupt_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8476);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5625);
@@ -1515,7 +1515,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 850:
+/***/ 2737:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1576,6 +1576,25 @@ function linkOrCopy(from, to) {
         (0,external_node_fs_.copyFileSync)(from, to);
     }
 }
+/**
+ * When an entry was last used: the newest modification time of the files directly in it (its
+ * index file, touched on every use: a file's time survives the Actions cache's archive, a
+ * folder's is less certain to).
+ */
+async function entryLastUsed(entry) {
+    let newest = 0;
+    for (const item of await (0,promises_.readdir)(entry, { withFileTypes: true })) {
+        if (item.isFile())
+            newest = Math.max(newest, (await (0,promises_.stat)((0,external_node_path_.join)(entry, item.name))).mtimeMs);
+    }
+    return newest;
+}
+/**
+ * The per-wheel cache's subfolders, one per kind of entry: installed files (CLI only,
+ * wheel/tree-cache.ts), pycs with their deflated bytes (layer/wheel-bytecode.ts,
+ * layer/wheel-deflated.ts), ELF facts (layer/wheel-elf-facts.ts).
+ */
+const WHEEL_ENTRY_FOLDERS = { trees: 'trees', bytecode: 'bytecode', elf: 'elf' };
 
 ;// CONCATENATED MODULE: ./src/cache/store.ts
 /**
@@ -1652,6 +1671,53 @@ function directoryStore(cacheDir) {
             }
         },
     };
+}
+
+;// CONCATENATED MODULE: ./src/cache/prune-wheels.ts
+/**
+ * Keeps the CLI's per-wheel cache folder (<cache-dir>/wheels: installed files, bytecode and
+ * verification facts by wheel sha256) from growing with every wheel version ever built: after a
+ * build, entries no build has used for UNUSED_DAYS are removed, and so are temp folders a build
+ * killed mid-write left behind. An entry's use is its index file's time (touched on every hit).
+ * Removing an entry only costs a later build the time it saved. (The action's copy is pruned to
+ * what the build used before each save instead: cache/wheel-store.ts.)
+ */
+
+
+
+const UNUSED_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** A temp folder older than this belongs to no running build. */
+const PARTIAL_MS = DAY_MS;
+const KINDS = Object.values(WHEEL_ENTRY_FOLDERS);
+async function pruneWheelCache(dir, log, now = Date.now()) {
+    let removed = 0;
+    let kept = 0;
+    for (const kind of KINDS) {
+        const folder = (0,external_node_path_.join)(dir, kind);
+        const names = await (0,promises_.readdir)(folder).catch(() => []);
+        for (const name of names) {
+            const entry = (0,external_node_path_.join)(folder, name);
+            try {
+                const partial = name.startsWith('.partial-');
+                const used = partial ? (await (0,promises_.stat)(entry)).mtimeMs : await entryLastUsed(entry);
+                if (now - used > (partial ? PARTIAL_MS : UNUSED_DAYS * DAY_MS)) {
+                    await (0,promises_.rm)(entry, { recursive: true, force: true });
+                    removed++;
+                }
+                else
+                    kept++;
+            }
+            catch (error) {
+                // Another build removed or replaced it meanwhile: nothing to do.
+                if (error.code !== 'ENOENT')
+                    throw error;
+            }
+        }
+    }
+    if (removed > 0)
+        log.info(`Per-wheel cache: removed ${removed} entries no build used for ${UNUSED_DAYS} days (${kept} kept)`);
+    return { removed, kept };
 }
 
 // EXTERNAL MODULE: ./src/inputs.ts
@@ -10429,9 +10495,8 @@ async function loadElfFacts(dir, owners) {
 
 
 
+
 const LAYER_ZIP = 'layer.zip';
-/** The per-wheel cache's folder of installed files (beside bytecode/ and elf/). */
-const WHEEL_TREES = 'trees';
 const MANIFEST_JSON = 'manifest.json';
 const install = {
     title: 'Install requirements',
@@ -10461,7 +10526,9 @@ const install = {
                 target: options.target,
                 interpreter: options.bytecodePython,
                 pythonDir: state.pythonDir,
-                ...(context.wheelCacheDir ? { bytecodeCacheDir: (0,external_node_path_.join)(context.wheelCacheDir, 'bytecode') } : {}),
+                ...(context.wheelCacheDir
+                    ? { bytecodeCacheDir: (0,external_node_path_.join)(context.wheelCacheDir, WHEEL_ENTRY_FOLDERS.bytecode) }
+                    : {}),
                 env: context.env,
                 log,
             })
@@ -10484,7 +10551,7 @@ const install = {
                 state.wheelFiles = sources;
             },
             ...(context.wheelCacheDir && context.wheelTrees
-                ? { wheelTreeCacheDir: (0,external_node_path_.join)(context.wheelCacheDir, WHEEL_TREES) }
+                ? { wheelTreeCacheDir: (0,external_node_path_.join)(context.wheelCacheDir, WHEEL_ENTRY_FOLDERS.trees) }
                 : {}),
             ...(early ? { onWheelWritten: early.onWheelWritten } : {}),
         }).catch(async (error) => {
@@ -10536,7 +10603,9 @@ const bytecode = {
         state.bytecode = await compileBytecode(state.pythonDir, state.options.target, {
             interpreter: state.options.bytecodePython,
             env: state.context.env,
-            ...(wheelCacheDir && owners ? { wheelCache: { dir: (0,external_node_path_.join)(wheelCacheDir, 'bytecode'), owners } } : {}),
+            ...(wheelCacheDir && owners
+                ? { wheelCache: { dir: (0,external_node_path_.join)(wheelCacheDir, WHEEL_ENTRY_FOLDERS.bytecode), owners } }
+                : {}),
             ...(state.earlyBytecode ? { early: state.earlyBytecode } : {}),
         }, state.log);
     },
@@ -10588,10 +10657,12 @@ const proveVerifyArchive = {
         const { target } = state.options;
         const { wheelCacheDir } = state.context;
         const owners = wheelCacheDir ? await wheelOwners(state) : undefined;
-        const facts = wheelCacheDir && owners ? await loadElfFacts((0,external_node_path_.join)(wheelCacheDir, 'elf'), owners) : undefined;
+        const facts = wheelCacheDir && owners
+            ? await loadElfFacts((0,external_node_path_.join)(wheelCacheDir, WHEEL_ENTRY_FOLDERS.elf), owners)
+            : undefined;
         const pythonVersion = state.bytecode.interpreter?.version;
         const deflated = wheelCacheDir && owners && state.bytecode.mode === 'unchecked-hash' && pythonVersion
-            ? await loadDeflatedPycs((0,external_node_path_.join)(wheelCacheDir, 'bytecode'), owners, pythonVersion)
+            ? await loadDeflatedPycs((0,external_node_path_.join)(wheelCacheDir, WHEEL_ENTRY_FOLDERS.bytecode), owners, pythonVersion)
             : undefined;
         const zipPath = (0,external_node_path_.join)(state.outputDir, LAYER_ZIP);
         const [proof, verified, archived] = await Promise.allSettled([
@@ -11072,6 +11143,7 @@ var cli_parse = __nccwpck_require__(9537);
 
 
 
+
 const DEFAULT_OUT = 'layer-out';
 const usage = `Usage: ${version/* TOOL_NAME */.l} build [options]
 
@@ -11198,6 +11270,10 @@ async function run(argv, io) {
         toolCacheDir: cacheDir,
         ...(values['no-cache'] ? {} : { wheelCacheDir: (0,external_node_path_.join)(cacheDir, WHEEL_CACHE_DIR), wheelTrees: true }),
     });
+    if (!values['no-cache']) {
+        // The layer is built: a cache folder that cannot be tidied is only worth a warning.
+        await pruneWheelCache((0,external_node_path_.join)(cacheDir, WHEEL_CACHE_DIR), io.log).catch((error) => io.log.warn(`Per-wheel cache not pruned: ${error instanceof Error ? error.message : String(error)}`));
+    }
     if (values.json) {
         io.stdout.write(serializeManifest(result.manifest));
     }

@@ -4,7 +4,7 @@
  * build may store the same entry meanwhile: its copy is as good as ours.
  */
 import { copyFileSync, existsSync, linkSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export async function writeEntryFolder(
@@ -41,3 +41,23 @@ export function linkOrCopy(from: string, to: string): void {
     copyFileSync(from, to);
   }
 }
+
+/**
+ * When an entry was last used: the newest modification time of the files directly in it (its
+ * index file, touched on every use: a file's time survives the Actions cache's archive, a
+ * folder's is less certain to).
+ */
+export async function entryLastUsed(entry: string): Promise<number> {
+  let newest = 0;
+  for (const item of await readdir(entry, { withFileTypes: true })) {
+    if (item.isFile()) newest = Math.max(newest, (await stat(join(entry, item.name))).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The per-wheel cache's subfolders, one per kind of entry: installed files (CLI only,
+ * wheel/tree-cache.ts), pycs with their deflated bytes (layer/wheel-bytecode.ts,
+ * layer/wheel-deflated.ts), ELF facts (layer/wheel-elf-facts.ts).
+ */
+export const WHEEL_ENTRY_FOLDERS = { trees: 'trees', bytecode: 'bytecode', elf: 'elf' } as const;

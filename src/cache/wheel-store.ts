@@ -9,9 +9,10 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
+import { entryLastUsed, WHEEL_ENTRY_FOLDERS } from './entry-folder.js';
 
 /** The two calls of @actions/cache used here (injected: tests pass their own). */
 export interface CacheClient {
@@ -28,8 +29,8 @@ export interface WheelCacheStore {
   save(log: Logger): Promise<void>;
 }
 
-/** The kinds of entries the build keeps there, one subfolder each. */
-const KINDS = ['bytecode', 'elf'];
+/** The kinds of entries the action keeps (installed files are the CLI's only). */
+const KINDS = [WHEEL_ENTRY_FOLDERS.bytecode, WHEEL_ENTRY_FOLDERS.elf];
 
 async function entryNames(dir: string): Promise<string[]> {
   const names: string[] = [];
@@ -70,7 +71,7 @@ export function actionsWheelStore(dir: string, prefix: string, client: CacheClie
         for (const name of await entryNames(dir)) {
           const path = join(dir, name);
           // Used by this build = its index file touched (hit) or written (stored) since the restore.
-          if ((await lastTouched(path)) < restoredAt) await rm(path, { recursive: true, force: true });
+          if ((await entryLastUsed(path)) < restoredAt) await rm(path, { recursive: true, force: true });
         }
         const names = await entryNames(dir);
         if (names.length === 0) return;
@@ -88,15 +89,6 @@ export function actionsWheelStore(dir: string, prefix: string, client: CacheClie
       }
     },
   };
-}
-
-/** The newest modification time of the files directly in an entry folder (its index file). */
-async function lastTouched(entry: string): Promise<number> {
-  let newest = 0;
-  for (const item of await readdir(entry, { withFileTypes: true })) {
-    if (item.isFile()) newest = Math.max(newest, (await stat(join(entry, item.name))).mtimeMs);
-  }
-  return newest;
 }
 
 function messageOf(error: unknown): string {

@@ -1,6 +1,7 @@
 /** `lambda-layer build`: build layer.zip and manifest.json for a Lambda Python runtime. */
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { defaultCacheDir, directoryStore, WHEEL_CACHE_DIR } from '../cache/dir-store.js';
+import { pruneWheelCache } from '../cache/prune-wheels.js';
 import { parseChoice, parseList } from '../inputs.js';
 import { PROOF_PYTHON_ENV, PROOF_SYSROOT_ENV } from '../layer/import-proof/where.js';
 import { serializeManifest } from '../layer/manifest.js';
@@ -151,6 +152,12 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       ...(values['no-cache'] ? {} : { wheelCacheDir: join(cacheDir, WHEEL_CACHE_DIR), wheelTrees: true }),
     },
   );
+  if (!values['no-cache']) {
+    // The layer is built: a cache folder that cannot be tidied is only worth a warning.
+    await pruneWheelCache(join(cacheDir, WHEEL_CACHE_DIR), io.log).catch((error: unknown) =>
+      io.log.warn(`Per-wheel cache not pruned: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
   if (values.json) {
     io.stdout.write(serializeManifest(result.manifest));
   } else {

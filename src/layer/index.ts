@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rename, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { defaultCacheDir } from '../cache/dir-store.js';
+import { WHEEL_ENTRY_FOLDERS } from '../cache/entry-folder.js';
 import { removeOnInterrupt } from '../interrupt.js';
 import type { Logger } from '../log.js';
 import { countOf } from '../report.js';
@@ -75,8 +76,6 @@ export interface BuildContext {
 }
 
 export const LAYER_ZIP = 'layer.zip';
-/** The per-wheel cache's folder of installed files (beside bytecode/ and elf/). */
-const WHEEL_TREES = 'trees';
 export const MANIFEST_JSON = 'manifest.json';
 
 /** What the stages share: inputs, the staging tree, and each stage's result. */
@@ -149,7 +148,9 @@ const install: BuildStage = {
             target: options.target,
             interpreter: options.bytecodePython,
             pythonDir: state.pythonDir,
-            ...(context.wheelCacheDir ? { bytecodeCacheDir: join(context.wheelCacheDir, 'bytecode') } : {}),
+            ...(context.wheelCacheDir
+              ? { bytecodeCacheDir: join(context.wheelCacheDir, WHEEL_ENTRY_FOLDERS.bytecode) }
+              : {}),
             env: context.env,
             log,
           })
@@ -172,7 +173,7 @@ const install: BuildStage = {
         state.wheelFiles = sources;
       },
       ...(context.wheelCacheDir && context.wheelTrees
-        ? { wheelTreeCacheDir: join(context.wheelCacheDir, WHEEL_TREES) }
+        ? { wheelTreeCacheDir: join(context.wheelCacheDir, WHEEL_ENTRY_FOLDERS.trees) }
         : {}),
       ...(early ? { onWheelWritten: early.onWheelWritten } : {}),
     }).catch(async (error: unknown) => {
@@ -228,7 +229,9 @@ const bytecode: BuildStage = {
       {
         interpreter: state.options.bytecodePython,
         env: state.context.env,
-        ...(wheelCacheDir && owners ? { wheelCache: { dir: join(wheelCacheDir, 'bytecode'), owners } } : {}),
+        ...(wheelCacheDir && owners
+          ? { wheelCache: { dir: join(wheelCacheDir, WHEEL_ENTRY_FOLDERS.bytecode), owners } }
+          : {}),
         ...(state.earlyBytecode ? { early: state.earlyBytecode } : {}),
       },
       state.log,
@@ -289,11 +292,13 @@ const proveVerifyArchive: BuildStage = {
     const { wheelCacheDir } = state.context;
     const owners = wheelCacheDir ? await wheelOwners(state) : undefined;
     const facts =
-      wheelCacheDir && owners ? await loadElfFacts(join(wheelCacheDir, 'elf'), owners) : undefined;
+      wheelCacheDir && owners
+        ? await loadElfFacts(join(wheelCacheDir, WHEEL_ENTRY_FOLDERS.elf), owners)
+        : undefined;
     const pythonVersion = state.bytecode.interpreter?.version;
     const deflated =
       wheelCacheDir && owners && state.bytecode.mode === 'unchecked-hash' && pythonVersion
-        ? await loadDeflatedPycs(join(wheelCacheDir, 'bytecode'), owners, pythonVersion)
+        ? await loadDeflatedPycs(join(wheelCacheDir, WHEEL_ENTRY_FOLDERS.bytecode), owners, pythonVersion)
         : undefined;
     const zipPath = join(state.outputDir, LAYER_ZIP);
     const [proof, verified, archived] = await Promise.allSettled([
