@@ -1577,6 +1577,14 @@ function linkOrCopy(from, to) {
     }
 }
 /**
+ * Touches the index file of an entry a build used: entryLastUsed reads it back, and so do the
+ * Actions cache store (which saves only what the build used) and the CLI's pruning.
+ */
+async function markEntryUsed(indexFile) {
+    const now = new Date();
+    await (0,promises_.utimes)(indexFile, now, now).catch(() => undefined);
+}
+/**
  * When an entry was last used: the newest modification time of the files directly in it (its
  * index file, touched on every use: a file's time survives the Actions cache's archive, a
  * folder's is less certain to).
@@ -4031,7 +4039,7 @@ function recordHash(content) {
  * and the files under <dir>/<key>/files/, key = sha256 of the wheel's sha256 and this format.
  * A cached file is used only while its size, mode and modification time are those recorded: a
  * file edited, truncated or replaced in the cache (or in a tree it was linked into, which is the
- * same file) makes the whole entry a miss, removed and stored again from a fresh unpack.
+ * same file) makes the whole entry a miss, replaced by the one stored after a fresh unpack.
  */
 
 
@@ -4056,7 +4064,8 @@ function facts(path) {
 }
 /**
  * Puts the cached copies of `expected` into `pythonDir` when the entry holds every one of them
- * unchanged; returns false (and removes a damaged entry) otherwise, having created nothing.
+ * unchanged; returns false otherwise, having created nothing (installWheels then unpacks the
+ * wheel and stores its entry again, replacing a damaged or stale one).
  */
 async function restoreWheelTree(dir, wheelSha256, expected, pythonDir, ensureDir) {
     const entry = (0,external_node_path_.join)(dir, wheelTreeKey(wheelSha256));
@@ -4067,8 +4076,6 @@ async function restoreWheelTree(dir, wheelSha256, expected, pythonDir, ensureDir
             throw new Error('bad index');
     }
     catch {
-        if ((0,external_node_fs_.existsSync)(entry))
-            await (0,promises_.rm)(entry, { recursive: true, force: true });
         return false;
     }
     // Check everything before linking anything: a miss leaves the tree as it was.
@@ -4082,19 +4089,15 @@ async function restoreWheelTree(dir, wheelSha256, expected, pythonDir, ensureDir
             now[2] === recorded[2] &&
             now[0] === file.size &&
             now[1] === file.mode;
-        if (!same) {
-            // A mode that differs only because this build's umask does is not damage, but still a miss.
-            if (!(recorded && now && now[0] === recorded[0] && now[2] === recorded[2]))
-                await (0,promises_.rm)(entry, { recursive: true, force: true });
+        if (!same)
             return false;
-        }
     }
     for (const file of expected) {
         const target = (0,external_node_path_.join)(pythonDir, file.path);
         ensureDir((0,external_node_path_.dirname)(target));
         linkOrCopy((0,external_node_path_.join)(entry, 'files', file.path), target);
     }
-    await (0,promises_.utimes)((0,external_node_path_.join)(entry, 'index.json'), new Date(), new Date()).catch(() => undefined);
+    await markEntryUsed((0,external_node_path_.join)(entry, 'index.json'));
     return true;
 }
 /** Stores the files one wheel put in `pythonDir` (paths under python/) as its entry. */
@@ -4240,24 +4243,21 @@ async function installWheels(wheels, pythonDir, options = {}) {
     await mapLimited(plans, WHEEL_CONCURRENCY, (plan) => (0,reader/* withZipArchive */.gw)(plan.wheel.path, async (archive) => {
         // Entries are looked up by name: this archive object lists its own entry records.
         const byName = new Map(archive.entries.map((e) => [e.name, e]));
-        const mine = plan.files.filter((f) => f.placement.kind === 'shipped' && winner.get(f.placement.path) === f.entry);
-        const paths = mine.map(({ placement }) => (placement.kind === 'shipped' ? placement.path : ''));
-        const digest = options.treeCacheDir ? await wheelDigest(plan.wheel.path) : undefined;
-        const linked = options.treeCacheDir !== undefined &&
+        // The files this wheel's copy provides in the layer (a later wheel's copy may win a path).
+        const mine = plan.files.flatMap(({ entry, placement }) => placement.kind === 'shipped' && winner.get(placement.path) === entry
+            ? [{ entry, path: placement.path }]
+            : []);
+        const { treeCacheDir } = options;
+        const digest = treeCacheDir ? await wheelDigest(plan.wheel.path) : undefined;
+        const linked = treeCacheDir !== undefined &&
             digest !== undefined &&
-            (await restoreWheelTree(options.treeCacheDir, digest, mine.map(({ entry }, i) => ({
-                path: paths[i],
-                size: entry.size,
-                mode: installedMode(entry, umask),
-            })), pythonDir, ensureDir));
-        if (options.treeCacheDir)
+            (await restoreWheelTree(treeCacheDir, digest, mine.map(({ entry, path }) => ({ path, size: entry.size, mode: installedMode(entry, umask) })), pythonDir, ensureDir));
+        if (treeCacheDir)
             options.onTreeCache?.(plan.wheel.path, linked);
-        await mapLimited(mine, FILE_CONCURRENCY, async ({ entry, placement }) => {
-            if (placement.kind !== 'shipped')
-                return;
+        await mapLimited(mine, FILE_CONCURRENCY, async ({ entry, path }) => {
             const own = byName.get(entry.name) ?? entry;
             if (!linked) {
-                const target = (0,external_node_path_.join)(pythonDir, placement.path);
+                const target = (0,external_node_path_.join)(pythonDir, path);
                 ensureDir((0,external_node_path_.dirname)(target));
                 const content = await archive.read(own);
                 // Synchronous: for thousands of small files one call each beats open/write/close round
@@ -4267,7 +4267,7 @@ async function installWheels(wheels, pythonDir, options = {}) {
                 if (isExecutable(entry))
                     (0,external_node_fs_.chmodSync)(target, installedMode(entry, umask));
             }
-            sources.set(placement.path, {
+            sources.set(path, {
                 file: plan.wheel.path,
                 dataStart: await archive.dataStart(own),
                 compressedSize: own.compressedSize,
@@ -4276,10 +4276,11 @@ async function installWheels(wheels, pythonDir, options = {}) {
                 size: own.size,
             });
         });
-        if (!linked)
-            options.onWheelWritten?.(plan.wheel.path, mine.map(({ entry }, i) => ({ path: paths[i], size: entry.size })));
-        if (options.treeCacheDir && digest && !linked)
-            await storeWheelTree(options.treeCacheDir, digest, pythonDir, paths);
+        if (linked)
+            return;
+        options.onWheelWritten?.(plan.wheel.path, mine.map(({ entry, path }) => ({ path, size: entry.size })));
+        if (treeCacheDir && digest)
+            await storeWheelTree(treeCacheDir, digest, pythonDir, mine.map(({ path }) => path));
     }));
     for (const plan of plans) {
         const info = (0,external_node_path_.join)(pythonDir, plan.infoDir);
@@ -9123,6 +9124,18 @@ function wheelBytecodeKey(wheelSha256, pythonVersion, mode) {
 function sha256(bytes) {
     return (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex');
 }
+/** An entry's index, or undefined when there is none or it does not parse as one. */
+async function readBytecodeIndex(entry) {
+    try {
+        const index = JSON.parse(await (0,promises_.readFile)((0,external_node_path_.join)(entry, 'index.json'), 'utf8'));
+        return typeof index.pycs === 'object' && index.pycs !== null && Array.isArray(index.failed)
+            ? index
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 /**
  * Copies a cached entry's pycs into `pythonDir` (only those whose source is in `sources`, the
  * .py paths this wheel still has in the layer). Returns the entry's index, or undefined when
@@ -9130,13 +9143,8 @@ function sha256(bytes) {
  */
 async function restoreWheelBytecode(dir, key, pythonDir, pycOf, sources) {
     const entry = (0,external_node_path_.join)(dir, key);
-    let index;
-    try {
-        index = JSON.parse(await (0,promises_.readFile)((0,external_node_path_.join)(entry, 'index.json'), 'utf8'));
-        if (typeof index.pycs !== 'object' || !Array.isArray(index.failed))
-            throw new Error('bad index');
-    }
-    catch {
+    const index = await readBytecodeIndex(entry);
+    if (!index) {
         if ((0,external_node_fs_.existsSync)(entry))
             await (0,promises_.rm)(entry, { recursive: true, force: true });
         return undefined;
@@ -9173,16 +9181,8 @@ async function restoreWheelBytecode(dir, key, pythonDir, pycOf, sources) {
             (0,external_node_fs_.writeFileSync)(target, bytes);
         }
     }
-    await markUsed((0,external_node_path_.join)(entry, 'index.json'));
+    await markEntryUsed((0,external_node_path_.join)(entry, 'index.json'));
     return index;
-}
-/**
- * Touches the index file of an entry this build used: cache/wheel-store.ts keeps only those when
- * it saves (a file's time survives the cache's archive; a folder's is less certain to).
- */
-async function markUsed(indexFile) {
-    const now = new Date();
-    await (0,promises_.utimes)(indexFile, now, now).catch(() => undefined);
 }
 function readFileSyncOrUndefined(path) {
     try {
@@ -9293,7 +9293,7 @@ async function sourceFiles(pythonDir, cacheTag) {
                     relative,
                     // Synchronous, as the existence checks below: thousands of cheap calls.
                     bytes: (0,external_node_fs_.statSync)((0,external_node_path_.join)(dir, entry.name)).size,
-                    pyc: (0,external_node_path_.join)(dir, '__pycache__', `${entry.name.slice(0, -3)}.${cacheTag}.pyc`),
+                    pyc: (0,external_node_path_.join)(pythonDir, pycOf(relative, cacheTag)),
                 });
             }
         }
@@ -9319,15 +9319,13 @@ async function compileBytecode(pythonDir, target, options, log) {
         inputName: 'bytecode-python',
     });
     const cacheTag = `cpython-${target.pythonVersion.replace('.', '')}`;
-    const early = options.early;
-    const earlyCompiled = new Set();
-    if (early && interpreter && early.interpreter === interpreter.path) {
-        const failedEarly = new Set(earlyFailures.map((failure) => failure.path));
-        for (const source of early.sources)
-            if (!failedEarly.has(source))
-                earlyCompiled.add(source);
-    }
-    const removed = await removeBytecode(pythonDir, new Set([...earlyCompiled].map((source) => (0,external_node_path_.join)(pythonDir, pycOf(source, cacheTag)))));
+    // The pool's work counts only if it ran the interpreter this stage uses: its failures are
+    // final (compiling them again fails again), its pycs are kept.
+    const early = options.early && interpreter?.path === options.early.interpreter ? options.early : undefined;
+    const earlyTried = early?.sources ?? new Set();
+    const failedEarly = new Set(earlyFailures.map((failure) => failure.path));
+    const earlyCompiled = [...earlyTried].filter((source) => !failedEarly.has(source));
+    const removed = await removeBytecode(pythonDir, new Set(earlyCompiled.map((source) => (0,external_node_path_.join)(pythonDir, pycOf(source, cacheTag)))));
     if (!interpreter) {
         const reason = `no Python ${target.pythonVersion} interpreter found on PATH, in the runner tool cache or in pyenv; ` +
             `the layer ships without bytecode and ${target.runtime} compiles modules on every cold start`;
@@ -9339,8 +9337,8 @@ async function compileBytecode(pythonDir, target, options, log) {
     const cache = options.wheelCache
         ? await restoreFromWheelCache(options.wheelCache, pythonDir, sources, interpreter.version, cacheTag)
         : undefined;
-    const toCompile = sources.filter((source) => !cache?.restoredSources.has(source.relative) && !earlyCompiled.has(source.relative));
-    const failures = [...earlyFailures];
+    const toCompile = sources.filter((source) => !cache?.restoredSources.has(source.relative) && !earlyTried.has(source.relative));
+    const failures = early ? [...earlyFailures] : [];
     if (toCompile.length > 0) {
         const pool = startCompilePool(interpreter.path, pythonDir, options.env ?? process.env, log, Math.min((0,external_node_os_.availableParallelism)(), Math.ceil(toCompile.length / SOURCES_PER_WORKER)));
         pool.add([...toCompile].sort((a, b) => b.bytes - a.bytes));
@@ -10273,14 +10271,6 @@ function sourceOf(pyc) {
 function wheel_deflated_sha256(bytes) {
     return (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex');
 }
-async function readIndex(entry) {
-    try {
-        return JSON.parse(await (0,promises_.readFile)((0,external_node_path_.join)(entry, 'index.json'), 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-}
 /** The entry's deflated bytes, when present, intact and made by this zlib at this level. */
 async function readDeflated(entry) {
     const text = await (0,promises_.readFile)((0,external_node_path_.join)(entry, 'deflated.json'), 'utf8').catch(() => undefined);
@@ -10309,8 +10299,8 @@ async function loadDeflatedPycs(bytecodeDir, owners, pythonVersion) {
     const misses = [];
     for (const wheel of new Set(owners.values())) {
         const entry = (0,external_node_path_.join)(bytecodeDir, wheelBytecodeKey(wheel, pythonVersion, 'unchecked-hash'));
-        const index = await readIndex(entry);
-        if (!index || typeof index.pycs !== 'object')
+        const index = await readBytecodeIndex(entry);
+        if (!index)
             continue; // no bytecode entry: nothing to add to
         const pycs = Object.keys(index.pycs);
         const deflated = await readDeflated(entry);
@@ -10391,7 +10381,6 @@ async function loadDeflatedPycs(bytecodeDir, owners, pythonVersion) {
 
 
 
-
 /** Bump when ElfInfo or what the entry holds changes. */
 const wheel_elf_facts_FORMAT = 1;
 function wheelElfKey(wheelSha256) {
@@ -10412,7 +10401,7 @@ async function readElfFacts(dir, key) {
         if (entry.facts &&
             typeof entry.facts === 'object' &&
             entry.sha256 === digest(JSON.stringify(entry.facts))) {
-            await markUsed((0,external_node_path_.join)(dir, key, 'elf.json'));
+            await markEntryUsed((0,external_node_path_.join)(dir, key, 'elf.json'));
             return entry.facts;
         }
     }

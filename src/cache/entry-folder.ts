@@ -4,7 +4,7 @@
  * build may store the same entry meanwhile: its copy is as good as ours.
  */
 import { copyFileSync, existsSync, linkSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export async function writeEntryFolder(
@@ -40,6 +40,15 @@ export function linkOrCopy(from: string, to: string): void {
     if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK') throw error;
     copyFileSync(from, to);
   }
+}
+
+/**
+ * Touches the index file of an entry a build used: entryLastUsed reads it back, and so do the
+ * Actions cache store (which saves only what the build used) and the CLI's pruning.
+ */
+export async function markEntryUsed(indexFile: string): Promise<void> {
+  const now = new Date();
+  await utimes(indexFile, now, now).catch(() => undefined);
 }
 
 /**

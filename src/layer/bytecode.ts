@@ -102,7 +102,7 @@ async function sourceFiles(
           relative,
           // Synchronous, as the existence checks below: thousands of cheap calls.
           bytes: statSync(join(dir, entry.name)).size,
-          pyc: join(dir, '__pycache__', `${entry.name.slice(0, -3)}.${cacheTag}.pyc`),
+          pyc: join(pythonDir, pycOf(relative, cacheTag)),
         });
       }
     }
@@ -135,15 +135,15 @@ export async function compileBytecode(
     inputName: 'bytecode-python',
   });
   const cacheTag = `cpython-${target.pythonVersion.replace('.', '')}`;
-  const early = options.early;
-  const earlyCompiled = new Set<string>();
-  if (early && interpreter && early.interpreter === interpreter.path) {
-    const failedEarly = new Set(earlyFailures.map((failure) => failure.path));
-    for (const source of early.sources) if (!failedEarly.has(source)) earlyCompiled.add(source);
-  }
+  // The pool's work counts only if it ran the interpreter this stage uses: its failures are
+  // final (compiling them again fails again), its pycs are kept.
+  const early = options.early && interpreter?.path === options.early.interpreter ? options.early : undefined;
+  const earlyTried: ReadonlySet<string> = early?.sources ?? new Set();
+  const failedEarly = new Set(earlyFailures.map((failure) => failure.path));
+  const earlyCompiled = [...earlyTried].filter((source) => !failedEarly.has(source));
   const removed = await removeBytecode(
     pythonDir,
-    new Set([...earlyCompiled].map((source) => join(pythonDir, pycOf(source, cacheTag)))),
+    new Set(earlyCompiled.map((source) => join(pythonDir, pycOf(source, cacheTag)))),
   );
   if (!interpreter) {
     const reason =
@@ -161,9 +161,9 @@ export async function compileBytecode(
     ? await restoreFromWheelCache(options.wheelCache, pythonDir, sources, interpreter.version, cacheTag)
     : undefined;
   const toCompile = sources.filter(
-    (source) => !cache?.restoredSources.has(source.relative) && !earlyCompiled.has(source.relative),
+    (source) => !cache?.restoredSources.has(source.relative) && !earlyTried.has(source.relative),
   );
-  const failures = [...earlyFailures];
+  const failures = early ? [...earlyFailures] : [];
   if (toCompile.length > 0) {
     const pool = startCompilePool(
       interpreter.path,

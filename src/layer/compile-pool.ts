@@ -42,7 +42,7 @@ export interface CompilePool {
  * where or what is written (PYTHONPYCACHEPREFIX, PYTHONOPTIMIZE, ...) are dropped. We cannot use
  * -I/-E instead: they would make the interpreter ignore PYTHONHASHSEED too.
  */
-export function compileEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function compileEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(env)) {
     if (!key.startsWith('PYTHON')) clean[key] = value;

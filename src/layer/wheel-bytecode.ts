@@ -13,9 +13,9 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { linkOrCopy, writeEntryFolder } from '../cache/entry-folder.js';
+import { linkOrCopy, markEntryUsed, writeEntryFolder } from '../cache/entry-folder.js';
 
 /** Bump when what an entry holds, or how a pyc is compiled, changes. */
 const FORMAT = 1;
@@ -37,6 +37,18 @@ function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** An entry's index, or undefined when there is none or it does not parse as one. */
+export async function readBytecodeIndex(entry: string): Promise<CacheIndex | undefined> {
+  try {
+    const index = JSON.parse(await readFile(join(entry, 'index.json'), 'utf8')) as CacheIndex;
+    return typeof index.pycs === 'object' && index.pycs !== null && Array.isArray(index.failed)
+      ? index
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Copies a cached entry's pycs into `pythonDir` (only those whose source is in `sources`, the
  * .py paths this wheel still has in the layer). Returns the entry's index, or undefined when
@@ -50,11 +62,8 @@ export async function restoreWheelBytecode(
   sources: readonly string[],
 ): Promise<CacheIndex | undefined> {
   const entry = join(dir, key);
-  let index: CacheIndex;
-  try {
-    index = JSON.parse(await readFile(join(entry, 'index.json'), 'utf8')) as CacheIndex;
-    if (typeof index.pycs !== 'object' || !Array.isArray(index.failed)) throw new Error('bad index');
-  } catch {
+  const index = await readBytecodeIndex(entry);
+  if (!index) {
     if (existsSync(entry)) await rm(entry, { recursive: true, force: true });
     return undefined;
   }
@@ -88,17 +97,8 @@ export async function restoreWheelBytecode(
       writeFileSync(target, bytes);
     }
   }
-  await markUsed(join(entry, 'index.json'));
+  await markEntryUsed(join(entry, 'index.json'));
   return index;
-}
-
-/**
- * Touches the index file of an entry this build used: cache/wheel-store.ts keeps only those when
- * it saves (a file's time survives the cache's archive; a folder's is less certain to).
- */
-export async function markUsed(indexFile: string): Promise<void> {
-  const now = new Date();
-  await utimes(indexFile, now, now).catch(() => undefined);
 }
 
 function readFileSyncOrUndefined(path: string): Buffer | undefined {

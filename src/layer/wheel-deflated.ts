@@ -19,7 +19,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withZipArchive } from '../zip/reader.js';
 import { type CompressedSource, DEFAULT_ZIP_LEVEL } from '../zip/writer.js';
-import { type CacheIndex, wheelBytecodeKey } from './wheel-bytecode.js';
+import { readBytecodeIndex, wheelBytecodeKey } from './wheel-bytecode.js';
 
 type Placed = [offset: number, compressedSize: number, method: number, crc32: number, size: number];
 
@@ -45,14 +45,6 @@ function sourceOf(pyc: string): string {
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-async function readIndex(entry: string): Promise<CacheIndex | undefined> {
-  try {
-    return JSON.parse(await readFile(join(entry, 'index.json'), 'utf8')) as CacheIndex;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The entry's deflated bytes, when present, intact and made by this zlib at this level. */
@@ -84,8 +76,8 @@ export async function loadDeflatedPycs(
   const misses: { entry: string; pycs: string[] }[] = [];
   for (const wheel of new Set(owners.values())) {
     const entry = join(bytecodeDir, wheelBytecodeKey(wheel, pythonVersion, 'unchecked-hash'));
-    const index = await readIndex(entry);
-    if (!index || typeof index.pycs !== 'object') continue; // no bytecode entry: nothing to add to
+    const index = await readBytecodeIndex(entry);
+    if (!index) continue; // no bytecode entry: nothing to add to
     const pycs = Object.keys(index.pycs);
     const deflated = await readDeflated(entry);
     if (!deflated) {

@@ -12,9 +12,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeEntryFolder } from '../cache/entry-folder.js';
+import { markEntryUsed, writeEntryFolder } from '../cache/entry-folder.js';
 import type { ElfInfo } from '../verify/elf.js';
-import { markUsed } from './wheel-bytecode.js';
 
 /** Bump when ElfInfo or what the entry holds changes. */
 const FORMAT = 1;
@@ -40,7 +39,7 @@ export async function readElfFacts(dir: string, key: string): Promise<Record<str
       typeof entry.facts === 'object' &&
       entry.sha256 === digest(JSON.stringify(entry.facts))
     ) {
-      await markUsed(join(dir, key, 'elf.json'));
+      await markEntryUsed(join(dir, key, 'elf.json'));
       return entry.facts;
     }
   } catch {

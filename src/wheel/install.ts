@@ -169,31 +169,29 @@ export async function installWheels(
     withZipArchive(plan.wheel.path, async (archive) => {
       // Entries are looked up by name: this archive object lists its own entry records.
       const byName = new Map(archive.entries.map((e) => [e.name, e]));
-      const mine = plan.files.filter(
-        (f) => f.placement.kind === 'shipped' && winner.get(f.placement.path) === f.entry,
+      // The files this wheel's copy provides in the layer (a later wheel's copy may win a path).
+      const mine = plan.files.flatMap(({ entry, placement }) =>
+        placement.kind === 'shipped' && winner.get(placement.path) === entry
+          ? [{ entry, path: placement.path }]
+          : [],
       );
-      const paths = mine.map(({ placement }) => (placement.kind === 'shipped' ? placement.path : ''));
-      const digest = options.treeCacheDir ? await wheelDigest(plan.wheel.path) : undefined;
+      const { treeCacheDir } = options;
+      const digest = treeCacheDir ? await wheelDigest(plan.wheel.path) : undefined;
       const linked =
-        options.treeCacheDir !== undefined &&
+        treeCacheDir !== undefined &&
         digest !== undefined &&
         (await restoreWheelTree(
-          options.treeCacheDir,
+          treeCacheDir,
           digest,
-          mine.map(({ entry }, i) => ({
-            path: paths[i] as string,
-            size: entry.size,
-            mode: installedMode(entry, umask),
-          })),
+          mine.map(({ entry, path }) => ({ path, size: entry.size, mode: installedMode(entry, umask) })),
           pythonDir,
           ensureDir,
         ));
-      if (options.treeCacheDir) options.onTreeCache?.(plan.wheel.path, linked);
-      await mapLimited(mine, FILE_CONCURRENCY, async ({ entry, placement }) => {
-        if (placement.kind !== 'shipped') return;
+      if (treeCacheDir) options.onTreeCache?.(plan.wheel.path, linked);
+      await mapLimited(mine, FILE_CONCURRENCY, async ({ entry, path }) => {
         const own = byName.get(entry.name) ?? entry;
         if (!linked) {
-          const target = join(pythonDir, placement.path);
+          const target = join(pythonDir, path);
           ensureDir(dirname(target));
           const content = await archive.read(own);
           // Synchronous: for thousands of small files one call each beats open/write/close round
@@ -202,7 +200,7 @@ export async function installWheels(
           // pip: a regular file entry with any execute bit becomes 0777 & ~umask | 0111.
           if (isExecutable(entry)) chmodSync(target, installedMode(entry, umask));
         }
-        sources.set(placement.path, {
+        sources.set(path, {
           file: plan.wheel.path,
           dataStart: await archive.dataStart(own),
           compressedSize: own.compressedSize,
@@ -211,13 +209,18 @@ export async function installWheels(
           size: own.size,
         });
       });
-      if (!linked)
-        options.onWheelWritten?.(
-          plan.wheel.path,
-          mine.map(({ entry }, i) => ({ path: paths[i] as string, size: entry.size })),
+      if (linked) return;
+      options.onWheelWritten?.(
+        plan.wheel.path,
+        mine.map(({ entry, path }) => ({ path, size: entry.size })),
+      );
+      if (treeCacheDir && digest)
+        await storeWheelTree(
+          treeCacheDir,
+          digest,
+          pythonDir,
+          mine.map(({ path }) => path),
         );
-      if (options.treeCacheDir && digest && !linked)
-        await storeWheelTree(options.treeCacheDir, digest, pythonDir, paths);
     }),
   );
 

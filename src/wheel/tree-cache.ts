@@ -11,13 +11,13 @@
  * and the files under <dir>/<key>/files/, key = sha256 of the wheel's sha256 and this format.
  * A cached file is used only while its size, mode and modification time are those recorded: a
  * file edited, truncated or replaced in the cache (or in a tree it was linked into, which is the
- * same file) makes the whole entry a miss, removed and stored again from a fresh unpack.
+ * same file) makes the whole entry a miss, replaced by the one stored after a fresh unpack.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdirSync, statSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { linkOrCopy, writeEntryFolder } from '../cache/entry-folder.js';
+import { linkOrCopy, markEntryUsed, writeEntryFolder } from '../cache/entry-folder.js';
 
 /** Bump when what an entry holds changes. */
 const FORMAT = 1;
@@ -52,7 +52,8 @@ function facts(path: string): FileFacts | undefined {
 
 /**
  * Puts the cached copies of `expected` into `pythonDir` when the entry holds every one of them
- * unchanged; returns false (and removes a damaged entry) otherwise, having created nothing.
+ * unchanged; returns false otherwise, having created nothing (installWheels then unpacks the
+ * wheel and stores its entry again, replacing a damaged or stale one).
  */
 export async function restoreWheelTree(
   dir: string,
@@ -67,7 +68,6 @@ export async function restoreWheelTree(
     index = JSON.parse(await readFile(join(entry, 'index.json'), 'utf8')) as TreeIndex;
     if (typeof index.files !== 'object' || index.files === null) throw new Error('bad index');
   } catch {
-    if (existsSync(entry)) await rm(entry, { recursive: true, force: true });
     return false;
   }
   // Check everything before linking anything: a miss leaves the tree as it was.
@@ -82,19 +82,14 @@ export async function restoreWheelTree(
       now[2] === recorded[2] &&
       now[0] === file.size &&
       now[1] === file.mode;
-    if (!same) {
-      // A mode that differs only because this build's umask does is not damage, but still a miss.
-      if (!(recorded && now && now[0] === recorded[0] && now[2] === recorded[2]))
-        await rm(entry, { recursive: true, force: true });
-      return false;
-    }
+    if (!same) return false;
   }
   for (const file of expected) {
     const target = join(pythonDir, file.path);
     ensureDir(dirname(target));
     linkOrCopy(join(entry, 'files', file.path), target);
   }
-  await utimes(join(entry, 'index.json'), new Date(), new Date()).catch(() => undefined);
+  await markEntryUsed(join(entry, 'index.json'));
   return true;
 }
 
