@@ -29,6 +29,7 @@ import { startEarlyBytecode } from './early-bytecode.js';
 import { proveImports } from './import-proof/index.js';
 import { assembleManifest, writeManifest } from './manifest.js';
 import { slimTree } from './slim.js';
+import { chooseStagingRoot, explainStagingFull } from './staging.js';
 import type {
   BuildOptions,
   BytecodeReport,
@@ -44,8 +45,10 @@ export interface BuildResult {
   readonly manifest: Manifest;
   readonly zipPath: string;
   readonly manifestPath: string;
-  /** The staging dir, when the caller asked to keep it. */
+  /** The staging dir (scratch files, pip's downloads under work/), when the caller asked to keep it. */
   readonly stagingDir?: string;
+  /** The layer tree (holds python/), kept with stagingDir: inside it, or in RAM (layer/staging.ts). */
+  readonly layerDir?: string;
 }
 
 /** How the build runs (not what it builds): for tests and debugging. */
@@ -278,6 +281,16 @@ function layerNames(
   return sources && new Map([...sources].map(([path, source]) => [`python/${path}`, source]));
 }
 
+/** `work`, with how long it took since the stage began in the debug log (they run side by side). */
+async function timed<T>(what: string, log: Logger, work: Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work;
+  } finally {
+    log.debug(`${what}: ${Math.round(performance.now() - started)} ms`);
+  }
+}
+
 /**
  * The tree no longer changes: the import proof, verification and the zip writer read it at once
  * (the proof is one interpreter on one core, verification mostly I/O, the zip writer deflates
@@ -302,11 +315,19 @@ const proveVerifyArchive: BuildStage = {
         : undefined;
     const zipPath = join(state.outputDir, LAYER_ZIP);
     const [proof, verified, archived] = await Promise.allSettled([
-      proveImportsOf(state),
-      verifyLayerTree(state.layerDir, target, facts ? { elfFacts: facts } : {}),
-      writeLayerZip(state.layerDir, zipPath, {
-        compressed: new Map([...(layerNames(state.wheelFiles) ?? []), ...(deflated?.sources ?? [])]),
-      }),
+      timed('import proof', state.log, proveImportsOf(state)),
+      timed(
+        'verification',
+        state.log,
+        verifyLayerTree(state.layerDir, target, facts ? { elfFacts: facts } : {}),
+      ),
+      timed(
+        'layer.zip',
+        state.log,
+        writeLayerZip(state.layerDir, zipPath, {
+          compressed: new Map([...(layerNames(state.wheelFiles) ?? []), ...(deflated?.sources ?? [])]),
+        }),
+      ),
     ]);
     if (proof.status === 'rejected') throw proof.reason;
     state.importProof = proof.value;
@@ -389,17 +410,24 @@ export async function buildLayer(
   const snapshot =
     context.snapshot ?? (await readBuildInput(options.requirementsFile, inputParams(options), log));
   const outDir = resolve(options.outDir);
+  const staging = await chooseStagingRoot({
+    env: context.env ?? process.env,
+    ramAllowed: !(context.wheelCacheDir && context.wheelTrees),
+  });
   const stagingDir = await mkdtemp(join(tmpdir(), 'lambda-layer-build-'));
+  const ramDir = staging.ramRoot && (await mkdtemp(join(staging.ramRoot, 'lambda-layer-tree-')));
+  const layerDir = join(ramDir || stagingDir, 'layer');
+  log.debug(`Staging the layer tree in ${layerDir} (${staging.reason})`);
   const outDirExisted = existsSync(outDir);
   // A signal skips the finally below: src/interrupt.ts removes these instead (newest first).
   const forget = [
     removeOnInterrupt(stagingDir),
+    ...(ramDir ? [removeOnInterrupt(ramDir)] : []),
     ...(outDirExisted ? [] : [removeOnInterrupt(outDir, 'empty-dir')]),
   ];
   let outputDir: string | undefined;
   let succeeded = false;
   try {
-    const layerDir = join(stagingDir, 'layer');
     const pythonDir = join(layerDir, 'python');
     const workDir = join(stagingDir, 'work');
     await mkdir(pythonDir, { recursive: true });
@@ -443,12 +471,17 @@ export async function buildLayer(
     await rename(join(outputDir, LAYER_ZIP), zipPath);
     await rename(join(outputDir, MANIFEST_JSON), manifestPath);
     succeeded = true;
-    return { manifest, zipPath, manifestPath, ...(context.keepStaging ? { stagingDir } : {}) };
+    return { manifest, zipPath, manifestPath, ...(context.keepStaging ? { stagingDir, layerDir } : {}) };
+  } catch (error) {
+    throw ramDir ? await explainStagingFull(error, staging, ramDir) : error;
   } finally {
     if (outputDir) await rm(outputDir, { recursive: true, force: true });
     // A failed build leaves outDir as it was: remove it again when this build created it.
     if (!succeeded && !outDirExisted) await rmdir(outDir).catch(() => undefined);
-    if (!context.keepStaging) await rm(stagingDir, { recursive: true, force: true });
+    if (!context.keepStaging) {
+      await rm(stagingDir, { recursive: true, force: true });
+      if (ramDir) await rm(ramDir, { recursive: true, force: true });
+    }
     for (const done of forget) done();
   }
 }

@@ -5,10 +5,10 @@
  * the previous layer, byte for byte. The action gets the same when the runner cancels a job.
  */
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCacheDir } from '../../src/cache/dir-store.js';
 import { startAction } from '../support/action-process.js';
@@ -107,6 +107,47 @@ describe.each([
     expect(run.code).toBe(exitCode);
     await expectCleanAfterwards(temp, out);
   }, 120_000);
+});
+
+describe('lambda-layer build staged in RAM (/dev/shm) stopped by SIGTERM while pip runs', () => {
+  it.runIf(existsSync('/dev/shm'))(
+    'removes its staging folder there too',
+    async () => {
+      const { out } = await prepare('ram');
+      const requestsBefore = slow.requests.length;
+      const env: NodeJS.ProcessEnv = {
+        ...isolatedPipEnv(),
+        XDG_CACHE_HOME: join(root, '.cache'),
+        PIP_NO_CACHE_DIR: '1',
+      };
+      delete env.TMPDIR; // the build then stages in RAM when /dev/shm is a roomy tmpfs
+      await seedPinnedPip(defaultCacheDir(env)).catch(() => undefined);
+      const cli = startCli(['build', '--no-cache', '--verbose', '--out', out, '--index-url', slow.url], {
+        cwd: root,
+        env,
+      });
+      await until(() => slow.requests.length > requestsBefore, 60_000, 'pip to ask the index');
+      process.kill(cli.child.pid as number, 'SIGTERM');
+      const run = await cli.done;
+      expect(run.code).toBe(143);
+      const staging = /Staging the layer tree in (\S+) \((.+)\)/.exec(run.stderr);
+      expect(staging?.[1]).toBeDefined();
+      const [, layerDir = '', reason] = staging ?? [];
+      // The tree's own temp folder (layer/'s parent) is the one in RAM.
+      const treeDir = dirname(layerDir);
+      if (reason === '/dev/shm is a tmpfs with room')
+        expect(treeDir).toMatch(/^\/dev\/shm\/lambda-layer-tree-/);
+      await until(
+        () => processesMentioning(treeDir).length === 0,
+        5_000,
+        'the build processes to be gone',
+      ).catch(() => undefined);
+      expect(processesMentioning(treeDir)).toEqual([]);
+      expect(existsSync(treeDir)).toBe(false);
+      expect(await readFile(join(out, 'layer.zip'), 'utf8')).toBe(PREVIOUS_ZIP);
+    },
+    120_000,
+  );
 });
 
 describe('the action cancelled by the runner while pip runs', () => {

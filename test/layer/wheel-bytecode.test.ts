@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLayer } from '../../src/layer/index.js';
 import { memoryLogger } from '../../src/log.js';
@@ -82,6 +82,7 @@ async function build(
     log: log.lines.join('\n'),
     lines: log.lines,
     stagingDir: result.stagingDir,
+    layerDir: result.layerDir,
   });
 }
 
@@ -178,7 +179,7 @@ describe('bytecode compiled while the wheels unpack', () => {
       keepStaging: true,
     });
     const log = { lines: result.lines };
-    const python = join(result.stagingDir as string, 'layer', 'python');
+    const python = join(result.layerDir as string, 'python');
     try {
       // The pool was started inside the install stage, before the bytecode stage's header.
       const poolLine = log.lines.findIndex(
@@ -198,6 +199,7 @@ describe('bytecode compiled while the wheels unpack', () => {
       expect(result.bytecode.removed).toBe(1);
     } finally {
       await rm(result.stagingDir as string, { recursive: true, force: true });
+      await rm(dirname(python), { recursive: true, force: true });
     }
   }, 300_000);
 });

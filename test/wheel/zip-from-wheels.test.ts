@@ -5,7 +5,7 @@
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLayer } from '../../src/layer/index.js';
 import { memoryLogger } from '../../src/log.js';
@@ -72,7 +72,10 @@ describe.skipIf(!mirror)('layer.zip from the wheels', () => {
       // What the build made is deflated here: bytecode is in the zip, never in a wheel.
       expect([...layer.keys()].some((n) => n.endsWith('.cpython-311.pyc'))).toBe(true);
     } finally {
-      for (const r of [a, b]) if (r.stagingDir) await rm(r.stagingDir, { recursive: true, force: true });
+      for (const r of [a, b]) {
+        for (const dir of [r.stagingDir, r.layerDir && dirname(r.layerDir)])
+          if (dir) await rm(dir, { recursive: true, force: true });
+      }
     }
   }, 300_000);
 });

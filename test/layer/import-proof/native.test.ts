@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLayer } from '../../../src/layer/index.js';
 import type { BuildOptions } from '../../../src/layer/types.js';
@@ -52,6 +52,7 @@ async function build(requirementsFile: string, overrides: Partial<BuildOptions>,
     { env: env ?? { ...process.env, PIP_RETRIES: '0' }, keepStaging: true },
   );
   if (result.stagingDir) stagingDirs.push(result.stagingDir);
+  if (result.layerDir) stagingDirs.push(dirname(result.layerDir));
   return { ...result, log };
 }
 
@@ -97,7 +98,7 @@ describe('import proof on the build machine CPU', () => {
           '-B',
           '-c',
           'import sys; sys.path.insert(0, sys.argv[1]); import scipy.linalg; print(scipy.linalg.det([[1, 2], [3, 4]]))',
-          join(result.stagingDir ?? '', 'layer', 'python'),
+          join(result.layerDir ?? '', 'python'),
         ],
         { encoding: 'utf8', timeout: 120_000 },
       );

@@ -1,0 +1,104 @@
+/**
+ * Where the build stages its tree: the real /dev/shm and the real temp folder of this machine
+ * (the RAM choice is skipped where /dev/shm is not a tmpfs), and the error a full RAM folder
+ * turns into.
+ */
+import { mkdtemp, rm, statfs } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.js';
+import { chooseStagingRoot, explainStagingFull, RAM_STAGING_DIR } from '../../src/layer/staging.js';
+
+const shmIsTmpfs = await statfs(RAM_STAGING_DIR).then(
+  (s) => s.type === 0x01021994,
+  () => false,
+);
+const env = { PATH: process.env.PATH };
+
+let diskDir: string;
+beforeAll(async () => {
+  diskDir = await mkdtemp(join(tmpdir(), 'staging-test-'));
+});
+afterAll(async () => {
+  await rm(diskDir, { recursive: true, force: true });
+});
+
+describe('chooseStagingRoot', () => {
+  it.runIf(shmIsTmpfs)('stages in /dev/shm when it is a tmpfs with room', async () => {
+    const choice = await chooseStagingRoot({ env, ramAllowed: true, minFreeBytes: 1 });
+    expect(choice).toMatchObject({ ramRoot: RAM_STAGING_DIR });
+  });
+
+  it('keeps to the temp folder when TMPDIR is set, whatever /dev/shm offers', async () => {
+    const choice = await chooseStagingRoot({
+      env: { ...env, TMPDIR: diskDir },
+      ramAllowed: true,
+      minFreeBytes: 1,
+    });
+    expect(choice).toEqual({ reason: 'TMPDIR is set' });
+  });
+
+  it('keeps to the disk when the tree must be hard-linked from a cache there', async () => {
+    const choice = await chooseStagingRoot({ env, ramAllowed: false, minFreeBytes: 1 });
+    expect(choice.ramRoot).toBeUndefined();
+    expect(choice.reason).toMatch(/tree cache/);
+  });
+
+  it.runIf(shmIsTmpfs)('keeps to the disk when the RAM folder has less free than asked', async () => {
+    const choice = await chooseStagingRoot({ env, ramAllowed: true, minFreeBytes: Number.MAX_SAFE_INTEGER });
+    expect(choice.ramRoot).toBeUndefined();
+    expect(choice.reason).toMatch(/^\/dev\/shm has \d+ bytes free, under /);
+  });
+
+  it('keeps to the disk when the candidate is a disk folder, is missing, or the system is not Linux', async () => {
+    const notTmpfs = await chooseStagingRoot({ env, ramAllowed: true, ramDir: diskDir, minFreeBytes: 1 });
+    const tmpIsTmpfs = (await statfs(diskDir)).type === 0x01021994;
+    if (!tmpIsTmpfs) expect(notTmpfs).toEqual({ reason: `${diskDir} is not a tmpfs` });
+    const missing = await chooseStagingRoot({ env, ramAllowed: true, ramDir: join(diskDir, 'none') });
+    expect(missing).toEqual({ reason: `${join(diskDir, 'none')} is missing or not writable` });
+    const mac = await chooseStagingRoot({ env, ramAllowed: true, platform: 'darwin' });
+    expect(mac).toEqual({ reason: 'no RAM file system here' });
+  });
+});
+
+describe('explainStagingFull', () => {
+  const ram = { ramRoot: RAM_STAGING_DIR, reason: '' };
+  const stagingDir = join(RAM_STAGING_DIR, 'lambda-layer-tree-abc');
+  const full = (path?: string) =>
+    Object.assign(new Error('ENOSPC: no space left on device'), {
+      code: 'ENOSPC',
+      ...(path ? { path } : {}),
+    });
+
+  it('says the RAM folder is full and to set TMPDIR, for a file of the staging tree', async () => {
+    const explained = await explainStagingFull(
+      full(join(stagingDir, 'layer', 'python', 'x.so')),
+      ram,
+      stagingDir,
+    );
+    expect(explained).toBeInstanceOf(UserError);
+    expect((explained as UserError).message).toBe(
+      `the build's temporary folder ${stagingDir} ran out of space: /dev/shm is RAM (a tmpfs) and is full`,
+    );
+    expect((explained as UserError).hint).toMatch(/set TMPDIR/);
+  });
+
+  it('leaves other errors as they are: another path, another code, a disk staging', async () => {
+    const elsewhere = full('/home/me/out/layer.zip');
+    expect(await explainStagingFull(elsewhere, ram, stagingDir)).toBe(elsewhere);
+    const denied = Object.assign(new Error('EACCES'), { code: 'EACCES', path: join(stagingDir, 'x') });
+    expect(await explainStagingFull(denied, ram, stagingDir)).toBe(denied);
+    const onDisk = full(join(stagingDir, 'x'));
+    expect(await explainStagingFull(onDisk, { reason: '' }, stagingDir)).toBe(onDisk);
+  });
+
+  it.runIf(shmIsTmpfs)(
+    'blames the staging for a pathless ENOSPC only when the RAM folder is nearly full',
+    async () => {
+      // This machine's /dev/shm has room (the first test): a write error without a path is not its.
+      const pathless = full();
+      expect(await explainStagingFull(pathless, ram, stagingDir)).toBe(pathless);
+    },
+  );
+});
