@@ -66,6 +66,22 @@ async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * Compiles the unpacked pip's modules once. pip imports some 300 of them on every run; without
+ * bytecode beside them each run compiles them again, and where PYTHONDONTWRITEBYTECODE is set
+ * (common in containers, and on this project's build machines) Python never writes any: each pip
+ * run then took 0.71 s instead of 0.33 s. Best effort: a read-only tool cache only costs time.
+ */
+async function compilePip(home: string, params: PinnedPipParams): Promise<void> {
+  const run = await runPython(params.python.path, ['-m', 'compileall', '-q', '-j', '0', join(home, 'pip')], {
+    log: params.log,
+    env: params.env,
+    timeoutMs: 120_000,
+    quiet: true,
+  }).catch((error: unknown) => ({ code: -1, output: String(error) }));
+  if (run.code !== 0) params.log.debug(`pip's bytecode not compiled (${lastLines(run.output)})`);
+}
+
 /** The cached pinned pip when it is there and whole, else undefined. */
 async function cachedPip(home: string, release: PinnedPipRelease): Promise<boolean> {
   const stamp = await readFile(join(home, COMPLETE), 'utf8').catch(() => undefined);
@@ -82,6 +98,8 @@ export async function ensurePinnedPip(params: PinnedPipParams): Promise<PinnedPi
   const pinned = { version: release.version, home, python: params.python };
   if (await cachedPip(home, release)) {
     params.log.info(`Using pip ${release.version} from the tool cache ${home}`);
+    // A tool cache filled before pip was compiled there.
+    if (!existsSync(join(home, 'pip', '__pycache__'))) await compilePip(home, params);
     return pinned;
   }
   await mkdir(params.toolCacheDir, { recursive: true });
@@ -105,6 +123,7 @@ export async function ensurePinnedPip(params: PinnedPipParams): Promise<PinnedPi
         },
       );
     }
+    await compilePip(unpacked, params);
     await writeFile(join(unpacked, COMPLETE), `${release.sha256}\n`);
     await rm(home, { recursive: true, force: true });
     try {

@@ -86,6 +86,21 @@ describe('ensurePinnedPip', () => {
       `pinned pip bootstrap: first run ${Math.round(firstMs)} ms, cached ${Math.round(cachedMs)} ms`,
     );
     expect(cachedMs).toBeLessThan(firstMs);
+
+    // pip's modules carry bytecode for the host Python, so no pip run compiles them again.
+    const tag = `cpython-${host.version.split('.').slice(0, 2).join('')}`;
+    const pyc = join(first.home, 'pip', '_internal', 'cli', '__pycache__', `main.${tag}.pyc`);
+    expect(existsSync(pyc)).toBe(true);
+    // A tool cache filled before that gets its bytecode on its next use.
+    await rm(join(first.home, 'pip', '__pycache__'), { recursive: true });
+    await rm(join(first.home, 'pip', '_internal', 'cli', '__pycache__'), { recursive: true });
+    await ensurePinnedPip({
+      ...params,
+      indexFlags: ['--index-url', 'file:///nonexistent'],
+      log: memoryLogger(),
+    });
+    expect(existsSync(pyc)).toBe(true);
+    expect(existsSync(join(first.home, 'pip', '__pycache__', `__init__.${tag}.pyc`))).toBe(true);
   });
 
   it('refuses a file whose sha256 is not the pinned one, and keeps nothing of it', async () => {
