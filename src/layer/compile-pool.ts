@@ -11,6 +11,7 @@ import { PassThrough } from 'node:stream';
 import type { Logger } from '../log.js';
 import { type RunResult, runProcess } from '../process.js';
 import { programPath } from '../programs.js';
+import { isInPackageTests } from './package-tests.js';
 
 /** Where Lambda mounts a layer's python/ directory: tracebacks should show these paths. */
 export const LAMBDA_PYTHON_DIR = '/opt/python';
@@ -106,7 +107,12 @@ export function startCompilePool(
   };
 }
 
-/** Whether a file under python/ is a source compileall would compile (not in a __pycache__). */
+/**
+ * Whether the layer ships bytecode for a file under python/: a source compileall would compile
+ * (not in a __pycache__), unless it belongs to a package's test suite.
+ */
 export function isCompiledSource(relative: string): boolean {
-  return relative.endsWith('.py') && !relative.split('/').includes('__pycache__');
+  return (
+    relative.endsWith('.py') && !relative.split('/').includes('__pycache__') && !isInPackageTests(relative)
+  );
 }

@@ -23,6 +23,7 @@
 import { open, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
+import { isInPackageTests } from './package-tests.js';
 import { filesKeptModulesImport } from './slim-imports.js';
 import type { SlimOptions, SlimReport } from './types.js';
 
@@ -87,10 +88,7 @@ const METADATA_DIR = /\.(dist-info|egg-info)$/;
 
 /** Why a slim rule removes this python/-relative file, or undefined. */
 function slimRule(path: string): string | undefined {
-  const parts = path.split('/');
-  const dirs = parts.slice(0, -1);
-  // Index >= 1: a tests directory inside a package, never a top-level package named tests.
-  if (dirs.some((dir, index) => index >= 1 && (dir === 'tests' || dir === 'test'))) return 'tests';
+  if (isInPackageTests(path)) return 'tests';
   if (path.endsWith('.pyi')) return 'stub';
   return undefined;
 }

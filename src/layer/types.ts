@@ -69,6 +69,8 @@ export interface BytecodeReport {
   readonly failed?: readonly string[];
   /** Modules whose pyc came from the per-wheel bytecode cache (when it is used). */
   readonly fromCache?: number;
+  /** Modules of packages' test suites (layer/package-tests.ts), shipped without bytecode. */
+  readonly testModules?: number;
 }
 
 /** How the packages were chosen: the pinned pip and the marker environment it evaluated. */

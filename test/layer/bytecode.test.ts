@@ -153,6 +153,35 @@ describe('compileBytecode on a small tree', () => {
     expect(run.stdout.split('\n').slice(0, 2)).toEqual(['from source', join(copy, 'pkg/mod.py')]);
   });
 
+  it("leaves a package's test suite as source, still importable; a top-level tests package is compiled", async () => {
+    const python = join(work, 'suites', 'python');
+    write(python, {
+      'pkg/__init__.py': '',
+      'pkg/tests/__init__.py': '',
+      'pkg/tests/test_core.py': 'OK = True\n',
+      'pkg/sub/test/helpers.py': 'H = 1\n',
+      'pkg/tests/__pycache__/test_core.cpython-311.pyc': 'timestamp bytecode pip wrote',
+      'pkg/testing.py': 'T = 1\n',
+      'tests/__init__.py': 'TOP = 1\n',
+    });
+    const log = memoryLogger();
+    const report = await compileBytecode(python, py311, {}, log);
+    expect(report).toMatchObject({ compiled: 3, testModules: 3, removed: 1 });
+    expect(walk(python).filter((f) => f.endsWith('.pyc'))).toEqual([
+      'pkg/__pycache__/__init__.cpython-311.pyc',
+      'pkg/__pycache__/testing.cpython-311.pyc',
+      'tests/__pycache__/__init__.cpython-311.pyc',
+    ]);
+    expect(log.lines).toContain(
+      "info: 3 modules of packages' tests/ folders ship as source only (no bytecode)",
+    );
+    // Imported anyway, they compile in memory (nothing is written to the read-only tree).
+    execFileSync('chmod', ['-R', 'a-w', python]);
+    const run = runIsolated(python, 'import pkg.tests.test_core as t\nprint(t.OK)');
+    expect(run.stdout.trim()).toBe('True');
+    expect(existsSync(join(python, 'pkg/tests/__pycache__'))).toBe(false);
+  });
+
   it('control: the same read-only copy without bytecode compiles the garbage and fails', async () => {
     const python = join(work, 'control', 'python');
     write(python, { 'pkg/__init__.py': 'VALUE = 1\n' });
