@@ -6,12 +6,13 @@
  * (a namespace package's __init__.py, a vendored module), the later one's file is kept, as pip
  * overwrites it. Each shipped path is written once, by the wheel whose copy survives.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { mapLimited } from '../concurrency.js';
 import { UserError } from '../errors.js';
 import { withZipArchive, type ZipArchive, type ZipEntryInfo } from '../zip/reader.js';
+import { type FileWitness, witnessOf } from '../zip/tree.js';
 import type { CompressedSource } from '../zip/writer.js';
 import { wheelDigest } from './digest.js';
 import { type Placement, placeEntry, scriptEntryPoints } from './layout.js';
@@ -190,6 +191,7 @@ export async function installWheels(
       if (treeCacheDir) options.onTreeCache?.(plan.wheel.path, linked);
       await mapLimited(mine, FILE_CONCURRENCY, async ({ entry, path }) => {
         const own = byName.get(entry.name) ?? entry;
+        let written: FileWitness | undefined;
         if (!linked) {
           const target = join(pythonDir, path);
           ensureDir(dirname(target));
@@ -199,6 +201,9 @@ export async function installWheels(
           writeFileSync(target, content);
           // pip: a regular file entry with any execute bit becomes 0777 & ~umask | 0111.
           if (isExecutable(entry)) chmodSync(target, installedMode(entry, umask));
+          // The zip writer takes these bytes from the wheel unread while the file keeps this
+          // witness. A linked file gets none: the cache's copy is checked by reading it.
+          written = witnessOf(statSync(target));
         }
         sources.set(path, {
           file: plan.wheel.path,
@@ -207,6 +212,7 @@ export async function installWheels(
           method: own.method,
           crc32: own.crc32,
           size: own.size,
+          ...(written ? { written } : {}),
         });
       });
       if (linked) return;

@@ -25,6 +25,37 @@ export interface TreeEntry {
   readonly size: number;
   /** st_mode of the file (of the link's target for a followed symlink). */
   readonly statMode: number;
+  /** The file's identity and last change when listed (regular files that are not links). */
+  readonly witness?: FileWitness;
+}
+
+/**
+ * What identifies a file's content without reading it: its inode, size and last modification
+ * and status-change times. Writing to the file changes mtime and ctime; ctime cannot be set
+ * back (utimes sets mtime, and itself changes ctime), so an equal witness means nobody wrote to
+ * it since it was taken (but in the same few milliseconds: the kernel's clock tick for file
+ * times; the build's later stages start long after).
+ */
+export interface FileWitness {
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+}
+
+export function witnessOf(stat: fs.Stats): FileWitness {
+  return { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
+}
+
+export function sameWitness(a: FileWitness | undefined, b: FileWitness | undefined): boolean {
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.ino === b.ino &&
+    a.size === b.size &&
+    a.mtimeMs === b.mtimeMs &&
+    a.ctimeMs === b.ctimeMs
+  );
 }
 
 /** Lists the tree under `root`, sorted by the UTF-8 bytes of the archive names. */
@@ -78,7 +109,7 @@ function visit(
   }
   if (child.isFile()) {
     const stat = fs.statSync(sourcePath);
-    out.push(entry(name, false, sourcePath, stat.size, stat.mode));
+    out.push({ ...entry(name, false, sourcePath, stat.size, stat.mode), witness: witnessOf(stat) });
     return;
   }
   if (child.isSymbolicLink()) {

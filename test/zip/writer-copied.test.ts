@@ -1,14 +1,25 @@
 /**
  * writeLayerZip's `compressed` sources: an entry whose file still holds the source's bytes is
- * copied in the source zip's compressed form; one whose file changed is compressed again.
+ * copied in the source zip's compressed form; one whose file changed is compressed again. A
+ * source with the witness its file had when written is copied without reading the file, until
+ * anything writes to the file.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listZip, readZipEntry, withZipArchive } from '../../src/zip/reader.js';
+import { witnessOf } from '../../src/zip/tree.js';
 import { type CompressedSource, writeLayerZip } from '../../src/zip/writer.js';
 
 let work: string;
@@ -100,5 +111,29 @@ describe('entries copied from a source zip', () => {
     // Info-ZIP agrees (CRCs and sizes in both headers).
     execFileSync('unzip', ['-tq', a.zip], { timeout: 30_000 });
     expect(readFileSync(a.zip).length).toBe(a.archive.zipSize);
+  });
+});
+
+describe('entries with the witness of their writing', () => {
+  it('are copied unread while the file keeps it, and read again once anything wrote to it', async () => {
+    const dir = join(work, 'witness');
+    // The file's bytes differ from the source's (same size): only a writer that trusted the
+    // witness without reading the file can put the source's bytes in the zip.
+    const other = TEXT.replace('return x * 2', 'return x * 4');
+    tree(dir, other);
+    const file = join(dir, 'python', 'pkg', 'changed.py');
+    const base = (await sources()).get('python/pkg/changed.py') as CompressedSource;
+    const trusted = new Map([['python/pkg/changed.py', { ...base, written: witnessOf(statSync(file)) }]]);
+
+    const unread = join(work, 'witness-1.zip');
+    await writeLayerZip(dir, unread, { compressed: trusted });
+    expect((await readZipEntry(unread, 'python/pkg/changed.py')).toString()).toBe(TEXT);
+
+    // A write (even of nothing) changes the file's ctime: the witness no longer holds.
+    appendFileSync(file, '');
+    writeFileSync(file, other);
+    const reread = join(work, 'witness-2.zip');
+    await writeLayerZip(dir, reread, { compressed: trusted });
+    expect((await readZipEntry(reread, 'python/pkg/changed.py')).toString()).toBe(other);
   });
 });
