@@ -334,7 +334,6 @@ async function benchWorkload(
   const baselines: BaselineBuild[] = [];
   const shas: string[] = [];
   let firstZip: { path: string; sha: string } | undefined;
-  let lastBaselineDir = '';
   for (let i = 0; i < total; i++) {
     const label = i < options.warmups ? `warm-up ${i + 1}` : `run ${i - options.warmups + 1}/${options.runs}`;
     const baselineDir = join(dir, `baseline-${i}`);
@@ -388,9 +387,10 @@ async function benchWorkload(
       ours.push(built);
       baselines.push(baseline);
     }
-    // Keep only the newest outputs: the data workload is ~200 MB per tree.
-    if (lastBaselineDir) await removeTree(lastBaselineDir);
-    lastBaselineDir = baselineDir;
+    // The baseline trees (~200 MB each on data) stay until the bench's work folder is removed at
+    // its end: deleting thousands of files here would slow the file creation of the next builds
+    // on some file systems (ext4 without a journal skips recently freed inodes one by one), a
+    // cost neither side's own command has.
     if (i < total - 1) await rm(outDir, { recursive: true, force: true });
   }
   const lastOurs = ours[ours.length - 1] as OurBuild;
@@ -687,7 +687,7 @@ async function measureRebuild(
     primes.push(prime);
     rebuilds.push(rebuilt);
     await rm(outDir, { recursive: true, force: true });
-    await removeTree(cacheDir);
+    // The cache dir stays until the bench's work folder goes (see the cold builds' loop).
   }
   const rebuildMs = summarize(rebuilds.map((b) => b.run.wallMs));
   const rebuildRatio = ratio(rebuildMs, coldMs);

@@ -22,6 +22,11 @@
  * listed just before the spawn; the new one(s) after it are the command (runProcess spawns
  * synchronously, and one measured command runs at a time). A process that leaves the tree by
  * being reparented (its parent exited first) is no longer counted.
+ *
+ * Files a command keeps in a RAM file system (our build stages its tree in /dev/shm, a tmpfs)
+ * are memory no process's RSS shows: the sampler also keeps the largest rise of the machine's
+ * Shmem (/proc/meminfo, which counts tmpfs pages) over its value at the first sample. It is
+ * machine-wide, so anything else writing to a tmpfs meanwhile counts too.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { type Summary, summarize } from './stats.js';
@@ -40,6 +45,14 @@ export interface PeakMemory {
   readonly processes: number;
   /** Time the harness spent sampling (its own thread, synchronous reads), in ms. */
   readonly samplingMs: number;
+  /** Largest rise of the machine's Shmem (tmpfs files) over the first sample, in bytes. */
+  readonly ramFilesPeakBytes: number;
+}
+
+/** Shmem of a /proc/meminfo text, in bytes (undefined when absent). */
+export function parseShmem(meminfo: string): number | undefined {
+  const match = /^Shmem:\s*(\d+)\s*kB$/m.exec(meminfo);
+  return match ? Number(match[1]) * 1024 : undefined;
 }
 
 /** VmRSS and VmHWM of a /proc/<pid>/status text, in bytes (absent for kernel threads, zombies). */
@@ -116,11 +129,18 @@ export class TreeMemorySampler {
   private readonly hwm = new Map<number, { name: string; bytes: number }>();
   private samples = 0;
   private samplingMs = 0;
+  private shmemAtStart: number | undefined;
+  private ramFilesPeak = 0;
 
   constructor(private readonly before: ReadonlySet<number>) {}
 
   tick(): void {
     const started = performance.now();
+    const shmem = parseShmem(readOrUndefined('/proc/meminfo') ?? '');
+    if (shmem !== undefined) {
+      this.shmemAtStart ??= shmem;
+      this.ramFilesPeak = Math.max(this.ramFilesPeak, shmem - this.shmemAtStart);
+    }
     if (this.roots.length === 0) {
       this.roots = (childrenOf('self') ?? []).filter((pid) => !this.before.has(pid));
     }
@@ -160,6 +180,7 @@ export class TreeMemorySampler {
       samples: this.samples,
       processes: this.hwm.size,
       samplingMs: this.samplingMs,
+      ramFilesPeakBytes: this.ramFilesPeak,
     };
   }
 }
@@ -200,6 +221,7 @@ export function sequentialPeak(runs: readonly (PeakMemory | undefined)[]): PeakM
     samples: present.reduce((sum, run) => sum + run.samples, 0),
     processes: present.reduce((sum, run) => sum + run.processes, 0),
     samplingMs: present.reduce((sum, run) => sum + run.samplingMs, 0),
+    ramFilesPeakBytes: Math.max(...present.map((run) => run.ramFilesPeakBytes)),
   };
 }
 
@@ -215,6 +237,8 @@ export interface PeakMemorySummary {
   readonly samples: Summary;
   /** Time the harness spent sampling per run (synchronous /proc reads on its own thread). */
   readonly samplingMs: Summary;
+  /** Largest rise of tmpfs files (Shmem) per run; absent in results written before it was kept. */
+  readonly ramFilesBytes?: Summary;
 }
 
 /**
@@ -236,6 +260,7 @@ function peakSummary(runs: readonly PeakMemory[]): PeakMemorySummary {
     largestProcesses: [...new Set(runs.map((r) => r.largestProcess))],
     samples: summarize(runs.map((r) => r.samples)),
     samplingMs: summarize(runs.map((r) => r.samplingMs)),
+    ramFilesBytes: summarize(runs.map((r) => r.ramFilesPeakBytes)),
   };
 }
 

@@ -3,12 +3,15 @@
  * combination of sequential runs, and on Linux the figures runTimed reports for a real child that
  * holds a known amount of memory while a grandchild holds another.
  */
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 
 import {
   childrenOf,
   type PeakMemory,
   parseChildren,
+  parseShmem,
   parseStatusMemory,
   peakMemoryOf,
   sequentialPeak,
@@ -63,6 +66,15 @@ describe('parseStatusMemory', () => {
   });
 });
 
+describe('parseShmem', () => {
+  it('reads Shmem of /proc/meminfo in bytes', () => {
+    expect(parseShmem('MemTotal:       24634020 kB\nShmem:             65540 kB\nKReclaimable: 1 kB\n')).toBe(
+      65540 * 1024,
+    );
+    expect(parseShmem('MemTotal: 1 kB\n')).toBeUndefined();
+  });
+});
+
 describe('parseChildren', () => {
   it('reads space-separated pids, with the trailing space the kernel writes', () => {
     expect(parseChildren('101 102 205 ')).toEqual([101, 102, 205]);
@@ -78,6 +90,7 @@ const peak = (tree: number, largest: number, name: string): PeakMemory => ({
   samples: 10,
   processes: 2,
   samplingMs: 1,
+  ramFilesPeakBytes: 0,
 });
 
 describe('sequentialPeak', () => {
@@ -161,6 +174,28 @@ describe.runIf(process.platform === 'linux')('runTimed peak memory (Linux)', () 
     expect(memory.processes).toBe(2);
     expect(memory.samples).toBeGreaterThanOrEqual(10);
   });
+
+  it.runIf(existsSync('/dev/shm'))(
+    'counts what the command keeps in a tmpfs (/dev/shm), which no RSS shows',
+    async () => {
+      const file = `/dev/shm/bench-memory-test-${process.pid}`;
+      try {
+        // 64 MiB written to a tmpfs file 1 MiB at a time and kept for 0.6 s by a ~10 MiB process.
+        const code = [
+          'import time',
+          `with open(${JSON.stringify(file)}, "wb") as f:`,
+          '    for _ in range(64): f.write(b"x" * (1 << 20))',
+          'time.sleep(0.6)',
+        ].join('\n');
+        const run = await runTimed('python3', ['-c', code], { timeoutMs: 60_000, sampleMemory: true });
+        expect(run.code).toBe(0);
+        expect(run.memory?.ramFilesPeakBytes).toBeGreaterThanOrEqual(60 * MIB);
+        expect(run.memory?.treePeakBytes).toBeLessThan(40 * MIB);
+      } finally {
+        await rm(file, { force: true });
+      }
+    },
+  );
 
   it('measures nothing unless asked', async () => {
     const run = await runTimed('python3', ['-c', 'pass'], { timeoutMs: 60_000 });
