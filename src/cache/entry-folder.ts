@@ -65,8 +65,7 @@ export async function entryLastUsed(entry: string): Promise<number> {
 }
 
 /**
- * The per-wheel cache's subfolders, one per kind of entry: installed files (CLI only,
- * wheel/tree-cache.ts), pycs with their deflated bytes (layer/wheel-bytecode.ts,
- * layer/wheel-deflated.ts), ELF facts (layer/wheel-elf-facts.ts).
+ * The per-wheel cache's subfolders, one per kind of entry: pycs with their deflated bytes
+ * (layer/wheel-bytecode.ts, layer/wheel-deflated.ts), ELF facts (layer/wheel-elf-facts.ts).
  */
-export const WHEEL_ENTRY_FOLDERS = { trees: 'trees', bytecode: 'bytecode', elf: 'elf' } as const;
+export const WHEEL_ENTRY_FOLDERS = { bytecode: 'bytecode', elf: 'elf' } as const;

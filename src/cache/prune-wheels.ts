@@ -1,6 +1,6 @@
 /**
- * Keeps the CLI's per-wheel cache folder (<cache-dir>/wheels: installed files, bytecode and
- * verification facts by wheel sha256) from growing with every wheel version ever built: after a
+ * Keeps the CLI's per-wheel cache folder (<cache-dir>/wheels: bytecode and verification facts
+ * by wheel sha256) from growing with every wheel version ever built: after a
  * build, entries no build has used for UNUSED_DAYS are removed, and so are temp folders a build
  * killed mid-write left behind. An entry's use is its index file's time (touched on every hit).
  * Removing an entry only costs a later build the time it saved. (The action's copy is pruned to
@@ -17,6 +17,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const PARTIAL_MS = DAY_MS;
 
 const KINDS = Object.values(WHEEL_ENTRY_FOLDERS);
+/**
+ * Folders of entries no build reads any more, removed whole: `trees` held each wheel's installed
+ * files for builds that hard-linked them into a tree on the disk, until the tree moved to RAM
+ * (layer/staging.ts), where unpacking is cheaper than linking was.
+ */
+const OBSOLETE_FOLDERS = ['trees'];
 
 export async function pruneWheelCache(
   dir: string,
@@ -25,6 +31,13 @@ export async function pruneWheelCache(
 ): Promise<{ removed: number; kept: number }> {
   let removed = 0;
   let kept = 0;
+  for (const obsolete of OBSOLETE_FOLDERS) {
+    const folder = join(dir, obsolete);
+    const names = await readdir(folder).catch(() => undefined);
+    if (!names) continue;
+    await rm(folder, { recursive: true, force: true });
+    removed += names.length;
+  }
   for (const kind of KINDS) {
     const folder = join(dir, kind);
     const names = await readdir(folder).catch(() => [] as string[]);

@@ -149,7 +149,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     {
       env: io.env,
       toolCacheDir: cacheDir,
-      ...(values['no-cache'] ? {} : { wheelCacheDir: join(cacheDir, WHEEL_CACHE_DIR), wheelTrees: true }),
+      ...(values['no-cache'] ? {} : { wheelCacheDir: join(cacheDir, WHEEL_CACHE_DIR) }),
     },
   );
   if (!values['no-cache']) {

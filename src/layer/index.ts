@@ -68,12 +68,6 @@ export interface BuildContext {
    * modules of wheels it has not seen. Off when absent.
    */
   readonly wheelCacheDir?: string;
-  /**
-   * Keep each wheel's installed files in the per-wheel cache too (src/wheel/tree-cache.ts), as
-   * hard links: for a cache on the build machine's own disk (the CLI), not one that is archived
-   * and uploaded (the action's), where restoring the files would cost what unpacking does.
-   */
-  readonly wheelTrees?: boolean;
   /** The CPU to treat this machine as for the import proof (tests; default process.arch). */
   readonly hostArch?: 'x86_64' | 'aarch64';
 }
@@ -175,9 +169,6 @@ const install: BuildStage = {
       onWheelFiles: (sources) => {
         state.wheelFiles = sources;
       },
-      ...(context.wheelCacheDir && context.wheelTrees
-        ? { wheelTreeCacheDir: join(context.wheelCacheDir, WHEEL_ENTRY_FOLDERS.trees) }
-        : {}),
       ...(early ? { onWheelWritten: early.onWheelWritten } : {}),
     }).catch(async (error: unknown) => {
       await early?.abandon();
@@ -410,10 +401,7 @@ export async function buildLayer(
   const snapshot =
     context.snapshot ?? (await readBuildInput(options.requirementsFile, inputParams(options), log));
   const outDir = resolve(options.outDir);
-  const staging = await chooseStagingRoot({
-    env: context.env ?? process.env,
-    ramAllowed: !(context.wheelCacheDir && context.wheelTrees),
-  });
+  const staging = await chooseStagingRoot({ env: context.env ?? process.env });
   const stagingDir = await mkdtemp(join(tmpdir(), 'lambda-layer-build-'));
   const ramDir = staging.ramRoot && (await mkdtemp(join(staging.ramRoot, 'lambda-layer-tree-')));
   const layerDir = join(ramDir || stagingDir, 'layer');

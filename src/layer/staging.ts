@@ -33,11 +33,6 @@ export interface StagingChoice {
 
 export interface StagingOptions {
   readonly env: NodeJS.ProcessEnv;
-  /**
-   * False when the tree should sit on the same file system as something else (the CLI's
-   * per-wheel tree cache, whose files it hard-links).
-   */
-  readonly ramAllowed: boolean;
   /** The RAM folder to consider (tests); default RAM_STAGING_DIR. */
   readonly ramDir?: string;
   /** Free bytes it must have (tests); default STAGING_RAM_MIN_FREE_BYTES. */
@@ -49,7 +44,6 @@ export interface StagingOptions {
 export async function chooseStagingRoot(options: StagingOptions): Promise<StagingChoice> {
   const disk = (reason: string): StagingChoice => ({ reason });
   if (options.env.TMPDIR) return disk('TMPDIR is set');
-  if (!options.ramAllowed) return disk('the per-wheel tree cache is hard-linked from the disk');
   if ((options.platform ?? process.platform) !== 'linux') return disk('no RAM file system here');
   const ramDir = options.ramDir ?? RAM_STAGING_DIR;
   const minFree = options.minFreeBytes ?? STAGING_RAM_MIN_FREE_BYTES;

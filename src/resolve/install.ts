@@ -65,8 +65,6 @@ export interface InstallParams {
    * relative to pythonDir): the zip writer copies those bytes instead of deflating them again.
    */
   readonly onWheelFiles?: (sources: ReadonlyMap<string, WheelFileSource>) => void;
-  /** The per-wheel cache of installed files (src/wheel/tree-cache.ts), on the wheels path. */
-  readonly wheelTreeCacheDir?: string;
   /** On the wheels path, told as soon as each unpacked wheel's files are written (installWheels). */
   readonly onWheelWritten?: InstallWheelsOptions['onWheelWritten'];
 }
@@ -259,22 +257,9 @@ export async function installRequirements(params: InstallParams): Promise<Packag
     return installRequirements({ ...params, assemble: 'pip' });
   }
   if (fromWheels) {
-    let linkedWheels = 0;
-    let unpackedWheels = 0;
     const sources = await installDownloaded(planPath, wheelDir, params.pythonDir, {
-      ...(params.wheelTreeCacheDir
-        ? {
-            treeCacheDir: params.wheelTreeCacheDir,
-            onTreeCache: (_wheel, linked) => (linked ? linkedWheels++ : unpackedWheels++),
-          }
-        : {}),
       ...(params.onWheelWritten ? { onWheelWritten: params.onWheelWritten } : {}),
     });
-    if (params.wheelTreeCacheDir) {
-      params.log.info(
-        `Installed files of ${linkedWheels} of ${linkedWheels + unpackedWheels} wheels taken from the per-wheel cache (hard links, or copies across file systems); ${unpackedWheels} unpacked`,
-      );
-    }
     params.onWheelFiles?.(sources);
   }
   // Console scripts have the HOST interpreter in their shebang and /opt/python/bin is not on

@@ -12,12 +12,10 @@ import { dirname, join } from 'node:path';
 import { mapLimited } from '../concurrency.js';
 import { UserError } from '../errors.js';
 import { withZipArchive, type ZipArchive, type ZipEntryInfo } from '../zip/reader.js';
-import { type FileWitness, witnessOf } from '../zip/tree.js';
+import { witnessOf } from '../zip/tree.js';
 import type { CompressedSource } from '../zip/writer.js';
-import { wheelDigest } from './digest.js';
 import { type Placement, placeEntry, scriptEntryPoints } from './layout.js';
 import { formatRecord, parseRecord, type RecordRow, recordHash } from './record.js';
-import { restoreWheelTree, storeWheelTree } from './tree-cache.js';
 
 export interface WheelToInstall {
   /** The wheel file. */
@@ -109,15 +107,8 @@ function installedRecord(plan: WheelPlan, generated: ReadonlyMap<string, Buffer>
 
 export interface InstallWheelsOptions {
   /**
-   * The per-wheel cache of installed files (./tree-cache.ts): unchanged wheels are linked from
-   * it instead of unpacked, and the wheels unpacked here are stored in it. Off when absent.
-   */
-  readonly treeCacheDir?: string;
-  /** Told, per wheel, whether its files came from the cache of installed files. */
-  readonly onTreeCache?: (wheel: string, linked: boolean) => void;
-  /**
-   * Told as soon as a wheel's files are written (not for wheels linked from the cache): paths
-   * under python/ with their sizes. The build starts compiling them while the rest unpack.
+   * Told as soon as a wheel's files are written: paths under python/ with their sizes. The
+   * build starts compiling them while the rest unpack.
    */
   readonly onWheelWritten?: (wheel: string, files: readonly { path: string; size: number }[]) => void;
 }
@@ -176,35 +167,16 @@ export async function installWheels(
           ? [{ entry, path: placement.path }]
           : [],
       );
-      const { treeCacheDir } = options;
-      const digest = treeCacheDir ? await wheelDigest(plan.wheel.path) : undefined;
-      const linked =
-        treeCacheDir !== undefined &&
-        digest !== undefined &&
-        (await restoreWheelTree(
-          treeCacheDir,
-          digest,
-          mine.map(({ entry, path }) => ({ path, size: entry.size, mode: installedMode(entry, umask) })),
-          pythonDir,
-          ensureDir,
-        ));
-      if (treeCacheDir) options.onTreeCache?.(plan.wheel.path, linked);
       await mapLimited(mine, FILE_CONCURRENCY, async ({ entry, path }) => {
         const own = byName.get(entry.name) ?? entry;
-        let written: FileWitness | undefined;
-        if (!linked) {
-          const target = join(pythonDir, path);
-          ensureDir(dirname(target));
-          const content = await archive.read(own);
-          // Synchronous: for thousands of small files one call each beats open/write/close round
-          // trips through the threadpool (9 of the data workload's wheels, 6,000 files: 6.1 s -> 2.3-3.7 s).
-          writeFileSync(target, content);
-          // pip: a regular file entry with any execute bit becomes 0777 & ~umask | 0111.
-          if (isExecutable(entry)) chmodSync(target, installedMode(entry, umask));
-          // The zip writer takes these bytes from the wheel unread while the file keeps this
-          // witness. A linked file gets none: the cache's copy is checked by reading it.
-          written = witnessOf(statSync(target));
-        }
+        const target = join(pythonDir, path);
+        ensureDir(dirname(target));
+        const content = await archive.read(own);
+        // Synchronous: for thousands of small files one call each beats open/write/close round
+        // trips through the threadpool (9 of the data workload's wheels, 6,000 files: 6.1 s -> 2.3-3.7 s).
+        writeFileSync(target, content);
+        // pip: a regular file entry with any execute bit becomes 0777 & ~umask | 0111.
+        if (isExecutable(entry)) chmodSync(target, installedMode(entry, umask));
         sources.set(path, {
           file: plan.wheel.path,
           dataStart: await archive.dataStart(own),
@@ -212,21 +184,14 @@ export async function installWheels(
           method: own.method,
           crc32: own.crc32,
           size: own.size,
-          ...(written ? { written } : {}),
+          // The zip writer takes these bytes from the wheel unread while the file keeps this.
+          written: witnessOf(statSync(target)),
         });
       });
-      if (linked) return;
       options.onWheelWritten?.(
         plan.wheel.path,
         mine.map(({ entry, path }) => ({ path, size: entry.size })),
       );
-      if (treeCacheDir && digest)
-        await storeWheelTree(
-          treeCacheDir,
-          digest,
-          pythonDir,
-          mine.map(({ path }) => path),
-        );
     }),
   );
 

@@ -1,6 +1,7 @@
 /**
  * The CLI's per-wheel cache keeps what builds use: entries whose index file no build touched
- * for UNUSED_DAYS go, and so do temp folders a killed build left; everything else stays.
+ * for UNUSED_DAYS go, and so do temp folders a killed build left and the folder of installed
+ * files earlier versions kept (trees/); everything else stays.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
@@ -33,6 +34,7 @@ describe('pruneWheelCache', () => {
     const now = Date.now();
     const oldTree = await entry('trees/aaa', 'index.json', UNUSED_DAYS + 1, now);
     const usedTree = await entry('trees/bbb', 'index.json', 2, now);
+    const usedPycs = await entry('bytecode/bbb', 'index.json', 2, now);
     const oldPycs = await entry('bytecode/ccc', 'index.json', UNUSED_DAYS + 5, now);
     const usedElf = await entry('elf/ddd', 'elf.json', UNUSED_DAYS - 1, now);
     const stalePartial = join(dir, 'bytecode', '.partial-x');
@@ -43,11 +45,12 @@ describe('pruneWheelCache', () => {
     await utimes(stalePartial, twoDaysAgo, twoDaysAgo);
 
     const log = memoryLogger();
-    expect(await pruneWheelCache(dir, log, now)).toEqual({ removed: 3, kept: 3 });
-    for (const gone of [oldTree, oldPycs, stalePartial]) expect(existsSync(gone), gone).toBe(false);
-    for (const stays of [usedTree, usedElf, livePartial]) expect(existsSync(stays), stays).toBe(true);
+    expect(await pruneWheelCache(dir, log, now)).toEqual({ removed: 4, kept: 3 });
+    for (const gone of [oldTree, usedTree, join(dir, 'trees'), oldPycs, stalePartial])
+      expect(existsSync(gone), gone).toBe(false);
+    for (const stays of [usedPycs, usedElf, livePartial]) expect(existsSync(stays), stays).toBe(true);
     expect(log.lines).toContain(
-      `info: Per-wheel cache: removed 3 entries no build used for ${UNUSED_DAYS} days (3 kept)`,
+      `info: Per-wheel cache: removed 4 entries no build used for ${UNUSED_DAYS} days (3 kept)`,
     );
   });
 

@@ -26,38 +26,31 @@ afterAll(async () => {
 
 describe('chooseStagingRoot', () => {
   it.runIf(shmIsTmpfs)('stages in /dev/shm when it is a tmpfs with room', async () => {
-    const choice = await chooseStagingRoot({ env, ramAllowed: true, minFreeBytes: 1 });
+    const choice = await chooseStagingRoot({ env, minFreeBytes: 1 });
     expect(choice).toMatchObject({ ramRoot: RAM_STAGING_DIR });
   });
 
   it('keeps to the temp folder when TMPDIR is set, whatever /dev/shm offers', async () => {
     const choice = await chooseStagingRoot({
       env: { ...env, TMPDIR: diskDir },
-      ramAllowed: true,
       minFreeBytes: 1,
     });
     expect(choice).toEqual({ reason: 'TMPDIR is set' });
   });
 
-  it('keeps to the disk when the tree must be hard-linked from a cache there', async () => {
-    const choice = await chooseStagingRoot({ env, ramAllowed: false, minFreeBytes: 1 });
-    expect(choice.ramRoot).toBeUndefined();
-    expect(choice.reason).toMatch(/tree cache/);
-  });
-
   it.runIf(shmIsTmpfs)('keeps to the disk when the RAM folder has less free than asked', async () => {
-    const choice = await chooseStagingRoot({ env, ramAllowed: true, minFreeBytes: Number.MAX_SAFE_INTEGER });
+    const choice = await chooseStagingRoot({ env, minFreeBytes: Number.MAX_SAFE_INTEGER });
     expect(choice.ramRoot).toBeUndefined();
     expect(choice.reason).toMatch(/^\/dev\/shm has \d+ bytes free, under /);
   });
 
   it('keeps to the disk when the candidate is a disk folder, is missing, or the system is not Linux', async () => {
-    const notTmpfs = await chooseStagingRoot({ env, ramAllowed: true, ramDir: diskDir, minFreeBytes: 1 });
+    const notTmpfs = await chooseStagingRoot({ env, ramDir: diskDir, minFreeBytes: 1 });
     const tmpIsTmpfs = (await statfs(diskDir)).type === 0x01021994;
     if (!tmpIsTmpfs) expect(notTmpfs).toEqual({ reason: `${diskDir} is not a tmpfs` });
-    const missing = await chooseStagingRoot({ env, ramAllowed: true, ramDir: join(diskDir, 'none') });
+    const missing = await chooseStagingRoot({ env, ramDir: join(diskDir, 'none') });
     expect(missing).toEqual({ reason: `${join(diskDir, 'none')} is missing or not writable` });
-    const mac = await chooseStagingRoot({ env, ramAllowed: true, platform: 'darwin' });
+    const mac = await chooseStagingRoot({ env, platform: 'darwin' });
     expect(mac).toEqual({ reason: 'no RAM file system here' });
   });
 });
