@@ -26,7 +26,7 @@ import type { CompressedSource, LayerArchive } from '../zip/writer.js';
 import { writeLayerZip } from '../zip/writer.js';
 import { compileBytecode, type EarlyBytecode } from './bytecode.js';
 import { startEarlyBytecode } from './early-bytecode.js';
-import { proveImports } from './import-proof/index.js';
+import { startImportProof } from './import-proof/index.js';
 import { assembleManifest, writeManifest } from './manifest.js';
 import { slimTree } from './slim.js';
 import { chooseStagingRoot, explainStagingFull } from './staging.js';
@@ -234,15 +234,22 @@ const bytecode: BuildStage = {
 };
 
 /**
- * Imports what was asked for on the target's CPU, in the final tree (slimmed, compiled). A
- * layer that cannot import never leaves the temp output folder.
+ * Starts importing what was asked for on the target's CPU, in the final tree (slimmed,
+ * compiled); `done` gives the report. A layer that cannot import never leaves the temp output
+ * folder.
  */
-async function proveImportsOf(state: BuildState): Promise<ImportProofReport> {
+async function startProofOf(state: BuildState): Promise<{ readonly done: Promise<ImportProofReport> }> {
   const { options, context, log } = state;
   if (options.importProof === false) {
-    return { status: 'off', reason: 'turned off (--no-import-proof / import-proof: false)', modules: [] };
+    return {
+      done: Promise.resolve({
+        status: 'off',
+        reason: 'turned off (--no-import-proof / import-proof: false)',
+        modules: [],
+      }),
+    };
   }
-  return proveImports({
+  return startImportProof({
     pythonDir: state.pythonDir,
     workDir: state.workDir,
     packages: state.packages,
@@ -272,9 +279,13 @@ function layerNames(
   return sources && new Map([...sources].map(([path, source]) => [`python/${path}`, source]));
 }
 
-/** `work`, with how long it took since the stage began in the debug log (they run side by side). */
-async function timed<T>(what: string, log: Logger, work: Promise<T>): Promise<T> {
-  const started = performance.now();
+/** `work`, with how long it took since `started` in the debug log (they run side by side). */
+async function timed<T>(
+  what: string,
+  log: Logger,
+  work: Promise<T>,
+  started = performance.now(),
+): Promise<T> {
   try {
     return await work;
   } finally {
@@ -305,8 +316,12 @@ const proveVerifyArchive: BuildStage = {
         ? await loadDeflatedPycs(join(wheelCacheDir, WHEEL_ENTRY_FOLDERS.bytecode), owners, pythonVersion)
         : undefined;
     const zipPath = join(state.outputDir, LAYER_ZIP);
+    // The proof's interpreter is running before the zip writer's and verification's synchronous
+    // work begins (listing and reading thousands of files would hold back its spawn).
+    const proofStarted = performance.now();
+    const proving = await startProofOf(state);
     const [proof, verified, archived] = await Promise.allSettled([
-      timed('import proof', state.log, proveImportsOf(state)),
+      timed('import proof', state.log, proving.done, proofStarted),
       timed(
         'verification',
         state.log,

@@ -168,6 +168,17 @@ function unusableInterpreter(
 }
 
 export async function proveImports(params: ImportProofParams): Promise<ImportProofReport> {
+  return (await startImportProof(params)).done;
+}
+
+/**
+ * Everything before the interpreter starts (which modules, which interpreter, a scratch folder),
+ * then the interpreter started: `done` settles with the report. The build starts the zip and
+ * verification only then, so their synchronous work does not hold back the interpreter's spawn.
+ */
+export async function startImportProof(
+  params: ImportProofParams,
+): Promise<{ readonly done: Promise<ImportProofReport> }> {
   const { target, log } = params;
   const { wanted, withoutModules } = modulesToProve(params.pythonDir, params.packages);
   const extra = withoutModules.length > 0 ? { withoutModules } : {};
@@ -177,7 +188,7 @@ export async function proveImports(params: ImportProofParams): Promise<ImportPro
   if (wanted.length === 0) {
     const reason = 'no directly required distribution has an importable module';
     log.info(`Import proof skipped: ${reason}`);
-    return { status: 'skipped', reason, modules: [], ...extra };
+    return { done: Promise.resolve({ status: 'skipped', reason, modules: [], ...extra }) };
   }
   const runner = await chooseProofRunner(target, {
     python: params.python,
@@ -189,10 +200,21 @@ export async function proveImports(params: ImportProofParams): Promise<ImportPro
   });
   if (runner.mode === 'skipped') {
     log.info(`Import proof skipped: ${runner.reason}`);
-    return { status: 'skipped', reason: runner.reason, modules: [], ...extra };
+    return { done: Promise.resolve({ status: 'skipped', reason: runner.reason, modules: [], ...extra }) };
   }
-
   const scratch = await mkdtemp(join(params.workDir, 'import-proof-'));
+  // Called now: an async function runs up to its first await, which is after the spawn.
+  return { done: runImportProof(params, runner, wanted, extra, scratch) };
+}
+
+async function runImportProof(
+  params: ImportProofParams,
+  runner: Exclude<ProofRunner, { mode: 'skipped' }>,
+  wanted: readonly Wanted[],
+  extra: { withoutModules?: string[] },
+  scratch: string,
+): Promise<ImportProofReport> {
+  const { target, log } = params;
   const started = Date.now();
   let result: Awaited<ReturnType<typeof runProcess>>;
   try {
