@@ -1,5 +1,5 @@
 /** A LayerStore on the local disk, for the CLI: <cacheDir>/<key>/{layer.zip,manifest.json}. */
-import { copyFile, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { removeOnInterrupt } from '../interrupt.js';
@@ -32,7 +32,8 @@ export function directoryStore(cacheDir: string): LayerStore {
         return false;
       }
       await mkdir(dir, { recursive: true });
-      for (const file of CACHED_FILES) await copyFile(join(entry, file), join(dir, file));
+      // Linked as save links them (no 60 MB copy); the caller checks the zip's sha256.
+      for (const file of CACHED_FILES) linkOrCopy(join(entry, file), join(dir, file));
       return true;
     },
     async save(key, dir) {
