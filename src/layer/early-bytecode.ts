@@ -65,6 +65,16 @@ export function startEarlyBytecode(params: {
     for (const file of mine) sources.add(file.path);
   }
 
+  // Without a per-wheel cache every source is compiled here: the interpreters start while pip
+  // runs (~30 ms each to start, on the critical path once the first wheel is written).
+  if (!params.bytecodeCacheDir) {
+    queue = interpreter.then((found) => {
+      if (!found || pool) return;
+      pool = startCompilePool(found.path, params.pythonDir, params.env ?? process.env, params.log);
+      poolInterpreter = found.path;
+    });
+  }
+
   return {
     onWheelWritten(wheel, files) {
       queue = queue.then(() => hand(wheel, files)).catch(() => undefined);

@@ -12,7 +12,7 @@
  * as the size check that says so. TMPDIR, when set, is the user's choice and always wins.
  */
 import { constants } from 'node:fs';
-import { access, statfs } from 'node:fs/promises';
+import { access, readFile, statfs } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 
 /** statfs(2) f_type of tmpfs (linux/magic.h). */
@@ -38,6 +38,27 @@ export interface StagingOptions {
   /** Free bytes it must have (tests); default STAGING_RAM_MIN_FREE_BYTES. */
   readonly minFreeBytes?: number;
   readonly platform?: NodeJS.Platform;
+  /** The mount table (tests); default /proc/self/mounts. */
+  readonly mounts?: string;
+}
+
+/**
+ * The options of the mount holding `dir` (the longest mount point above it; the last such line
+ * when mounts are stacked), from a /proc/self/mounts text; undefined when none matches.
+ */
+export function mountOptionsOf(dir: string, mounts: string): string[] | undefined {
+  let best: { point: string; options: string[] } | undefined;
+  for (const line of mounts.split('\n')) {
+    const [, rawPoint, , options] = line.split(' ');
+    if (!rawPoint || !options) continue;
+    // The kernel writes space, tab, newline and backslash in octal escapes.
+    const point = rawPoint.replace(/\\([0-7]{3})/g, (_, octal: string) =>
+      String.fromCharCode(Number.parseInt(octal, 8)),
+    );
+    const inside = point === '/' || dir === point || dir.startsWith(`${point}/`);
+    if (inside && (!best || point.length >= best.point.length)) best = { point, options: options.split(',') };
+  }
+  return best?.options;
 }
 
 /** Where to stage the tree: the RAM folder when allowed and roomy, else the temp folder. */
@@ -53,6 +74,10 @@ export async function chooseStagingRoot(options: StagingOptions): Promise<Stagin
     const free = stats.bavail * stats.bsize;
     if (free < minFree) return disk(`${ramDir} has ${free} bytes free, under ${minFree}`);
     await access(ramDir, constants.W_OK | constants.X_OK);
+    // The import proof loads the layer's extension modules from the tree: mmap with PROT_EXEC,
+    // which a noexec mount refuses (hardened hosts mount /dev/shm so).
+    const mounts = options.mounts ?? (await readFile('/proc/self/mounts', 'utf8'));
+    if (mountOptionsOf(ramDir, mounts)?.includes('noexec')) return disk(`${ramDir} is mounted noexec`);
   } catch {
     return disk(`${ramDir} is missing or not writable`);
   }

@@ -102,7 +102,8 @@ describe.each([
     expect(processesMentioning(temp).some((p) => p.includes('pip'))).toBe(true);
     process.kill(cli.child.pid as number, signal);
     const run = await cli.done;
-    expect(run.stderr).toContain(`interrupted by ${signal}: stopped 1 running process`);
+    // pip, and the compile pool's interpreters when they were already waiting for sources.
+    expect(run.stderr).toMatch(new RegExp(`interrupted by ${signal}: stopped \\d+ running process`));
     expect(run.stderr).not.toMatch(/error|Traceback/i);
     expect(run.code).toBe(exitCode);
     await expectCleanAfterwards(temp, out);
@@ -173,7 +174,7 @@ describe('the action cancelled by the runner while pip runs', () => {
     await until(() => slow.requests.length > requestsBefore, 60_000, 'pip to ask the index');
     process.kill(action.pid, 'SIGINT');
     const run = await action.done;
-    expect(run.stdout).toMatch(/^::warning::interrupted by SIGINT: stopped 1 running process/m);
+    expect(run.stdout).toMatch(/^::warning::interrupted by SIGINT: stopped \d+ running process/m);
     expect(run.stdout).not.toMatch(/^::error/m);
     expect(run.code).toBe(130);
     await expectCleanAfterwards(temp, out);

@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { chooseStagingRoot, explainStagingFull, RAM_STAGING_DIR } from '../../src/layer/staging.js';
+import {
+  chooseStagingRoot,
+  explainStagingFull,
+  mountOptionsOf,
+  RAM_STAGING_DIR,
+} from '../../src/layer/staging.js';
 
 const shmIsTmpfs = await statfs(RAM_STAGING_DIR).then(
   (s) => s.type === 0x01021994,
@@ -53,6 +58,34 @@ describe('chooseStagingRoot', () => {
     const mac = await chooseStagingRoot({ env, platform: 'darwin' });
     expect(mac).toEqual({ reason: 'no RAM file system here' });
   });
+});
+
+describe('mount options', () => {
+  // Lines as /proc/self/mounts has them (a Debian host, a hardened one, a stacked mount).
+  const mounts = [
+    '/dev/vda / ext4 rw,relatime 0 0',
+    'tmpfs /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime 0 0',
+    'tmpfs /mnt/with\\040space tmpfs rw,relatime 0 0',
+    'tmpfs /run tmpfs rw,nosuid,nodev,noexec 0 0',
+    'tmpfs /run tmpfs rw,relatime 0 0',
+  ].join('\n');
+
+  it('finds the mount holding a folder: the longest mount point above it, the last when stacked', () => {
+    expect(mountOptionsOf('/dev/shm', mounts)).toContain('noexec');
+    expect(mountOptionsOf('/dev/shm/x', mounts)).toContain('noexec');
+    expect(mountOptionsOf('/dev/shmx', mounts)).toEqual(['rw', 'relatime']);
+    expect(mountOptionsOf('/mnt/with space/a', mounts)).toEqual(['rw', 'relatime']);
+    expect(mountOptionsOf('/run/user', mounts)).toEqual(['rw', 'relatime']);
+    expect(mountOptionsOf('/x', '')).toBeUndefined();
+  });
+
+  it.runIf(shmIsTmpfs)(
+    'keeps to the disk when the RAM folder is mounted noexec (extensions could not load)',
+    async () => {
+      const choice = await chooseStagingRoot({ env, minFreeBytes: 1, mounts });
+      expect(choice).toEqual({ reason: '/dev/shm is mounted noexec' });
+    },
+  );
 });
 
 describe('explainStagingFull', () => {
