@@ -1,7 +1,7 @@
 /**
  * The one-pin rebuild: after a build of a workload's requirements has filled a cache dir, a build
  * of the same requirements with one pin changed misses the whole-layer cache but reuses the
- * per-wheel entries (installed files, pycs and their deflated bytes, ELF facts) of every wheel
+ * per-wheel entries (pycs and their deflated bytes, ELF facts) of every wheel
  * that did not change. What the harness reads from such a build: whether it really was built
  * (not restored), and how much came from the per-wheel cache.
  */

@@ -242,7 +242,7 @@ function rebuildSection(results: BenchResults): string[] {
   return [
     '## 2b. Rebuild after changing one pin (per-wheel cache via `--cache-dir`)',
     '',
-    "Per run: a fresh cache dir; an untimed build of the workload's requirements with `--cache-dir` (fills the per-wheel cache by wheel sha256: installed files, pycs and their deflated bytes, ELF facts); " +
+    "Per run: a fresh cache dir; an untimed build of the workload's requirements with `--cache-dir` (fills the per-wheel cache by wheel sha256: pycs and their deflated bytes, ELF facts); " +
       'then the timed build of the one-pin variant with the same `--cache-dir`. The variant misses the whole-layer cache (the harness fails the run if it was restored from it) ' +
       'and reuses the per-wheel entries of every unchanged wheel. The ratio is to the median of our cold build (`--no-cache`) above.',
     '',
