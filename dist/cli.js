@@ -1536,7 +1536,7 @@ var interrupt = __nccwpck_require__(8476);
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/cache/entry-folder.ts
 /**
- * How every per-wheel cache entry (installed files, bytecode, ELF facts) is written: filled in a
+ * How every per-wheel cache entry (bytecode, ELF facts) is written: filled in a
  * temp folder beside it and renamed into place, so a reader never sees half an entry. Another
  * build may store the same entry meanwhile: its copy is as good as ours.
  */
@@ -8202,7 +8202,7 @@ function verificationError(report, target) {
 ;// CONCATENATED MODULE: ./src/wheel/digest.ts
 /**
  * The sha256 of a downloaded wheel, computed once per file and process: the per-wheel caches
- * (installed files, bytecode, verification facts) are all keyed by it. A wheel in the build's
+ * (bytecode, verification facts) are all keyed by it. A wheel in the build's
  * staging folder does not change while the build runs, and each build downloads into a new one.
  */
 
@@ -9393,6 +9393,13 @@ function startEarlyBytecode(params) {
     let pool;
     let poolInterpreter = '';
     let queue = Promise.resolve();
+    function poolFor(found) {
+        if (!pool) {
+            pool = startCompilePool(found.path, params.pythonDir, params.env ?? process.env, params.log);
+            poolInterpreter = found.path;
+        }
+        return pool;
+    }
     async function hand(wheel, files) {
         const found = await interpreter;
         if (!found)
@@ -9405,11 +9412,7 @@ function startEarlyBytecode(params) {
         const mine = files.filter((file) => isCompiledSource(file.path));
         if (mine.length === 0)
             return;
-        if (!pool) {
-            pool = startCompilePool(found.path, params.pythonDir, params.env ?? process.env, params.log);
-            poolInterpreter = found.path;
-        }
-        pool.add([...mine].sort((a, b) => b.size - a.size).map((file) => ({ relative: file.path, bytes: file.size })));
+        poolFor(found).add([...mine].sort((a, b) => b.size - a.size).map((file) => ({ relative: file.path, bytes: file.size })));
         for (const file of mine)
             sources.add(file.path);
     }
@@ -9417,10 +9420,8 @@ function startEarlyBytecode(params) {
     // runs (~30 ms each to start, on the critical path once the first wheel is written).
     if (!params.bytecodeCacheDir) {
         queue = interpreter.then((found) => {
-            if (!found || pool)
-                return;
-            pool = startCompilePool(found.path, params.pythonDir, params.env ?? process.env, params.log);
-            poolInterpreter = found.path;
+            if (found)
+                poolFor(found);
         });
     }
     return {
@@ -10322,14 +10323,10 @@ async function explainStagingFull(error, staging, stagingDir) {
 
 
 
-
 /** `pkg/__pycache__/mod.cpython-311.pyc` -> `pkg/mod.py`. */
 function sourceOf(pyc) {
     const match = /^(.*?)__pycache__\/([^/]+?)\.[^./]+\.pyc$/.exec(pyc);
     return match ? `${match[1]}${match[2]}.py` : pyc;
-}
-function wheel_deflated_sha256(bytes) {
-    return (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex');
 }
 /** The entry's deflated bytes, when present, intact and made by this zlib at this level. */
 async function readDeflated(entry) {
@@ -10340,7 +10337,7 @@ async function readDeflated(entry) {
         const index = JSON.parse(text);
         if (index.zlib !== process.versions.zlib || index.level !== DEFAULT_ZIP_LEVEL)
             return undefined;
-        if (wheel_deflated_sha256(await (0,promises_.readFile)((0,external_node_path_.join)(entry, 'deflated.bin'))) === index.sha256)
+        if (sha256(await (0,promises_.readFile)((0,external_node_path_.join)(entry, 'deflated.bin'))) === index.sha256)
             return index;
     }
     catch {
@@ -10407,7 +10404,7 @@ async function loadDeflatedPycs(bytecodeDir, owners, pythonVersion) {
                         const index = {
                             zlib: process.versions.zlib ?? '',
                             level: DEFAULT_ZIP_LEVEL,
-                            sha256: wheel_deflated_sha256(data),
+                            sha256: sha256(data),
                             pycs: placed,
                         };
                         // The .bin first, the .json naming it last: a reader sees both or neither.
@@ -10553,7 +10550,7 @@ const install = {
     async run(state) {
         const { options, context, log } = state;
         // The bytecode and import-proof stages need an interpreter of the target's version: probing
-        // it (a pyenv shim takes ~0.2 s to start) overlaps pip's run, and the probe is remembered.
+        // it (a pyenv shim takes ~0.1 s to start) overlaps pip's run, and the probe is remembered.
         // A failure here is not reported: the stage that needs it looks again and says why.
         if (options.bytecode || options.importProof !== false) {
             (0,interpreters/* findInterpreter */.A)(options.target.pythonVersion, options.bytecodePython, { env: context.env }).catch(() => undefined);

@@ -1,5 +1,5 @@
 /**
- * How every per-wheel cache entry (installed files, bytecode, ELF facts) is written: filled in a
+ * How every per-wheel cache entry (bytecode, ELF facts) is written: filled in a
  * temp folder beside it and renamed into place, so a reader never sees half an entry. Another
  * build may store the same entry meanwhile: its copy is as good as ours.
  */

@@ -29,8 +29,8 @@ export interface WheelCacheStore {
   save(log: Logger): Promise<void>;
 }
 
-/** The kinds of entries the action keeps (installed files are the CLI's only). */
-const KINDS = [WHEEL_ENTRY_FOLDERS.bytecode, WHEEL_ENTRY_FOLDERS.elf];
+/** The kinds of entries the build keeps, one subfolder each. */
+const KINDS = Object.values(WHEEL_ENTRY_FOLDERS);
 
 async function entryNames(dir: string): Promise<string[]> {
   const names: string[] = [];

@@ -46,6 +46,14 @@ export function startEarlyBytecode(params: {
   let poolInterpreter = '';
   let queue: Promise<void> = Promise.resolve();
 
+  function poolFor(found: { path: string }): CompilePool {
+    if (!pool) {
+      pool = startCompilePool(found.path, params.pythonDir, params.env ?? process.env, params.log);
+      poolInterpreter = found.path;
+    }
+    return pool;
+  }
+
   async function hand(wheel: string, files: readonly { path: string; size: number }[]): Promise<void> {
     const found = await interpreter;
     if (!found) return;
@@ -55,11 +63,7 @@ export function startEarlyBytecode(params: {
     }
     const mine = files.filter((file) => isCompiledSource(file.path));
     if (mine.length === 0) return;
-    if (!pool) {
-      pool = startCompilePool(found.path, params.pythonDir, params.env ?? process.env, params.log);
-      poolInterpreter = found.path;
-    }
-    pool.add(
+    poolFor(found).add(
       [...mine].sort((a, b) => b.size - a.size).map((file) => ({ relative: file.path, bytes: file.size })),
     );
     for (const file of mine) sources.add(file.path);
@@ -69,9 +73,7 @@ export function startEarlyBytecode(params: {
   // runs (~30 ms each to start, on the critical path once the first wheel is written).
   if (!params.bytecodeCacheDir) {
     queue = interpreter.then((found) => {
-      if (!found || pool) return;
-      pool = startCompilePool(found.path, params.pythonDir, params.env ?? process.env, params.log);
-      poolInterpreter = found.path;
+      if (found) poolFor(found);
     });
   }
 

@@ -119,7 +119,7 @@ const install: BuildStage = {
   async run(state) {
     const { options, context, log } = state;
     // The bytecode and import-proof stages need an interpreter of the target's version: probing
-    // it (a pyenv shim takes ~0.2 s to start) overlaps pip's run, and the probe is remembered.
+    // it (a pyenv shim takes ~0.1 s to start) overlaps pip's run, and the probe is remembered.
     // A failure here is not reported: the stage that needs it looks again and says why.
     if (options.bytecode || options.importProof !== false) {
       findInterpreter(options.target.pythonVersion, options.bytecodePython, { env: context.env }).catch(

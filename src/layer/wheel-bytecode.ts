@@ -40,7 +40,7 @@ export function wheelBytecodeKey(wheelSha256: string, pythonVersion: string, mod
     .digest('hex');
 }
 
-function sha256(bytes: Buffer): string {
+export function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 

@@ -13,13 +13,12 @@
  * [offset, compressedSize, method, crc32, size] } }). A file that does not parse or match its
  * sha256 is removed (the pycs themselves stay usable) and written again after the next zip.
  */
-import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withZipArchive } from '../zip/reader.js';
 import { type CompressedSource, DEFAULT_ZIP_LEVEL } from '../zip/writer.js';
-import { readBytecodeIndex, wheelBytecodeKey } from './wheel-bytecode.js';
+import { readBytecodeIndex, sha256, wheelBytecodeKey } from './wheel-bytecode.js';
 
 type Placed = [offset: number, compressedSize: number, method: number, crc32: number, size: number];
 
@@ -41,10 +40,6 @@ export interface DeflatedPycs {
 function sourceOf(pyc: string): string {
   const match = /^(.*?)__pycache__\/([^/]+?)\.[^./]+\.pyc$/.exec(pyc);
   return match ? `${match[1]}${match[2]}.py` : pyc;
-}
-
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** The entry's deflated bytes, when present, intact and made by this zlib at this level. */

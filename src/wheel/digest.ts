@@ -1,6 +1,6 @@
 /**
  * The sha256 of a downloaded wheel, computed once per file and process: the per-wheel caches
- * (installed files, bytecode, verification facts) are all keyed by it. A wheel in the build's
+ * (bytecode, verification facts) are all keyed by it. A wheel in the build's
  * staging folder does not change while the build runs, and each build downloads into a new one.
  */
 import { sha256File } from '../cache/layer-cache.js';
