@@ -78,14 +78,18 @@ export function addLayerParam(text: string): LayerEdit {
     if (!isMap(fn) || fn.flow || fn.items.length === 0 || !fn.range)
       return manual(`function ${name} is not a block mapping`);
     if ((fn as YAMLMap).has('layers')) return manual(`function ${name} already has its own layers`);
-    // Insert before the function's first key, at that key's indentation.
+    // At the first key's indentation: after a one-line `handler:` (where people write it), else
+    // before the first key.
     const start = fn.range[0];
     const { col } = lineCounter.linePos(start);
     const lineStart = start - (col - 1);
     if (text.slice(lineStart, start).trim() !== '')
       return manual(`function ${name} does not start on its own line`);
     const indent = ' '.repeat(col - 1);
-    inserts.push({ offset: lineStart, text: `${indent}layers:\n${indent}  - ${LAYER_PARAM}\n` });
+    inserts.push({
+      offset: afterOneLineHandler(fn, text, lineCounter) ?? lineStart,
+      text: `${indent}layers:\n${indent}  - ${LAYER_PARAM}\n`,
+    });
     names.push(name);
   }
   let edited = text;
@@ -113,4 +117,15 @@ function sortKeys(value: unknown): unknown {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([k, v]) => [k, sortKeys(v)]),
   );
+}
+
+/** The offset of the line after `handler: VALUE` when that pair sits on one line. */
+function afterOneLineHandler(fn: YAMLMap, text: string, lines: LineCounter): number | undefined {
+  const pair = fn.items.find((p) => isScalar(p.key) && p.key.value === 'handler');
+  const key = pair && isScalar(pair.key) ? pair.key : undefined;
+  const value = pair && isScalar(pair.value) ? pair.value : undefined;
+  if (!key?.range || !value?.range) return undefined;
+  if (lines.linePos(key.range[0]).line !== lines.linePos(value.range[1]).line) return undefined;
+  const newline = text.indexOf('\n', value.range[1]);
+  return newline === -1 ? undefined : newline + 1;
 }
