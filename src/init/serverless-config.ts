@@ -8,7 +8,8 @@
  */
 import { isMap, isScalar, type LineCounter, LineCounter as Lines, parseDocument, type YAMLMap } from 'yaml';
 
-export const LAYER_PARAM = '${param:layerArn}';
+/** Serverless's variable for the ARN `serverless deploy --param layerArn=ARN` passes. */
+export const LAYER_PARAM = `\${param:layerArn}`;
 
 export interface ServerlessFacts {
   readonly service?: string;

@@ -106,7 +106,7 @@ describe('the action with deploy: true', () => {
   });
 
   it('publishes with role-to-assume and deploys with deploy-role-to-assume, each assumed for its stage', async () => {
-    const { service, record } = serviceWithServerlessStandIn(join(workspace, 'service-two-roles'));
+    const { record } = serviceWithServerlessStandIn(join(workspace, 'service-two-roles'));
     const temp = mkdtempSync(join(tmpdir(), 'action-two-roles-'));
     aws.resetCalls();
     // The real @actions/core (local-action's getIDToken is a stub): the token comes from the

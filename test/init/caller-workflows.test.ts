@@ -77,4 +77,25 @@ describe('caller workflows', () => {
     if (settings.architecture === 'arm64')
       expect(deploy.jobs.deploy.with['deploy-architecture']).toBe('arm64');
   });
+
+  it('every input the callers pass is one the reusable workflow declares, and its deploy job passes the deploy role on', () => {
+    const reusable = parse(readFileSync(join(root, '.github/workflows/lambda-layer.yml'), 'utf8')) as {
+      on: { workflow_call: { inputs: Record<string, { default?: unknown; required?: boolean }> } };
+      jobs: Record<string, { steps: { id?: string; with?: Record<string, string> }[] }>;
+    };
+    const declared = reusable.on.workflow_call.inputs;
+    for (const settings of variants.map(([, s]) => s)) {
+      for (const text of Object.values(callerWorkflows(settings))) {
+        const doc = parse(text) as { jobs: Record<string, { with: Record<string, unknown> }> };
+        for (const job of Object.values(doc.jobs))
+          expect(Object.keys(job.with).filter((name) => !(name in declared))).toEqual([]);
+      }
+    }
+    expect(declared['deploy-role-to-assume']).toMatchObject({ default: '' });
+    const stepWith = (job: string) => reusable.jobs[job]?.steps.find((step) => step.with)?.with ?? {};
+    expect(stepWith('deploy')['deploy-role-to-assume']).toBe(`\${{ inputs.deploy-role-to-assume }}`);
+    expect(stepWith('deploy')['role-to-assume']).toBe(`\${{ inputs.role-to-assume }}`);
+    // The layer job only publishes: it never needs the deploy role.
+    expect(stepWith('layer')['deploy-role-to-assume']).toBeUndefined();
+  });
 });
