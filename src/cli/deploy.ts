@@ -11,7 +11,7 @@ import {
   credentialsFromFlags,
   idTokenSourceFromFlags,
   ROLE_FLAGS,
-  ROLE_FLAGS_USAGE,
+  roleFlagsUsage,
   runIdFromEnv,
 } from './role-flags.js';
 
@@ -40,7 +40,7 @@ Options:
                               tail, or its duration and memory; runs the functions for real
   --invoke-functions LIST     only these functions (serverless.yml keys or names, comma separated)
   --invoke-events NAME=FILE   an event file for a function instead of the sample (repeatable)
-${ROLE_FLAGS_USAGE}
+${roleFlagsUsage(30)}
   --json                      print {endpoint, smokeTest, functions} as JSON on stdout
   --verbose                   show debug output`;
 

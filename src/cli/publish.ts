@@ -16,7 +16,7 @@ import {
   credentialsFromFlags,
   idTokenSourceFromFlags,
   ROLE_FLAGS,
-  ROLE_FLAGS_USAGE,
+  roleFlagsUsage,
   runIdFromEnv,
 } from './role-flags.js';
 
@@ -32,7 +32,7 @@ Options:
   --region R                     region to publish to (repeatable; default: AWS_REGION or AWS_DEFAULT_REGION)
   --s3-bucket B                  stage the zip in this bucket (must be in each region; "{region}" is replaced);
                                  needed for zips over the 50 MB direct-upload limit
-${ROLE_FLAGS_USAGE}
+${roleFlagsUsage(33)}
   --runtime NAME                 compatible runtime when publishing a bare zip (default: ${DEFAULT_RUNTIME})
   --arch ARCH                    compatible architecture for a bare zip (default: ${DEFAULT_ARCHITECTURE})
   --description TEXT             text placed before the tool's own facts in the version description

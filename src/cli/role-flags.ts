@@ -10,13 +10,26 @@ import { parseInteger } from '../inputs.js';
 import type { CredentialsConfig } from '../pipeline/publish-stage.js';
 import type { CliIO } from './command.js';
 
-/** The flags' lines of a command's usage text. */
-export const ROLE_FLAGS_USAGE = `  --role-to-assume ARN           assume this role with a GitHub OIDC token (default: the SDK's credential chain)
-  --web-identity-token-file F    OIDC token file for --role-to-assume (default: the Actions token endpoint,
-                                 from ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN; the job needs id-token: write)
-  --audience AUD                 OIDC audience (default: sts.amazonaws.com)
-  --role-session-name NAME       STS session name (default: lambda-layer-<GITHUB_RUN_ID>)
-  --role-duration-seconds N      900-43200 (default: 3600)`;
+const ROLE_FLAG_HELP: readonly [string, string][] = [
+  ['--role-to-assume ARN', "assume this role with a GitHub OIDC token (default: the SDK's credential chain)"],
+  [
+    '--web-identity-token-file F',
+    'OIDC token file for --role-to-assume (default: the Actions token endpoint,\nfrom ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN; the job needs id-token: write)',
+  ],
+  ['--audience AUD', 'OIDC audience (default: sts.amazonaws.com)'],
+  ['--role-session-name NAME', 'STS session name (default: lambda-layer-<GITHUB_RUN_ID>)'],
+  ['--role-duration-seconds N', '900-43200 (default: 3600)'],
+];
+
+/** The flags' lines of a command's usage text, descriptions starting at `column`. */
+export function roleFlagsUsage(column: number): string {
+  return ROLE_FLAG_HELP.map(([flag, help]) =>
+    help
+      .split('\n')
+      .map((line, i) => (i === 0 ? `  ${flag}`.padEnd(column) : ' '.repeat(column)) + line)
+      .join('\n'),
+  ).join('\n');
+}
 
 export const ROLE_FLAGS = {
   'role-to-assume': { type: 'string' },
