@@ -9,6 +9,7 @@ import {
   validateLicenseInfo,
   validateOrganizationId,
   validateRegions,
+  validateRoleArn,
 } from '../aws/validation.js';
 import { checkDeployArgs, splitArgs } from '../deploy/args.js';
 import { resolveServerlessPackage } from '../deploy/serverless-package.js';
@@ -93,7 +94,15 @@ export function loadActionConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
       audience: input('audience') || undefined,
     },
     publish: publish ? publishConfig(input, getInput, env) : undefined,
-    deploy: deploy ? deployConfig(input, getInput, inWorkspace) : undefined,
+    deploy: deploy
+      ? {
+          ...deployConfig(input, getInput, inWorkspace),
+          // Default: the role-to-assume that publishes (one role with both policies).
+          roleToAssume: input('deploy-role-to-assume')
+            ? validateRoleArn(input('deploy-role-to-assume'), 'deploy-role-to-assume')
+            : input('role-to-assume') || undefined,
+        }
+      : undefined,
   };
 }
 

@@ -3,7 +3,7 @@
  * region -> serverless deploy with the new ARN -> smoke test. Plain data in, plain data out;
  * the runner-facing parts (inputs, outputs, summary) stay in src/action/.
  */
-import { childProcessEnv } from '../aws/credentials.js';
+import { childProcessEnv, type ResolvedCredentials, resolveCredentials } from '../aws/credentials.js';
 import type { IdTokenSource } from '../aws/github-oidc.js';
 import type { PublishResult } from '../aws/publish.js';
 import type { LayerStore } from '../cache/store.js';
@@ -27,6 +27,11 @@ export interface DeployConfig {
   readonly expectText?: string;
   /** Invoke the deployed functions; undefined = only the HTTP one, to explain a failed smoke test. */
   readonly invoke?: FunctionCheckOptions;
+  /**
+   * The deploy role (`deploy-role-to-assume`), assumed right before the deploy with the same
+   * session settings; undefined or the publish role = the publish stage's credentials.
+   */
+  readonly roleToAssume?: string;
 }
 
 export interface LayerJobConfig {
@@ -115,6 +120,7 @@ export async function runLayerJob(
     functions: stage.functions,
     smokeTestDiagnosis: stage.smokeTestDiagnosis,
   });
+  const deployCredentials = await credentialsForDeploy(config, credentials, firstRegion, deps, log);
   const deployed = await log
     .group(`serverless deploy --stage ${deploy.stage}`, () =>
       runDeployStage(
@@ -126,11 +132,11 @@ export async function runLayerJob(
           serverlessPackage: deploy.serverlessPackage,
           deployArgs: deploy.deployArgs,
           // Credentials reach serverless through its own environment only.
-          env: childProcessEnv(deps.env, credentials),
+          env: childProcessEnv(deps.env, deployCredentials),
           smokeTestPath: deploy.smokeTestPath,
           expectText: deploy.expectText,
           invoke: deploy.invoke,
-          credentials: credentials.credentials,
+          credentials: deployCredentials.credentials,
         },
         log,
       ),
@@ -141,4 +147,27 @@ export async function runLayerJob(
       throw error;
     });
   return { ...withPublish, deployed, deploy: deployRow(deployed) };
+}
+
+/**
+ * The deploy stage's credentials: the deploy role assumed now (each stage assumes its own role,
+ * so the publish role never needs CloudFormation and the deploy role never publishes), or the
+ * publish stage's when no other role is given.
+ */
+async function credentialsForDeploy(
+  config: LayerJobConfig,
+  publishCredentials: ResolvedCredentials,
+  region: string,
+  deps: LayerJobDeps,
+  log: Logger,
+): Promise<ResolvedCredentials> {
+  const roleToAssume = config.deploy?.roleToAssume;
+  if (!roleToAssume || roleToAssume === config.credentials.roleToAssume) return publishCredentials;
+  return log.group('AWS credentials for the deploy', () =>
+    resolveCredentials(
+      { ...config.credentials, roleToAssume, region, runId: deps.runId, client: { env: deps.env } },
+      { getIdToken: deps.getIdToken, mask: deps.mask },
+      log,
+    ),
+  );
 }
