@@ -11,7 +11,7 @@ import { redact } from '../redact.js';
 import { cliSummary } from '../report.js';
 import type { SdistPolicy } from '../resolve/types.js';
 import { parseDenyList } from '../sbom/license-policy.js';
-import { DEFAULT_ARCHITECTURE, DEFAULT_RUNTIME, resolveTarget } from '../target.js';
+import { DEFAULT_ARCHITECTURE, DEFAULT_RUNTIME, resolveTarget, runtimeRange } from '../target.js';
 import { TOOL_NAME } from '../version.js';
 import type { CliIO, Command } from './command.js';
 import { parseCommandArgs } from './parse.js';
@@ -34,7 +34,7 @@ Options:
                             pylock.toml; comma separated, repeatable)
   --groups LIST             dependency groups to install besides the main dependencies
                             (default: none; comma separated, repeatable)
-  --runtime NAME            Lambda runtime: python3.10 ... python3.14 (default: ${DEFAULT_RUNTIME})
+  --runtime NAME            Lambda runtime: ${runtimeRange()} (default: ${DEFAULT_RUNTIME})
   --arch ARCH               x86_64 or arm64 (default: ${DEFAULT_ARCHITECTURE})
   --out DIR                 output directory (default: ./${DEFAULT_OUT})
   --index-url URL           package index (default: pip's configuration)
@@ -109,11 +109,6 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     verbose: { type: 'boolean' },
   });
   const target = resolveTarget(values.runtime ?? DEFAULT_RUNTIME, values.arch ?? DEFAULT_ARCHITECTURE);
-  if (target.deprecated) {
-    io.log.warn(
-      `${target.runtime} is deprecated by AWS Lambda (no security updates; creating functions will be blocked); move to python3.12 or newer`,
-    );
-  }
   const denyLicenses = parseDenyList((values['deny-licenses'] ?? []).join(','), '--deny-licenses');
   const sdist = parseChoice<SdistPolicy>('--sdist', values.sdist ?? '', ['pure', 'never'], 'pure');
   // Local find-links directories are relative to where the user runs the command.
@@ -147,6 +142,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       ? resolve(io.cwd, values['import-proof-sysroot'])
       : undefined,
     sbom: !values['no-sbom'],
+    allowDeprecatedRuntime: values['allow-deprecated-runtime'] ?? false,
     ...(denyLicenses.length > 0 ? { licensePolicy: { deny: denyLicenses, input: '--deny-licenses' } } : {}),
   };
   const cacheDir = resolve(io.cwd, values['cache-dir'] ?? defaultCacheDir(io.env));

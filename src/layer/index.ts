@@ -74,6 +74,8 @@ export interface BuildContext {
   readonly wheelCacheDir?: string;
   /** The CPU to treat this machine as for the import proof (tests; default process.arch). */
   readonly hostArch?: 'x86_64' | 'aarch64';
+  /** The day the runtime's AWS dates are compared with (tests; default: the clock). */
+  readonly today?: Date;
 }
 
 export const LAYER_ZIP = 'layer.zip';

@@ -61,6 +61,8 @@ export interface BuildOptions {
    * them (`--deny-licenses`, `deny-licenses`) for the error. Checked on a cache hit too.
    */
   readonly licensePolicy?: { readonly deny: readonly string[]; readonly input: string };
+  /** Build for a runtime past AWS's block-function-update date (target.ts runtimeLifecycleWarning). */
+  readonly allowDeprecatedRuntime?: boolean;
 }
 
 export interface BytecodeReport {

@@ -21,6 +21,7 @@ import { PINNED_PIP } from '../resolve/pinned-pip.js';
 import { type RequirementsSnapshot, writtenAtText } from '../resolve/requirements.js';
 import { SBOM_FILE, writeSbom } from '../sbom/cyclonedx.js';
 import { checkLicenses } from '../sbom/license-policy.js';
+import { runtimeLifecycleWarning } from '../target.js';
 import { TOOL_VERSION } from '../version.js';
 import { warnOnEmptyRequirements } from './empty-requirements.js';
 import { checkOutDir } from './out-dir.js';
@@ -81,6 +82,12 @@ export async function buildOrRestore(
   log: Logger,
   context: BuildContext = {},
 ): Promise<CachedBuildResult> {
+  // Before anything runs: a runtime Lambda no longer updates functions on fails here.
+  const lifecycle = runtimeLifecycleWarning(options.target, {
+    ...(context.today ? { today: context.today } : {}),
+    allowDeprecated: options.allowDeprecatedRuntime ?? false,
+  });
+  if (lifecycle) log.warn(lifecycle);
   await checkOutDir(options.outDir);
   checkFindLinks(options.findLinks);
   // Read once: the key needs the requirements, and so does the build on a miss.
