@@ -25,6 +25,8 @@ interface Job {
 
 // actions/attest v4.2.2 (git tag v4.2.2 of github.com/actions/attest).
 const ATTEST = 'actions/attest@1e69f48acb82d1966a394da916b4c1698aa569d6';
+/** A GitHub expression as the workflow writes it. */
+const expression = (body: string) => ['$', `{{ ${body} }}`].join('');
 
 describe('attestations in the reusable workflow', () => {
   const workflow = read('.github/workflows/lambda-layer.yml') as {
@@ -41,11 +43,11 @@ describe('attestations in the reusable workflow', () => {
     expect(attests).toHaveLength(2);
     for (const step of attests) {
       expect(steps.indexOf(step)).toBeGreaterThan(build);
-      expect(step.with?.['subject-path']).toBe('${{ steps.layer.outputs.layer-zip }}');
+      expect(step.with?.['subject-path']).toBe(expression('steps.layer.outputs.layer-zip'));
       expect(step.if).toBe('inputs.attest');
     }
     expect(attests[0]?.with?.['sbom-path']).toBeUndefined();
-    expect(attests[1]?.with?.['sbom-path']).toBe('${{ steps.layer.outputs.sbom }}');
+    expect(attests[1]?.with?.['sbom-path']).toBe(expression('steps.layer.outputs.sbom'));
     expect(workflow.on.workflow_call.inputs.attest).toMatchObject({ type: 'boolean', default: true });
   });
 

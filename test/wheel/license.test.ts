@@ -54,7 +54,7 @@ describe('licenseOf (PEP 639 order)', () => {
       name: 'Copyright (c) 2024 Someone',
       from: 'License',
     });
-    expect(license('License: ' + 'x'.repeat(300))?.name).toHaveLength(120);
+    expect(license(`License: ${'x'.repeat(300)}`)?.name).toHaveLength(120);
   });
 });
 
