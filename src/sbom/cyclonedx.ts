@@ -12,7 +12,12 @@
  */
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
+// Only the parts used, not the package index: it also loads the validators, which find their
+// schema files through __dirname (undefined in the ESM bundle ncc writes); tests validate.
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
+import * as Serialize from '@cyclonedx/cyclonedx-library/Serialize';
+import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
 import { PackageURL } from 'packageurl-js';
 import pkg from '../../package.json' with { type: 'json' };
 import type { Manifest } from '../layer/types.js';
