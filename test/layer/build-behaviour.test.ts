@@ -197,7 +197,9 @@ describe('determinism', () => {
     expect(a.manifest.importProof?.status).toBe('passed');
     expect(await readdir(join(a.zipPath, '..'))).toEqual(['layer.cdx.json', 'layer.zip', 'manifest.json']);
     // The SBOM too, with no time in it at all.
-    expect(a.sbomPath && (await readFile(a.sbomPath, 'utf8'))).toBe(b.sbomPath && (await readFile(b.sbomPath, 'utf8')));
+    expect(a.sbomPath && (await readFile(a.sbomPath, 'utf8'))).toBe(
+      b.sbomPath && (await readFile(b.sbomPath, 'utf8')),
+    );
   });
 });
 
