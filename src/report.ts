@@ -124,7 +124,10 @@ export function licenseTable(manifest: JobResult['manifest'], sbomPath?: string)
   return [
     '| Licence | Distributions |',
     '|---|---|',
-    ...rows.map(([label, names]) => `| ${cell(label, 80)} | ${names.sort().join(', ')} |`),
+    ...rows.map(
+      ([label, names]) =>
+        `| ${cell(label, 80)} | ${names.sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())).join(', ')} |`,
+    ),
     ...(sbomPath ? ['', `SBOM (CycloneDX): \`${sbomPath}\``] : []),
   ];
 }
