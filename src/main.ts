@@ -51,6 +51,7 @@ function setOutputs(outcome: LayerJobOutcome): void {
   core.setOutput('cache-hit', String(outcome.cacheHit));
   core.setOutput('requirements-hash', manifest.requirementsHash);
   core.setOutput('layer-zip', outcome.zipPath);
+  if (outcome.sbomPath) core.setOutput('sbom', outcome.sbomPath);
   core.setOutput('layer-size', String(manifest.layer.zipSize));
   core.setOutput('unzipped-size', String(manifest.layer.unzippedSize));
   if (outcome.published) setPublishOutputs(outcome.published);

@@ -4,6 +4,7 @@
  */
 import type { FunctionCheck } from './deploy/function-check.js';
 import type { ImportProofReport, Manifest } from './layer/types.js';
+import { licenseLabel } from './wheel/license.js';
 
 export interface RegionOutcome {
   readonly region: string;
@@ -17,6 +18,8 @@ export interface JobResult {
   readonly manifest: Manifest;
   readonly zipPath: string;
   readonly cacheHit: boolean;
+  /** The CycloneDX SBOM beside the zip, when one was written. */
+  readonly sbomPath?: string;
   readonly publish?: readonly RegionOutcome[];
   readonly deploy?: {
     readonly stage: string;
@@ -106,6 +109,29 @@ export function importProofLine(proof: ImportProofReport | undefined): string | 
   );
 }
 
+/**
+ * Each distribution's licence, grouped by licence (most used first): what a reviewer reads
+ * before an auditor does. Undefined for manifests from before licences were recorded.
+ */
+export function licenseTable(manifest: JobResult['manifest'], sbomPath?: string): string[] | undefined {
+  if (!manifest.packages.some((p) => p.license) && !sbomPath) return undefined;
+  const groups = new Map<string, string[]>();
+  for (const p of manifest.packages) {
+    const label = licenseLabel(p.license);
+    groups.set(label, [...(groups.get(label) ?? []), `${p.name} ${p.version}`]);
+  }
+  const rows = [...groups].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+  return [
+    '| Licence | Distributions |',
+    '|---|---|',
+    ...rows.map(
+      ([label, names]) =>
+        `| ${cell(label, 80)} | ${names.sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())).join(', ')} |`,
+    ),
+    ...(sbomPath ? ['', `SBOM (CycloneDX): \`${sbomPath}\``] : []),
+  ];
+}
+
 export function summaryMarkdown(result: JobResult): string {
   const { manifest } = result;
   const t = manifest.target;
@@ -135,6 +161,9 @@ export function summaryMarkdown(result: JobResult): string {
     );
   }
   lines.push('');
+
+  const licenses = licenseTable(manifest, result.sbomPath);
+  if (licenses) lines.push(...licenses, '');
 
   const v = manifest.verification;
   if (v) {
@@ -277,6 +306,7 @@ export function cliSummary(result: JobResult): string {
       : []),
     ...(input ? [`  ${input}`] : []),
     ...(proof ? [`  ${proof}`] : []),
+    ...(result.sbomPath ? [`  SBOM (CycloneDX): ${result.sbomPath}`] : []),
     '',
     `  ${'package'.padEnd(width)}  ${'version'.padEnd(vwidth)}  ${'size'.padStart(10)}`,
     ...rows,

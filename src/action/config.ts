@@ -17,6 +17,7 @@ import { InputError } from '../errors.js';
 import { parseBoolean, parseChoice, parseInteger, parseInvokeEvents, parseList } from '../inputs.js';
 import type { LayerJobConfig } from '../pipeline/layer-job.js';
 import type { SdistPolicy } from '../resolve/types.js';
+import { parseDenyList } from '../sbom/license-policy.js';
 import { resolveTarget } from '../target.js';
 
 export type GetInput = (name: string) => string;
@@ -79,6 +80,12 @@ export function loadActionConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
       importProofSysroot: input('import-proof-sysroot')
         ? inWorkspace(input('import-proof-sysroot'))
         : undefined,
+      allowDeprecatedRuntime: parseBoolean(
+        'allow-deprecated-runtime',
+        input('allow-deprecated-runtime'),
+        false,
+      ),
+      ...licensePolicy(getInput('deny-licenses')),
     },
     cache: {
       enabled: parseBoolean('cache', input('cache'), true),
@@ -104,6 +111,11 @@ export function loadActionConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
         }
       : undefined,
   };
+}
+
+function licensePolicy(text: string): Pick<ActionConfig['build'], 'licensePolicy'> {
+  const deny = parseDenyList(text, 'deny-licenses');
+  return deny.length > 0 ? { licensePolicy: { deny, input: 'deny-licenses' } } : {};
 }
 
 function publishConfig(input: (name: string) => string, getInput: GetInput, env: NodeJS.ProcessEnv) {

@@ -54,6 +54,15 @@ export interface BuildOptions {
   readonly importProofPython?: string;
   /** Root qemu-user resolves that interpreter's libraries in (`qemu-aarch64-static -L DIR`). */
   readonly importProofSysroot?: string;
+  /** Write the CycloneDX SBOM (layer.cdx.json) beside layer.zip (default true). */
+  readonly sbom?: boolean;
+  /**
+   * SPDX licence ids the layer may not need (sbom/license-policy.ts), and the input that named
+   * them (`--deny-licenses`, `deny-licenses`) for the error. Checked on a cache hit too.
+   */
+  readonly licensePolicy?: { readonly deny: readonly string[]; readonly input: string };
+  /** Build for a runtime past AWS's block-function-update date (target.ts runtimeLifecycleWarning). */
+  readonly allowDeprecatedRuntime?: boolean;
 }
 
 export interface BytecodeReport {

@@ -80,7 +80,13 @@ export async function runLayerJob(
     log,
     { env: deps.env, toolCacheDir: deps.toolCacheDir },
   );
-  const base = { manifest: build.manifest, zipPath: build.zipPath, cacheHit: build.cacheHit, build };
+  const base = {
+    manifest: build.manifest,
+    zipPath: build.zipPath,
+    ...(build.sbomPath ? { sbomPath: build.sbomPath } : {}),
+    cacheHit: build.cacheHit,
+    build,
+  };
   if (!config.publish) return base;
 
   const { publish } = config;

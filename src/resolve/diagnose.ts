@@ -5,7 +5,7 @@
  */
 import { ResolutionError, UserError } from '../errors.js';
 import { compareVersions, isPrerelease, satisfies } from '../pep440.js';
-import { type GlibcVersion, glibcLabel, RUNTIMES, type Target } from '../target.js';
+import { type GlibcVersion, glibcLabel, RUNTIMES, runtimeStatus, type Target } from '../target.js';
 import {
   findRequirementLine,
   normalizeProjectName,
@@ -189,7 +189,7 @@ function suggestFixes(
     // fits no runtime: python3.12 has the glibc but not the Python).
     const fitting = RUNTIMES.filter(
       (r) =>
-        !r.deprecated &&
+        runtimeStatus(r) === 'supported' &&
         newerGlibc(r.glibc, target.glibc) &&
         matching.some((f) => judge(f.file, { ...target, ...r })?.ok),
     ).map((r) => r.runtime);

@@ -21,6 +21,8 @@ export interface WheelSpec {
   readonly tags?: string;
   readonly requiresDist?: readonly string[];
   readonly requiresPython?: string;
+  /** More METADATA header lines, e.g. "License-Expression: MIT" or "Classifier: ...". */
+  readonly headers?: readonly string[];
   /** Importable top-level module; default: the project name with "-" and "." as "_". */
   readonly module?: string;
   /** Extra files by path inside the wheel (e.g. "pkg/_speedups.cpython-311-x86_64-linux-gnu.so"). */
@@ -96,6 +98,7 @@ def metadata(item):
         lines.append("Requires-Python: " + item["requiresPython"])
     for dep in item.get("requiresDist") or []:
         lines.append("Requires-Dist: " + dep)
+    lines.extend(item.get("headers") or [])
     return "\n".join(lines) + "\n\n"
 
 def module_name(item):

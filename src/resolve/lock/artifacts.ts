@@ -8,7 +8,7 @@
  * what the lock offers.
  */
 import { UserError } from '../../errors.js';
-import { platformTags, RUNTIMES, type Target } from '../../target.js';
+import { platformTags, RUNTIMES, runtimeStatus, type Target } from '../../target.js';
 import type { SdistPolicy } from '../types.js';
 import { parseWheelFilename, wheelVerdict } from '../wheel-tags.js';
 import type { LockedFile, LockedPackage } from './types.js';
@@ -85,7 +85,10 @@ export function lockedRequirementLine(pkg: LockedPackage, target: Target, sdist:
     return verdict && !verdict.ok && verdict.kind === 'glibc';
   });
   const newer = RUNTIMES.filter(
-    (r) => !r.deprecated && r.glibc.minor > target.glibc.minor && r.glibc.major === target.glibc.major,
+    (r) =>
+      runtimeStatus(r) === 'supported' &&
+      r.glibc.minor > target.glibc.minor &&
+      r.glibc.major === target.glibc.major,
   );
   const runtimeHint =
     newerGlibc && newer.length > 0
