@@ -183,6 +183,7 @@ async function plan(values: Record<string, string | boolean | undefined>, io: Cl
     servicePath: toPosix(relative(root, serviceDir)) || '.',
     stage,
     branch,
+    asOf: new Date(),
   };
   if (settings.requirements.startsWith('../'))
     throw new InputError('requirements', `${requirementsFile} is outside the repository ${root}`);

@@ -3,7 +3,7 @@
  * ready-to-copy examples in workflows/ (test/init/caller-workflows.test.ts checks those files
  * are this text for the example service): the one home of what a caller workflow says.
  */
-import { RUNTIMES } from '../target.js';
+import { RUNTIMES, runtimeStatus } from '../target.js';
 
 /** The reusable workflow every caller uses (the contract: lambda-python-layer@v1). */
 export const REUSABLE_WORKFLOW =
@@ -23,6 +23,11 @@ export interface CallerSettings {
   readonly stage: string;
   /** The branch whose pushes deploy (the template's Branch parameter). */
   readonly branch: string;
+  /**
+   * The day whose AWS runtime dates pick the runtimes the manual rebuild offers: today for
+   * `init`, a fixed day for the committed examples so that they do not change with the calendar.
+   */
+  readonly asOf: Date;
 }
 
 /** A YAML scalar: plain when it is unambiguous, else double-quoted (JSON strings are YAML). */
@@ -57,6 +62,8 @@ jobs:
     permissions:
       id-token: write
       contents: read
+      # The reusable workflow attests layer.zip and its SBOM (artifact attestations).
+      attestations: write
     with:
       requirements: ${scalar(s.requirements)}
       runtime: ${scalar(s.runtime)}
@@ -70,7 +77,9 @@ ${arch}      layer-name: ${scalar(s.layerName)}
 }
 
 export function rebuildWorkflow(s: CallerSettings): string {
-  const runtimes = RUNTIMES.filter((r) => !r.deprecated).map((r) => r.runtime);
+  const runtimes = RUNTIMES.filter((r) => runtimeStatus(r, s.asOf) === 'supported').map(
+    (r) => r.runtime,
+  );
   if (!runtimes.includes(s.runtime)) runtimes.unshift(s.runtime);
   return `${HEADER}
 # Manual rebuild from the Actions tab: pick runtime, architecture and stage; force-rebuild ignores
@@ -109,6 +118,8 @@ jobs:
     permissions:
       id-token: write
       contents: read
+      # The reusable workflow attests layer.zip and its SBOM (artifact attestations).
+      attestations: write
     with:
       requirements: ${scalar(s.requirements)}
       runtime: \${{ inputs.runtime }}
@@ -144,6 +155,7 @@ export const EXAMPLE_SETTINGS: CallerSettings = {
   servicePath: '.',
   stage: 'prod',
   branch: 'main',
+  asOf: new Date('2026-12-06T00:00:00Z'),
 };
 
 /** Where each example lives in this repository. */
