@@ -98,6 +98,21 @@ export interface ProvenModule {
 }
 
 /**
+ * A module shipped beside a distribution's own package that did not import only because what it
+ * needs comes with an extra that was not asked for (duckdb's adbc_driver_duckdb, which needs
+ * adbc-driver-manager from duckdb[all]): a warning, not a failure (layer/import-proof/extras.ts).
+ */
+export interface ModuleNeedingExtra {
+  readonly distribution: string;
+  readonly module: string;
+  /** The module its import did not find (adbc_driver_manager). */
+  readonly missing: string;
+  /** The distribution that provides it (adbc-driver-manager), declared under `extras`. */
+  readonly requirement: string;
+  readonly extras: readonly string[];
+}
+
+/**
  * The import proof's record. A failed proof fails the build, so the manifest only ever holds a
  * proof that passed, one that was skipped (no way to run the target's CPU here) or turned off.
  */
@@ -111,6 +126,8 @@ export interface ImportProofReport {
   /** The emulator (qemu-user) and its sysroot, when emulated. */
   readonly emulator?: { readonly path: string; readonly sysroot?: string };
   readonly modules: readonly ProvenModule[];
+  /** Modules beside a distribution's own package that need an extra not asked for (warned about). */
+  readonly needsExtra?: readonly ModuleNeedingExtra[];
   /** Directly required distributions with no importable module (data or stubs only). */
   readonly withoutModules?: readonly string[];
   /** Wall time of the whole proof, interpreter start included. */
