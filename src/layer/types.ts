@@ -134,6 +134,16 @@ export interface ImportProofReport {
   readonly durationMs?: number;
 }
 
+/** What a cache hit took from the cache, and from which build (Manifest.cache). */
+export interface LayerCacheRecord {
+  readonly hit: true;
+  readonly key: string;
+  /** The input of the build that made the cached layer (absent for entries from before inputs were recorded). */
+  readonly builtFrom?: { readonly file: string; readonly format: InputFormat };
+  /** What this build took from the cache rather than doing. */
+  readonly taken: readonly string[];
+}
+
 export interface Manifest {
   readonly schemaVersion: 1;
   readonly tool: { readonly name: string; readonly version: string };
@@ -149,6 +159,12 @@ export interface Manifest {
   readonly requirementsHash: string;
   /** The file the layer was built from and its format (absent in manifests written before locks were read). */
   readonly input?: { readonly file: string; readonly format: InputFormat };
+  /**
+   * Present when layer.zip came from the layer cache: nothing was resolved, compiled, verified
+   * or imported in this build. packages, resolver, bytecode, verification and importProof are
+   * then the records of the build that made the zip, from `builtFrom`.
+   */
+  readonly cache?: LayerCacheRecord;
   readonly packages: readonly PackageEntry[];
   /** Absent in manifests written before the pinned pip. */
   readonly resolver?: ResolverReport;

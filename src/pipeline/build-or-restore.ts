@@ -8,7 +8,13 @@ import { cacheKey } from '../cache/key.js';
 import { restoreLayer, saveLayer } from '../cache/layer-cache.js';
 import type { LayerStore } from '../cache/store.js';
 import type { WheelCacheStore } from '../cache/wheel-store.js';
-import { type BuildContext, type BuildResult, buildLayer, inputParams } from '../layer/index.js';
+import {
+  type BuildContext,
+  type BuildResult,
+  buildLayer,
+  describeInput,
+  inputParams,
+} from '../layer/index.js';
 import type { BuildOptions } from '../layer/types.js';
 import type { Logger } from '../log.js';
 import { checkFindLinks } from '../resolve/find-links.js';
@@ -17,6 +23,7 @@ import { directReferences, fingerprintReferences } from '../resolve/local-source
 import { PINNED_PIP } from '../resolve/pinned-pip.js';
 import { type RequirementsSnapshot, writtenAtText } from '../resolve/requirements.js';
 import { TOOL_VERSION } from '../version.js';
+import { manifestForHit, rewriteManifest } from './cache-hit.js';
 import { warnOnEmptyRequirements } from './empty-requirements.js';
 import { checkOutDir } from './out-dir.js';
 
@@ -79,7 +86,15 @@ export async function buildOrRestore(
   }
   if (store && !cache.forceRebuild) {
     const restored = await restoreLayer(store, key, options.outDir, log);
-    if (restored) return { ...restored, cacheHit: true, cacheKey: key };
+    if (restored) {
+      const manifest = manifestForHit(restored.manifest, describeInput(snapshot, options), key);
+      await rewriteManifest(restored.manifestPath, manifest);
+      const from = manifest.cache?.builtFrom;
+      log.info(
+        `Took layer.zip from the cache${from ? ` (built from ${from.file})` : ''}: nothing resolved, compiled, verified or imported again`,
+      );
+      return { ...restored, manifest, cacheHit: true, cacheKey: key };
+    }
   } else if (store) {
     log.info('force-rebuild: not looking in the cache');
   }
