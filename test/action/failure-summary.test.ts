@@ -9,16 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAction } from '../support/action-process.js';
+import { type AwsTestServer, startAwsTestServer } from '../support/aws-server/index.js';
 import { createPackageIndex, type PackageIndex } from '../support/package-index.js';
 import { seedPinnedPip } from '../support/pinned-pip-setup.js';
 import { runnerCommands } from '../support/runner-commands.js';
 
 let index: PackageIndex;
+let aws: AwsTestServer;
 let workspace: string;
 let runnerEnv: Record<string, string>;
 
 beforeAll(async () => {
   index = await createPackageIndex({ wheels: [{ name: 'webby', version: '1.0.0' }] });
+  aws = await startAwsTestServer();
   workspace = mkdtempSync(join(tmpdir(), 'action-failure-'));
   runnerEnv = {
     GITHUB_WORKSPACE: workspace,
@@ -31,6 +34,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await aws?.close();
   await index?.cleanup();
 });
 
@@ -70,5 +74,32 @@ describe('the job summary and errors of the action', () => {
     expect(run.summary).toContain('- **Not published**: the publish input is false (build only)');
     // The result comes before the packages.
     expect(run.summary.indexOf('**Not published**')).toBeLessThan(run.summary.indexOf('| Package |'));
+  }, 240_000);
+
+  it('a publish that fails after the build: the summary says the build worked and shows the layer', async () => {
+    writeFileSync(join(workspace, 'requirements.txt'), 'webby==1.0.0\n');
+    // A role the account does not have: assuming it, the first step of publishing, fails after
+    // the build succeeded.
+    const run = await startAction(
+      {
+        'index-url': index.indexUrl,
+        cache: 'false',
+        'layer-name': 'webby-deps',
+        'aws-region': 'us-east-1',
+        'role-to-assume': 'arn:aws:iam::123456789012:role/no-such-role',
+      },
+      { ...runnerEnv, ...aws.env },
+    ).done;
+    expect(run.code).toBe(1);
+    expect(runnerCommands(run.stdout).filter((c) => c.command === 'error')).toHaveLength(1);
+    expect(run.summary).toContain('## Lambda layer: python3.11 x86_64: failed at publish');
+    expect(run.summary).toContain('no-such-role');
+    expect(run.summary).toContain(
+      '1. Build a python3.11 x86_64 layer from the input found in the workspace ✅',
+    );
+    expect(run.summary).toContain('2. Publish it as `webby-deps` in us-east-1 ❌ failed');
+    expect(run.summary).toContain('### What was done before it failed');
+    expect(run.summary).toContain('- **Built**: zip ');
+    expect(run.summary).toMatch(/\| webby \| 1\.0\.0 \|/);
   }, 240_000);
 });
