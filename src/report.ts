@@ -153,6 +153,13 @@ function cellBytes(bytes: number): string {
   return formatBytes(bytes).replace(' ', '\u00a0');
 }
 
+/** "3 binaries match x86_64 and glibc 2.26", or that there were none to check (pure Python). */
+function binariesText(count: number, t: JobResult['manifest']['target']): string {
+  return count === 0
+    ? `no compiled binaries to check (pure Python); layout and size fit ${t.runtime}`
+    : `${countOf(count, 'binary matches', 'binaries match')} ${t.architecture} and glibc ${t.glibc}`;
+}
+
 /** The Markdown bullets that open the job summary: one per stage, each with its outcome. */
 function resultBullets(result: JobResult): string[] {
   const { manifest } = result;
@@ -168,7 +175,7 @@ function resultBullets(result: JobResult): string[] {
   if (v) {
     bullets.push(
       v.ok
-        ? `- **Verified**: ${countOf(v.checkedBinaries, 'binary matches', 'binaries match')} ${t.architecture} and glibc ${t.glibc}.`
+        ? `- **Verified**: ${binariesText(v.checkedBinaries, t)}.`
         : `- **Verification failed**: ${v.findings.length} problem(s).`,
     );
     for (const f of v.findings) bullets.push(`  - \`${f.file}\`: ${f.problem}`);
@@ -360,7 +367,7 @@ export function cliSummary(result: JobResult): string {
     ...(v
       ? [
           v.ok
-            ? `  Verified: ${countOf(v.checkedBinaries, 'binary matches', 'binaries match')} ${t.architecture} and glibc ${t.glibc}${result.cacheHit ? ' (when the cached layer was built)' : ''}.`
+            ? `  Verified: ${binariesText(v.checkedBinaries, t)}${result.cacheHit ? ' (when the cached layer was built)' : ''}.`
             : `  Verification failed: ${v.findings.length} problem(s).`,
         ]
       : []),

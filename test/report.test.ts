@@ -311,4 +311,18 @@ describe('report', () => {
     expect(md).toContain('- **Not published**: the publish input is false (build only).');
     expect(md).toContain('not imported: adbc_driver_duckdb needs duckdb[all]');
   });
+
+  it('a pure-Python layer: says there were no binaries to check, not "0 binaries match"', () => {
+    const pure: JobResult = {
+      manifest: {
+        ...manifest,
+        verification: { ok: true, checkedBinaries: 0, findings: [], warnings: [], largest: [] },
+      },
+      zipPath: 'out/layer.zip',
+      cacheHit: false,
+    };
+    expect(summaryMarkdown(pure)).toContain('- **Verified**: no compiled binaries to check (pure Python)');
+    expect(cliSummary(pure)).toContain('  Verified: no compiled binaries to check (pure Python)');
+    expect(cliSummary(pure)).not.toContain('0 binaries');
+  });
 });
