@@ -77,9 +77,7 @@ ${arch}      layer-name: ${scalar(s.layerName)}
 }
 
 export function rebuildWorkflow(s: CallerSettings): string {
-  const runtimes = RUNTIMES.filter((r) => runtimeStatus(r, s.asOf) === 'supported').map(
-    (r) => r.runtime,
-  );
+  const runtimes = RUNTIMES.filter((r) => runtimeStatus(r, s.asOf) === 'supported').map((r) => r.runtime);
   if (!runtimes.includes(s.runtime)) runtimes.unshift(s.runtime);
   return `${HEADER}
 # Manual rebuild from the Actions tab: pick runtime, architecture and stage; force-rebuild ignores

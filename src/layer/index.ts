@@ -413,7 +413,7 @@ export function inputParams(options: BuildOptions): LayerInputParams {
 }
 
 /** The input file as the manifest records it: relative to the project directory, with / separators. */
-function describeInput(snapshot: RequirementsSnapshot, options: BuildOptions): Manifest['input'] {
+export function describeInput(snapshot: RequirementsSnapshot, options: BuildOptions): Manifest['input'] {
   const file = snapshot.input?.file ?? snapshot.file;
   const shown = relative(options.projectDir ?? process.cwd(), file);
   const portable = shown.startsWith('..') || isAbsolute(shown) ? basename(file) : shown;

@@ -11,7 +11,13 @@ import { cacheKey } from '../cache/key.js';
 import { restoreLayer, saveLayer } from '../cache/layer-cache.js';
 import type { LayerStore } from '../cache/store.js';
 import type { WheelCacheStore } from '../cache/wheel-store.js';
-import { type BuildContext, type BuildResult, buildLayer, inputParams } from '../layer/index.js';
+import {
+  type BuildContext,
+  type BuildResult,
+  buildLayer,
+  describeInput,
+  inputParams,
+} from '../layer/index.js';
 import type { BuildOptions, Manifest } from '../layer/types.js';
 import type { Logger } from '../log.js';
 import { checkFindLinks } from '../resolve/find-links.js';
@@ -23,6 +29,7 @@ import { SBOM_FILE, writeSbom } from '../sbom/cyclonedx.js';
 import { checkLicenses } from '../sbom/license-policy.js';
 import { runtimeLifecycleWarning } from '../target.js';
 import { TOOL_VERSION } from '../version.js';
+import { manifestForHit, rewriteManifest } from './cache-hit.js';
 import { warnOnEmptyRequirements } from './empty-requirements.js';
 import { checkOutDir } from './out-dir.js';
 
@@ -108,16 +115,22 @@ export async function buildOrRestore(
   if (store && !cache.forceRebuild) {
     const restored = await restoreLayer(store, key, options.outDir, log);
     if (restored) {
+      const manifest = manifestForHit(restored.manifest, describeInput(snapshot, options), key);
+      await rewriteManifest(restored.manifestPath, manifest);
+      const from = manifest.cache?.builtFrom;
+      log.info(
+        `Took layer.zip from the cache${from ? ` (built from ${from.file})` : ''}: nothing resolved, compiled, verified or imported again`,
+      );
       // The SBOM is a function of the manifest just checked against the zip: written from it,
       // nothing unchecked comes from the cache, and a cached entry made with --no-sbom still has one.
       const sbomPath =
         options.sbom === false
           ? undefined
-          : await writeSbom(restored.manifest, options.outDir, {
+          : await writeSbom(manifest, options.outDir, {
               sourceDateEpoch: (context.env ?? process.env).SOURCE_DATE_EPOCH,
             });
-      checkLicensePolicy(options, restored.manifest.packages);
-      return { ...restored, ...(sbomPath ? { sbomPath } : {}), cacheHit: true, cacheKey: key };
+      checkLicensePolicy(options, manifest.packages);
+      return { ...restored, manifest, ...(sbomPath ? { sbomPath } : {}), cacheHit: true, cacheKey: key };
     }
   } else if (store) {
     log.info('force-rebuild: not looking in the cache');

@@ -57,6 +57,16 @@ export interface LayerJobDeps {
   readonly commit?: string;
   /** GITHUB_RUN_ID-GITHUB_RUN_ATTEMPT, for the default role session name. */
   readonly runId?: string;
+  /** Told how far the job got: a failure's summary says what ran and what failed. */
+  readonly progress?: JobProgress;
+}
+
+export type JobStage = 'build' | 'publish' | 'deploy';
+
+/** How far a job got: the stage running (or the one that failed) and the build, once done. */
+export interface JobProgress {
+  stage?: JobStage;
+  build?: CachedBuildResult;
 }
 
 export interface LayerJobOutcome extends JobResult {
@@ -65,11 +75,17 @@ export interface LayerJobOutcome extends JobResult {
   readonly deployed?: DeployStageResult;
 }
 
+/** Why a build-only job published nothing, for its summary. */
+export const NOT_PUBLISHED =
+  'the publish input is false (build only); set publish: true with layer-name and aws-region to publish it';
+
 export async function runLayerJob(
   config: LayerJobConfig,
   deps: LayerJobDeps,
   log: Logger,
 ): Promise<LayerJobOutcome> {
+  const progress = deps.progress ?? {};
+  progress.stage = 'build';
   const build = await buildOrRestore(
     config.build,
     {
@@ -80,6 +96,7 @@ export async function runLayerJob(
     log,
     { env: deps.env, toolCacheDir: deps.toolCacheDir },
   );
+  progress.build = build;
   const base = {
     manifest: build.manifest,
     zipPath: build.zipPath,
@@ -87,7 +104,8 @@ export async function runLayerJob(
     cacheHit: build.cacheHit,
     build,
   };
-  if (!config.publish) return base;
+  if (!config.publish) return { ...base, notPublished: NOT_PUBLISHED };
+  progress.stage = 'publish';
 
   const { publish } = config;
   const { manifest } = build;
@@ -116,6 +134,7 @@ export async function runLayerJob(
   if (!config.deploy) return withPublish;
 
   const { deploy } = config;
+  progress.stage = 'deploy';
   const layerArn = published.regions[0]?.layerVersionArn as string;
   const deployRow = (stage: DeployStageResult): JobResult['deploy'] => ({
     stage: deploy.stage,

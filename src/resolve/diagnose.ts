@@ -178,9 +178,8 @@ function suggestFixes(
     fixes.push(
       `pin ${name}==${compatible.version} (the newest version with a wheel for ${runtimeLabel(target)})`,
     );
-  } else {
-    fixes.push(`pin an older ${name} that has a wheel for ${runtimeLabel(target)} (the index has none)`);
   }
+  // No version on the index has one: pinning an older release would not help, so it is not offered.
   const problems = closest.flatMap((f) => (f.problem ? [f.problem] : []));
   const glibcNeeds = problems.flatMap((p) => (p.kind === 'glibc' ? [p.needs] : []));
   if (glibcNeeds.length > 0) {

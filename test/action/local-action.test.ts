@@ -59,7 +59,7 @@ describe('the action through local-action', () => {
     expect(first.log).toContain('Cache miss');
     const summary = readFileSync(runnerEnv.GITHUB_STEP_SUMMARY as string, 'utf8');
     expect(summary).toContain('## Lambda layer: python3.11 x86_64');
-    expect(summary).toMatch(/\| helper \| 1\.1 \| `manylinux_2_17_x86_64` \|/);
+    expect(summary).toMatch(/\| helper \| 1\.1 \| [\d.]+\u00a0(?:B|KiB) \| █+ \| `manylinux_2_17_x86_64` \|/);
     // The SBOM beside the zip (output sbom) and the licences in the summary.
     const sbom = first.outputs.sbom as string;
     expect(sbom).toBe(join(dirname(zip), 'layer.cdx.json'));
