@@ -22,7 +22,26 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
  */
 export const WHEEL_CACHE_DIR = 'wheels';
 
-export function directoryStore(cacheDir: string): LayerStore {
+/**
+ * Why new entries cannot be written in `cacheDir` (the error code: EROFS, EACCES, ENOTDIR...),
+ * or undefined when they can. Tried by making and removing a temp folder, as a save would.
+ */
+export async function unwritableReason(cacheDir: string): Promise<string | undefined> {
+  try {
+    await mkdir(cacheDir, { recursive: true });
+    await rm(await mkdtemp(join(cacheDir, TEMP_PREFIX)), { recursive: true, force: true });
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code ? `${code} in ${(error as NodeJS.ErrnoException).syscall ?? 'mkdir'}` : String(error);
+  }
+}
+
+/**
+ * @param readOnly why the folder cannot be written (unwritableReason): layers are still
+ *   restored from it, and save says that reason instead of failing.
+ */
+export function directoryStore(cacheDir: string, readOnly?: string): LayerStore {
   return {
     description: `local cache ${cacheDir}`,
     async restore(key, dir) {
@@ -38,6 +57,7 @@ export function directoryStore(cacheDir: string): LayerStore {
       return true;
     },
     async save(key, dir) {
+      if (readOnly) return `${cacheDir} cannot be written (${readOnly})`;
       await mkdir(cacheDir, { recursive: true });
       // Fill a temp folder, then rename: a reader never sees a half-written entry.
       const partial = await mkdtemp(join(cacheDir, TEMP_PREFIX));
