@@ -79,7 +79,20 @@ async function sha256File(path: string): Promise<string> {
  * Python never writes any: each pip run then took 0.71 s instead of 0.33 s. Best effort.
  */
 async function compilePip(home: string, params: PinnedPipParams): Promise<void> {
-  const run = await runPython(params.python.path, ['-m', 'compileall', '-q', '-j', '0', join(home, 'pip')], {
+  // unchecked-hash: Python never compares these pycs with their source's mtime (lost or changed
+  // by a copy, the Actions cache's archive...) nor rewrites them; pinned-pip-check.ts checks
+  // sources and pycs against the sha256 recorded for each before every run instead.
+  const args = [
+    '-m',
+    'compileall',
+    '-q',
+    '-j',
+    '0',
+    '--invalidation-mode',
+    'unchecked-hash',
+    join(home, 'pip'),
+  ];
+  const run = await runPython(params.python.path, args, {
     log: params.log,
     env: params.env,
     timeoutMs: 120_000,
