@@ -12,9 +12,9 @@ import { UserError } from '../errors.js';
 import { removeOnInterrupt } from '../interrupt.js';
 import type { Manifest } from '../layer/types.js';
 import type { Logger } from '../log.js';
-import { withZipArchive } from '../zip/reader.js';
 import { linkOrCopy } from './entry-folder.js';
 import { CACHED_FILES, type LayerStore } from './store.js';
+import { checkZipEntries } from './zip-check.js';
 
 export interface RestoredLayer {
   readonly manifest: Manifest;
@@ -88,9 +88,7 @@ export async function restoreLayer(
  */
 export async function checkLayerZip(zipPath: string): Promise<void> {
   try {
-    await withZipArchive(zipPath, async (archive) => {
-      for (const entry of archive.entries) if (!entry.name.endsWith('/')) await archive.read(entry);
-    });
+    await checkZipEntries(zipPath);
   } catch (error) {
     throw new UserError(`${zipPath} fails its own check (${messageOf(error)}): it is not cached`, {
       hint: 'build again with --no-cache (or remove the per-wheel cache folder <cache-dir>/wheels), and report this',
