@@ -20,11 +20,11 @@
  * The build reads the bytes through a hard link of its own, so no other build's pruning or
  * repair can take them away between the check and the copy.
  */
-import { closeSync, linkSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { setAside, TEMP_PREFIX, writeEntryFolder } from '../cache/entry-folder.js';
+import { linkOrCopy, setAside, TEMP_PREFIX, writeEntryFolder } from '../cache/entry-folder.js';
 import { removeOnInterrupt } from '../interrupt.js';
 import { crc32, METHOD_DEFLATED, METHOD_STORED } from '../zip/format.js';
 import { withZipArchive } from '../zip/reader.js';
@@ -96,7 +96,7 @@ async function readDeflated(
   try {
     const index = JSON.parse(text) as DeflatedIndex;
     if (index.zlib !== process.versions.zlib || index.level !== DEFAULT_ZIP_LEVEL) return {};
-    linkSync(join(folder, BYTES), link);
+    linkOrCopy(join(folder, BYTES), link); // a copy where the file system has no hard links
     const bytes = await readFile(link);
     if (sha256(bytes) !== index.sha256) reason = `${BYTES} does not match its sha256`;
     else if (sha256(Buffer.from(JSON.stringify(index.pycs))) !== index.table)
