@@ -3,7 +3,7 @@
  * of it runs. Its folder holds a list of every file with its sha256 (written once, when the wheel
  * whose sha256 is pinned was unpacked and each file checked against the wheel's RECORD; the pycs
  * compiled there are listed with theirs) and a witness of each file's size, mtime, ctime and inode. A
- * build compares the witness with stat() (about 1,700 files: milliseconds) and hashes every file
+ * build compares the witness with stat() (about 900 files: about 20 ms of CPU) and hashes every file
  * again only when one differs (a restore from the Actions cache, a copy, an edit): the witness is
  * then written again when all hashes match, and the pip is damaged when one does not.
  *
@@ -45,7 +45,7 @@ async function sha256Of(path: string): Promise<string> {
 }
 
 /**
- * Every file under `root`, relative with / separators. Synchronous, as the witness below: ~1,700
+ * Every file under `root`, relative with / separators. Synchronous, as the witness below: ~900
  * stat() calls through the threadpool one await at a time cost far more than the calls.
  */
 function listFiles(root: string): string[] {
