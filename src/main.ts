@@ -11,7 +11,7 @@ import { runnerLogger } from './action/logger.js';
 import { publishOutputs } from './aws/outputs.js';
 import { PublishError, type PublishResult } from './aws/publish.js';
 import { actionsStore } from './cache/actions-store.js';
-import { actionsWheelStore } from './cache/wheel-store.js';
+import { actionsWheelStore, TOOLS_FOLDER } from './cache/wheel-store.js';
 import { describeCheckFailure } from './deploy/function-check.js';
 import { FunctionsFailedError, PostDeployError, SmokeTestError } from './deploy/index.js';
 import { UserError } from './errors.js';
@@ -225,8 +225,9 @@ export async function run(): Promise<void> {
           `lambda-layer-wheels-${config.build.target.runtime}-${config.build.target.architecture}-`,
           cache,
         ),
-        // Beside the layer cache; RUNNER_TEMP is per job, so each job fetches pip once.
-        toolCacheDir: join(runTemp, 'lambda-layer-cache', 'tools'),
+        // Inside the per-wheel cache's folder: the pinned pip travels in the Actions cache with
+        // the per-wheel entries, so a job on a fresh runner does not fetch and compile it again.
+        toolCacheDir: join(runTemp, 'lambda-layer-cache', 'wheels', TOOLS_FOLDER),
         getIdToken: (audience) => core.getIDToken(audience),
         mask: (secret) => core.setSecret(secret),
         env: process.env,

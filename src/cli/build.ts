@@ -1,6 +1,6 @@
 /** `lambda-layer build`: build layer.zip and manifest.json for a Lambda Python runtime. */
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { defaultCacheDir, directoryStore, WHEEL_CACHE_DIR } from '../cache/dir-store.js';
+import { defaultCacheDir, directoryStore, unwritableReason, WHEEL_CACHE_DIR } from '../cache/dir-store.js';
 import { pruneWheelCache } from '../cache/prune-wheels.js';
 import { parseChoice, parseList } from '../inputs.js';
 import { PROOF_PYTHON_ENV, PROOF_SYSROOT_ENV } from '../layer/import-proof/where.js';
@@ -146,7 +146,16 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     ...(denyLicenses.length > 0 ? { licensePolicy: { deny: denyLicenses, input: '--deny-licenses' } } : {}),
   };
   const cacheDir = resolve(io.cwd, values['cache-dir'] ?? defaultCacheDir(io.env));
-  const store = values['no-cache'] ? undefined : directoryStore(cacheDir);
+  // A cache folder that cannot be written (a read-only mount, another user's) is a warning: its
+  // layers are still used, nothing is written there, and the pinned pip goes elsewhere.
+  const readOnly = values['no-cache'] ? undefined : await unwritableReason(cacheDir);
+  if (readOnly) {
+    io.log.warn(
+      `The cache folder ${cacheDir} cannot be written (${readOnly}): building without saving to it (pass --cache-dir DIR for a writable one, or --no-cache)`,
+    );
+  }
+  const store = values['no-cache'] ? undefined : directoryStore(cacheDir, readOnly);
+  const wheelCache = !values['no-cache'] && !readOnly;
   const result = await buildOrRestore(
     options,
     { store, forceRebuild: values['force-rebuild'] ?? false },
@@ -157,10 +166,10 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     {
       env: io.env,
       toolCacheDir: cacheDir,
-      ...(values['no-cache'] ? {} : { wheelCacheDir: join(cacheDir, WHEEL_CACHE_DIR) }),
+      ...(wheelCache ? { wheelCacheDir: join(cacheDir, WHEEL_CACHE_DIR) } : {}),
     },
   );
-  if (!values['no-cache']) {
+  if (wheelCache) {
     // The layer is built: a cache folder that cannot be tidied is only worth a warning.
     await pruneWheelCache(join(cacheDir, WHEEL_CACHE_DIR), io.log).catch((error: unknown) =>
       io.log.warn(`Per-wheel cache not pruned: ${error instanceof Error ? error.message : String(error)}`),

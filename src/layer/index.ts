@@ -368,6 +368,8 @@ const proveVerifyArchive: BuildStage = {
     const archive = archived.value;
     if (deflated) {
       state.log.info(`Deflated bytes of ${deflated.sources.size} pycs copied from the per-wheel cache`);
+      for (const damaged of deflated.damaged)
+        state.log.warn(`Per-wheel cache: damaged entry set aside and rebuilt (${damaged})`);
       // The layer is built: a cache that cannot be written only costs the next build time.
       await deflated
         .storeMisses(zipPath)
