@@ -4,7 +4,7 @@
  * the layer cache never keeps a zip that fails this (cache/layer-cache.ts). The central
  * directory is read by yauzl (zip/reader.ts); the entries are read here with plain reads and
  * inflated on the threadpool a few at a time, since yauzl's stream per entry took several times
- * longer for the data benchmark's 8,773 entries (the figure is in docs/cache-trust.md).
+ * longer for the data benchmark's 8,773 entries (the figure is in docs/cache.md, "What it costs").
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { promisify } from 'node:util';
