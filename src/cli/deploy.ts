@@ -6,6 +6,7 @@ import { functionLines } from '../report.js';
 import { TOOL_NAME } from '../version.js';
 import type { CliIO, Command } from './command.js';
 import { parseCommandArgs, UsageError } from './parse.js';
+import { regionFrom } from './region.js';
 
 const usage = `Usage: ${TOOL_NAME} deploy --layer-arn ARN [options]
 
@@ -17,7 +18,7 @@ Options:
   --layer-arn ARN             the layer version to attach (required)
   --service-path DIR          directory of serverless.yml (default: .)
   --stage NAME                stage (default: dev)
-  --region NAME               AWS region (default: $AWS_REGION, else us-east-1)
+  --region NAME               AWS region (default: AWS_REGION, else AWS_DEFAULT_REGION)
   --serverless-package PKG    serverless@3 (default; the service's own node_modules/.bin/serverless
                               when it has one) | osls (the maintained community continuation of v3)
                               | a version such as 3.40.0
@@ -79,7 +80,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       {
         servicePath: resolve(io.cwd, values['service-path'] ?? '.'),
         stage: values.stage ?? 'dev',
-        region: values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+        region: regionFrom(values.region, io.env),
         layerArn,
         serverlessPackage: values['serverless-package'],
         deployArgs: values['deploy-args'] ?? '',

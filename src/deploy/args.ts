@@ -57,7 +57,7 @@ export function checkDeployArgs(args: readonly string[], inputName = 'deploy-arg
     const flag = arg.split('=')[0] ?? arg;
     const owner = RESERVED[flag];
     if (owner) {
-      throw new InputError(inputName, `"${arg}" sets the ${owner}; use the ${owner} input instead`);
+      throw new InputError(inputName, (n) => `"${arg}" sets the ${owner}; use ${n.name(owner)} instead`);
     }
   }
   for (let i = 0; i < args.length; i++) {
