@@ -143,7 +143,10 @@ function normalizeArchitecture(value: string): Architecture {
   };
   const arch = aliases[value.trim().toLowerCase()];
   if (!arch) {
-    throw new InputError('architecture', `unknown architecture "${value}"; choose ${ARCHITECTURES.join(' or ')}`);
+    throw new InputError(
+      'architecture',
+      `unknown architecture "${value}"; choose ${ARCHITECTURES.join(' or ')}`,
+    );
   }
   return arch;
 }

@@ -193,7 +193,8 @@ async function defaultChain(options: CredentialOptions, log: Logger): Promise<Re
     throw new UserError(
       `The AWS credentials from the default provider chain were rejected: ${name}: ${(error as Error).message}`,
       {
-        hint: (n) => `They may be expired or for another partition; refresh them or use ${n.name('role-to-assume')}.`,
+        hint: (n) =>
+          `They may be expired or for another partition; refresh them or use ${n.name('role-to-assume')}.`,
         cause: error,
       },
     );
@@ -249,7 +250,8 @@ export function explainStsRefusal(error: unknown, context: RefusalContext): Erro
           'role-duration-seconds',
           `${context.durationSeconds} is refused by ${roleArn}: ${message}`,
           {
-            hint: (n) => `Lower ${n.name('role-duration-seconds')} or raise the role's "Maximum session duration".`,
+            hint: (n) =>
+              `Lower ${n.name('role-duration-seconds')} or raise the role's "Maximum session duration".`,
           },
         );
       }

@@ -97,7 +97,7 @@ export async function ensurePinnedPip(params: PinnedPipParams): Promise<PinnedPi
   const home = join(params.toolCacheDir, `pip-${release.version}`);
   const pinned = { version: release.version, home, python: params.python };
   if (await cachedPip(home, release)) {
-    params.log.info(`Using pip ${release.version} from the tool cache ${home}`);
+    params.log.debug(`Using pip ${release.version} from the tool cache ${home}`);
     // A tool cache filled before pip was compiled there.
     if (!existsSync(join(home, 'pip', '__pycache__'))) await compilePip(home, params);
     return pinned;
