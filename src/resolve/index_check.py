@@ -32,7 +32,8 @@ READ_SECONDS = 10
 def _reason(error: BaseException) -> str:
     """A few words on why an index did not answer, from the innermost network error."""
     text = " ".join(str(e) for e in _chain(error))
-    if "NameResolutionError" in text or "Name or service not known" in text or "getaddrinfo" in text:
+    names = ("NameResolutionError", "Name or service not known", "getaddrinfo")
+    if any(name in text for name in names):
         return "its host name does not resolve"
     if "Connection refused" in text:
         return "connection refused"
@@ -66,7 +67,7 @@ def _answers(session, url: str) -> str | None:
         # Any HTTP answer (200, 401, 404, 405) means the index is there; pip handles the rest.
         session.head(url, timeout=(CONNECT_SECONDS, READ_SECONDS), allow_redirects=False)
         return None
-    except Exception as error:  # noqa: BLE001 - every failure is a reason, none a crash
+    except Exception as error:  # every failure is a reason, none a crash
         if any(isinstance(e, requests.ReadTimeout) for e in _chain(error)):
             return None  # it accepted the connection: slow, not unreachable
         return _reason(error)
@@ -97,7 +98,11 @@ def settle_indexes(command, options) -> None:
     # pip would go on with its --find-links alone too, after retrying every index.
     find_links_only = not answering and bool(options.find_links)
     if unreachable:
-        report = {"unreachable": unreachable, "answering": len(answering), "findLinksOnly": find_links_only}
+        report = {
+            "unreachable": unreachable,
+            "answering": len(answering),
+            "findLinksOnly": find_links_only,
+        }
         print(f"{UNREACHABLE} {json.dumps(report)}", file=sys.stderr, flush=True)
     if not answering:
         if not find_links_only:

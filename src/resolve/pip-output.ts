@@ -65,7 +65,7 @@ export function pipOutput(snapshot: RequirementsSnapshot, log: Logger, cwd: stri
   const unreachable: UnreachableIndex[] = [];
   let findLinksOnly = false;
   const rewrite = (text: string): string =>
-    text.replace(/-r (\S.*?) \(line (\d+)\)/g, (whole, file: string, line: string) => {
+    text.replace(/-r (\S.*?) \(line (\d+)\)/g, (_whole, file: string, line: string) => {
       const known = where.get(`${file}\0${line}`);
       return known ?? `${shownPath(file, cwd)}:${line}`;
     });
