@@ -73,10 +73,18 @@ def _answers(session, url: str) -> str | None:
         return _reason(error)
 
 
+def _without_credentials(url: str) -> str:
+    """The URL with its user and password shown as ****, as the build shows every index URL."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="****@" + parts.netloc.rsplit("@", 1)[1]))
+
+
 def settle_indexes(command, options) -> None:
     """Dedupe options' indexes, drop the ones that do not answer, or stop when none does."""
-    from pip._internal.utils.misc import redact_auth_from_url
-
     if getattr(options, "no_index", False) or not hasattr(options, "index_url"):
         return
     urls = list(dict.fromkeys([options.index_url, *(options.extra_index_urls or [])]))
@@ -91,7 +99,7 @@ def settle_indexes(command, options) -> None:
     session.close()
     answering = [url for url, reason in zip(urls, reasons) if reason is None]
     unreachable = [
-        {"url": redact_auth_from_url(url), "reason": reason}
+        {"url": _without_credentials(url), "reason": reason}
         for url, reason in zip(urls, reasons)
         if reason is not None
     ]
