@@ -149,7 +149,7 @@ export async function findPipPython(
   if (!found) {
     throw new UserError(`no Python >= ${MIN_PYTHON} found ${WHERE_LOOKED}; ${needs}`, {
       hint: (n) =>
-        `install one (actions/setup-python in a workflow, python.org or your package manager) or pass its path with ${n.name('python')}`,
+        `install one (actions/setup-python in a workflow, python.org or your package manager) or set ${n.name('python')} to its path`,
     });
   }
   options.log?.info(`Using Python ${found.version} at ${found.path} to run pip`);

@@ -91,7 +91,7 @@ export function detectInput(dirs: readonly string[]): DetectedInput {
     'requirements',
     `no input found in ${dirs.join(' or ')}: looked for ${AUTO_DETECT_ORDER.join(', ')}`,
     {
-      hint: (n) => `name the file with ${n.name('requirements')}, or run from the project directory`,
+      hint: (n) => `set ${n.name('requirements')} to the file, or run from the project directory`,
     },
   );
 }

@@ -113,7 +113,7 @@ describe('a default build is quiet', () => {
 describe('an index that does not answer', () => {
   // pip's own retries (5, with backoff) as a user has them: the check must make them moot.
   const withRetries = (): NodeJS.ProcessEnv => {
-    const env = { ...isolatedPipEnv(), XDG_CACHE_HOME: join(cwd, '.cache') };
+    const env: NodeJS.ProcessEnv = { ...isolatedPipEnv(), XDG_CACHE_HOME: join(cwd, '.cache') };
     delete env.PIP_RETRIES;
     return env;
   };
