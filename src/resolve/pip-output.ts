@@ -28,14 +28,18 @@ interface IndexReport {
 }
 
 /**
- * pip lines for --verbose: the ones that name only files in the build's scratch folder, and a
+ * pip lines for --verbose: the ones that name only files in the build's scratch folder; a
  * local (file:) index without a folder for a project, which is that index's "not here" (an HTTP
- * index's 404 is silent) and said once per project per index.
+ * index's 404 is silent) and said once per project per index; and pip's "no matching
+ * distribution", which the build's own error says with the reason.
  */
 const VERBOSE_ONLY = [
   /^Saved \//,
   /^File was already downloaded /,
   /^WARNING: Location 'file:[^']*' is ignored: it is neither a file nor a directory\.$/,
+  // pip's account of a requirement it found nothing for: the build's error explains it (diagnose.ts).
+  /^ERROR: Could not find a version that satisfies the requirement /,
+  /^ERROR: No matching distribution found for /,
 ];
 
 export interface PipOutput {
