@@ -3,7 +3,7 @@
  * file, a read-only disk, a name too long) names the path and what it means; anything else is
  * its message, with the stack left for --verbose / debug: a stack is never the message.
  */
-import { describeError, UserError } from './errors.js';
+import { ACTION_NAMING, describeError, type InputNaming, UserError } from './errors.js';
 
 const ERRNO_MEANING: Readonly<Record<string, string>> = {
   ENOENT: 'does not exist',
@@ -37,8 +37,11 @@ function systemError(error: unknown): SystemError | undefined {
 }
 
 /** One line for an error the user sees; the stack (for a bug) is `detail`, shown only in debug. */
-export function explainError(error: unknown): { message: string; detail?: string; expected: boolean } {
-  if (error instanceof UserError) return { message: describeError(error), expected: true };
+export function explainError(
+  error: unknown,
+  naming: InputNaming = ACTION_NAMING,
+): { message: string; detail?: string; expected: boolean } {
+  if (error instanceof UserError) return { message: describeError(error, naming), expected: true };
   const system = systemError(error);
   if (system) {
     const what = system.path ?? 'a file';

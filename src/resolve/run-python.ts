@@ -16,7 +16,15 @@ const QUIET = [/^WARNING: Running pip as the 'root' user/, /^\s*$/];
 export async function runPython(
   python: string,
   args: readonly string[],
-  options: { log: Logger; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number; quiet?: boolean },
+  options: {
+    log: Logger;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    timeoutMs: number;
+    quiet?: boolean;
+    /** Says each line instead of the log (pip-output.ts); the noise above is dropped first. */
+    say?: (line: string) => void;
+  },
 ): Promise<PythonRun> {
   try {
     const result = await runProcess(python, args, {
@@ -26,7 +34,9 @@ export async function runPython(
       onLine: options.quiet
         ? undefined
         : (line) => {
-            if (!QUIET.some((q) => q.test(line))) options.log.info(`  ${line}`);
+            if (QUIET.some((q) => q.test(line))) return;
+            if (options.say) options.say(line);
+            else options.log.info(`  ${line}`);
           },
     });
     return { code: result.code, output: result.output, timedOut: result.timedOut };
