@@ -22,7 +22,6 @@ import type { RequirementsSnapshot } from '../../../src/resolve/requirements.js'
 import { markerEnvironment, resolveTarget } from '../../../src/target.js';
 import { lockFixture } from '../../support/fixtures.js';
 
-
 let work: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'lock-selection-'));
