@@ -44,7 +44,22 @@ export interface AwsClientOptions extends AwsClientSettings {
 
 export const DEFAULT_MAX_ATTEMPTS = 4;
 
+/**
+ * Since @aws-sdk/core 3.974.8 (aws/aws-sdk-js-v3#7973, 2026-05) every client made on Node < 22
+ * prints a 9-line NodeVersionSupportWarning: SDK releases after the first week of January 2027
+ * will require Node 22. It speaks to whoever picks the SDK version, which is this project (the
+ * SDK is bundled into dist/), not to the user, who can do nothing about it. The SDK's documented
+ * opt-out (aws/aws-sdk-js-v3#7983) is this variable; a value the user set is kept. The Node
+ * versions this tool supports are package.json's `engines`, which test/engines.test.ts holds to
+ * the bundled packages' own: an SDK update that drops Node 20 fails that test until `engines`
+ * says so.
+ */
+function optOutOfSdkNodeVersionWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
 function commonConfig(options: AwsClientOptions) {
+  optOutOfSdkNodeVersionWarning();
   return {
     region: options.region,
     ...(options.credentials ? { credentials: options.credentials } : {}),

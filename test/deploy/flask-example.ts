@@ -16,19 +16,24 @@ export const EXAMPLE_DIR = resolve(import.meta.dirname, '../../examples/flask-ap
 export const EXAMPLE_FILES = ['app.py', 'serverless.yml', 'requirements.txt', 'package.json'];
 export const TEST_LAYER_ARN = 'arn:aws:lambda:us-east-1:123456789012:layer:deps:7';
 
-/** Throws (never skips) when the example's devDependencies are missing: CI must install them. */
+/**
+ * Throws (never skips) when the example's devDependencies are missing. The test run installs
+ * them first (test/support/example-modules-setup.ts); this names the step when that failed.
+ */
 export function requireExampleModules(): string {
   const modules = join(EXAMPLE_DIR, 'node_modules');
   for (const bin of ['serverless']) {
     if (!existsSync(join(modules, '.bin', bin))) {
       throw new Error(
-        `examples/flask-api has no node_modules/.bin/${bin}: run \`npm ci --prefix examples/flask-api\``,
+        `examples/flask-api has no node_modules/.bin/${bin}: the test setup's \`npm ci --prefix examples/flask-api\` failed (see its output above); run it by hand`,
       );
     }
   }
   for (const plugin of ['serverless-wsgi', 'serverless-offline']) {
     if (!existsSync(join(modules, plugin))) {
-      throw new Error(`examples/flask-api lacks ${plugin}: run \`npm ci --prefix examples/flask-api\``);
+      throw new Error(
+        `examples/flask-api lacks ${plugin}: the test setup's \`npm ci --prefix examples/flask-api\` failed (see its output above); run it by hand`,
+      );
     }
   }
   return modules;

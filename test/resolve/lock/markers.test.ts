@@ -11,8 +11,8 @@ import { defaultCacheDir } from '../../../src/cache/dir-store.js';
 import { evaluateMarker, MarkerSyntaxError, parseMarker } from '../../../src/resolve/lock/markers.js';
 import { PINNED_PIP } from '../../../src/resolve/pinned-pip.js';
 import { markerEnvironment, resolveTarget } from '../../../src/target.js';
+import { lockFixture } from '../../support/fixtures.js';
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures/lockfiles');
 const x86 = { environment: markerEnvironment(resolveTarget('python3.11', 'x86_64')) };
 const arm = { environment: markerEnvironment(resolveTarget('python3.11', 'arm64')) };
 
@@ -81,7 +81,7 @@ function fixtureMarkers(): string[] {
   ];
   const found = new Set<string>();
   for (const file of files) {
-    const text = readFileSync(join(FIXTURES, file), 'utf8');
+    const text = readFileSync(lockFixture(file), 'utf8');
     for (const m of text.matchAll(/\bmarkers?"?\s*[=:]\s*"((?:[^"\\]|\\.)*)"/g)) {
       found.add(JSON.parse(`"${m[1]}"`) as string);
     }

@@ -1,7 +1,7 @@
 /**
  * What each input format selects for a Lambda target, over real lock files from public
- * repositories (../shared/fixtures/lockfiles, see its SOURCES.md; read in place, never copied
- * into this repository) and small locks written here for the marker cases. No pip runs.
+ * repositories (test/fixtures/lockfiles, see its SOURCES.md) and small locks written here for the
+ * marker cases. No pip runs.
  */
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,9 +20,7 @@ import { evaluateMarker } from '../../../src/resolve/lock/markers.js';
 import { poetryContentHash } from '../../../src/resolve/lock/poetry-lock.js';
 import type { RequirementsSnapshot } from '../../../src/resolve/requirements.js';
 import { markerEnvironment, resolveTarget } from '../../../src/target.js';
-
-const FIXTURES = join(__dirname, '../../../../shared/fixtures/lockfiles');
-const fixture = (path: string) => join(FIXTURES, path);
+import { lockFixture } from '../../support/fixtures.js';
 
 let work: string;
 beforeAll(async () => {
@@ -70,7 +68,7 @@ async function scratch(name: string, files: Record<string, string>): Promise<str
   const dir = join(work, name);
   for (const [to, from] of Object.entries(files)) {
     await mkdir(dirname(join(dir, to)), { recursive: true });
-    await copyFile(fixture(from), join(dir, to));
+    await copyFile(lockFixture(from), join(dir, to));
   }
   return dir;
 }
@@ -141,7 +139,7 @@ describe('input formats by file name', () => {
 });
 
 describe('uv.lock', () => {
-  const fastapi = fixture('uv/aecomet__fastapi-tutorial/uv.lock');
+  const fastapi = lockFixture('uv/aecomet__fastapi-tutorial/uv.lock');
 
   it('selects the main dependencies reachable for the target, not colorama (win32) and not the dev group', async () => {
     const x86 = await selected(fastapi, { runtime: 'python3.14' });
@@ -194,7 +192,7 @@ describe('uv.lock', () => {
   });
 
   it("picks the fork of a package for the target's Python (resolution markers, versioned edges)", async () => {
-    const etiquette = fixture('uv/aekasitt__etiquette/uv.lock');
+    const etiquette = lockFixture('uv/aekasitt__etiquette/uv.lock');
     const py39 = await selected(etiquette, {
       runtime: 'python3.9',
       extras: ['standard'],
@@ -211,7 +209,7 @@ describe('uv.lock', () => {
     expect(py311).not.toHaveProperty('exceptiongroup');
     expect(py311.uvloop).toBe('0.21.0'); // the `standard` extra
     expect(py311).not.toHaveProperty('colorama');
-    const flask = fixture('uv/pallets__flask/uv.lock');
+    const flask = lockFixture('uv/pallets__flask/uv.lock');
     expect((await selected(flask, { runtime: 'python3.10', groups: ['docs'] })).sphinx).toBe('8.1.3');
     expect((await selected(flask, { runtime: 'python3.12', groups: ['docs'] })).sphinx).toBe('8.2.3');
     // A group edge with a marker: gha-update only from Python 3.12.
@@ -232,14 +230,14 @@ describe('uv.lock', () => {
   });
 
   it('names unknown extras and groups, and an empty selection', async () => {
-    const flask = fixture('uv/pallets__flask/uv.lock');
+    const flask = lockFixture('uv/pallets__flask/uv.lock');
     expect((await failure(read(flask, { extras: ['nope'] }))).message).toContain(
       'has no extra "nope" in the lock (it has: async, dotenv)',
     );
     expect((await failure(read(flask, { groups: ['nope'] }))).message).toContain(
       'has no dependency group "nope"',
     );
-    const workspace = fixture('uv/HuakunShen__uv-workspace-template/uv.lock');
+    const workspace = lockFixture('uv/HuakunShen__uv-workspace-template/uv.lock');
     expect((await failure(read(workspace, { runtime: 'python3.12' }))).message).toContain(
       'selects no package',
     );
@@ -253,7 +251,7 @@ describe('uv.lock', () => {
   });
 
   it("refuses an editable workspace member it would have to install, with the entry's line", async () => {
-    const lock = fixture('uv/tdejager__test-uv-versions/uv.lock');
+    const lock = lockFixture('uv/tdejager__test-uv-versions/uv.lock');
     const error = await failure(read(lock, { runtime: 'python3.13' }));
     expect(error.message).toMatch(
       /uv\.lock:12: pkg-dynamic comes from the local project "packages\/pkg_dynamic"/,
@@ -313,7 +311,7 @@ describe('uv.lock', () => {
 describe('poetry.lock', () => {
   /** Poetry 2.1 locks record each package's groups and markers: the walk must agree with them. */
   async function fromGroupsAndMarkers(project: string, choice: Choice): Promise<string[]> {
-    const lock = parse(await readFile(fixture(`poetry/${project}/poetry.lock`), 'utf8')) as {
+    const lock = parse(await readFile(lockFixture(`poetry/${project}/poetry.lock`), 'utf8')) as {
       package: { name: string; groups: string[]; markers?: string | Record<string, string> }[];
     };
     const environment = markerEnvironment(
@@ -344,7 +342,7 @@ describe('poetry.lock', () => {
     async (project, choice) => {
       // sdist "pure": selection only, whether the packages have fitting wheels is another test.
       const walked = Object.keys(
-        await selected(fixture(`poetry/${project}/poetry.lock`), { ...choice, sdist: 'pure' }),
+        await selected(lockFixture(`poetry/${project}/poetry.lock`), { ...choice, sdist: 'pure' }),
       ).sort();
       expect(walked.length).toBeGreaterThan(3);
       expect(walked).toEqual(await fromGroupsAndMarkers(project, choice));
@@ -352,7 +350,7 @@ describe('poetry.lock', () => {
   );
 
   it("ormar: an extra brings its optional packages; a dependency's extra brings its own (sqlalchemy[asyncio] -> greenlet)", async () => {
-    const lock = fixture('poetry/collerek__ormar/poetry.lock');
+    const lock = lockFixture('poetry/collerek__ormar/poetry.lock');
     const main = await selected(lock);
     expect(main).toMatchObject({ pydantic: '2.12.5', sqlalchemy: '2.0.49', greenlet: '3.1.1' });
     expect(main).not.toHaveProperty('asyncpg');
@@ -364,7 +362,7 @@ describe('poetry.lock', () => {
 
   it("refuses a runtime outside the lock's python-versions", async () => {
     const error = await failure(
-      read(fixture('poetry/collerek__ormar/poetry.lock'), { runtime: 'python3.9' }),
+      read(lockFixture('poetry/collerek__ormar/poetry.lock'), { runtime: 'python3.9' }),
     );
     expect(error.message).toMatch(
       /poetry\.lock:\d+: the lock's python-versions "\^3\.10\.0" excludes python3\.9/,
@@ -372,7 +370,7 @@ describe('poetry.lock', () => {
   });
 
   it('reads a 2.0 lock (no groups or markers per package) by its edges: pexpect on Linux, colorama never', async () => {
-    const lock = fixture('poetry/UCSD-E4E__pyFileHash/poetry.lock');
+    const lock = lockFixture('poetry/UCSD-E4E__pyFileHash/poetry.lock');
     expect(await selected(lock)).toEqual({ pybind11: '2.11.1' });
     const dev = await selected(lock, { groups: ['dev'] });
     expect(dev).toMatchObject({ ipython: '8.18.1', pexpect: '4.9.0', pytest: '7.4.3' });
@@ -383,8 +381,8 @@ describe('poetry.lock', () => {
 
   it('recomputes content-hash as Poetry does, and asks for `poetry lock` when pyproject.toml changed', async () => {
     for (const project of ['collerek__ormar', 'python-poetry__cleo', 'UCSD-E4E__pyFileHash']) {
-      const pyproject = parse(await readFile(fixture(`poetry/${project}/pyproject.toml`), 'utf8'));
-      const lock = await readFile(fixture(`poetry/${project}/poetry.lock`), 'utf8');
+      const pyproject = parse(await readFile(lockFixture(`poetry/${project}/pyproject.toml`), 'utf8'));
+      const lock = await readFile(lockFixture(`poetry/${project}/poetry.lock`), 'utf8');
       expect(lock).toContain(`content-hash = "${poetryContentHash(pyproject as Record<string, unknown>)}"`);
     }
     const dir = await scratch('poetry-stale', {
@@ -404,7 +402,7 @@ describe('poetry.lock', () => {
 
 describe('Pipfile.lock', () => {
   it('installs the default section with its markers: pytest needs Python 3.10', async () => {
-    const lock = fixture('pipenv/pypa__pipenv/Pipfile.lock');
+    const lock = lockFixture('pipenv/pypa__pipenv/Pipfile.lock');
     const py311 = await selected(lock);
     expect(Object.keys(py311)).toEqual([
       'exceptiongroup',
@@ -431,7 +429,7 @@ describe('Pipfile.lock', () => {
   });
 
   it('reads the old-style markers of a classic lock', async () => {
-    const lock = fixture('pipenv/Gilbertly__sam-starter-py/Pipfile.lock');
+    const lock = lockFixture('pipenv/Gilbertly__sam-starter-py/Pipfile.lock');
     expect(await selected(lock, { runtime: 'python3.9' })).toMatchObject({
       boto3: '1.16.33',
       urllib3: '1.26.2',
@@ -445,7 +443,7 @@ describe('Pipfile.lock', () => {
 
 describe('pylock.toml', () => {
   it('selects by marker with the chosen dependency groups (default-groups otherwise)', async () => {
-    const lock = fixture('pylock/Five-Colleges-Incorporated__httpx-folio/pylock.toml');
+    const lock = lockFixture('pylock/Five-Colleges-Incorporated__httpx-folio/pylock.toml');
     const main = await selected(lock);
     expect(Object.keys(main).sort()).toEqual([
       'anyio',
@@ -467,13 +465,13 @@ describe('pylock.toml', () => {
   });
 
   it('python_full_version markers follow the runtime (spectree: exceptiongroup below 3.11)', async () => {
-    const lock = fixture('pylock/0b01001001__spectree/pylock.toml');
+    const lock = lockFixture('pylock/0b01001001__spectree/pylock.toml');
     expect(await selected(lock, { runtime: 'python3.10' })).toHaveProperty('exceptiongroup');
     expect(await selected(lock, { runtime: 'python3.11' })).not.toHaveProperty('exceptiongroup');
   });
 
   it("keeps both hashes of a file listed twice (pipenv's pylock)", async () => {
-    const lock = fixture('pylock/pypa__pipenv/pylock.toml');
+    const lock = lockFixture('pylock/pypa__pipenv/pylock.toml');
     const snapshot = await read(lock);
     expect(snapshot.requirements.map((r) => r.text)).toEqual([
       'pytz==2026.1.post1 --hash=sha256:3378dde6a0c3d26719182142c56e60c7f9af7e968076f31aae569d72a0358ee1 --hash=sha256:f2fd16142fda348286a75e1a524be810bb05d444e5a081f37f7affc635035f7a',
@@ -482,7 +480,7 @@ describe('pylock.toml', () => {
   });
 
   it('a lock made for Windows only has nothing for Lambda: the package, version, entry and what fits', async () => {
-    const lock = fixture('pylock/CTimmerman__tk_image_viewer/pylock.toml');
+    const lock = lockFixture('pylock/CTimmerman__tk_image_viewer/pylock.toml');
     const error = await failure(read(lock, { runtime: 'python3.13' }));
     expect(error.message).toBe(
       `${lock}:37: no file of pillow 12.2.0 in the lock fits python3.13 x86_64 (wheels listed: cp313-cp313-win_amd64; and no sdist)`,
@@ -575,7 +573,7 @@ describe('marker cases: colorama for Windows, six only for aarch64', () => {
 
 describe('pyproject.toml without a lock', () => {
   it('takes project dependencies, chosen extras and groups with nested include-group, for pip to resolve', async () => {
-    const fastapi = fixture('pyproject/fastapi__fastapi/pyproject.toml');
+    const fastapi = lockFixture('pyproject/fastapi__fastapi/pyproject.toml');
     const main = await read(fastapi);
     expect(main.requirements.map((r) => r.name)).toEqual([
       'starlette',
@@ -591,7 +589,7 @@ describe('pyproject.toml without a lock', () => {
     const docsTests = await read(fastapi, { groups: ['docs-tests'] });
     for (const line of docsTests.requirements)
       expect(tests.requirements.map((r) => r.text)).toContain(line.text);
-    const pydantic = fixture('pyproject/pydantic__pydantic/pyproject.toml');
+    const pydantic = lockFixture('pyproject/pydantic__pydantic/pyproject.toml');
     expect((await read(pydantic)).requirements.map((r) => r.text)).toContain('pydantic-core==2.48.0');
     expect((await read(pydantic, { extras: ['email'] })).requirements.map((r) => r.name)).toContain(
       'email-validator',
@@ -599,20 +597,20 @@ describe('pyproject.toml without a lock', () => {
   });
 
   it("keeps a group entry's marker for pip to evaluate for the target", async () => {
-    const flask = fixture('uv/pallets__flask/pyproject.toml');
+    const flask = lockFixture('uv/pallets__flask/pyproject.toml');
     const texts = (await read(flask, { groups: ['gha-update'] })).requirements.map((r) => r.text);
     expect(texts.some((t) => /^gha-update.*;\s*python_full_version >= '3\.12'/.test(t))).toBe(true);
   });
 
   it('says what to do with a Poetry pyproject.toml', async () => {
     for (const project of ['collerek__ormar', 'UCSD-E4E__pyFileHash']) {
-      const error = await failure(read(fixture(`poetry/${project}/pyproject.toml`)));
+      const error = await failure(read(lockFixture(`poetry/${project}/pyproject.toml`)));
       expect(error.hint).toContain('poetry lock');
     }
   });
 
   it('a locked binary that needs a newer glibc than the runtime: the wheel, its need and the limit', async () => {
-    const lock = fixture('poetry/collerek__ormar/poetry.lock');
+    const lock = lockFixture('poetry/collerek__ormar/poetry.lock');
     const error = await failure(read(lock, { arch: 'arm64', extras: ['postgresql'] }));
     expect(error.message).toMatch(
       /^\S+poetry\.lock:1890: no wheel of psycopg2-binary 2\.9\.12 in the lock fits python3\.11 arm64 \(wheels listed: cp311-cp311-manylinux_2_27_aarch64\.manylinux_2_28_aarch64 needs glibc 2\.27 and \d+ more for other platforms or Pythons; python3\.11 runs glibc 2\.26 \(Amazon Linux 2\)\); only its sdist/,
