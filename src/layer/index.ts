@@ -22,13 +22,14 @@ import { LAMBDA_LIMITS, markerEnvironment } from '../target.js';
 import { verificationError, verifyLayerTree } from '../verify/rules.js';
 import type { VerificationReport } from '../verify/types.js';
 import { wheelDigest } from '../wheel/digest.js';
+import type { LayerSizeLimit } from '../wheel/install.js';
 import type { CompressedSource, LayerArchive } from '../zip/writer.js';
 import { writeLayerZip } from '../zip/writer.js';
 import { compileBytecode, type EarlyBytecode } from './bytecode.js';
 import { startEarlyBytecode } from './early-bytecode.js';
 import { startImportProof } from './import-proof/index.js';
 import { assembleManifest, writeManifest } from './manifest.js';
-import { slimTree } from './slim.js';
+import { slimMayRemove, slimTree } from './slim.js';
 import { chooseStagingRoot, explainStagingFull } from './staging.js';
 import type {
   BuildOptions,
@@ -170,6 +171,7 @@ const install: BuildStage = {
         state.wheelFiles = sources;
       },
       ...(early ? { onWheelWritten: early.onWheelWritten } : {}),
+      sizeLimit: layerSizeLimit(options),
     }).catch(async (error: unknown) => {
       await early?.abandon();
       throw error;
@@ -180,6 +182,19 @@ const install: BuildStage = {
     );
   },
 };
+
+/**
+ * Lambda's unzipped limit, checked on the sizes the wheels declare before any is unpacked (what
+ * --slim may remove not counted): a layer that can never load is refused before it is written.
+ */
+function layerSizeLimit(options: BuildOptions): LayerSizeLimit {
+  return {
+    bytes: LAMBDA_LIMITS.unzippedBytes,
+    what: `Lambda's limit of ${LAMBDA_LIMITS.unzippedBytes} bytes (250 MB) unzipped for a function and all its layers${options.slim ? ' (not counting what --slim may remove)' : ''}`,
+    hint: 'remove or replace the largest requirements, or exclude what the function never loads (--slim with --exclude); nothing was unpacked',
+    ...(options.slim ? { mayRemove: slimMayRemove(options.slim) } : {}),
+  };
+}
 
 const slim: BuildStage = {
   title: 'Slim the layer',

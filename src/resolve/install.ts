@@ -67,6 +67,8 @@ export interface InstallParams {
   readonly onWheelFiles?: (sources: ReadonlyMap<string, WheelFileSource>) => void;
   /** On the wheels path, told as soon as each unpacked wheel's files are written (installWheels). */
   readonly onWheelWritten?: InstallWheelsOptions['onWheelWritten'];
+  /** On the wheels path, the most the wheels' files may declare in total (installWheels). */
+  readonly sizeLimit?: InstallWheelsOptions['limit'];
 }
 
 export const DEFAULT_PIP_TIMEOUT_MS = 20 * 60_000;
@@ -259,6 +261,7 @@ export async function installRequirements(params: InstallParams): Promise<Packag
   if (fromWheels) {
     const sources = await installDownloaded(planPath, wheelDir, params.pythonDir, {
       ...(params.onWheelWritten ? { onWheelWritten: params.onWheelWritten } : {}),
+      ...(params.sizeLimit ? { limit: params.sizeLimit } : {}),
     });
     params.onWheelFiles?.(sources);
   }

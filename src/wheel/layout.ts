@@ -9,6 +9,7 @@
  */
 import { posix } from 'node:path';
 import { UserError } from '../errors.js';
+import { printable } from '../zip/containment.js';
 
 export type Placement =
   /** Shipped at python/<path>; `recordPath` is what RECORD says. */
@@ -26,13 +27,31 @@ function contained(path: string): string | undefined {
   return normal.replace(/\/$/, '');
 }
 
+const MALFORMED = 'the wheel is malformed or malicious: use another release or build';
+/** A file name component longer than this cannot be created (Linux NAME_MAX, in bytes). */
+const NAME_MAX = 255;
+
 function outside(wheel: string, name: string): UserError {
   return new UserError(
-    `the wheel ${wheel} has a file ${JSON.stringify(name)} that would install outside the layer`,
-    {
-      hint: 'the wheel is malformed or malicious: use another release or build',
-    },
+    `the wheel ${wheel} has a file ${JSON.stringify(printable(name))} that would install outside the layer`,
+    { hint: MALFORMED },
   );
+}
+
+/** Names no file system can hold: a NUL byte, or a component over NAME_MAX bytes. */
+function refuseUnwritableName(wheel: string, name: string): void {
+  if (name.includes('\0')) {
+    throw new UserError(`the wheel ${wheel} has a file whose name holds a NUL byte: "${printable(name)}"`, {
+      hint: MALFORMED,
+    });
+  }
+  const long = name.split('/').find((part) => Buffer.byteLength(part) > NAME_MAX);
+  if (long !== undefined) {
+    throw new UserError(
+      `the wheel ${wheel} has a file "${printable(name)}" with a name of ${Buffer.byteLength(long)} bytes; file systems allow ${NAME_MAX}`,
+      { hint: MALFORMED },
+    );
+  }
 }
 
 /** Whether a zip entry belongs to one of the wheel's `.data` scheme directories. */
@@ -79,6 +98,7 @@ function isEntryPointWrapper(file: string, entryPoints: ReadonlySet<string>): bo
 
 /** Where one file entry of `wheel` goes (see the module comment). */
 export function placeEntry(wheel: string, name: string, entryPoints: ReadonlySet<string>): Placement {
+  refuseUnwritableName(wheel, name);
   if (!isDataPath(name)) {
     const path = contained(name);
     if (!path) throw outside(wheel, name);
