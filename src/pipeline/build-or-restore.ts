@@ -11,7 +11,7 @@ import type { WheelCacheStore } from '../cache/wheel-store.js';
 import { type BuildContext, type BuildResult, buildLayer, inputParams } from '../layer/index.js';
 import type { BuildOptions } from '../layer/types.js';
 import type { Logger } from '../log.js';
-import { checkFindLinks } from '../resolve/find-links.js';
+import { checkFindLinks, fingerprintFindLinks } from '../resolve/find-links.js';
 import { readBuildInput } from '../resolve/layer-input.js';
 import { directReferences, fingerprintReferences } from '../resolve/local-sources.js';
 import { PINNED_PIP } from '../resolve/pinned-pip.js';
@@ -39,6 +39,7 @@ export function layerCacheKey(
   options: BuildOptions,
   snapshot: RequirementsSnapshot,
   directSourcesHash: string,
+  findLinksContentHash: string,
 ): string {
   return cacheKey({
     toolVersion: TOOL_VERSION,
@@ -52,6 +53,7 @@ export function layerCacheKey(
     indexUrl: options.indexUrl,
     extraIndexUrls: options.extraIndexUrls,
     findLinks: options.findLinks,
+    findLinksContentHash,
   });
 }
 
@@ -68,12 +70,21 @@ export async function buildOrRestore(
   warnOnEmptyRequirements(snapshot, log);
   // Local projects and archives the requirements name are part of the key by content.
   const sources = fingerprintReferences(directReferences(snapshot, options.projectDir ?? process.cwd()));
-  const key = layerCacheKey(options, snapshot, sources.digest);
+  // So are the wheels in local --find-links folders: one rebuilt under the same name differs.
+  const key = layerCacheKey(options, snapshot, sources.digest, await fingerprintFindLinks(options.findLinks));
   let store = cache.store;
   const unpinned = sources.unpinned[0];
+  const remoteInclude = snapshot.remoteIncludes?.[0];
   if (store && unpinned) {
     log.info(
       `Not using the layer cache: ${writtenAtText(unpinned.line)} installs from a URL without a pinned hash, so its content can change under the same text (add #sha256=... or --hash to cache it)`,
+    );
+    store = undefined;
+  } else if (store && remoteInclude) {
+    // pip fetches it during the build: reading it here too could hash other bytes than pip
+    // installs from (and send the index credentials twice). Not cached beats cached stale.
+    log.info(
+      `Not using the layer cache: ${writtenAtText(remoteInclude)} includes a requirements file from a URL, whose content can change under the same text (download it next to your requirements and include it by path to cache the build)`,
     );
     store = undefined;
   }
