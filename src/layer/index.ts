@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { defaultCacheDir } from '../cache/dir-store.js';
 import { WHEEL_ENTRY_FOLDERS } from '../cache/entry-folder.js';
 import { removeOnInterrupt } from '../interrupt.js';
@@ -18,6 +18,7 @@ import { type LayerInputParams, materializeInput, readBuildInput } from '../reso
 import { ensurePinnedPip } from '../resolve/pinned-pip.js';
 import type { RequirementsSnapshot } from '../resolve/requirements.js';
 import type { PackageEntry } from '../resolve/types.js';
+import { explainNoSpace } from '../system-errors.js';
 import { LAMBDA_LIMITS, markerEnvironment } from '../target.js';
 import { verificationError, verifyLayerTree } from '../verify/rules.js';
 import type { VerificationReport } from '../verify/types.js';
@@ -491,7 +492,19 @@ export async function buildLayer(
     succeeded = true;
     return { manifest, zipPath, manifestPath, ...(context.keepStaging ? { stagingDir, layerDir } : {}) };
   } catch (error) {
-    throw ramDir ? await explainStagingFull(error, staging, ramDir) : error;
+    const explained = ramDir ? await explainStagingFull(error, staging, ramDir) : error;
+    throw await explainNoSpace(explained, [
+      {
+        dir: outDir,
+        what: `the output folder ${outDir}`,
+        hint: 'free space on its disk, or write the layer to a folder on a disk with room (--out; the action input output-dir)',
+      },
+      {
+        dir: stagingDir,
+        what: `the temporary folder ${dirname(stagingDir)} (TMPDIR)`,
+        hint: "free space there, or set TMPDIR to a folder on a disk with room for the wheels pip downloads and the layer's files",
+      },
+    ]);
   } finally {
     if (outputDir) await rm(outputDir, { recursive: true, force: true });
     // A failed build leaves outDir as it was: remove it again when this build created it.

@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { programPath } from '../programs.js';
+import { explainNoSpace } from '../system-errors.js';
 import { markerEnvironment, pipTargetFlags, type Target } from '../target.js';
 import type { InstallWheelsOptions, WheelFileSource } from '../wheel/install.js';
 import { prepareRequirementCheck, type RequirementCheck } from './check-requirements.js';
@@ -297,8 +298,33 @@ async function withWheelhouse(params: InstallParams, wheelhouse: Wheelhouse): Pr
   };
 }
 
+/**
+ * pip's account of a full disk (an OSError traceback ending in "[Errno 28] No space left on
+ * device: 'SRC' -> 'DEST'"), as one line naming the folder that filled.
+ */
+async function explainPipNoSpace(output: string, params: InstallParams): Promise<UserError | undefined> {
+  const match = /\[Errno (28|122)\] [^\n]*?(?:: '([^'\n]*)'(?: -> '([^'\n]*)')?)?\s*$/m.exec(output);
+  if (!match) return undefined;
+  const path = match[3] ?? match[2];
+  const tempFolder = dirname(dirname(params.workDir));
+  const error = { code: match[1] === '122' ? 'EDQUOT' : 'ENOSPC', ...(path ? { path } : {}) };
+  const explained = await explainNoSpace(error, [
+    {
+      dir: tempFolder,
+      what: `the temporary folder ${tempFolder} (TMPDIR; pip downloads the wheels there)`,
+      hint: 'free space there, or set TMPDIR to a folder on a disk with room for the downloaded wheels and the layer',
+    },
+  ]);
+  if (explained instanceof UserError) return explained;
+  return new UserError(`pip ran out of disk space${path ? ` writing ${path}` : ''}`, {
+    hint: 'free space on that disk and build again',
+  });
+}
+
 async function explainPipFailure(run: PythonRun, params: InstallParams): Promise<UserError> {
   const output = run.output;
+  const noSpace = await explainPipNoSpace(output, params);
+  if (noSpace) return noSpace;
   const unresolved = parseUnresolvable(output);
   if (unresolved) {
     return diagnoseUnresolvable(unresolved, output, {
