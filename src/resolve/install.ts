@@ -106,7 +106,9 @@ export function pipInstallArgs(
     '--target',
     params.pythonDir,
     '--no-compile',
-    '--upgrade',
+    // No --upgrade: the target is empty, so it only decides what happens when a wheel's
+    // .data/data item is named like a package folder (share/): pip would delete the package's
+    // folder and move the data in; without it pip keeps the package (src/wheel/layout.ts).
     '--no-input',
     '--disable-pip-version-check',
     // pip's conflict check reads every distribution installed beside pip itself (the host's

@@ -14,7 +14,7 @@ import { UserError } from '../errors.js';
 import { withZipArchive, type ZipArchive, type ZipEntryInfo } from '../zip/reader.js';
 import { witnessOf } from '../zip/tree.js';
 import type { CompressedSource } from '../zip/writer.js';
-import { type Placement, placeEntry, scriptEntryPoints } from './layout.js';
+import { type Placement, placeEntry, scriptEntryPoints, shadowDataItems } from './layout.js';
 import { formatRecord, parseRecord, type RecordRow, recordHash } from './record.js';
 
 export interface WheelToInstall {
@@ -104,6 +104,16 @@ async function planWheel(wheel: WheelToInstall): Promise<WheelPlan> {
   );
 }
 
+/** The plans with the .data/data items pip's --target move skips (layout.ts shadowDataItems). */
+function withShadowedDataItems(plans: readonly WheelPlan[]): WheelPlan[] {
+  const placements = shadowDataItems(plans.flatMap((plan) => plan.files.map((f) => f.placement)));
+  let next = 0;
+  return plans.map((plan) => ({
+    ...plan,
+    files: plan.files.map((file) => ({ ...file, placement: placements[next++] ?? file.placement })),
+  }));
+}
+
 /** pip's RECORD for one installed wheel, without the rows of files the layer does not ship. */
 function installedRecord(plan: WheelPlan, generated: ReadonlyMap<string, Buffer>): string {
   const installed = new Map<string, string>();
@@ -177,7 +187,7 @@ export async function installWheels(
   await mkdir(pythonDir, { recursive: true });
   if ((await readdir(pythonDir)).length)
     throw new Error(`installWheels needs an empty folder; ${pythonDir} is not`);
-  const plans = await mapLimited(wheels, WHEEL_CONCURRENCY, planWheel);
+  const plans = withShadowedDataItems(await mapLimited(wheels, WHEEL_CONCURRENCY, planWheel));
 
   // Which copy of each shipped path survives: the last one pip would write.
   const winner = new Map<string, ZipEntryInfo>();
