@@ -19,6 +19,7 @@ import { type RequirementsSnapshot, writtenAtText } from '../resolve/requirement
 import { TOOL_VERSION } from '../version.js';
 import { warnOnEmptyRequirements } from './empty-requirements.js';
 import { checkOutDir } from './out-dir.js';
+import { warnOnUnpassedVariables } from './unpassed-variables.js';
 
 export interface CacheSettings {
   /** undefined: no cache at all. */
@@ -68,6 +69,7 @@ export async function buildOrRestore(
   // Read once: the key needs the requirements, and so does the build on a miss.
   const snapshot = await readBuildInput(options.requirementsFile, inputParams(options), log);
   warnOnEmptyRequirements(snapshot, log);
+  warnOnUnpassedVariables(snapshot, log);
   // Local projects and archives the requirements name are part of the key by content.
   const sources = fingerprintReferences(directReferences(snapshot, options.projectDir ?? process.cwd()));
   // So are the wheels in local --find-links folders: one rebuilt under the same name differs.

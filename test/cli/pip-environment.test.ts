@@ -65,6 +65,11 @@ describe('pip never sees the user environment', () => {
     expect(server.requests.some((path) => path.includes(`/${TOKEN}/simple/webby`))).toBe(true);
     // ...but never with the secret in them.
     expect(server.requests.join('\n')).not.toContain(SECRET);
+    // The user is told which variable pip did not get, and how to pass one on purpose.
+    expect(run.stderr).toMatch(
+      /requirements\.txt:1 names \$\{AWS_SECRET_ACCESS_KEY\}, which pip does not get/,
+    );
+    expect(run.stderr).not.toMatch(/names \$\{PIP_LAYER_TEST_TOKEN\}/);
     const manifest = await readFile(join(cwd, 'out', 'manifest.json'), 'utf8');
     for (const text of [run.stdout, run.stderr, manifest]) expect(text).not.toContain(SECRET);
   }, 180_000);
