@@ -331,7 +331,7 @@ function refuseFileFolderClashes(
       const fileThere = fileOwner.get(folder);
       if (fileThere !== undefined) {
         throw new UserError(
-          `${fileThere} installs ${JSON.stringify(folder)} as a file, and ${owner} installs ${JSON.stringify(path)} inside it as a folder`,
+          `${fileThere} installs ${JSON.stringify(folder)} as a file, and ${owner} installs ${JSON.stringify(path)}, which needs it to be a folder`,
           { hint: 'the wheels are malformed or conflict: use other releases of them' },
         );
       }
