@@ -16,7 +16,7 @@ export function withExtraLine(requirements: string, line: string): string {
 
 /**
  * Why a build's output says its layer came from the whole-layer cache, or undefined when it was
- * built: the CLI's summary on stdout starts with "Restored from cache", its log says
+ * built: the CLI's summary on stdout starts with "Restored <zip> from the cache", its log says
  * "Cache hit (<store>): <key>", and a restored build runs no install stage.
  */
 export function layerCacheHit(
@@ -24,7 +24,8 @@ export function layerCacheHit(
   lines: readonly Pick<StampedLine, 'stream' | 'text'>[],
 ): string | undefined {
   const summary = stdout.split('\n').find((line) => line.trim().length > 0);
-  if (summary?.trimStart().startsWith('Restored from cache')) return `stdout says "${summary.trim()}"`;
+  if (/^Restored .* from the cache\b/.test(summary?.trimStart() ?? ''))
+    return `stdout says "${summary?.trim()}"`;
   const hit = lines.find((line) => line.stream === 'stderr' && /^Cache hit \(/.test(line.text));
   if (hit) return `the log says "${hit.text}"`;
   const installed = lines.some((line) => line.stream === 'stderr' && /^== .*install/i.test(line.text));

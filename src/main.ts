@@ -3,7 +3,7 @@
  * (with src/action/) that talks to the runner; everything else takes plain data and a Logger.
  */
 
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import { type ActionConfig, loadActionConfig } from './action/config.js';
@@ -11,15 +11,21 @@ import { runnerLogger } from './action/logger.js';
 import { publishOutputs } from './aws/outputs.js';
 import { PublishError, type PublishResult } from './aws/publish.js';
 import { actionsStore } from './cache/actions-store.js';
-import { actionsWheelStore } from './cache/wheel-store.js';
+import { actionsWheelStore, TOOLS_FOLDER } from './cache/wheel-store.js';
 import { describeCheckFailure } from './deploy/function-check.js';
 import { FunctionsFailedError, PostDeployError, SmokeTestError } from './deploy/index.js';
 import { UserError } from './errors.js';
 import { exitCleanlyOnSignals, interruptSignal } from './interrupt.js';
 import { type Logger, redactingLogger } from './log.js';
-import { type LayerJobOutcome, runLayerJob } from './pipeline/layer-job.js';
+import { type JobProgress, type LayerJobOutcome, runLayerJob } from './pipeline/layer-job.js';
 import { pipEnvUrls, redact, rememberUrlSecrets } from './redact.js';
-import { functionAnnotations, type JobResult, summaryMarkdown } from './report.js';
+import {
+  failureSummaryMarkdown,
+  functionAnnotations,
+  type JobFailure,
+  type JobResult,
+  summaryMarkdown,
+} from './report.js';
 import { findInterpreter } from './resolve/interpreters.js';
 import { explainError } from './system-errors.js';
 
@@ -51,6 +57,7 @@ function setOutputs(outcome: LayerJobOutcome): void {
   core.setOutput('cache-hit', String(outcome.cacheHit));
   core.setOutput('requirements-hash', manifest.requirementsHash);
   core.setOutput('layer-zip', outcome.zipPath);
+  if (outcome.sbomPath) core.setOutput('sbom', outcome.sbomPath);
   core.setOutput('layer-size', String(manifest.layer.zipSize));
   core.setOutput('unzipped-size', String(manifest.layer.unzippedSize));
   if (outcome.published) setPublishOutputs(outcome.published);
@@ -71,21 +78,48 @@ function setOutputsOnFailure(error: unknown): void {
   }
 }
 
-async function writeSummary(job: JobResult, log: Logger): Promise<void> {
+async function writeSummary(job: JobResult | JobFailure, log: Logger): Promise<void> {
   try {
-    await core.summary.addRaw(redact(summaryMarkdown(job))).write();
+    const markdown = 'steps' in job ? failureSummaryMarkdown(job) : summaryMarkdown(job);
+    await core.summary.addRaw(redact(markdown)).write();
   } catch (error) {
     log.warn(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
-async function fail(error: unknown, log: Logger): Promise<void> {
+/** The job's steps as the inputs ask for them, for a failure's summary. */
+function jobSteps(config: ActionConfig | undefined, workspace: string): JobFailure['steps'] {
+  if (!config) return [];
+  const t = config.build.target;
+  // A directory (the default: the workspace) is searched for the first input file in it.
+  const input = relative(workspace, config.build.requirementsFile).split(sep).join('/');
+  const from = input === '' ? 'the input found in the workspace' : `\`${input}\``;
+  return [
+    { stage: 'build', what: `Build a ${t.runtime} ${t.architecture} layer from ${from}` },
+    ...(config.publish
+      ? [
+          {
+            stage: 'publish',
+            what: `Publish it as \`${config.publish.layerName}\` in ${config.publish.regions.join(', ')}`,
+          },
+        ]
+      : []),
+    ...(config.deploy
+      ? [{ stage: 'deploy', what: `Deploy stage ${config.deploy.stage} with serverless` }]
+      : []),
+  ];
+}
+
+async function fail(
+  error: unknown,
+  log: Logger,
+  config: ActionConfig | undefined,
+  progress: JobProgress,
+): Promise<void> {
   // A cancelled job: the stopped step's failure is not the news (the signal handler reports it).
   if (interruptSignal()) return;
   setOutputsOnFailure(error);
   if (error instanceof PostDeployError) {
-    // The deploy went through: the summary (with the function table) still tells the story.
-    if (error.job) await writeSummary(error.job, log);
     const checks = error instanceof FunctionsFailedError ? error.checks : (error.result.functions ?? []);
     // A failed smoke test's message already carries the HTTP function's error and log tail.
     const diagnosis = error.result.smokeTestDiagnosis;
@@ -98,10 +132,54 @@ async function fail(error: unknown, log: Logger): Promise<void> {
   const explained = explainError(error);
   if (explained.detail) core.debug(redact(explained.detail));
   const message = redact(explained.message);
-  if (error instanceof UserError && error.location) {
-    // An annotation on the requirements line itself, linked from the run's summary.
-    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-    core.error(message, { file: relative(workspace, error.location.file), startLine: error.location.line });
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+  const location =
+    error instanceof UserError && error.location
+      ? { file: relative(workspace, error.location.file), line: error.location.line }
+      : undefined;
+  // What ran, what failed and where: the run's summary page tells it without opening the log.
+  const build = progress.build;
+  const partial: JobResult | undefined =
+    error instanceof PostDeployError && error.job
+      ? error.job
+      : build
+        ? {
+            manifest: build.manifest,
+            zipPath: build.zipPath,
+            cacheHit: build.cacheHit,
+            ...(error instanceof PublishError
+              ? {
+                  publish: error.result.regions.map((r) => ({
+                    region: r.region,
+                    layerVersionArn: r.layerVersionArn,
+                    version: r.version,
+                    reused: r.reused,
+                    error: r.error,
+                  })),
+                }
+              : {}),
+          }
+        : undefined;
+  await writeSummary(
+    {
+      ...(config
+        ? { target: { runtime: config.build.target.runtime, architecture: config.build.target.architecture } }
+        : {}),
+      steps: jobSteps(config, workspace),
+      ...(progress.stage ? { failedStage: progress.stage } : {}),
+      message: redact(error instanceof UserError ? error.message : explained.message),
+      ...(error instanceof UserError && error.hint ? { hint: redact(error.hint) } : {}),
+      ...(location ? { location } : {}),
+      ...(partial ? { partial } : {}),
+    },
+    log,
+  );
+  if (location) {
+    // Once, as an annotation on the requirements line itself (linked from the run's summary):
+    // setFailed would print the same message again without the file and line.
+    core.error(message, { file: location.file, ...(location.line ? { startLine: location.line } : {}) });
+    process.exitCode = core.ExitCode.Failure;
+    return;
   }
   core.setFailed(message);
 }
@@ -122,8 +200,11 @@ export async function run(): Promise<void> {
   exitCleanlyOnSignals((message) => core.warning(message));
   maskIndexCredentials();
   const log = redactingLogger(runnerLogger());
+  let config: ActionConfig | undefined;
+  const progress: JobProgress = {};
   try {
-    const config = loadActionConfig((name) => core.getInput(name), process.env);
+    config = loadActionConfig((name) => core.getInput(name), process.env);
+    progress.stage = 'build';
     const python = await targetPython(config, log);
     const runTemp = process.env.RUNNER_TEMP || config.build.outDir;
     const outcome = await runLayerJob(
@@ -144,8 +225,9 @@ export async function run(): Promise<void> {
           `lambda-layer-wheels-${config.build.target.runtime}-${config.build.target.architecture}-`,
           cache,
         ),
-        // Beside the layer cache; RUNNER_TEMP is per job, so each job fetches pip once.
-        toolCacheDir: join(runTemp, 'lambda-layer-cache', 'tools'),
+        // Inside the per-wheel cache's folder: the pinned pip travels in the Actions cache with
+        // the per-wheel entries, so a job on a fresh runner does not fetch and compile it again.
+        toolCacheDir: join(runTemp, 'lambda-layer-cache', 'wheels', TOOLS_FOLDER),
         getIdToken: (audience) => core.getIDToken(audience),
         mask: (secret) => core.setSecret(secret),
         env: process.env,
@@ -153,12 +235,13 @@ export async function run(): Promise<void> {
         runId: process.env.GITHUB_RUN_ID
           ? `${process.env.GITHUB_RUN_ID}-${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`
           : undefined,
+        progress,
       },
       log,
     );
     setOutputs(outcome);
     await writeSummary(outcome, log);
   } catch (error) {
-    await fail(error, log);
+    await fail(error, log, config, progress);
   }
 }

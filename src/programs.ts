@@ -26,3 +26,12 @@ export function programSource(relativeToSrc: string): string {
   }
   return source;
 }
+
+/**
+ * Absolute path of a file the package ships beside src/ and dist/ (e.g. "aws/github-roles.yml"):
+ * both folders sit at the package root, so one relative lookup serves tsx, vitest and the bundle.
+ */
+export function packageFilePath(relativeToPackageRoot: string): string {
+  const location = new URL(`../${relativeToPackageRoot}`, import.meta.url);
+  return fileURLToPath(location);
+}

@@ -27,7 +27,21 @@ export interface RuntimeFacts {
   /** Newest libstdc++ symbol versions the OS's libstdc++.so.6 exports. */
   readonly glibcxx: string;
   readonly cxxabi: string;
-  readonly deprecated: boolean;
+  /** AWS's published end-of-support dates for the runtime (RUNTIME_LIFECYCLE). */
+  readonly lifecycle: RuntimeLifecycle;
+}
+
+/**
+ * The three dates of AWS's deprecation table, as ISO dates (UTC days). Undefined: AWS's table,
+ * as read for this file, gives no date yet.
+ */
+export interface RuntimeLifecycle {
+  /** Deprecation: no more security patches, no technical support. */
+  readonly deprecation?: string;
+  /** From this day Lambda refuses to create functions on the runtime. */
+  readonly blockCreate?: string;
+  /** From this day Lambda refuses to update functions on the runtime. */
+  readonly blockUpdate?: string;
 }
 
 export interface Target extends RuntimeFacts {
@@ -65,28 +79,117 @@ const PATCH_LEVELS: Record<string, string> = {
   '3.12': '3.12.11',
   '3.13': '3.13.5',
   '3.14': '3.14.0',
+  // 3.15.0, the first release of the line (final scheduled for October 2026 by its release
+  // schedule, PEP 790); python3.15 joined Lambda in November 2026 (aws-lambda-builders 1.69.0,
+  // "add Python 3.15 runtime"), and which 3.15.x it runs now is not documented in anything read
+  // for this table: 3.15.0 is the documented point, like 3.14.0 above.
+  '3.15': '3.15.0',
 };
 
-const runtime = (
-  pythonVersion: string,
-  os: typeof AL2 | typeof AL2023,
-  deprecated = false,
-): RuntimeFacts => ({
+// AWS's dates per runtime: "Supported runtimes" and "Deprecated runtimes" tables of
+// https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html (Deprecation date, Block
+// function create, Block function update). AWS moves them (python3.9's block dates moved twice:
+// 2026-06-01 / 2026-07-01, then 2027-02-01 / 2027-03-03): check the page when updating. Read on
+// 2026-12-06 through the copy cfn-lint keeps of that table
+// (aws-cloudformation/cfn-lint src/cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.json,
+// commit afd7953 "Update Lambda runtime lifecycle dates from AWS docs", 2026-06-02); the page
+// itself could only be read in excerpts here. python3.9's deprecation (2025-12-15) is also in
+// AWS's notice to its users (quoted in e.g. github.com/data-dot-all/dataall/issues/1842).
+// python3.15 has no date in what could be read: none is written (never a guess).
+const RUNTIME_LIFECYCLE: Record<string, RuntimeLifecycle> = {
+  '3.9': { deprecation: '2025-12-15', blockCreate: '2027-02-01', blockUpdate: '2027-03-03' },
+  '3.10': { deprecation: '2026-10-31', blockCreate: '2027-02-01', blockUpdate: '2027-03-03' },
+  '3.11': { deprecation: '2027-06-30', blockCreate: '2027-07-31', blockUpdate: '2027-08-31' },
+  '3.12': { deprecation: '2028-10-31', blockCreate: '2028-11-30', blockUpdate: '2029-01-10' },
+  '3.13': { deprecation: '2029-06-30', blockCreate: '2029-07-31', blockUpdate: '2029-08-31' },
+  '3.14': { deprecation: '2029-06-30', blockCreate: '2029-07-31', blockUpdate: '2029-08-31' },
+  '3.15': {},
+};
+
+const runtime = (pythonVersion: string, os: typeof AL2 | typeof AL2023): RuntimeFacts => ({
   runtime: `python${pythonVersion}`,
   pythonVersion,
   pythonFullVersion: PATCH_LEVELS[pythonVersion] ?? `${pythonVersion}.0`,
   ...os,
-  deprecated,
+  lifecycle: RUNTIME_LIFECYCLE[pythonVersion] ?? {},
 });
 
+/** Oldest first: the order help texts and the runtime table list them in. */
 export const RUNTIMES: readonly RuntimeFacts[] = [
-  runtime('3.9', AL2, true),
+  runtime('3.9', AL2),
   runtime('3.10', AL2),
   runtime('3.11', AL2),
   runtime('3.12', AL2023),
   runtime('3.13', AL2023),
   runtime('3.14', AL2023),
+  runtime('3.15', AL2023),
 ];
+
+/** "python3.9 ... python3.15": the runtimes help texts name, from the table. */
+export function runtimeRange(): string {
+  return `${RUNTIMES[0]?.runtime} ... ${RUNTIMES.at(-1)?.runtime}`;
+}
+
+/** Where a runtime stands on `today`, by AWS's dates. */
+export type RuntimeStatus = 'supported' | 'deprecated' | 'create-blocked' | 'update-blocked';
+
+/** The UTC day of `date` as YYYY-MM-DD, the form the lifecycle dates are written in. */
+export function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+export function runtimeStatus(facts: RuntimeFacts, today: Date = new Date()): RuntimeStatus {
+  const day = isoDay(today);
+  const { deprecation, blockCreate, blockUpdate } = facts.lifecycle;
+  if (blockUpdate && day >= blockUpdate) return 'update-blocked';
+  if (blockCreate && day >= blockCreate) return 'create-blocked';
+  if (deprecation && day >= deprecation) return 'deprecated';
+  return 'supported';
+}
+
+/**
+ * What to say about building for `facts` on `today`: nothing while AWS supports it; a warning
+ * with its dates and where to move once deprecated; an InputError once Lambda refuses to update
+ * functions on it, unless `allowDeprecated` (the layer could then only serve functions that
+ * already exist and never change).
+ */
+export function runtimeLifecycleWarning(
+  facts: RuntimeFacts,
+  options: { readonly today?: Date; readonly allowDeprecated?: boolean } = {},
+): string | undefined {
+  const today = options.today ?? new Date();
+  const status = runtimeStatus(facts, today);
+  if (status === 'supported') return undefined;
+  const { deprecation, blockCreate, blockUpdate } = facts.lifecycle;
+  const day = isoDay(today);
+  const when = (date: string | undefined, what: string): string =>
+    date ? `${what} ${date <= day ? 'since' : 'from'} ${date}` : `${what}: no date published`;
+  const moveTo = RUNTIMES.filter(
+    (r) => r.pythonVersion !== facts.pythonVersion && runtimeStatus(r, today) === 'supported',
+  ).filter((r) => comparePythonVersions(r.pythonVersion, facts.pythonVersion) > 0);
+  const oldest = moveTo[0];
+  const newest = moveTo.at(-1);
+  const advice = oldest
+    ? `move to ${oldest.runtime} or newer${newest && newest !== oldest ? ` (${newest.runtime} is the newest)` : ''}`
+    : 'move to a supported runtime';
+  const message =
+    `${facts.runtime} is deprecated by AWS Lambda (${when(deprecation, 'deprecated')}: no security patches; ` +
+    `${when(blockCreate, 'creating functions blocked')}; ${when(blockUpdate, 'updating functions blocked')}); ${advice} ` +
+    '(https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html)';
+  if (status === 'update-blocked' && !options.allowDeprecated) {
+    throw new InputError('runtime', message, {
+      hint: `Lambda no longer lets functions on ${facts.runtime} be updated: ${advice}, or build anyway with --allow-deprecated-runtime (action input allow-deprecated-runtime: true) for functions that never change`,
+    });
+  }
+  return message;
+}
+
+/** "3.9" < "3.10": by their numbers, not as text. */
+function comparePythonVersions(a: string, b: string): number {
+  const [aMajor = 0, aMinor = 0] = a.split('.').map(Number);
+  const [bMajor = 0, bMinor = 0] = b.split('.').map(Number);
+  return aMajor - bMajor || aMinor - bMinor;
+}
 
 /**
  * Lambda quotas (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html) state

@@ -107,16 +107,22 @@ describe('report', () => {
 
   it('summarizes target, cache, packages, verification, regions and deploy', () => {
     const md = summaryMarkdown(result);
-    expect(md).toContain('## Lambda layer: python3.11 x86_64');
-    expect(md).toContain('cache miss (built)');
-    expect(md).toMatch(/\| flask \| 3\.1\.3 \| `any` \| 293\.0 KiB \| █{20} \|/);
+    // The result first: built, verified, proven, published (or not), deployed.
+    expect(md.split('\n')[0]).toBe(
+      '## Lambda layer: python3.11 x86_64: built, verified, imports proven, publish failed in eu-west-1, deployed to stage prod',
+    );
+    expect(md).toContain('- **Built**: zip 1.4 MiB, unzipped 4.0 MiB, 321 files.');
+    expect(md).toMatch(/\| flask \| 3\.1\.3 \| 293\.0\u00a0KiB \| █{20} \| `any` \|/);
     expect(md).toContain('`manylinux2014_x86_64`');
     expect(md).toContain('(built from source)');
-    expect(md).toContain('**Verification passed**');
+    expect(md).toContain('- **Verified**: 1 binary matches x86_64 and glibc 2.26.');
     expect(md).toContain('150 files compiled by /usr/bin/python3.11');
     expect(md).toContain(
-      'Import proof: flask, google.protobuf (2 distributions) imported by Python 3.11.2 /sysroot/usr/bin/python3.11 under /usr/bin/qemu-aarch64-static (aarch64) in 1.8 s.',
+      '- **Import proof**: flask, google.protobuf (2 distributions) imported by Python 3.11.2 /sysroot/usr/bin/python3.11 under /usr/bin/qemu-aarch64-static (aarch64) in 1.8 s.',
     );
+    expect(md).toContain('- **Published**: us-east-1 version 3 (reused: same CodeSha256).');
+    expect(md).toContain('- **Publish failed**: eu-west-1: AccessDenied.');
+    expect(md.indexOf('**Published**')).toBeLessThan(md.indexOf('| Package |'));
     expect(md).toContain(
       '| us-east-1 | `arn:aws:lambda:us-east-1:123456789012:layer:deps:3` | reused (same CodeSha256) |',
     );
@@ -145,8 +151,10 @@ describe('report', () => {
   });
 
   it('gives the CLI the zip path, sizes and one row per package', () => {
-    const text = cliSummary({ ...result, cacheHit: true });
-    expect(text).toContain('Restored from cache /tmp/out/layer.zip for python3.11 x86_64');
+    const text = cliSummary({ ...result, cacheHit: false });
+    expect(text.split('\n')[0]).toBe(
+      'Built /tmp/out/layer.zip for python3.11 x86_64 (Amazon Linux 2, glibc 2.26): verified, imports proven, publish failed in eu-west-1, deployed to stage prod',
+    );
     expect(text).toContain('/tmp/out/layer.zip');
     expect(text).toContain('CodeSha256 qqqq');
     expect(text.split('\n').filter((l) => /^ {2}(flask|markupsafe|tinypure) /.test(l))).toHaveLength(3);
@@ -180,5 +188,141 @@ describe('report', () => {
     expect(skipped).toContain('  Import proof: skipped (no qemu-aarch64-static).');
     const { importProof: _, ...older } = manifest;
     expect(summaryMarkdown({ ...result, manifest: older })).not.toContain('Import proof');
+  });
+
+  it('a cache hit says the layer and its records came from the cache, with no timing of a proof that did not run', () => {
+    const hit: JobResult = {
+      manifest: {
+        ...manifest,
+        input: { file: 'sub/requirements-prod.txt', format: 'requirements' },
+        cache: {
+          hit: true,
+          key: 'k',
+          builtFrom: { file: 'flask.txt', format: 'requirements' },
+          taken: ['layer.zip', 'importProof'],
+        },
+      },
+      zipPath: 'out/layer.zip',
+      cacheHit: true,
+    };
+    const text = cliSummary(hit);
+    expect(text.split('\n')[0]).toBe(
+      'Restored out/layer.zip from the cache for python3.11 x86_64 (Amazon Linux 2, glibc 2.26): verified, imports proven',
+    );
+    expect(text).toContain('  Input: sub/requirements-prod.txt (requirements file).');
+    expect(text).toContain(
+      '  Cached layer built from flask.txt: nothing resolved, compiled, verified or imported in this run.',
+    );
+    expect(text).toContain(
+      '  Import proof: passed when the cached layer was built: flask, google.protobuf (2 distributions); not run again.',
+    );
+    expect(text).not.toMatch(/in \d+\.\d s/);
+    const md = summaryMarkdown(hit);
+    expect(md).toContain('- **From the cache**: layer.zip as built before from `flask.txt`;');
+    expect(md).not.toMatch(/in \d+\.\d s/);
+  });
+
+  it('one spelling per table (PEP 503 names), one size measure, and a size that cannot wrap', () => {
+    const mixed: JobResult = {
+      ...result,
+      manifest: {
+        ...manifest,
+        packages: [
+          {
+            name: 'pydantic_core',
+            version: '2.41.5',
+            wheel: 'w',
+            tags: 'cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64',
+            size: 4_800_000,
+            requested: false,
+          },
+          {
+            name: 'typing_extensions',
+            version: '4.15.0',
+            wheel: 'w',
+            tags: 'py3-none-any',
+            size: 160_000,
+            requested: false,
+          },
+          {
+            name: 'typing-inspection',
+            version: '0.4.2',
+            wheel: 'w',
+            tags: 'py3-none-any',
+            size: 40_000,
+            requested: false,
+          },
+          {
+            name: 'Annotated.Types',
+            version: '0.7.0',
+            wheel: 'w',
+            tags: 'py3-none-any',
+            size: 30_000,
+            requested: false,
+          },
+        ],
+        verification: {
+          ...(manifest.verification as NonNullable<Manifest['verification']>),
+          largest: [{ name: 'opentelemetry', size: 414_000 }],
+        },
+      },
+    };
+    const md = summaryMarkdown(mixed);
+    const names = md
+      .split('\n')
+      .filter((l) => /^\| [a-z][^|]* \| \d/.test(l))
+      .map((l) => l.split(' | ')[0]?.slice(2));
+    expect(names).toEqual(['pydantic-core', 'typing-extensions', 'typing-inspection', 'annotated-types']);
+    const cli = cliSummary(mixed);
+    expect(cli).toContain('  pydantic-core ');
+    expect(cli).not.toContain('pydantic_core');
+    // No second size measure beside the table (verification's top-level folders disagreed with it).
+    expect(md).not.toContain('Largest');
+    expect(md).not.toContain('opentelemetry');
+    // The size never wraps: a no-break space, and the tag set last, one code span per tag.
+    expect(md).toContain('| 4.6\u00a0MiB |');
+    expect(md).toContain('| `manylinux_2_17_x86_64` `manylinux2014_x86_64` |');
+  });
+
+  it('says the layer was not published and why, and names the extras a proof left out', () => {
+    const md = summaryMarkdown({
+      manifest: {
+        ...manifest,
+        importProof: {
+          ...(manifest.importProof as NonNullable<Manifest['importProof']>),
+          needsExtra: [
+            {
+              distribution: 'duckdb',
+              module: 'adbc_driver_duckdb',
+              missing: 'adbc_driver_manager',
+              requirement: 'adbc-driver-manager',
+              extras: ['all'],
+            },
+          ],
+        },
+      },
+      zipPath: 'out/layer.zip',
+      cacheHit: false,
+      notPublished: 'the publish input is false (build only)',
+    });
+    expect(md.split('\n')[0]).toBe(
+      '## Lambda layer: python3.11 x86_64: built, verified, imports proven (1 warning), not published',
+    );
+    expect(md).toContain('- **Not published**: the publish input is false (build only).');
+    expect(md).toContain('not imported: adbc_driver_duckdb needs duckdb[all]');
+  });
+
+  it('a pure-Python layer: says there were no binaries to check, not "0 binaries match"', () => {
+    const pure: JobResult = {
+      manifest: {
+        ...manifest,
+        verification: { ok: true, checkedBinaries: 0, findings: [], warnings: [], largest: [] },
+      },
+      zipPath: 'out/layer.zip',
+      cacheHit: false,
+    };
+    expect(summaryMarkdown(pure)).toContain('- **Verified**: no compiled binaries to check (pure Python)');
+    expect(cliSummary(pure)).toContain('  Verified: no compiled binaries to check (pure Python)');
+    expect(cliSummary(pure)).not.toContain('0 binaries');
   });
 });

@@ -15,12 +15,18 @@ describe('resolveTarget', () => {
     ['python3.12', 34],
     ['python3.13', 34],
     ['python3.14', 34],
+    ['python3.15', 34],
   ])('%s runs glibc 2.%i', (runtime, minor) => {
     expect(resolveTarget(runtime).glibc.minor).toBe(minor);
   });
 
-  it('marks python3.9 deprecated but accepts it', () => {
-    expect(resolveTarget('python3.9').deprecated).toBe(true);
+  it('accepts python3.9 (deprecated: see target-lifecycle.test.ts) and python3.15 on Amazon Linux 2023', () => {
+    expect(resolveTarget('python3.9').lifecycle.deprecation).toBe('2025-12-15');
+    expect(resolveTarget('python3.15')).toMatchObject({
+      os: 'Amazon Linux 2023',
+      pythonVersion: '3.15',
+      pythonFullVersion: '3.15.0',
+    });
   });
 
   it('maps arm64 (and its aliases) to the aarch64 wheel arch', () => {

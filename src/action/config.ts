@@ -9,6 +9,7 @@ import {
   validateLicenseInfo,
   validateOrganizationId,
   validateRegions,
+  validateRoleArn,
 } from '../aws/validation.js';
 import { checkDeployArgs, splitArgs } from '../deploy/args.js';
 import { resolveServerlessPackage } from '../deploy/serverless-package.js';
@@ -16,6 +17,7 @@ import { InputError } from '../errors.js';
 import { parseBoolean, parseChoice, parseInteger, parseInvokeEvents, parseList } from '../inputs.js';
 import type { LayerJobConfig } from '../pipeline/layer-job.js';
 import type { SdistPolicy } from '../resolve/types.js';
+import { parseDenyList } from '../sbom/license-policy.js';
 import { resolveTarget } from '../target.js';
 
 export type GetInput = (name: string) => string;
@@ -78,6 +80,12 @@ export function loadActionConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
       importProofSysroot: input('import-proof-sysroot')
         ? inWorkspace(input('import-proof-sysroot'))
         : undefined,
+      allowDeprecatedRuntime: parseBoolean(
+        'allow-deprecated-runtime',
+        input('allow-deprecated-runtime'),
+        false,
+      ),
+      ...licensePolicy(getInput('deny-licenses')),
     },
     cache: {
       enabled: parseBoolean('cache', input('cache'), true),
@@ -93,8 +101,21 @@ export function loadActionConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Ac
       audience: input('audience') || undefined,
     },
     publish: publish ? publishConfig(input, getInput, env) : undefined,
-    deploy: deploy ? deployConfig(input, getInput, inWorkspace) : undefined,
+    deploy: deploy
+      ? {
+          ...deployConfig(input, getInput, inWorkspace),
+          // Default: the role-to-assume that publishes (one role with both policies).
+          roleToAssume: input('deploy-role-to-assume')
+            ? validateRoleArn(input('deploy-role-to-assume'), 'deploy-role-to-assume')
+            : input('role-to-assume') || undefined,
+        }
+      : undefined,
   };
+}
+
+function licensePolicy(text: string): Pick<ActionConfig['build'], 'licensePolicy'> {
+  const deny = parseDenyList(text, 'deny-licenses');
+  return deny.length > 0 ? { licensePolicy: { deny, input: 'deny-licenses' } } : {};
 }
 
 function publishConfig(input: (name: string) => string, getInput: GetInput, env: NodeJS.ProcessEnv) {

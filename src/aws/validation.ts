@@ -97,7 +97,9 @@ export function validateRoleArn(arn: string, input = 'role-to-assume'): string {
     throw new InputError(
       input,
       `"${arn}" is not an IAM role ARN (expected arn:aws:iam::123456789012:role/NAME).`,
-      { hint: "Copy the ARN from the role's summary page in the IAM console." },
+      {
+        hint: "Copy the ARN from the aws/github-roles.yml stack's outputs (PublishRoleArn, DeployRoleArn) or the role's summary page in the IAM console.",
+      },
     );
   }
   return arn;

@@ -8,11 +8,13 @@ import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UserError } from '../errors.js';
 import { removeOnInterrupt } from '../interrupt.js';
 import type { Manifest } from '../layer/types.js';
 import type { Logger } from '../log.js';
 import { linkOrCopy } from './entry-folder.js';
 import { CACHED_FILES, type LayerStore } from './store.js';
+import { checkZipEntries } from './zip-check.js';
 
 export interface RestoredLayer {
   readonly manifest: Manifest;
@@ -79,12 +81,30 @@ export async function restoreLayer(
   }
 }
 
+/**
+ * Reads every entry of the zip back, inflated, against its CRC-32 and size (what `lambda-layer
+ * verify` checks first when it unpacks a zip): the layer cache never keeps a zip that fails it.
+ * Throws a UserError naming the first entry that fails.
+ */
+export async function checkLayerZip(zipPath: string): Promise<void> {
+  try {
+    await checkZipEntries(zipPath);
+  } catch (error) {
+    throw new UserError(`${zipPath} fails its own check (${messageOf(error)}): it is not cached`, {
+      hint: 'build again with --no-cache (or remove the per-wheel cache folder <cache-dir>/wheels), and report this',
+    });
+  }
+}
+
 export async function saveLayer(
   store: LayerStore,
   key: string,
   outDir: string,
   log: Logger,
 ): Promise<boolean> {
+  const started = performance.now();
+  await checkLayerZip(join(outDir, 'layer.zip'));
+  log.debug(`layer.zip read back against its CRCs in ${Math.round(performance.now() - started)} ms`);
   try {
     const declined = await store.save(key, outDir);
     if (declined) {

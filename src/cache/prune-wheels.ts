@@ -2,14 +2,17 @@
  * Keeps the CLI's per-wheel cache folder (<cache-dir>/wheels: bytecode and verification facts
  * by wheel sha256) from growing with every wheel version ever built: after a
  * build, entries no build has used for UNUSED_DAYS are removed, and so are temp folders a build
- * killed mid-write left behind. An entry's use is its index file's time (touched on every hit).
+ * killed mid-write left behind and damaged entries set aside, once a day old (younger ones may be
+ * a running build's). An entry's use is its index file's time (touched on every hit); a build
+ * reads what it uses whole, or through a hard link of its own (wheel-deflated.ts), before it
+ * relies on it, so removing an entry never takes bytes from under a running build.
  * Removing an entry only costs a later build the time it saved. (The action's copy is pruned to
  * what the build used before each save instead: cache/wheel-store.ts.)
  */
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
-import { entryLastUsed, WHEEL_ENTRY_FOLDERS } from './entry-folder.js';
+import { entryLastUsed, tempFolderTime, WHEEL_ENTRY_FOLDERS } from './entry-folder.js';
 
 export const UNUSED_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -44,8 +47,9 @@ export async function pruneWheelCache(
     for (const name of names) {
       const entry = join(folder, name);
       try {
-        const partial = name.startsWith('.partial-');
-        const used = partial ? (await stat(entry)).mtimeMs : await entryLastUsed(entry);
+        // Temp folders (a build filling one, or killed while it did) and damaged entries set aside.
+        const partial = name.startsWith('.');
+        const used = partial ? await tempFolderTime(entry, name) : await entryLastUsed(entry);
         if (now - used > (partial ? PARTIAL_MS : UNUSED_DAYS * DAY_MS)) {
           await rm(entry, { recursive: true, force: true });
           removed++;

@@ -32,8 +32,19 @@ export interface WheelCacheStore {
 /** The kinds of entries the build keeps, one subfolder each. */
 const KINDS = Object.values(WHEEL_ENTRY_FOLDERS);
 
+/**
+ * The tool cache inside the saved folder (the action's BuildContext.toolCacheDir): the pinned pip,
+ * unpacked and compiled, travels with the per-wheel entries, so a job on a fresh runner neither
+ * fetches nor compiles it again. It is checked file by file before it runs
+ * (resolve/pinned-pip-check.ts) like any tool cache.
+ */
+export const TOOLS_FOLDER = 'tools';
+
 async function entryNames(dir: string): Promise<string[]> {
   const names: string[] = [];
+  // The pip versions it holds are part of what the saved folder is named by.
+  for (const name of await readdir(join(dir, TOOLS_FOLDER)).catch(() => [] as string[]))
+    if (!name.startsWith('.')) names.push(`${TOOLS_FOLDER}/${name}`);
   for (const kind of KINDS) {
     const folder = join(dir, kind);
     if (!existsSync(folder)) continue;
@@ -69,6 +80,7 @@ export function actionsWheelStore(dir: string, prefix: string, client: CacheClie
     async save(log) {
       try {
         for (const name of await entryNames(dir)) {
+          if (name.startsWith(`${TOOLS_FOLDER}/`)) continue; // used by every build
           const path = join(dir, name);
           // Used by this build = its index file touched (hit) or written (stored) since the restore.
           if ((await entryLastUsed(path)) < restoredAt) await rm(path, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /** `lambda-layer build`: build layer.zip and manifest.json for a Lambda Python runtime. */
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { defaultCacheDir, directoryStore, WHEEL_CACHE_DIR } from '../cache/dir-store.js';
+import { defaultCacheDir, directoryStore, unwritableReason, WHEEL_CACHE_DIR } from '../cache/dir-store.js';
 import { pruneWheelCache } from '../cache/prune-wheels.js';
 import { parseChoice, parseList } from '../inputs.js';
 import { PROOF_PYTHON_ENV, PROOF_SYSROOT_ENV } from '../layer/import-proof/where.js';
@@ -10,7 +10,8 @@ import { buildOrRestore } from '../pipeline/build-or-restore.js';
 import { redact } from '../redact.js';
 import { cliSummary } from '../report.js';
 import type { SdistPolicy } from '../resolve/types.js';
-import { DEFAULT_ARCHITECTURE, DEFAULT_RUNTIME, resolveTarget } from '../target.js';
+import { parseDenyList } from '../sbom/license-policy.js';
+import { DEFAULT_ARCHITECTURE, DEFAULT_RUNTIME, resolveTarget, runtimeRange } from '../target.js';
 import { TOOL_NAME } from '../version.js';
 import type { CliIO, Command } from './command.js';
 import { parseCommandArgs } from './parse.js';
@@ -33,7 +34,7 @@ Options:
                             pylock.toml; comma separated, repeatable)
   --groups LIST             dependency groups to install besides the main dependencies
                             (default: none; comma separated, repeatable)
-  --runtime NAME            Lambda runtime: python3.10 ... python3.14 (default: ${DEFAULT_RUNTIME})
+  --runtime NAME            Lambda runtime: ${runtimeRange()} (default: ${DEFAULT_RUNTIME})
   --arch ARCH               x86_64 or arm64 (default: ${DEFAULT_ARCHITECTURE})
   --out DIR                 output directory (default: ./${DEFAULT_OUT})
   --index-url URL           package index (default: pip's configuration)
@@ -58,6 +59,11 @@ Options:
   --cache-dir DIR           cache of finished layers and of the pinned pip (default: ${defaultCacheDir()})
   --no-cache                neither read nor write the cache
   --force-rebuild           build even when the cache has this layer (the result is cached)
+  --no-sbom                 do not write the CycloneDX SBOM (DIR/layer.cdx.json)
+  --deny-licenses LIST      fail when a distribution's licence needs one of these SPDX ids
+                            (comma separated, repeatable), e.g. GPL-3.0-only,AGPL-3.0-only
+  --allow-deprecated-runtime
+                            build for a runtime past AWS's block-function-update date
   --json                    print the manifest as JSON on stdout (progress stays on stderr)
   --verbose                 show debug output`;
 
@@ -96,15 +102,14 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     'cache-dir': { type: 'string' },
     'no-cache': { type: 'boolean' },
     'force-rebuild': { type: 'boolean' },
+    'no-sbom': { type: 'boolean' },
+    'deny-licenses': { type: 'string', multiple: true },
+    'allow-deprecated-runtime': { type: 'boolean' },
     json: { type: 'boolean' },
     verbose: { type: 'boolean' },
   });
   const target = resolveTarget(values.runtime ?? DEFAULT_RUNTIME, values.arch ?? DEFAULT_ARCHITECTURE);
-  if (target.deprecated) {
-    io.log.warn(
-      `${target.runtime} is deprecated by AWS Lambda (no security updates; creating functions will be blocked); move to python3.12 or newer`,
-    );
-  }
+  const denyLicenses = parseDenyList((values['deny-licenses'] ?? []).join(','), '--deny-licenses');
   const sdist = parseChoice<SdistPolicy>('--sdist', values.sdist ?? '', ['pure', 'never'], 'pure');
   // Local find-links directories are relative to where the user runs the command.
   const findLinks = (values['find-links'] ?? []).map((link) =>
@@ -136,9 +141,21 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     importProofSysroot: values['import-proof-sysroot']
       ? resolve(io.cwd, values['import-proof-sysroot'])
       : undefined,
+    sbom: !values['no-sbom'],
+    allowDeprecatedRuntime: values['allow-deprecated-runtime'] ?? false,
+    ...(denyLicenses.length > 0 ? { licensePolicy: { deny: denyLicenses, input: '--deny-licenses' } } : {}),
   };
   const cacheDir = resolve(io.cwd, values['cache-dir'] ?? defaultCacheDir(io.env));
-  const store = values['no-cache'] ? undefined : directoryStore(cacheDir);
+  // A cache folder that cannot be written (a read-only mount, another user's) is a warning: its
+  // layers are still used, nothing is written there, and the pinned pip goes elsewhere.
+  const readOnly = values['no-cache'] ? undefined : await unwritableReason(cacheDir);
+  if (readOnly) {
+    io.log.warn(
+      `The cache folder ${cacheDir} cannot be written (${readOnly}): building without saving to it (pass --cache-dir DIR for a writable one, or --no-cache)`,
+    );
+  }
+  const store = values['no-cache'] ? undefined : directoryStore(cacheDir, readOnly);
+  const wheelCache = !values['no-cache'] && !readOnly;
   const result = await buildOrRestore(
     options,
     { store, forceRebuild: values['force-rebuild'] ?? false },
@@ -149,10 +166,10 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     {
       env: io.env,
       toolCacheDir: cacheDir,
-      ...(values['no-cache'] ? {} : { wheelCacheDir: join(cacheDir, WHEEL_CACHE_DIR) }),
+      ...(wheelCache ? { wheelCacheDir: join(cacheDir, WHEEL_CACHE_DIR) } : {}),
     },
   );
-  if (!values['no-cache']) {
+  if (wheelCache) {
     // The layer is built: a cache folder that cannot be tidied is only worth a warning.
     await pruneWheelCache(join(cacheDir, WHEEL_CACHE_DIR), io.log).catch((error: unknown) =>
       io.log.warn(`Per-wheel cache not pruned: ${error instanceof Error ? error.message : String(error)}`),
@@ -161,10 +178,14 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   if (values.json) {
     io.stdout.write(serializeManifest(result.manifest));
   } else {
-    const shown = relative(io.cwd, result.zipPath);
-    const zipPath = shown.startsWith('..') ? result.zipPath : shown;
+    const shown = (path: string): string => {
+      const relativePath = relative(io.cwd, path);
+      return relativePath.startsWith('..') ? path : relativePath;
+    };
+    const zipPath = shown(result.zipPath);
+    const sbomPath = result.sbomPath ? shown(result.sbomPath) : undefined;
     io.stdout.write(
-      `${redact(cliSummary({ manifest: result.manifest, zipPath, cacheHit: result.cacheHit }))}\n`,
+      `${redact(cliSummary({ manifest: result.manifest, zipPath, cacheHit: result.cacheHit, ...(sbomPath ? { sbomPath } : {}) }))}\n`,
     );
   }
   return 0;

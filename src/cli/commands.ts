@@ -30,6 +30,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./invoke.js')).invokeCommand,
   },
   {
+    name: 'init',
+    summary:
+      'write the GitHub workflows and the AWS template for a Serverless service (then one AWS command, push)',
+    load: async () => (await import('./init.js')).initCommand,
+  },
+  {
     name: 'publish',
     summary: 'publish a layer zip to Lambda in one or more regions (reusing an identical version)',
     load: async () => (await import('./publish.js')).publishCommand,

@@ -1,17 +1,27 @@
 /** `lambda-layer deploy`: serverless deploy with a layer ARN, then an optional smoke test and invoke check. */
 import { resolve } from 'node:path';
+import { childProcessEnv, resolveCredentials } from '../aws/credentials.js';
 import { type DeployStageResult, PostDeployError, runDeployStage } from '../deploy/index.js';
 import { parseInvokeEvents, parseList, parseSecondsAsMs } from '../inputs.js';
 import { functionLines } from '../report.js';
 import { TOOL_NAME } from '../version.js';
 import type { CliIO, Command } from './command.js';
 import { parseCommandArgs, UsageError } from './parse.js';
+import {
+  credentialsFromFlags,
+  idTokenSourceFromFlags,
+  ROLE_FLAGS,
+  roleFlagsUsage,
+  runIdFromEnv,
+} from './role-flags.js';
 
 const usage = `Usage: ${TOOL_NAME} deploy --layer-arn ARN [options]
 
 Run \`serverless deploy --stage S --region R --param layerArn=ARN\` in a Serverless Framework v3
 service (its serverless.yml attaches the layer with \`layers: ['\${param:layerArn}']\`), then
-GET its HTTP endpoint. AWS credentials come from the environment (profile, keys, SSO).
+GET its HTTP endpoint. AWS credentials come from the environment (profile, keys, SSO), or from
+the deploy role assumed with a GitHub OIDC token (--role-to-assume, e.g. the DeployRoleArn output
+of aws/github-roles.yml); serverless and the invoke check both use them.
 
 Options:
   --layer-arn ARN             the layer version to attach (required)
@@ -30,6 +40,7 @@ Options:
                               tail, or its duration and memory; runs the functions for real
   --invoke-functions LIST     only these functions (serverless.yml keys or names, comma separated)
   --invoke-events NAME=FILE   an event file for a function instead of the sample (repeatable)
+${roleFlagsUsage(30)}
   --json                      print {endpoint, smokeTest, functions} as JSON on stdout
   --verbose                   show debug output`;
 
@@ -63,6 +74,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     invoke: { type: 'boolean' },
     'invoke-functions': { type: 'string', multiple: true },
     'invoke-events': { type: 'string', multiple: true },
+    ...ROLE_FLAGS,
     json: { type: 'boolean' },
     verbose: { type: 'boolean' },
   });
@@ -74,16 +86,31 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   );
   if (!values.invoke && (functions.length > 0 || Object.keys(events).length > 0))
     throw new UsageError('--invoke-functions and --invoke-events need --invoke');
+  const region = values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const roleToAssume = values['role-to-assume'];
+  const getIdToken = idTokenSourceFromFlags(values, io);
+  // Only an assumed role is resolved here: without one, serverless and the Lambda client each
+  // read the default chain themselves, as before.
+  const credentials = roleToAssume
+    ? await io.log.group('AWS credentials for the deploy', () =>
+        resolveCredentials(
+          { ...credentialsFromFlags(values), region, runId: runIdFromEnv(io.env), client: { env: io.env } },
+          { getIdToken },
+          io.log,
+        ),
+      )
+    : undefined;
   try {
     const result = await runDeployStage(
       {
         servicePath: resolve(io.cwd, values['service-path'] ?? '.'),
         stage: values.stage ?? 'dev',
-        region: values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+        region,
         layerArn,
         serverlessPackage: values['serverless-package'],
         deployArgs: values['deploy-args'] ?? '',
-        env: io.env,
+        env: credentials ? childProcessEnv(io.env, credentials) : io.env,
+        credentials: credentials?.credentials,
         timeoutMs: parseSecondsAsMs('timeout', values.timeout),
         smokeTestPath: values['smoke-test-path'],
         expectText: values['expect-text'],

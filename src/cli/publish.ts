@@ -2,7 +2,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { githubIdTokenFromEnv, type IdTokenSource, idTokenFromFile } from '../aws/github-oidc.js';
 import { PublishError, type PublishResult } from '../aws/publish.js';
 import { validateRegions } from '../aws/validation.js';
 import { InputError, UserError } from '../errors.js';
@@ -13,6 +12,13 @@ import { DEFAULT_ARCHITECTURE, DEFAULT_RUNTIME, LAMBDA_LIMITS, resolveTarget } f
 import { TOOL_NAME } from '../version.js';
 import type { CliIO, Command } from './command.js';
 import { parseCommandArgs, UsageError } from './parse.js';
+import {
+  credentialsFromFlags,
+  idTokenSourceFromFlags,
+  ROLE_FLAGS,
+  roleFlagsUsage,
+  runIdFromEnv,
+} from './role-flags.js';
 
 const usage = `Usage: ${TOOL_NAME} publish <DIR|layer.zip> --layer-name NAME [options]
 
@@ -26,12 +32,7 @@ Options:
   --region R                     region to publish to (repeatable; default: AWS_REGION or AWS_DEFAULT_REGION)
   --s3-bucket B                  stage the zip in this bucket (must be in each region; "{region}" is replaced);
                                  needed for zips over the 50 MB direct-upload limit
-  --role-to-assume ARN           assume this role with a GitHub OIDC token (default: the SDK's credential chain)
-  --web-identity-token-file F    OIDC token file for --role-to-assume (default: the Actions token endpoint,
-                                 from ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN; the job needs id-token: write)
-  --audience AUD                 OIDC audience (default: sts.amazonaws.com)
-  --role-session-name NAME       STS session name (default: lambda-layer-<GITHUB_RUN_ID>)
-  --role-duration-seconds N      900-43200 (default: 3600)
+${roleFlagsUsage(33)}
   --runtime NAME                 compatible runtime when publishing a bare zip (default: ${DEFAULT_RUNTIME})
   --arch ARCH                    compatible architecture for a bare zip (default: ${DEFAULT_ARCHITECTURE})
   --description TEXT             text placed before the tool's own facts in the version description
@@ -114,11 +115,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       'layer-name': { type: 'string' },
       region: { type: 'string', multiple: true },
       's3-bucket': { type: 'string' },
-      'role-to-assume': { type: 'string' },
-      'web-identity-token-file': { type: 'string' },
-      audience: { type: 'string' },
-      'role-session-name': { type: 'string' },
-      'role-duration-seconds': { type: 'string' },
+      ...ROLE_FLAGS,
       runtime: { type: 'string' },
       arch: { type: 'string' },
       description: { type: 'string' },
@@ -162,15 +159,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     );
   }
 
-  let getIdToken: IdTokenSource | undefined;
-  if (values['web-identity-token-file'])
-    getIdToken = idTokenFromFile(resolve(io.cwd, values['web-identity-token-file']));
-  else if (io.env.ACTIONS_ID_TOKEN_REQUEST_URL) getIdToken = githubIdTokenFromEnv(io.env);
-  else if (values['role-to-assume']) {
-    throw new UserError(`No GitHub OIDC token available to assume ${values['role-to-assume']}.`, {
-      hint: 'Inside GitHub Actions the job needs\npermissions:\n  id-token: write\nElsewhere pass --web-identity-token-file, or drop --role-to-assume to use your AWS profile.',
-    });
-  }
+  const getIdToken = idTokenSourceFromFlags(values, io);
   let result: PublishResult;
   try {
     ({ published: result } = await runPublishStage(
@@ -191,20 +180,13 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
         directUploadLimit: parseInteger('direct-upload-limit', values['direct-upload-limit']),
         descriptionText: values.description,
       },
-      {
-        roleToAssume: values['role-to-assume'],
-        audience: values.audience,
-        roleSessionName: values['role-session-name'],
-        durationSeconds: parseInteger('role-duration-seconds', values['role-duration-seconds']),
-      },
+      credentialsFromFlags(values),
       {
         // Nothing here prints a secret; the CLI has no runner log to mask in (the action passes core.setSecret).
         getIdToken,
         env: io.env,
         commit: values.commit ?? io.env.GITHUB_SHA,
-        runId: io.env.GITHUB_RUN_ID
-          ? `${io.env.GITHUB_RUN_ID}-${io.env.GITHUB_RUN_ATTEMPT ?? '1'}`
-          : undefined,
+        runId: runIdFromEnv(io.env),
       },
       io.log,
     ));

@@ -18,6 +18,7 @@ import { type LayerInputParams, materializeInput, readBuildInput } from '../reso
 import { ensurePinnedPip } from '../resolve/pinned-pip.js';
 import type { RequirementsSnapshot } from '../resolve/requirements.js';
 import type { PackageEntry } from '../resolve/types.js';
+import { SBOM_FILE, writeSbom } from '../sbom/cyclonedx.js';
 import { explainNoSpace } from '../system-errors.js';
 import { LAMBDA_LIMITS, markerEnvironment } from '../target.js';
 import { verificationError, verifyLayerTree } from '../verify/rules.js';
@@ -30,6 +31,7 @@ import { compileBytecode, type EarlyBytecode } from './bytecode.js';
 import { startEarlyBytecode } from './early-bytecode.js';
 import { startImportProof } from './import-proof/index.js';
 import { assembleManifest, writeManifest } from './manifest.js';
+import { describePackageMetadata } from './package-metadata.js';
 import { slimMayRemove, slimTree } from './slim.js';
 import { chooseStagingRoot, explainStagingFull } from './staging.js';
 import type {
@@ -51,6 +53,8 @@ export interface BuildResult {
   readonly stagingDir?: string;
   /** The layer tree (holds python/), kept with stagingDir: inside it, or in RAM (layer/staging.ts). */
   readonly layerDir?: string;
+  /** The CycloneDX SBOM beside layer.zip, unless turned off (BuildOptions.sbom). */
+  readonly sbomPath?: string;
 }
 
 /** How the build runs (not what it builds): for tests and debugging. */
@@ -72,6 +76,8 @@ export interface BuildContext {
   readonly wheelCacheDir?: string;
   /** The CPU to treat this machine as for the import proof (tests; default process.arch). */
   readonly hostArch?: 'x86_64' | 'aarch64';
+  /** The day the runtime's AWS dates are compared with (tests; default: the clock). */
+  readonly today?: Date;
 }
 
 export const LAYER_ZIP = 'layer.zip';
@@ -178,6 +184,13 @@ const install: BuildStage = {
       throw error;
     });
     state.earlyBytecode = await early?.handOver();
+    state.packages = await describePackageMetadata({
+      pythonDir: state.pythonDir,
+      packages: state.packages,
+      target: options.target,
+      snapshot: state.snapshot,
+      wheelFiles: new Set([...(state.wheelFiles?.values() ?? [])].map((source) => source.file)),
+    });
     log.info(
       `Installed ${state.packages.length} distributions for ${options.target.runtime} ${options.target.architecture}`,
     );
@@ -371,6 +384,8 @@ const proveVerifyArchive: BuildStage = {
     const archive = archived.value;
     if (deflated) {
       state.log.info(`Deflated bytes of ${deflated.sources.size} pycs copied from the per-wheel cache`);
+      for (const damaged of deflated.damaged)
+        state.log.warn(`Per-wheel cache: damaged entry set aside and rebuilt (${damaged})`);
       // The layer is built: a cache that cannot be written only costs the next build time.
       await deflated
         .storeMisses(zipPath)
@@ -416,7 +431,7 @@ export function inputParams(options: BuildOptions): LayerInputParams {
 }
 
 /** The input file as the manifest records it: relative to the project directory, with / separators. */
-function describeInput(snapshot: RequirementsSnapshot, options: BuildOptions): Manifest['input'] {
+export function describeInput(snapshot: RequirementsSnapshot, options: BuildOptions): Manifest['input'] {
   const file = snapshot.input?.file ?? snapshot.file;
   const shown = relative(options.projectDir ?? process.cwd(), file);
   const portable = shown.startsWith('..') || isAbsolute(shown) ? basename(file) : shown;
@@ -485,12 +500,26 @@ export async function buildLayer(
       importProof: state.importProof,
     });
     await writeManifest(manifest, join(outputDir, MANIFEST_JSON));
+    const sbom = options.sbom !== false;
+    if (sbom) {
+      await writeSbom(manifest, outputDir, {
+        sourceDateEpoch: (context.env ?? process.env).SOURCE_DATE_EPOCH,
+      });
+    }
     const zipPath = join(outDir, LAYER_ZIP);
     const manifestPath = join(outDir, MANIFEST_JSON);
+    const sbomPath = join(outDir, SBOM_FILE);
     await rename(join(outputDir, LAYER_ZIP), zipPath);
     await rename(join(outputDir, MANIFEST_JSON), manifestPath);
+    if (sbom) await rename(join(outputDir, SBOM_FILE), sbomPath);
     succeeded = true;
-    return { manifest, zipPath, manifestPath, ...(context.keepStaging ? { stagingDir, layerDir } : {}) };
+    return {
+      manifest,
+      zipPath,
+      manifestPath,
+      ...(sbom ? { sbomPath } : {}),
+      ...(context.keepStaging ? { stagingDir, layerDir } : {}),
+    };
   } catch (error) {
     const explained = ramDir ? await explainStagingFull(error, staging, ramDir) : error;
     throw await explainNoSpace(explained, [

@@ -54,6 +54,15 @@ export interface BuildOptions {
   readonly importProofPython?: string;
   /** Root qemu-user resolves that interpreter's libraries in (`qemu-aarch64-static -L DIR`). */
   readonly importProofSysroot?: string;
+  /** Write the CycloneDX SBOM (layer.cdx.json) beside layer.zip (default true). */
+  readonly sbom?: boolean;
+  /**
+   * SPDX licence ids the layer may not need (sbom/license-policy.ts), and the input that named
+   * them (`--deny-licenses`, `deny-licenses`) for the error. Checked on a cache hit too.
+   */
+  readonly licensePolicy?: { readonly deny: readonly string[]; readonly input: string };
+  /** Build for a runtime past AWS's block-function-update date (target.ts runtimeLifecycleWarning). */
+  readonly allowDeprecatedRuntime?: boolean;
 }
 
 export interface BytecodeReport {
@@ -98,6 +107,21 @@ export interface ProvenModule {
 }
 
 /**
+ * A module shipped beside a distribution's own package that did not import only because what it
+ * needs comes with an extra that was not asked for (duckdb's adbc_driver_duckdb, which needs
+ * adbc-driver-manager from duckdb[all]): a warning, not a failure (layer/import-proof/extras.ts).
+ */
+export interface ModuleNeedingExtra {
+  readonly distribution: string;
+  readonly module: string;
+  /** The module its import did not find (adbc_driver_manager). */
+  readonly missing: string;
+  /** The distribution that provides it (adbc-driver-manager), declared under `extras`. */
+  readonly requirement: string;
+  readonly extras: readonly string[];
+}
+
+/**
  * The import proof's record. A failed proof fails the build, so the manifest only ever holds a
  * proof that passed, one that was skipped (no way to run the target's CPU here) or turned off.
  */
@@ -111,10 +135,22 @@ export interface ImportProofReport {
   /** The emulator (qemu-user) and its sysroot, when emulated. */
   readonly emulator?: { readonly path: string; readonly sysroot?: string };
   readonly modules: readonly ProvenModule[];
+  /** Modules beside a distribution's own package that need an extra not asked for (warned about). */
+  readonly needsExtra?: readonly ModuleNeedingExtra[];
   /** Directly required distributions with no importable module (data or stubs only). */
   readonly withoutModules?: readonly string[];
   /** Wall time of the whole proof, interpreter start included. */
   readonly durationMs?: number;
+}
+
+/** What a cache hit took from the cache, and from which build (Manifest.cache). */
+export interface LayerCacheRecord {
+  readonly hit: true;
+  readonly key: string;
+  /** The input of the build that made the cached layer (absent for entries from before inputs were recorded). */
+  readonly builtFrom?: { readonly file: string; readonly format: InputFormat };
+  /** What this build took from the cache rather than doing. */
+  readonly taken: readonly string[];
 }
 
 export interface Manifest {
@@ -132,6 +168,12 @@ export interface Manifest {
   readonly requirementsHash: string;
   /** The file the layer was built from and its format (absent in manifests written before locks were read). */
   readonly input?: { readonly file: string; readonly format: InputFormat };
+  /**
+   * Present when layer.zip came from the layer cache: nothing was resolved, compiled, verified
+   * or imported in this build. packages, resolver, bytecode, verification and importProof are
+   * then the records of the build that made the zip, from `builtFrom`.
+   */
+  readonly cache?: LayerCacheRecord;
   readonly packages: readonly PackageEntry[];
   /** Absent in manifests written before the pinned pip. */
   readonly resolver?: ResolverReport;

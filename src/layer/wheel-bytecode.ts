@@ -9,13 +9,14 @@
  * Entry: <dir>/<key>/index.json ({ pycs: { "<pyc path>": [offset, length, sha256] }, failed:
  * [<py path>] }) and the pycs one after another in <dir>/<key>/pycs.bin. Written to a temp
  * folder and renamed into place; a pyc whose sha256 no longer matches the index (a damaged
- * cache) makes the whole entry a miss, removed and written again after compiling.
+ * cache) makes the whole entry a miss, set aside (cache/entry-folder.ts) and written again after
+ * compiling. Nothing reaches the layer before every pyc it takes is checked.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { markEntryUsed, writeEntryFolder } from '../cache/entry-folder.js';
+import { markEntryUsed, setAside, writeEntryFolder } from '../cache/entry-folder.js';
 
 /** Bump when what an entry holds, or how a pyc is compiled, changes. */
 const FORMAT = 2;
@@ -72,7 +73,7 @@ export async function restoreWheelBytecode(
   const index = await readBytecodeIndex(entry);
   const bundle = index && readFileSyncOrUndefined(join(entry, BUNDLE));
   if (!index || !bundle) {
-    if (existsSync(entry)) await rm(entry, { recursive: true, force: true });
+    if (existsSync(entry)) await setAside(entry, dir);
     return undefined;
   }
   // Check everything before writing anything into the layer.
@@ -84,7 +85,7 @@ export async function restoreWheelBytecode(
     const placed = index.pycs[pyc];
     const bytes = placed && bundle.subarray(placed[0], placed[0] + placed[1]);
     if (!placed || !bytes || bytes.length !== placed[1] || sha256(bytes) !== placed[2]) {
-      await rm(entry, { recursive: true, force: true });
+      await setAside(entry, dir);
       return undefined;
     }
     restored.push([pyc, bytes]);

@@ -10,9 +10,9 @@
  * miss, stored again after verifying.
  */
 import { createHash } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { markEntryUsed, writeEntryFolder } from '../cache/entry-folder.js';
+import { markEntryUsed, setAside, writeEntryFolder } from '../cache/entry-folder.js';
 import type { ElfInfo } from '../verify/elf.js';
 
 /** Bump when ElfInfo or what the entry holds changes. */
@@ -45,7 +45,7 @@ export async function readElfFacts(dir: string, key: string): Promise<Record<str
   } catch {
     // Damaged: removed below and stored again after verifying.
   }
-  await rm(join(dir, key), { recursive: true, force: true });
+  await setAside(join(dir, key), dir);
   return undefined;
 }
 

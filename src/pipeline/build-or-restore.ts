@@ -4,19 +4,32 @@
  * (GitHub Actions cache) and the CLI (a local cache directory).
  */
 
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { cacheKey } from '../cache/key.js';
 import { restoreLayer, saveLayer } from '../cache/layer-cache.js';
 import type { LayerStore } from '../cache/store.js';
 import type { WheelCacheStore } from '../cache/wheel-store.js';
-import { type BuildContext, type BuildResult, buildLayer, inputParams } from '../layer/index.js';
-import type { BuildOptions } from '../layer/types.js';
+import {
+  type BuildContext,
+  type BuildResult,
+  buildLayer,
+  describeInput,
+  inputParams,
+} from '../layer/index.js';
+import type { BuildOptions, Manifest } from '../layer/types.js';
 import type { Logger } from '../log.js';
 import { checkFindLinks, fingerprintFindLinks } from '../resolve/find-links.js';
 import { readBuildInput } from '../resolve/layer-input.js';
 import { directReferences, fingerprintReferences } from '../resolve/local-sources.js';
 import { PINNED_PIP } from '../resolve/pinned-pip.js';
 import { type RequirementsSnapshot, writtenAtText } from '../resolve/requirements.js';
+import { SBOM_FILE, writeSbom } from '../sbom/cyclonedx.js';
+import { checkLicenses } from '../sbom/license-policy.js';
+import { runtimeLifecycleWarning } from '../target.js';
 import { TOOL_VERSION } from '../version.js';
+import { manifestForHit, rewriteManifest } from './cache-hit.js';
 import { warnOnEmptyRequirements } from './empty-requirements.js';
 import { checkOutDir } from './out-dir.js';
 import { warnOnUnpassedVariables } from './unpassed-variables.js';
@@ -58,12 +71,33 @@ export function layerCacheKey(
   });
 }
 
+/**
+ * With the SBOM turned off, an SBOM left by an earlier build would sit beside a layer.zip it
+ * does not describe: it goes (it is this tool's own output, not the user's file).
+ */
+function checkLicensePolicy(options: BuildOptions, packages: Manifest['packages']): void {
+  if (options.licensePolicy) checkLicenses(packages, options.licensePolicy.deny, options.licensePolicy.input);
+}
+
+async function removeStaleSbom(outDir: string, log: Logger): Promise<void> {
+  const path = join(outDir, SBOM_FILE);
+  if (!existsSync(path)) return;
+  await rm(path, { force: true });
+  log.info(`Removed ${path} from an earlier build: --no-sbom writes no SBOM`);
+}
+
 export async function buildOrRestore(
   options: BuildOptions,
   cache: CacheSettings,
   log: Logger,
   context: BuildContext = {},
 ): Promise<CachedBuildResult> {
+  // Before anything runs: a runtime Lambda no longer updates functions on fails here.
+  const lifecycle = runtimeLifecycleWarning(options.target, {
+    ...(context.today ? { today: context.today } : {}),
+    allowDeprecated: options.allowDeprecatedRuntime ?? false,
+  });
+  if (lifecycle) log.warn(lifecycle);
   await checkOutDir(options.outDir);
   checkFindLinks(options.findLinks);
   // Read once: the key needs the requirements, and so does the build on a miss.
@@ -90,9 +124,27 @@ export async function buildOrRestore(
     );
     store = undefined;
   }
+  if (options.sbom === false) await removeStaleSbom(options.outDir, log);
   if (store && !cache.forceRebuild) {
     const restored = await restoreLayer(store, key, options.outDir, log);
-    if (restored) return { ...restored, cacheHit: true, cacheKey: key };
+    if (restored) {
+      const manifest = manifestForHit(restored.manifest, describeInput(snapshot, options), key);
+      await rewriteManifest(restored.manifestPath, manifest);
+      const from = manifest.cache?.builtFrom;
+      log.info(
+        `Took layer.zip from the cache${from ? ` (built from ${from.file})` : ''}: nothing resolved, compiled, verified or imported again`,
+      );
+      // The SBOM is a function of the manifest just checked against the zip: written from it,
+      // nothing unchecked comes from the cache, and a cached entry made with --no-sbom still has one.
+      const sbomPath =
+        options.sbom === false
+          ? undefined
+          : await writeSbom(manifest, options.outDir, {
+              sourceDateEpoch: (context.env ?? process.env).SOURCE_DATE_EPOCH,
+            });
+      checkLicensePolicy(options, manifest.packages);
+      return { ...restored, manifest, ...(sbomPath ? { sbomPath } : {}), cacheHit: true, cacheKey: key };
+    }
   } else if (store) {
     log.info('force-rebuild: not looking in the cache');
   }
@@ -105,5 +157,6 @@ export async function buildOrRestore(
   });
   if (store) await saveLayer(store, key, options.outDir, log);
   await wheels?.save(log);
+  checkLicensePolicy(options, built.manifest.packages);
   return { ...built, cacheHit: false, cacheKey: key };
 }

@@ -3,7 +3,7 @@
  * region -> serverless deploy with the new ARN -> smoke test. Plain data in, plain data out;
  * the runner-facing parts (inputs, outputs, summary) stay in src/action/.
  */
-import { childProcessEnv } from '../aws/credentials.js';
+import { childProcessEnv, type ResolvedCredentials, resolveCredentials } from '../aws/credentials.js';
 import type { IdTokenSource } from '../aws/github-oidc.js';
 import type { PublishResult } from '../aws/publish.js';
 import type { LayerStore } from '../cache/store.js';
@@ -27,6 +27,11 @@ export interface DeployConfig {
   readonly expectText?: string;
   /** Invoke the deployed functions; undefined = only the HTTP one, to explain a failed smoke test. */
   readonly invoke?: FunctionCheckOptions;
+  /**
+   * The deploy role (`deploy-role-to-assume`), assumed right before the deploy with the same
+   * session settings; undefined or the publish role = the publish stage's credentials.
+   */
+  readonly roleToAssume?: string;
 }
 
 export interface LayerJobConfig {
@@ -52,6 +57,16 @@ export interface LayerJobDeps {
   readonly commit?: string;
   /** GITHUB_RUN_ID-GITHUB_RUN_ATTEMPT, for the default role session name. */
   readonly runId?: string;
+  /** Told how far the job got: a failure's summary says what ran and what failed. */
+  readonly progress?: JobProgress;
+}
+
+export type JobStage = 'build' | 'publish' | 'deploy';
+
+/** How far a job got: the stage running (or the one that failed) and the build, once done. */
+export interface JobProgress {
+  stage?: JobStage;
+  build?: CachedBuildResult;
 }
 
 export interface LayerJobOutcome extends JobResult {
@@ -60,11 +75,17 @@ export interface LayerJobOutcome extends JobResult {
   readonly deployed?: DeployStageResult;
 }
 
+/** Why a build-only job published nothing, for its summary. */
+export const NOT_PUBLISHED =
+  'the publish input is false (build only); set publish: true with layer-name and aws-region to publish it';
+
 export async function runLayerJob(
   config: LayerJobConfig,
   deps: LayerJobDeps,
   log: Logger,
 ): Promise<LayerJobOutcome> {
+  const progress = deps.progress ?? {};
+  progress.stage = 'build';
   const build = await buildOrRestore(
     config.build,
     {
@@ -75,8 +96,16 @@ export async function runLayerJob(
     log,
     { env: deps.env, toolCacheDir: deps.toolCacheDir },
   );
-  const base = { manifest: build.manifest, zipPath: build.zipPath, cacheHit: build.cacheHit, build };
-  if (!config.publish) return base;
+  progress.build = build;
+  const base = {
+    manifest: build.manifest,
+    zipPath: build.zipPath,
+    ...(build.sbomPath ? { sbomPath: build.sbomPath } : {}),
+    cacheHit: build.cacheHit,
+    build,
+  };
+  if (!config.publish) return { ...base, notPublished: NOT_PUBLISHED };
+  progress.stage = 'publish';
 
   const { publish } = config;
   const { manifest } = build;
@@ -105,6 +134,7 @@ export async function runLayerJob(
   if (!config.deploy) return withPublish;
 
   const { deploy } = config;
+  progress.stage = 'deploy';
   const layerArn = published.regions[0]?.layerVersionArn as string;
   const deployRow = (stage: DeployStageResult): JobResult['deploy'] => ({
     stage: deploy.stage,
@@ -115,6 +145,7 @@ export async function runLayerJob(
     functions: stage.functions,
     smokeTestDiagnosis: stage.smokeTestDiagnosis,
   });
+  const deployCredentials = await credentialsForDeploy(config, credentials, firstRegion, deps, log);
   const deployed = await log
     .group(`serverless deploy --stage ${deploy.stage}`, () =>
       runDeployStage(
@@ -126,11 +157,11 @@ export async function runLayerJob(
           serverlessPackage: deploy.serverlessPackage,
           deployArgs: deploy.deployArgs,
           // Credentials reach serverless through its own environment only.
-          env: childProcessEnv(deps.env, credentials),
+          env: childProcessEnv(deps.env, deployCredentials),
           smokeTestPath: deploy.smokeTestPath,
           expectText: deploy.expectText,
           invoke: deploy.invoke,
-          credentials: credentials.credentials,
+          credentials: deployCredentials.credentials,
         },
         log,
       ),
@@ -141,4 +172,27 @@ export async function runLayerJob(
       throw error;
     });
   return { ...withPublish, deployed, deploy: deployRow(deployed) };
+}
+
+/**
+ * The deploy stage's credentials: the deploy role assumed now (each stage assumes its own role,
+ * so the publish role never needs CloudFormation and the deploy role never publishes), or the
+ * publish stage's when no other role is given.
+ */
+async function credentialsForDeploy(
+  config: LayerJobConfig,
+  publishCredentials: ResolvedCredentials,
+  region: string,
+  deps: LayerJobDeps,
+  log: Logger,
+): Promise<ResolvedCredentials> {
+  const roleToAssume = config.deploy?.roleToAssume;
+  if (!roleToAssume || roleToAssume === config.credentials.roleToAssume) return publishCredentials;
+  return log.group('AWS credentials for the deploy', () =>
+    resolveCredentials(
+      { ...config.credentials, roleToAssume, region, runId: deps.runId, client: { env: deps.env } },
+      { getIdToken: deps.getIdToken, mask: deps.mask },
+      log,
+    ),
+  );
 }

@@ -89,6 +89,9 @@ export async function runPublishStage(
           codeSha256: layer.codeSha256,
           requirementsHash: layer.requirementsHash,
           commit: deps.commit,
+          // In a workflow run: where to find the run (and its attestations) from the layer alone.
+          repository: deps.env.GITHUB_REPOSITORY || undefined,
+          runId: deps.env.GITHUB_RUN_ID || undefined,
           text: publish.descriptionText,
         }),
         licenseInfo: publish.licenseInfo,

@@ -5,7 +5,7 @@
  */
 import { ResolutionError, UserError } from '../errors.js';
 import { compareVersions, isPrerelease, satisfies } from '../pep440.js';
-import { type GlibcVersion, glibcLabel, RUNTIMES, type Target } from '../target.js';
+import { type GlibcVersion, glibcLabel, RUNTIMES, runtimeStatus, type Target } from '../target.js';
 import {
   findRequirementLine,
   normalizeProjectName,
@@ -178,9 +178,8 @@ function suggestFixes(
     fixes.push(
       `pin ${name}==${compatible.version} (the newest version with a wheel for ${runtimeLabel(target)})`,
     );
-  } else {
-    fixes.push(`pin an older ${name} that has a wheel for ${runtimeLabel(target)} (the index has none)`);
   }
+  // No version on the index has one: pinning an older release would not help, so it is not offered.
   const problems = closest.flatMap((f) => (f.problem ? [f.problem] : []));
   const glibcNeeds = problems.flatMap((p) => (p.kind === 'glibc' ? [p.needs] : []));
   if (glibcNeeds.length > 0) {
@@ -189,7 +188,7 @@ function suggestFixes(
     // fits no runtime: python3.12 has the glibc but not the Python).
     const fitting = RUNTIMES.filter(
       (r) =>
-        !r.deprecated &&
+        runtimeStatus(r) === 'supported' &&
         newerGlibc(r.glibc, target.glibc) &&
         matching.some((f) => judge(f.file, { ...target, ...r })?.ok),
     ).map((r) => r.runtime);

@@ -1,18 +1,21 @@
 /**
  * The one pip the build runs, whatever the host has: fetched once from the user's own indexes
  * (pip's configuration plus the build's index inputs), checked against the sha256 pinned here,
- * unpacked into the tool cache (beside the layer cache) and run from there by any host Python
- * the pinned pip supports. Pinning pip makes the resolver, and the patch level of every rule it
+ * unpacked into the tool cache (beside the layer cache), its files checked before every use
+ * (pinned-pip-check.ts), and run from there by any host Python the pinned pip supports. Pinning pip makes the resolver, and the patch level of every rule it
  * applies, the same on every machine.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { lstat, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { removeOnInterrupt } from '../interrupt.js';
 import type { Logger } from '../log.js';
 import { programPath } from '../programs.js';
 import type { PythonInterpreter } from './interpreters.js';
+import { checkPinnedPip, sealPinnedPip } from './pinned-pip-check.js';
 import { runPython } from './run-python.js';
 
 export interface PinnedPipRelease {
@@ -56,9 +59,12 @@ export interface PinnedPipParams {
 }
 
 const BOOTSTRAP_TIMEOUT_MS = 5 * 60_000;
-/** Written last into a complete unpacked pip: its presence means the directory is whole. */
-const COMPLETE = 'lambda-layer-pip.sha256';
 const NO_PIP_EXIT = 3;
+/**
+ * A temp or set-aside folder (`.pip-*`) older than this belongs to no running build: removed by
+ * the next build that gets the pinned pip. Younger ones may be another build's, filling or running.
+ */
+const STALE_MS = 24 * 60 * 60 * 1000;
 
 async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -67,13 +73,26 @@ async function sha256File(path: string): Promise<string> {
 }
 
 /**
- * Compiles the unpacked pip's modules once. pip imports some 300 of them on every run; without
- * bytecode beside them each run compiles them again, and where PYTHONDONTWRITEBYTECODE is set
- * (common in containers, and on this project's build machines) Python never writes any: each pip
- * run then took 0.71 s instead of 0.33 s. Best effort: a read-only tool cache only costs time.
+ * Compiles the unpacked pip's modules once, before it is sealed. pip imports some 300 of them on
+ * every run; without bytecode beside them each run compiles them again, and where
+ * PYTHONDONTWRITEBYTECODE is set (common in containers, and on this project's build machines)
+ * Python never writes any: each pip run then took 0.71 s instead of 0.33 s. Best effort.
  */
 async function compilePip(home: string, params: PinnedPipParams): Promise<void> {
-  const run = await runPython(params.python.path, ['-m', 'compileall', '-q', '-j', '0', join(home, 'pip')], {
+  // unchecked-hash: Python never compares these pycs with their source's mtime (lost or changed
+  // by a copy, the Actions cache's archive...) nor rewrites them; pinned-pip-check.ts checks
+  // sources and pycs against the sha256 recorded for each before every run instead.
+  const args = [
+    '-m',
+    'compileall',
+    '-q',
+    '-j',
+    '0',
+    '--invalidation-mode',
+    'unchecked-hash',
+    join(home, 'pip'),
+  ];
+  const run = await runPython(params.python.path, args, {
     log: params.log,
     env: params.env,
     timeoutMs: 120_000,
@@ -82,29 +101,91 @@ async function compilePip(home: string, params: PinnedPipParams): Promise<void> 
   if (run.code !== 0) params.log.debug(`pip's bytecode not compiled (${lastLines(run.output)})`);
 }
 
-/** The cached pinned pip when it is there and whole, else undefined. */
-async function cachedPip(home: string, release: PinnedPipRelease): Promise<boolean> {
-  const stamp = await readFile(join(home, COMPLETE), 'utf8').catch(() => undefined);
-  return stamp?.trim() === release.sha256 && existsSync(join(home, 'pip', '__main__.py'));
+/** EROFS, EACCES...: the folder cannot take a new entry (the build goes on without it). */
+function cannotWrite(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return ['EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'EEXIST', 'ENOENT', 'ENOSPC', 'EDQUOT'].includes(code ?? '');
 }
 
 /**
- * The pinned pip, from the tool cache or fetched into it. A fetched wheel whose sha256 is not
- * the pinned one is refused (pip checks it, then this function again before unpacking).
+ * Where the pinned pip goes when the tool cache cannot be written: a folder of this user's under
+ * the temp folder, kept for the next build that meets the same cache.
+ */
+function fallbackToolCache(): string {
+  const user = typeof process.getuid === 'function' ? process.getuid() : 'user';
+  return join(tmpdir(), `lambda-layer-tools-${user}`);
+}
+
+/**
+ * The pinned pip, from the tool cache or fetched into it. Its files are checked before it runs
+ * (pinned-pip-check.ts); a damaged one is fetched again. A fetched wheel whose sha256 is not the
+ * pinned one is refused (pip checks it, then this function again before unpacking).
+ *
+ * Any number of builds may run this at once on one tool cache: a pip appears only by renaming a
+ * complete, checked folder into place; a build that loses that race uses the winner's; a pip is
+ * only ever renamed aside (when damaged), never removed while another build may run it.
  */
 export async function ensurePinnedPip(params: PinnedPipParams): Promise<PinnedPip> {
   const release = params.release ?? PINNED_PIP;
   const home = join(params.toolCacheDir, `pip-${release.version}`);
-  const pinned = { version: release.version, home, python: params.python };
-  if (await cachedPip(home, release)) {
+  const check = await checkPinnedPip(home, release.sha256);
+  if (check.ok) {
     params.log.info(`Using pip ${release.version} from the tool cache ${home}`);
-    // A tool cache filled before pip was compiled there.
-    if (!existsSync(join(home, 'pip', '__pycache__'))) await compilePip(home, params);
-    return pinned;
+    if (check.full) params.log.debug(`pip ${release.version}'s files were checked against their sha256`);
+    return { version: release.version, home, python: params.python };
   }
-  await mkdir(params.toolCacheDir, { recursive: true });
-  // Fill a private folder, then rename it into place: concurrent builds never see half a pip.
-  const partial = await mkdtemp(join(params.toolCacheDir, `.pip-${release.version}-`));
+  const exists = await lstat(home).then(
+    () => true,
+    () => false,
+  );
+  if (exists && check.unsealed) {
+    params.log.info(
+      `The pip in ${home} has no list of its files to check it against (an older lambda-layer unpacked it): fetching pip ${release.version} again`,
+    );
+  } else if (exists) {
+    params.log.warn(
+      `The pinned pip in ${home} is damaged (${check.reason}); fetching pip ${release.version} again`,
+    );
+  }
+  try {
+    return await installPinnedPip(home, release, params);
+  } catch (error) {
+    if (!(error instanceof ToolCacheNotWritable)) throw error;
+    const fallback = fallbackToolCache();
+    params.log.warn(
+      `The cache folder ${params.toolCacheDir} cannot be written (${error.code}): pip ${release.version} goes to ${fallback} instead; the build goes on`,
+    );
+    if (fallback === params.toolCacheDir) throw error.cause;
+    return ensurePinnedPip({ ...params, toolCacheDir: fallback });
+  }
+}
+
+class ToolCacheNotWritable extends Error {
+  constructor(
+    readonly code: string,
+    cause: unknown,
+  ) {
+    super(code, { cause });
+  }
+}
+
+async function installPinnedPip(
+  home: string,
+  release: PinnedPipRelease,
+  params: PinnedPipParams,
+): Promise<PinnedPip> {
+  const pinned = { version: release.version, home, python: params.python };
+  let partial: string;
+  try {
+    await mkdir(params.toolCacheDir, { recursive: true });
+    // Fill a private folder, then rename it into place: concurrent builds never see half a pip.
+    partial = await mkdtemp(join(params.toolCacheDir, `.pip-${release.version}-`));
+  } catch (error) {
+    if (cannotWrite(error))
+      throw new ToolCacheNotWritable((error as NodeJS.ErrnoException).code ?? '', error);
+    throw error;
+  }
+  const forget = removeOnInterrupt(partial);
   try {
     const wheel = await downloadPip(release, partial, params);
     const actual = await sha256File(wheel);
@@ -124,18 +205,56 @@ export async function ensurePinnedPip(params: PinnedPipParams): Promise<PinnedPi
       );
     }
     await compilePip(unpacked, params);
-    await writeFile(join(unpacked, COMPLETE), `${release.sha256}\n`);
-    await rm(home, { recursive: true, force: true });
-    try {
-      await rename(unpacked, home);
-    } catch (error) {
-      // Another build put the same pip there first: use it.
-      if (!(await cachedPip(home, release))) throw error;
-    }
+    await sealPinnedPip(unpacked, release.sha256);
+    await putInPlace(unpacked, home, release, params);
     params.log.info(`Fetched pip ${release.version} (sha256 ${release.sha256}) into the tool cache ${home}`);
+    await removeStale(params.toolCacheDir);
     return pinned;
   } finally {
     await rm(partial, { recursive: true, force: true });
+    forget();
+  }
+}
+
+/**
+ * Renames the sealed `unpacked` to `home`. When another build put a pip there first, its pip is
+ * used when it checks out (ours is dropped); a damaged one is renamed aside first, never removed
+ * (a build may still be running it: removeStale takes it a day later).
+ */
+async function putInPlace(
+  unpacked: string,
+  home: string,
+  release: PinnedPipRelease,
+  params: PinnedPipParams,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await rename(unpacked, home);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOTDIR' && code !== 'EISDIR') throw error;
+      if (attempt >= 3) throw error;
+    }
+    if ((await checkPinnedPip(home, release.sha256)).ok) return; // another build's, as good as ours
+    const aside = join(params.toolCacheDir, `.pip-${release.version}-damaged-${Date.now()}-${process.pid}`);
+    await rename(home, aside).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error; // ENOENT: another build set it aside already
+    });
+  }
+}
+
+/** Removes temp and set-aside pip folders no running build can still be using. */
+async function removeStale(toolCacheDir: string, now = Date.now()): Promise<void> {
+  const names = await readdir(toolCacheDir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith('.pip-')) continue;
+    const path = join(toolCacheDir, name);
+    // A damaged one's name says when it was set aside (a rename keeps the folder's own times).
+    const asideAt = /-damaged-(\d+)-\d+$/.exec(name)?.[1];
+    const since = asideAt ? Number(asideAt) : (await stat(path).catch(() => undefined))?.mtimeMs;
+    if (since !== undefined && now - since > STALE_MS)
+      await rm(path, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

@@ -175,6 +175,51 @@ function where(includedFrom?: IncludedFrom): string {
   return includedFrom ? ` (included from ${includedFrom.file}:${includedFrom.line})` : '';
 }
 
+/** Byte order marks pip's auto_decode (pip/_internal/utils/encoding.py) honours, longest first. */
+const BOMS: readonly { readonly bom: readonly number[]; readonly encoding: string }[] = [
+  { bom: [0xff, 0xfe, 0x00, 0x00], encoding: 'utf-32le' },
+  { bom: [0x00, 0x00, 0xfe, 0xff], encoding: 'utf-32be' },
+  { bom: [0xef, 0xbb, 0xbf], encoding: 'utf-8' },
+  { bom: [0xff, 0xfe], encoding: 'utf-16le' },
+  { bom: [0xfe, 0xff], encoding: 'utf-16be' },
+];
+
+/** UTF-32 by hand: TextDecoder has no UTF-32. undefined for a code point that is not one. */
+function decodeUtf32(bytes: Uint8Array, littleEndian: boolean): string | undefined {
+  if (bytes.length % 4 !== 0) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 4) {
+    const point = view.getUint32(i, littleEndian);
+    if (point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff)) return undefined;
+    text += String.fromCodePoint(point);
+  }
+  return text;
+}
+
+/**
+ * The text of a requirements file as pip reads it: by its byte order mark when it has one (a
+ * Windows editor or PowerShell's `>` writes UTF-16 with one), else UTF-8. undefined when it is
+ * not text: a NUL byte in UTF-8, or bytes the encoding cannot decode (pip would stop with a
+ * UnicodeDecodeError traceback).
+ */
+export function decodeRequirements(bytes: Uint8Array): string | undefined {
+  const marked = BOMS.find(({ bom }) => bom.every((byte, i) => bytes[i] === byte));
+  const body = bytes.subarray(marked?.bom.length ?? 0);
+  const encoding = marked?.encoding ?? 'utf-8';
+  let text: string | undefined;
+  if (encoding === 'utf-32le' || encoding === 'utf-32be') text = decodeUtf32(body, encoding === 'utf-32le');
+  else if (encoding === 'utf-8' && body.includes(0)) text = undefined;
+  else {
+    try {
+      text = new TextDecoder(encoding, { fatal: true }).decode(body);
+    } catch {
+      text = undefined;
+    }
+  }
+  return text === undefined || text.includes('\u0000') ? undefined : text;
+}
+
 async function readRequirementsText(path: string, includedFrom?: IncludedFrom): Promise<string> {
   let bytes: Buffer;
   try {
@@ -193,12 +238,10 @@ async function readRequirementsText(path: string, includedFrom?: IncludedFrom): 
         : 'pass the path of your requirements file (-r FILE, action input "requirements")',
     });
   }
-  // pip reads requirements files as text (UTF-8 by default); a NUL byte or invalid UTF-8 means
-  // a binary file was named, and pip would fail with a UnicodeDecodeError traceback.
-  const text = bytes.includes(0) ? undefined : new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  if (text === undefined || text.includes('\uFFFD')) {
+  const text = decodeRequirements(bytes);
+  if (text === undefined) {
     throw new InputError('requirements', `${path} is not a text file${where(includedFrom)}`, {
-      hint: 'name a pip requirements file (UTF-8 text, one requirement per line)',
+      hint: 'name a pip requirements file (UTF-8 text, or UTF-16/32 with a byte order mark; one requirement per line)',
     });
   }
   const lines = text.split(/\r?\n/);

@@ -1,5 +1,7 @@
 /** What resolution and installation produce: the sdist policy they obey and one entry per installed distribution. */
 
+import type { PackageLicense } from '../wheel/license.js';
+
 /** Whether a package without a fitting wheel may be built from its sdist: only pure-Python ones, or never. */
 export type SdistPolicy = 'pure' | 'never';
 
@@ -18,4 +20,11 @@ export interface PackageEntry {
   /** True when the wheel was built on the host from a pure-Python sdist. */
   readonly builtFromSource?: boolean;
   readonly requested: boolean;
+  /** The licence its METADATA states (wheel/license.ts); absent when it states none. */
+  readonly license?: PackageLicense;
+  /**
+   * Normalized names of the layer's distributions it requires on the target (Requires-Dist with
+   * markers evaluated for it; layer/package-metadata.ts). Absent in manifests from before.
+   */
+  readonly dependencies?: readonly string[];
 }

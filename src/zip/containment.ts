@@ -12,6 +12,7 @@
  *   overlapping-entries zip bomb). The reader then holds each entry to its declared size.
  */
 import { UserError } from '../errors.js';
+import { LAMBDA_LIMITS } from '../target.js';
 
 /** What the policy needs to know about an entry (the reader's ZipEntryInfo has all of it). */
 export interface EntryFacts {
@@ -144,7 +145,7 @@ export function planExtraction<E extends EntryFacts>(
   }
   if (limits.maxBytes !== undefined && declared > limits.maxBytes) {
     throw new UserError(`${zipPath} unzips to ${declared} bytes, more than the ${limits.maxBytes} allowed`, {
-      hint: 'Lambda allows 262144000 bytes unzipped for a function and its layers; split or trim the layer.',
+      hint: `Lambda allows ${LAMBDA_LIMITS.unzippedBytes} bytes unzipped for a function and its layers; split or trim the layer.`,
     });
   }
 

@@ -25,6 +25,29 @@ const env = { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/runner/tmp' };
 const publishing = { 'layer-name': 'deps', 'aws-region': 'us-east-1' };
 
 describe('loadActionConfig', () => {
+  it('deploys with deploy-role-to-assume, else with role-to-assume (one role for both stages)', () => {
+    const publishRole = 'arn:aws:iam::123456789012:role/lambda-layer-github-publish';
+    const deployRole = 'arn:aws:iam::123456789012:role/lambda-layer-github-deploy';
+    const both = loadActionConfig(
+      inputs({
+        ...publishing,
+        deploy: 'true',
+        'role-to-assume': publishRole,
+        'deploy-role-to-assume': deployRole,
+      }),
+      env,
+    );
+    expect(both.credentials.roleToAssume).toBe(publishRole);
+    expect(both.deploy?.roleToAssume).toBe(deployRole);
+    const one = loadActionConfig(
+      inputs({ ...publishing, deploy: 'true', 'role-to-assume': publishRole }),
+      env,
+    );
+    expect(one.deploy?.roleToAssume).toBe(publishRole);
+    const ambient = loadActionConfig(inputs({ ...publishing, deploy: 'true' }), env);
+    expect(ambient.deploy?.roleToAssume).toBeUndefined();
+  });
+
   it('turns the defaults into a python3.11 x86_64 build with bytecode, cache and the pure sdist policy', () => {
     const config = loadActionConfig(inputs(publishing), env);
     expect(config.build.target.runtime).toBe('python3.11');
@@ -133,6 +156,11 @@ describe('loadActionConfig', () => {
       /Input "smoke-test-path"/,
     ],
     ['stage', { ...publishing, deploy: 'true', stage: 'prod stage' }, /Input "stage"/],
+    [
+      'deploy role that is not an ARN',
+      { ...publishing, deploy: 'true', 'deploy-role-to-assume': 'lambda-layer-github-deploy' },
+      /Input "deploy-role-to-assume": "lambda-layer-github-deploy" is not an IAM role ARN/,
+    ],
     [
       'deploy-args with --stage',
       { ...publishing, deploy: 'true', 'deploy-args': '--stage other' },

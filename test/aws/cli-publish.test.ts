@@ -97,7 +97,7 @@ describe('lambda-layer publish', () => {
     expect(stored?.compatibleRuntimes).toEqual(['python3.12']);
     expect(stored?.compatibleArchitectures).toEqual(['arm64']);
     expect(stored?.description).toMatch(
-      /^lambda-layer \S+ req:ffffffffffffffff commit:abcdef123456 code:[0-9a-f]{16}$/,
+      /^lambda-layer \S+ req:ffffffffffffffff commit:abcdef123456 (repo:\S+ )?run:99 code:[0-9a-f]{16}$/,
     );
     expect(first.log).toContain('session lambda-layer-99-1');
     expect(

@@ -43,8 +43,8 @@ describe('layerCacheHit', () => {
   });
 
   it('sees a restored layer in the summary, in the log, or by the missing install stage', () => {
-    expect(layerCacheHit('Restored from cache out/layer.zip for python3.11\n', built)).toMatch(
-      /stdout says "Restored from cache/,
+    expect(layerCacheHit('Restored out/layer.zip from the cache for python3.11\n', built)).toMatch(
+      /stdout says "Restored out\/layer\.zip from the cache/,
     );
     expect(layerCacheHit('Built x\n', [...built, stderr('Cache hit (/tmp/c): abc')])).toMatch(
       /log says "Cache hit/,

@@ -3,8 +3,9 @@
  * ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL): the toolkit logs "Failed to save" and returns
  * instead of throwing, and the log must then say the layer was not saved, not that it was.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -30,8 +31,14 @@ describe('actionsStore.save without a cache service', () => {
     const built = mkdtempSync(join(tmpdir(), 'actions-store-'));
     vi.stubEnv('RUNNER_TEMP', built); // the toolkit writes its archive there
     // The toolkit retries the reservation once, after a pause: this test takes about 10 s.
-    writeFileSync(join(built, 'layer.zip'), 'zip');
-    const sha256 = createHash('sha256').update('zip').digest('hex');
+    execFileSync('python3', [
+      '-c',
+      'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z: z.writestr("python/x.txt", "x")',
+      join(built, 'layer.zip'),
+    ]);
+    const sha256 = createHash('sha256')
+      .update(readFileSync(join(built, 'layer.zip')))
+      .digest('hex');
     writeFileSync(join(built, 'manifest.json'), JSON.stringify({ layer: { sha256 } }));
     let runnerOutput = '';
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {

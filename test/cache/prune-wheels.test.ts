@@ -57,4 +57,19 @@ describe('pruneWheelCache', () => {
   it('a missing folder is an empty cache', async () => {
     expect(await pruneWheelCache(join(dir, 'missing'), memoryLogger())).toEqual({ removed: 0, kept: 0 });
   });
+
+  it('a damaged entry set aside is removed a day after it was set aside, whatever its own times say', async () => {
+    const now = Date.now();
+    const root = join(dir, 'aside');
+    // A rename keeps a folder's times: the time it was set aside is in its name.
+    const old = join(root, 'elf', `.partial-aside-${now - 2 * DAY}-1-abc`);
+    const recent = join(root, 'elf', `.partial-aside-${now - 60_000}-1-def`);
+    await mkdir(old, { recursive: true });
+    await mkdir(recent, { recursive: true });
+    const longAgo = new Date(now - 40 * DAY);
+    await utimes(recent, longAgo, longAgo);
+    expect(await pruneWheelCache(root, memoryLogger(), now)).toEqual({ removed: 1, kept: 1 });
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
+  });
 });

@@ -195,7 +195,11 @@ describe('determinism', () => {
       (await readFile(path, 'utf8')).replace(/"(durationMs|ms)": [\d.]+/g, '"$1": 0');
     expect(await untimed(a.manifestPath)).toBe(await untimed(b.manifestPath));
     expect(a.manifest.importProof?.status).toBe('passed');
-    expect(await readdir(join(a.zipPath, '..'))).toEqual(['layer.zip', 'manifest.json']);
+    expect(await readdir(join(a.zipPath, '..'))).toEqual(['layer.cdx.json', 'layer.zip', 'manifest.json']);
+    // The SBOM too, with no time in it at all.
+    expect(a.sbomPath && (await readFile(a.sbomPath, 'utf8'))).toBe(
+      b.sbomPath && (await readFile(b.sbomPath, 'utf8')),
+    );
   });
 });
 

@@ -132,6 +132,9 @@ describe('wheel selection for the target', () => {
     // python3.12 has the glibc but the index has no cp312 wheel of glibc28: not proposed.
     expect(error.hint).not.toContain('python3.12');
     expect(error.hint).not.toContain('choose a runtime');
+    // No version on the index has a fitting wheel: no "pin an older glibc28" that cannot exist.
+    expect(error.message).toContain('No version of glibc28 on the index has a wheel for python3.11');
+    expect(error.hint).not.toMatch(/pin an older|the index has none/);
     expect(error.location?.line).toBe(1);
   });
 

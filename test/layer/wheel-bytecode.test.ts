@@ -201,7 +201,7 @@ describe('deflated pycs in the per-wheel bytecode cache', () => {
     // Flip bytes inside one entry's deflated data: caught by its sha256, not copied into the zip.
     let damaged = '';
     for (const key of await readdir(join(cache, 'bytecode'))) {
-      const bin = join(cache, 'bytecode', key, 'deflated.bin');
+      const bin = join(cache, 'bytecode', key, 'deflated', 'bytes.bin');
       const bytes = await readFile(bin).catch(() => undefined);
       const index = JSON.parse(await readFile(join(cache, 'bytecode', key, 'index.json'), 'utf8'));
       if (bytes && Object.keys(index.pycs).some((p) => p.startsWith('beta/'))) {

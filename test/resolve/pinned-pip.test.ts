@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { UserError } from '../../src/errors.js';
 import { memoryLogger } from '../../src/log.js';
 import { findInterpreter, findPipPython, type PythonInterpreter } from '../../src/resolve/interpreters.js';
 import { ensurePinnedPip, PINNED_PIP } from '../../src/resolve/pinned-pip.js';
+import { checkPinnedPip } from '../../src/resolve/pinned-pip-check.js';
 import { NO_MIRROR_MESSAGE, pinnedPipWheelFromMirror } from '../support/mirror.js';
 import { createPackageIndex, isolatedPipEnv, type PackageIndex } from '../support/package-index.js';
 
@@ -91,16 +92,51 @@ describe('ensurePinnedPip', () => {
     const tag = `cpython-${host.version.split('.').slice(0, 2).join('')}`;
     const pyc = join(first.home, 'pip', '_internal', 'cli', '__pycache__', `main.${tag}.pyc`);
     expect(existsSync(pyc)).toBe(true);
-    // A tool cache filled before that gets its bytecode on its next use.
-    await rm(join(first.home, 'pip', '__pycache__'), { recursive: true });
-    await rm(join(first.home, 'pip', '_internal', 'cli', '__pycache__'), { recursive: true });
-    await ensurePinnedPip({
-      ...params,
-      indexFlags: ['--index-url', 'file:///nonexistent'],
-      log: memoryLogger(),
-    });
+    // A pyc is one of its files: one gone is damage, and pip is fetched again whole.
+    await rm(pyc);
+    const repairLog = memoryLogger();
+    await ensurePinnedPip({ ...params, log: repairLog });
+    expect(repairLog.lines.join('\n')).toContain(
+      `is damaged (pip/_internal/cli/__pycache__/main.${tag}.pyc is missing); fetching pip ${PINNED_PIP.version} again`,
+    );
     expect(existsSync(pyc)).toBe(true);
-    expect(existsSync(join(first.home, 'pip', '__pycache__', `__init__.${tag}.pyc`))).toBe(true);
+  });
+
+  it('checks the cheap way while nothing changed, and hashes every file again when a witness changed', async () => {
+    if (!withPip) return;
+    const toolCacheDir = freshCache();
+    const params = {
+      python: host,
+      toolCacheDir,
+      indexFlags: ['--index-url', withPip.indexUrl],
+      env: isolatedPipEnv(),
+    };
+    const pip = await ensurePinnedPip({ ...params, log: memoryLogger() });
+    expect(await checkPinnedPip(pip.home, PINNED_PIP.sha256)).toEqual({ ok: true, full: false });
+    // Touched (as a copy or a restore from an archive would), content unchanged: hashed, still good.
+    const module = join(pip.home, 'pip', '__init__.py');
+    await utimes(module, new Date(), new Date(2000, 1, 1));
+    expect(await checkPinnedPip(pip.home, PINNED_PIP.sha256)).toEqual({ ok: true, full: true });
+    expect(await checkPinnedPip(pip.home, PINNED_PIP.sha256)).toEqual({ ok: true, full: false });
+    // Same size and mtime, other content: ctime still gives it away.
+    const text = await readFile(module, 'utf8');
+    const before = await stat(module);
+    await writeFile(
+      module,
+      text.replace(/[a-z]/, (c) => (c === 'a' ? 'b' : 'a')),
+    );
+    await utimes(module, before.atime, before.mtime);
+    expect(await checkPinnedPip(pip.home, PINNED_PIP.sha256)).toEqual({
+      ok: false,
+      reason: 'pip/__init__.py does not have the sha256 it was unpacked with',
+    });
+    // A module that is not one of pip's, first on sys.path beside it, would shadow the stdlib.
+    await writeFile(module, text);
+    await writeFile(join(pip.home, 'json.py'), 'raise SystemExit("shadowed")\n');
+    expect(await checkPinnedPip(pip.home, PINNED_PIP.sha256)).toEqual({
+      ok: false,
+      reason: 'json.py is not one of its files',
+    });
   });
 
   it('refuses a file whose sha256 is not the pinned one, and keeps nothing of it', async () => {

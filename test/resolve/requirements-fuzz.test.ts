@@ -25,8 +25,12 @@ import { prng } from '../support/prng.js';
 
 const SEED = Number(process.env.REQ_FUZZ_SEED ?? 20_261_130);
 const BUDGET_MS = Number(process.env.REQ_FUZZ_MS ?? 3_000);
-/** One file may take this long to read and check on a loaded machine (a sane one: milliseconds). */
-const PER_CASE_MS = 2_000;
+/**
+ * A bound that only a runaway case (a backtracking pattern, a hung pip) reaches: a sane machine
+ * takes milliseconds per file, a loaded 2-core one a few seconds. Speed lives in the benchmarks;
+ * this catches a hang, not a slow machine.
+ */
+const PER_CASE_MS = 10_000;
 
 const BASE_LINES = [
   'flask==3.1.3',
@@ -116,7 +120,7 @@ describe('requirements checks under random mutation', () => {
               [programPath('resolve/pip_for_target.py'), pip.home, markers, ...check.args, '--version'],
               {
                 cwd: dir,
-                timeout: PER_CASE_MS * 5,
+                timeout: PER_CASE_MS,
                 stdio: 'pipe',
               },
             );

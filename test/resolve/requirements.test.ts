@@ -17,6 +17,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+async function written(name: string, bytes: Buffer): Promise<string> {
+  await writeFile(join(dir, name), bytes);
+  return join(dir, name);
+}
+
 describe('normalizeRequirements', () => {
   it('ignores comments, blank lines, trailing spaces and line continuations', () => {
     const plain = 'flask==3.1.3\nnumpy>=1.26 ; python_version >= "3.9"\n';
@@ -133,6 +138,27 @@ describe('readRequirements', () => {
     expect((await readRequirements(join(dir, 'latin1.txt')).catch((e) => e)).message).toContain(
       'is not a text file',
     );
+  });
+
+  it('reads UTF-16 and UTF-32 files with a byte order mark, and UTF-8 with one, as pip does', async () => {
+    const text = '# from PowerShell: pip freeze > requirements.txt\r\nflask==3.1.3\r\nrequests>=2\r\n';
+    const utf16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const utf16be = Buffer.from(utf16le);
+    utf16be.swap16();
+    const utf32le = Buffer.alloc(4 + text.length * 4);
+    utf32le.writeUInt32LE(0x0000feff, 0);
+    for (const [i, c] of [...text].entries()) utf32le.writeUInt32LE(c.codePointAt(0) ?? 0, 4 + i * 4);
+    const utf8bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+    const plain = await readRequirements(await written('plain.txt', Buffer.from(text, 'utf8')));
+    for (const [name, bytes] of Object.entries({ utf16le, utf16be, utf32le, utf8bom })) {
+      const snapshot = await readRequirements(await written(`${name}.txt`, bytes));
+      expect(snapshot.requirementsHash, name).toBe(plain.requirementsHash);
+    }
+    // UTF-16 without its mark is not text: pip reads UTF-8 then, and fails.
+    const error = await readRequirements(await written('nobom.txt', Buffer.from(text, 'utf16le'))).catch(
+      (e) => e,
+    );
+    expect(error.message).toContain('is not a text file');
   });
 
   it('names every step of an include cycle instead of recursing (pip dies of RecursionError)', async () => {

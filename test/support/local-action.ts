@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TOOLS_FOLDER } from '../../src/cache/wheel-store.js';
 import { PINNED_PIP } from '../../src/resolve/pinned-pip.js';
 import { seedPinnedPip } from './pinned-pip-setup.js';
 
@@ -35,9 +36,9 @@ export async function runLocalAction(
   for (const folder of [env.LOCAL_ACTION_CACHE_PATH, env.RUNNER_TEMP]) {
     if (folder) await mkdir(folder, { recursive: true });
   }
-  // The action keeps the pinned pip beside its layer cache under RUNNER_TEMP; these tests' indexes
-  // hold no pip, so that folder gets the one the test setup fetched.
-  const tools = env.RUNNER_TEMP && join(env.RUNNER_TEMP, 'lambda-layer-cache', 'tools');
+  // The action keeps the pinned pip in its per-wheel cache folder under RUNNER_TEMP (src/main.ts);
+  // these tests' indexes hold no pip, so that folder gets the one the test setup fetched.
+  const tools = env.RUNNER_TEMP && join(env.RUNNER_TEMP, 'lambda-layer-cache', 'wheels', TOOLS_FOLDER);
   if (tools && !existsSync(join(tools, `pip-${PINNED_PIP.version}`))) await seedPinnedPip(tools);
   const dotenv = join(dir, '.env');
   await writeFile(

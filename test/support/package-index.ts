@@ -21,6 +21,10 @@ export interface WheelSpec {
   readonly tags?: string;
   readonly requiresDist?: readonly string[];
   readonly requiresPython?: string;
+  /** More METADATA header lines, e.g. "License-Expression: MIT" or "Classifier: ...". */
+  readonly headers?: readonly string[];
+  /** `Provides-Extra` headers: pip installs an extra's requirements only when the wheel declares it. */
+  readonly providesExtras?: readonly string[];
   /** Importable top-level module; default: the project name with "-" and "." as "_". */
   readonly module?: string;
   /** Extra files by path inside the wheel (e.g. "pkg/_speedups.cpython-311-x86_64-linux-gnu.so"). */
@@ -99,8 +103,11 @@ def metadata(item):
     lines = ["Metadata-Version: 2.1", "Name: " + item["name"], "Version: " + item["version"]]
     if item.get("requiresPython"):
         lines.append("Requires-Python: " + item["requiresPython"])
+    for extra in item.get("providesExtras") or []:
+        lines.append("Provides-Extra: " + extra)
     for dep in item.get("requiresDist") or []:
         lines.append("Requires-Dist: " + dep)
+    lines.extend(item.get("headers") or [])
     return "\n".join(lines) + "\n\n"
 
 def module_name(item):

@@ -18,7 +18,8 @@ import type { Target } from '../../target.js';
 import { EM_AARCH64, EM_X86_64, isElf, machineName, parseElf } from '../../verify/elf.js';
 import { normalizeDistributionName, readInstalledDistributions } from '../dist-info.js';
 import type { ImportProofReport, ProvenModule } from '../types.js';
-import { distributionModules } from './modules.js';
+import { distributionModules, ownModules } from './modules.js';
+import { failureHint, needsExtraWarning, type Outcome, sortOutcomes, type Wanted } from './outcomes.js';
 import { chooseProofRunner, PROOF_PYTHON_INPUT, type ProofRunner, runnerCommand } from './where.js';
 
 /** Bounds the whole proof: an import that waits on the network or a lock must not hang a build. */
@@ -40,11 +41,6 @@ export interface ImportProofParams {
   readonly timeoutMs?: number;
 }
 
-interface Wanted {
-  readonly distribution: string;
-  readonly module: string;
-}
-
 /** The modules to import, and the direct requirements that have none. */
 export function modulesToProve(
   pythonDir: string,
@@ -60,10 +56,11 @@ export function modulesToProve(
     const dist = installed.get(normalizeDistributionName(pkg.name));
     const modules = dist ? distributionModules(dist.files, (path) => existsSync(join(pythonDir, path))) : [];
     if (modules.length === 0) withoutModules.push(pkg.name);
+    const own = ownModules(pkg.name, modules);
     // Two distributions may share a namespace package's module; importing it once proves both.
     for (const module of modules.filter((m) => !seen.has(m))) {
       seen.add(module);
-      wanted.push({ distribution: pkg.name, module });
+      wanted.push({ distribution: pkg.name, module, own: own.has(module) });
     }
   }
   return { wanted, withoutModules };
@@ -93,14 +90,6 @@ interface Header {
   readonly machine: string;
   readonly executable: string;
 }
-interface Outcome {
-  readonly module: string;
-  readonly ok: boolean;
-  readonly ms: number;
-  readonly error?: string;
-  readonly traceback?: string;
-}
-
 function parseReport(stdout: string): { header?: Header; started: string[]; outcomes: Outcome[] } {
   let header: Header | undefined;
   const started: string[] = [];
@@ -146,6 +135,13 @@ function layerPaths(text: string, pythonDir: string): string {
 }
 
 const tail = (text: string, lines: number): string => text.trim().split('\n').slice(-lines).join('\n');
+
+/** "Python 3.11.7, natively" / "Python 3.11.2 under qemu-aarch64-static": for the one-line failure. */
+function shortRunner(runner: Exclude<ProofRunner, { mode: 'skipped' }>, header: Header): string {
+  return runner.mode === 'native'
+    ? `Python ${header.python}, natively`
+    : `Python ${header.python} under ${runner.emulator.split('/').at(-1)}`;
+}
 
 function describeRunner(runner: Exclude<ProofRunner, { mode: 'skipped' }>, header?: Header): string {
   const version = header ? `Python ${header.python} ` : '';
@@ -266,15 +262,17 @@ async function runImportProof(
   }
   const where = describeRunner(runner, header);
   const distributionOf = new Map(wanted.map((w) => [w.module, w.distribution]));
-  const failed = outcomes.filter((o) => !o.ok);
+  const { failed, needsExtra } = sortOutcomes(outcomes, wanted, params.pythonDir);
   const crashed = begun.length > outcomes.length ? begun[outcomes.length] : undefined;
+  // The tracebacks are for --verbose: the warning or error line says what failed and why.
+  for (const outcome of outcomes.filter((o) => !o.ok)) {
+    log.debug(
+      `import ${outcome.module} (${distributionOf.get(outcome.module)}):\n${layerPaths(outcome.traceback ?? outcome.error ?? '', params.pythonDir)}`,
+    );
+  }
+  for (const item of needsExtra) log.warn(needsExtraWarning(item));
   if (crashed || result.timedOut || failed.length > 0) {
-    for (const failure of failed) {
-      log.error(
-        `import ${failure.module} (${distributionOf.get(failure.module)}) failed:\n${failure.traceback ?? failure.error}`,
-      );
-    }
-    const first = failed[0];
+    log.debug(`import proof interpreter: ${where}`);
     const problems = [
       ...(crashed
         ? [
@@ -286,23 +284,23 @@ async function runImportProof(
           `${distributionOf.get(f.module)}: import ${f.module} raised ${layerPaths(f.error ?? '', params.pythonDir)}${explainSharedObject(f.error ?? '', target)}`,
       ),
     ];
-    if (crashed) log.error(tail(result.output, 20));
+    if (crashed) log.debug(layerPaths(tail(result.output, 20), params.pythonDir));
     throw new UserError(
-      `import proof failed on ${target.runtime} ${target.wheelArch} with ${where}: ${problems.join('; ')}`,
+      `import proof failed on ${target.runtime} ${target.wheelArch} with ${shortRunner(runner, header)}: ${problems.join('; ')}`,
       {
-        hint:
-          first && /ModuleNotFoundError/.test(first.error ?? '')
-            ? 'the layer would fail the same way on Lambda: add the missing distribution to the requirements, or (with --slim) keep the file with --slim-keep; --no-import-proof / import-proof: false turns the proof off'
-            : 'the layer would fail the same way on Lambda: pin a release of that distribution that imports on this runtime and CPU; --no-import-proof / import-proof: false turns the proof off',
+        hint: failureHint(failed, Boolean(crashed || result.timedOut), runner.mode, target, (f) =>
+          explainSharedObject(f.error ?? '', target).includes('the target CPU is'),
+        ),
       },
     );
   }
-
-  const modules: ProvenModule[] = outcomes.map((o) => ({
-    distribution: distributionOf.get(o.module) ?? '',
-    module: o.module,
-    ms: o.ms,
-  }));
+  const modules: ProvenModule[] = outcomes
+    .filter((o) => o.ok)
+    .map((o) => ({
+      distribution: distributionOf.get(o.module) ?? '',
+      module: o.module,
+      ms: o.ms,
+    }));
   const distributions = new Set(modules.map((m) => m.distribution)).size;
   log.info(
     `Imported ${modules.length} module(s) of ${distributions} distribution(s) with ${where} in ${(durationMs / 1000).toFixed(1)}s`,
@@ -315,6 +313,9 @@ async function runImportProof(
       ? { emulator: { path: runner.emulator, ...(runner.sysroot ? { sysroot: runner.sysroot } : {}) } }
       : {}),
     modules,
+    ...(needsExtra.length > 0
+      ? { needsExtra: needsExtra.map(({ outcome: _outcome, ...item }) => item) }
+      : {}),
     ...extra,
     durationMs,
   };

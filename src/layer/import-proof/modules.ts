@@ -68,3 +68,20 @@ export function distributionModules(files: readonly string[], exists: (path: str
   const isPublic = (module: string): boolean => module.split('.').every((part) => !part.startsWith('_'));
   return all.some(isPublic) ? all.filter(isPublic) : all;
 }
+
+/** A name as an import spells it: PEP 503 normalized, then `-` as `_` (`adbc-driver-manager` -> `adbc_driver_manager`). */
+export function moduleStyleName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '_');
+}
+
+/**
+ * The distribution's own package(s) among its modules: those named after it (duckdb's `duckdb`,
+ * black's `black`, not `adbc_driver_duckdb` or `blackd` that ship beside them). A distribution
+ * whose modules are all named otherwise (PyYAML's `yaml`, opentelemetry-api's namespace
+ * modules) owns all of them: nothing else tells its main code from the rest.
+ */
+export function ownModules(distribution: string, modules: readonly string[]): Set<string> {
+  const name = moduleStyleName(distribution);
+  const own = modules.filter((module) => moduleStyleName(module.split('.')[0] ?? '') === name);
+  return new Set(own.length > 0 ? own : modules);
+}

@@ -8,7 +8,7 @@
  * what the lock offers.
  */
 import { UserError } from '../../errors.js';
-import { platformTags, RUNTIMES, type Target } from '../../target.js';
+import { platformTags, RUNTIMES, runtimeStatus, type Target } from '../../target.js';
 import type { SdistPolicy } from '../types.js';
 import { parseWheelFilename, wheelVerdict } from '../wheel-tags.js';
 import type { LockedFile, LockedPackage } from './types.js';
@@ -40,7 +40,7 @@ function hashOf(pkg: LockedPackage, file: LockedFile): string {
  * first (a glibc too new for the runtime on the right CPU and Python), then a count.
  */
 function describeMisses(wheels: readonly LockedFile[], target: Target): string {
-  if (wheels.length === 0) return 'no wheels listed';
+  if (wheels.length === 0) return 'the lock lists no wheel';
   const verdicts = wheels.flatMap((w) => {
     const parsed = parseWheelFilename(w.filename);
     if (!parsed) return [];
@@ -53,6 +53,11 @@ function describeMisses(wheels: readonly LockedFile[], target: Target): string {
       : [],
   );
   const shown = glibc.length > 0 ? glibc : verdicts.map((v) => v.tagText);
+  // Listed files whose names are not wheel names (no tags to judge): say so, never an empty list.
+  if (shown.length === 0) {
+    const names = wheels.slice(0, 3).map((w) => w.filename);
+    return `the lock lists ${wheels.length === 1 ? 'a file' : `${wheels.length} files`} as wheels, with no wheel tags in the name: ${names.join(', ')}${wheels.length > 3 ? ', ...' : ''}`;
+  }
   const more = verdicts.length - Math.min(shown.length, 4);
   const head = shown.slice(0, 4).join(', ');
   const limit =
@@ -85,7 +90,10 @@ export function lockedRequirementLine(pkg: LockedPackage, target: Target, sdist:
     return verdict && !verdict.ok && verdict.kind === 'glibc';
   });
   const newer = RUNTIMES.filter(
-    (r) => !r.deprecated && r.glibc.minor > target.glibc.minor && r.glibc.major === target.glibc.major,
+    (r) =>
+      runtimeStatus(r) === 'supported' &&
+      r.glibc.minor > target.glibc.minor &&
+      r.glibc.major === target.glibc.major,
   );
   const runtimeHint =
     newerGlibc && newer.length > 0
@@ -101,7 +109,7 @@ export function lockedRequirementLine(pkg: LockedPackage, target: Target, sdist:
     );
   }
   throw new UserError(
-    `${where(pkg)}: no file of ${pkg.name} ${pkg.version} in the lock fits ${targetName} (${listed}, no sdist)`,
+    `${where(pkg)}: no file of ${pkg.name} ${pkg.version} in the lock fits ${targetName} (${listed}; and no sdist)`,
     {
       hint: `${runs}. Lock a version that has such a wheel, or lock for this platform too (e.g. uv's tool.uv.required-environments)${runtimeHint}`,
       location: pkg.location,

@@ -3,8 +3,12 @@
  * every package whose `marker` holds for the target, with `extras` and `dependency_groups` as
  * the sets the user chose (default: the lock's `default-groups`). The lock is refused when its
  * `environments` or `requires-python` exclude the target, or when a selected package comes from
- * a directory, VCS checkout or archive URL (only index files can be hash-checked here).
+ * a directory, VCS checkout or archive URL (only index files can be hash-checked here). The one
+ * exception is the project itself: `pip lock .` writes the project being locked as a directory
+ * package at the lock's own folder (`[packages.directory] path = "."`). That is the function's
+ * code, not a dependency, so it is skipped and its dependencies installed, as for uv.lock's root.
  */
+import { dirname, resolve } from 'node:path';
 import { UserError } from '../../errors.js';
 import { satisfies } from '../../pep440.js';
 import { markerEnvironment, type Target } from '../../target.js';
@@ -39,6 +43,14 @@ export function markerHolds(
       location,
     });
   }
+}
+
+/** A `[packages.directory]` whose path is the lock's own folder: the project that was locked. */
+function isLockedProject(table: Record<string, unknown>, file: string): boolean {
+  const path = asString(asTable(table.directory)?.path);
+  if (path === undefined) return false;
+  const folder = dirname(resolve(file));
+  return resolve(folder, path) === folder;
 }
 
 export function selectFromPylock(
@@ -127,6 +139,7 @@ export function selectFromPylock(
       );
     }
     if (!markerHolds(asString(table.marker), context, location)) return;
+    if (isLockedProject(table, file)) return;
     const packageRequiresPython = asString(table['requires-python']);
     if (packageRequiresPython && !satisfies(target.pythonFullVersion, packageRequiresPython)) return;
     const source = ['vcs', 'directory', 'archive'].find((key) => table[key] !== undefined);

@@ -485,7 +485,7 @@ describe('pylock.toml', () => {
     const lock = fixture('pylock/CTimmerman__tk_image_viewer/pylock.toml');
     const error = await failure(read(lock, { runtime: 'python3.13' }));
     expect(error.message).toBe(
-      `${lock}:37: no file of pillow 12.2.0 in the lock fits python3.13 x86_64 (wheels listed: cp313-cp313-win_amd64, no sdist)`,
+      `${lock}:37: no file of pillow 12.2.0 in the lock fits python3.13 x86_64 (wheels listed: cp313-cp313-win_amd64; and no sdist)`,
     );
     expect(error.hint).toContain('python3.13 x86_64 runs cp313 wheels for manylinux_2_34_x86_64 or older');
     expect(error.location).toEqual({ file: lock, line: 37 });

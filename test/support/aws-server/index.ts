@@ -300,6 +300,9 @@ export async function startAwsTestServer(options: AwsTestServerOptions = {}): Pr
       op,
       region: scope?.region,
       accessKeyId: scope?.accessKeyId,
+      ...(op === 'AssumeRoleWithWebIdentity' && service === 'sts'
+        ? { roleArn: new URLSearchParams(body.toString('utf8')).get('RoleArn') ?? undefined }
+        : {}),
       fault: fault?.kind,
       at: Date.now(),
     });

@@ -62,6 +62,8 @@ export interface RecordedCall {
   readonly op: Operation;
   readonly region?: string;
   readonly accessKeyId?: string;
+  /** AssumeRoleWithWebIdentity: the RoleArn asked for. */
+  readonly roleArn?: string;
   readonly fault?: Fault['kind'];
   readonly at: number;
 }
