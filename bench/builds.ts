@@ -135,6 +135,8 @@ export function ourBuildArgs(params: OurBuildParams): string[] {
     params.outDir,
     ...sourceFlags(params.sources),
     ...cacheArgs,
+    // The per-wheel cache accounting the report reads (bench/rebuild.ts) is verbose output.
+    '--verbose',
   ];
 }
 

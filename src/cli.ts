@@ -4,7 +4,10 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CliIO } from './cli/command.js';
 import { COMMANDS } from './cli/commands.js';
+import { didYouMean } from './cli/did-you-mean.js';
+import { CLI_NAMING } from './cli/naming.js';
 import { UsageError } from './cli/parse.js';
+import { InputError } from './errors.js';
 import { exitCleanlyOnSignals, interruptSignal } from './interrupt.js';
 import { redactingLogger, streamLogger } from './log.js';
 import { pipEnvUrls, rememberUrlSecrets } from './redact.js';
@@ -36,6 +39,8 @@ export async function main(argv: readonly string[], io?: Partial<CliIO>): Promis
     cwd: io?.cwd ?? process.cwd(),
   };
   const [name, ...rest] = argv;
+  // `help build` is `build --help`.
+  if (name === 'help' && rest[0] && !rest[0].startsWith('-')) return main([rest[0], '--help'], io);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     fullIO.stdout.write(`${overview()}\n`);
     return name ? 0 : 2;
@@ -46,7 +51,11 @@ export async function main(argv: readonly string[], io?: Partial<CliIO>): Promis
   }
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) {
-    fullIO.log.error(`unknown command "${name}"\n\n${overview()}`);
+    const known = COMMANDS.map((c) => c.name);
+    const what = name.startsWith('-') ? `option ${name} before a command` : `command "${name}"`;
+    fullIO.log.error(
+      `unknown ${what}${didYouMean(name, known)} (${TOOL_NAME} --help lists the commands: ${known.join(', ')})`,
+    );
     return 2;
   }
   const command = await entry.load();
@@ -60,14 +69,16 @@ export async function main(argv: readonly string[], io?: Partial<CliIO>): Promis
     // Stopped by Ctrl-C: the failure of the stopped step is not news; the handler says what happened.
     if (interruptSignal()) return 1;
     if (error instanceof UsageError) {
-      fullIO.log.error(`${error.message}\n\n${command.usage}`);
+      // One line: the usage is one --help away, not 40 lines under the mistake.
+      fullIO.log.error(`${error.message} (${TOOL_NAME} ${name} --help lists the options)`);
       return 2;
     }
-    // One line, never a stack (that goes to --verbose): exit 1, the documented code for a problem.
-    const explained = explainError(error);
+    // One line, never a stack (that goes to --verbose): exit 1, the documented code for a problem;
+    // 2 for a bad flag value (a usage error too). Inputs are named as the flags the user types.
+    const explained = explainError(error, CLI_NAMING);
     if (explained.detail) fullIO.log.debug(explained.detail);
     fullIO.log.error(explained.message);
-    return 1;
+    return error instanceof InputError ? 2 : 1;
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { statfs } from 'node:fs/promises';
 import { sep } from 'node:path';
-import { describeError, UserError } from './errors.js';
+import { ACTION_NAMING, describeError, type InputNaming, UserError } from './errors.js';
 
 const ERRNO_MEANING: Readonly<Record<string, string>> = {
   ENOENT: 'does not exist',
@@ -39,8 +39,11 @@ function systemError(error: unknown): SystemError | undefined {
 }
 
 /** One line for an error the user sees; the stack (for a bug) is `detail`, shown only in debug. */
-export function explainError(error: unknown): { message: string; detail?: string; expected: boolean } {
-  if (error instanceof UserError) return { message: describeError(error), expected: true };
+export function explainError(
+  error: unknown,
+  naming: InputNaming = ACTION_NAMING,
+): { message: string; detail?: string; expected: boolean } {
+  if (error instanceof UserError) return { message: describeError(error, naming), expected: true };
   const system = systemError(error);
   if (system) {
     const what = system.path ?? 'a file';

@@ -216,6 +216,7 @@ export const LAMBDA_LIMITS = {
 
 export const DEFAULT_RUNTIME = 'python3.11';
 export const DEFAULT_ARCHITECTURE: Architecture = 'x86_64';
+export const ARCHITECTURES: readonly Architecture[] = ['x86_64', 'arm64'];
 
 /** Lambda calls it arm64; wheels and ELF call it aarch64. */
 const WHEEL_ARCH: Record<Architecture, WheelArch> = { x86_64: 'x86_64', arm64: 'aarch64' };
@@ -245,7 +246,10 @@ function normalizeArchitecture(value: string): Architecture {
   };
   const arch = aliases[value.trim().toLowerCase()];
   if (!arch) {
-    throw new InputError('architecture', `unknown architecture "${value}"; choose x86_64 or arm64`);
+    throw new InputError(
+      'architecture',
+      `unknown architecture "${value}"; choose ${ARCHITECTURES.join(' or ')}`,
+    );
   }
   return arch;
 }

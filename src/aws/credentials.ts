@@ -181,9 +181,11 @@ async function defaultChain(options: CredentialOptions, log: Logger): Promise<Re
     const name = (error as Error).name;
     if (name === 'CredentialsProviderError') {
       throw new UserError(
-        'No AWS credentials found (no role-to-assume, and the default provider chain is empty).',
+        (n) =>
+          `No AWS credentials found (no ${n.name('role-to-assume')}, and the default provider chain is empty).`,
         {
-          hint: 'Set role-to-assume (GitHub OIDC, recommended), run aws-actions/configure-aws-credentials earlier in the job, or configure a profile/AWS_* variables for the CLI.',
+          hint: (n) =>
+            `Set ${n.name('role-to-assume')} (GitHub OIDC, recommended), configure an AWS profile or AWS_* variables, or in a workflow run aws-actions/configure-aws-credentials first.`,
           cause: error,
         },
       );
@@ -191,7 +193,8 @@ async function defaultChain(options: CredentialOptions, log: Logger): Promise<Re
     throw new UserError(
       `The AWS credentials from the default provider chain were rejected: ${name}: ${(error as Error).message}`,
       {
-        hint: 'They may be expired or for another partition; refresh them or use role-to-assume.',
+        hint: (n) =>
+          `They may be expired or for another partition; refresh them or use ${n.name('role-to-assume')}.`,
         cause: error,
       },
     );
@@ -247,7 +250,8 @@ export function explainStsRefusal(error: unknown, context: RefusalContext): Erro
           'role-duration-seconds',
           `${context.durationSeconds} is refused by ${roleArn}: ${message}`,
           {
-            hint: 'Lower role-duration-seconds or raise the role\'s "Maximum session duration".',
+            hint: (n) =>
+              `Lower ${n.name('role-duration-seconds')} or raise the role's "Maximum session duration".`,
           },
         );
       }

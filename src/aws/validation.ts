@@ -21,7 +21,7 @@ export function validateLayerName(name: string, input = 'layer-name'): string {
   if (name.startsWith('arn:')) {
     throw new InputError(
       input,
-      `"${name}" is an ARN; give the plain layer name (regions come from "region").`,
+      (n) => `"${name}" is an ARN; give the plain layer name (regions come from ${n.name('region')}).`,
     );
   }
   if (!LAYER_NAME.test(name)) {

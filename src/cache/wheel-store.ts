@@ -93,7 +93,7 @@ export function actionsWheelStore(dir: string, prefix: string, client: CacheClie
           log.warn(
             'Per-wheel cache not saved: the cache service did not store it (its reason is logged above)',
           );
-        else log.info(`Per-wheel cache saved as ${key} (${names.length} entries)`);
+        else log.debug(`Per-wheel cache saved as ${key} (${names.length} entries)`);
       } catch (error) {
         // An existing key holds the same entries: an earlier run saved them.
         if (error instanceof Error && error.name === 'ReserveCacheError') return;

@@ -1,4 +1,5 @@
 /** `lambda-layer build`: build layer.zip and manifest.json for a Lambda Python runtime. */
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { defaultCacheDir, directoryStore, unwritableReason, WHEEL_CACHE_DIR } from '../cache/dir-store.js';
 import { pruneWheelCache } from '../cache/prune-wheels.js';
@@ -11,21 +12,22 @@ import { redact } from '../redact.js';
 import { cliSummary } from '../report.js';
 import type { SdistPolicy } from '../resolve/types.js';
 import { parseDenyList } from '../sbom/license-policy.js';
-import { DEFAULT_ARCHITECTURE, DEFAULT_RUNTIME, resolveTarget, runtimeRange } from '../target.js';
+import { DEFAULT_ARCHITECTURE, DEFAULT_RUNTIME, resolveTarget } from '../target.js';
 import { TOOL_NAME } from '../version.js';
+import { ARCH_CHOICES, runtimeChoices } from './choices.js';
 import type { CliIO, Command } from './command.js';
-import { parseCommandArgs } from './parse.js';
+import { parseCommandArgs, UsageError } from './parse.js';
 
 const DEFAULT_OUT = 'layer-out';
 
-const usage = `Usage: ${TOOL_NAME} build [options]
+const usage = `Usage: ${TOOL_NAME} build [-r FILE|DIR] [options]
 
 Build a Lambda layer (DIR/layer.zip with python/ at its root, and DIR/manifest.json) from a
 pip requirements file, choosing only wheels the Lambda runtime can run, verifying every binary
 against the runtime and compiling bytecode for its Python.
 
 Options:
-  -r, --requirements FILE   what to install: a requirements*.txt, pyproject.toml, pylock.toml /
+  -r, --requirements FILE   (also pip's --requirement, or FILE alone) what to install: a requirements*.txt, pyproject.toml, pylock.toml /
                             pylock.NAME.toml, uv.lock, poetry.lock or Pipfile.lock; or a directory
                             to look in (default: the working directory) for the first of
                             requirements.txt, pylock.toml, uv.lock, poetry.lock, Pipfile.lock,
@@ -34,12 +36,12 @@ Options:
                             pylock.toml; comma separated, repeatable)
   --groups LIST             dependency groups to install besides the main dependencies
                             (default: none; comma separated, repeatable)
-  --runtime NAME            Lambda runtime: ${runtimeRange()} (default: ${DEFAULT_RUNTIME})
-  --arch ARCH               x86_64 or arm64 (default: ${DEFAULT_ARCHITECTURE})
+  --runtime NAME            Lambda runtime (default: ${DEFAULT_RUNTIME}): ${runtimeChoices()}
+  --arch ARCH               ${ARCH_CHOICES} (default: ${DEFAULT_ARCHITECTURE})
   --out DIR                 output directory (default: ./${DEFAULT_OUT})
-  --index-url URL           package index (default: pip's configuration)
+  -i, --index-url URL       package index (default: pip's configuration)
   --extra-index-url URL     additional package index (repeatable)
-  --find-links DIR|URL      directory or page of wheels (repeatable), e.g. wheels built on Amazon Linux
+  -f, --find-links DIR|URL  directory or page of wheels (repeatable), e.g. wheels built on Amazon Linux
   --sdist pure|never        source-only packages: build pure-Python ones on this machine (pure,
                             the default; this runs their build code) or refuse them (never)
   --python PATH             Python >= 3.10 that runs the pinned pip (any version: markers are
@@ -65,7 +67,7 @@ Options:
   --allow-deprecated-runtime
                             build for a runtime past AWS's block-function-update date
   --json                    print the manifest as JSON on stdout (progress stays on stderr)
-  --verbose                 show debug output`;
+  --verbose                 show debug output (pip's full output, cache accounting, commands)`;
 
 /**
  * A bare name (python3.12, py) is looked up on PATH; a path (with / or, on Windows, \\) is
@@ -78,36 +80,69 @@ export function interpreterArg(value: string | undefined, cwd: string): string |
   return isPath ? resolve(cwd, value) : value;
 }
 
+/**
+ * The input file or folder: -r, or one positional (`build requirements-prod.txt`), which must
+ * exist: `build flask` is a package name, and a layer is built from a file that lists packages.
+ */
+function inputArg(flag: string | undefined, positionals: readonly string[], cwd: string): string {
+  if (positionals.length > 1 || (flag && positionals.length > 0)) {
+    throw new UsageError(
+      `build takes one input (-r FILE); unexpected ${positionals.map((p) => `"${p}"`).join(' ')}`,
+    );
+  }
+  const [positional] = positionals;
+  if (positional === undefined) return resolve(cwd, flag ?? '.');
+  if (!existsSync(resolve(cwd, positional))) {
+    throw new UsageError(
+      `"${positional}" is not a file or folder in ${cwd}; build reads its packages from -r FILE (a requirements file, pyproject.toml or lock)`,
+    );
+  }
+  return resolve(cwd, positional);
+}
+
+/** The command that publishes what was just built, in the words the user would type. */
+function nextStep(outDir: string, cwd: string, env: NodeJS.ProcessEnv): string {
+  const shown = relative(cwd, outDir);
+  const dir = shown && !shown.startsWith('..') && !isAbsolute(shown) ? shown : outDir;
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION ? '' : ' --region REGION';
+  return `next: ${TOOL_NAME} publish ${/\s/.test(dir) ? JSON.stringify(dir) : dir} --layer-name NAME${region}`;
+}
+
 async function run(argv: readonly string[], io: CliIO): Promise<number> {
-  const { values } = parseCommandArgs(argv, {
-    requirements: { type: 'string', short: 'r' },
-    extras: { type: 'string', multiple: true },
-    groups: { type: 'string', multiple: true },
-    runtime: { type: 'string' },
-    arch: { type: 'string' },
-    out: { type: 'string' },
-    'index-url': { type: 'string' },
-    'extra-index-url': { type: 'string', multiple: true },
-    'find-links': { type: 'string', multiple: true },
-    sdist: { type: 'string' },
-    python: { type: 'string' },
-    'bytecode-python': { type: 'string' },
-    'no-bytecode': { type: 'boolean' },
-    'no-import-proof': { type: 'boolean' },
-    'import-proof-python': { type: 'string' },
-    'import-proof-sysroot': { type: 'string' },
-    slim: { type: 'boolean' },
-    'slim-exclude': { type: 'string', multiple: true },
-    'slim-keep': { type: 'string', multiple: true },
-    'cache-dir': { type: 'string' },
-    'no-cache': { type: 'boolean' },
-    'force-rebuild': { type: 'boolean' },
-    'no-sbom': { type: 'boolean' },
-    'deny-licenses': { type: 'string', multiple: true },
-    'allow-deprecated-runtime': { type: 'boolean' },
-    json: { type: 'boolean' },
-    verbose: { type: 'boolean' },
-  });
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
+      requirements: { type: 'string', short: 'r' },
+      extras: { type: 'string', multiple: true },
+      groups: { type: 'string', multiple: true },
+      runtime: { type: 'string' },
+      arch: { type: 'string' },
+      out: { type: 'string' },
+      'index-url': { type: 'string' },
+      'extra-index-url': { type: 'string', multiple: true },
+      'find-links': { type: 'string', multiple: true },
+      sdist: { type: 'string' },
+      python: { type: 'string' },
+      'bytecode-python': { type: 'string' },
+      'no-bytecode': { type: 'boolean' },
+      'no-import-proof': { type: 'boolean' },
+      'import-proof-python': { type: 'string' },
+      'import-proof-sysroot': { type: 'string' },
+      slim: { type: 'boolean' },
+      'slim-exclude': { type: 'string', multiple: true },
+      'slim-keep': { type: 'string', multiple: true },
+      'cache-dir': { type: 'string' },
+      'no-cache': { type: 'boolean' },
+      'force-rebuild': { type: 'boolean' },
+      'no-sbom': { type: 'boolean' },
+      'deny-licenses': { type: 'string', multiple: true },
+      'allow-deprecated-runtime': { type: 'boolean' },
+      json: { type: 'boolean' },
+      verbose: { type: 'boolean' },
+    },
+    true,
+  );
+  const requirementsFile = inputArg(values.requirements, positionals, io.cwd);
   const target = resolveTarget(values.runtime ?? DEFAULT_RUNTIME, values.arch ?? DEFAULT_ARCHITECTURE);
   const denyLicenses = parseDenyList((values['deny-licenses'] ?? []).join(','), '--deny-licenses');
   const sdist = parseChoice<SdistPolicy>('--sdist', values.sdist ?? '', ['pure', 'never'], 'pure');
@@ -117,7 +152,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   );
   const options: BuildOptions = {
     // Without -r, the working directory: the build picks the input file there and says which.
-    requirementsFile: resolve(io.cwd, values.requirements ?? '.'),
+    requirementsFile,
     extras: (values.extras ?? []).flatMap(parseList),
     groups: (values.groups ?? []).flatMap(parseList),
     projectDir: io.cwd,
@@ -188,6 +223,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       `${redact(cliSummary({ manifest: result.manifest, zipPath, cacheHit: result.cacheHit, ...(sbomPath ? { sbomPath } : {}) }))}\n`,
     );
   }
+  io.log.info(nextStep(options.outDir, io.cwd, io.env));
   return 0;
 }
 

@@ -7,6 +7,7 @@ import { functionLines } from '../report.js';
 import { TOOL_NAME } from '../version.js';
 import type { CliIO, Command } from './command.js';
 import { parseCommandArgs, UsageError } from './parse.js';
+import { regionFrom } from './region.js';
 import {
   credentialsFromFlags,
   idTokenSourceFromFlags,
@@ -27,7 +28,7 @@ Options:
   --layer-arn ARN             the layer version to attach (required)
   --service-path DIR          directory of serverless.yml (default: .)
   --stage NAME                stage (default: dev)
-  --region NAME               AWS region (default: $AWS_REGION, else us-east-1)
+  --region NAME               AWS region (default: AWS_REGION, else AWS_DEFAULT_REGION)
   --serverless-package PKG    serverless@3 (default; the service's own node_modules/.bin/serverless
                               when it has one) | osls (the maintained community continuation of v3)
                               | a version such as 3.40.0
@@ -86,7 +87,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   );
   if (!values.invoke && (functions.length > 0 || Object.keys(events).length > 0))
     throw new UsageError('--invoke-functions and --invoke-events need --invoke');
-  const region = values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const region = regionFrom(values.region, io.env);
   const roleToAssume = values['role-to-assume'];
   const getIdToken = idTokenSourceFromFlags(values, io);
   // Only an assumed role is resolved here: without one, serverless and the Lambda client each

@@ -5,7 +5,9 @@ import { InputError } from '../errors.js';
 import { parseSecondsAsMs } from '../inputs.js';
 import { SAMPLE_EVENT_NAMES, type SampleEventName, sampleEvent } from '../invoke/events.js';
 import { describeLambdaError, invokeHandler } from '../invoke/index.js';
+import { DEFAULT_RUNTIME } from '../target.js';
 import { TOOL_NAME } from '../version.js';
+import { runtimeChoices } from './choices.js';
 import type { CliIO, Command } from './command.js';
 import { parseCommandArgs, UsageError } from './parse.js';
 
@@ -23,7 +25,8 @@ Options:
   --event FILE          event JSON file
   --event-name NAME     a sample event: ${SAMPLE_EVENT_NAMES.join(' | ')}
                         (default: an empty event {})
-  --runtime NAME        Lambda runtime (default: the layer manifest's, else python3.11)
+  --runtime NAME        Lambda runtime (default: the layer manifest's, else ${DEFAULT_RUNTIME}):
+                        ${runtimeChoices()}
   --python PATH         interpreter of that runtime's Python version (default: found)
   --timeout SECONDS     function timeout (default: 30)
   --verbose             show debug output`;

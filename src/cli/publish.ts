@@ -3,15 +3,16 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PublishError, type PublishResult } from '../aws/publish.js';
-import { validateRegions } from '../aws/validation.js';
 import { InputError, UserError } from '../errors.js';
 import { parseInteger } from '../inputs.js';
 import type { Manifest } from '../layer/types.js';
 import { runPublishStage } from '../pipeline/publish-stage.js';
 import { DEFAULT_ARCHITECTURE, DEFAULT_RUNTIME, LAMBDA_LIMITS, resolveTarget } from '../target.js';
 import { TOOL_NAME } from '../version.js';
+import { ARCH_CHOICES, runtimeChoices } from './choices.js';
 import type { CliIO, Command } from './command.js';
 import { parseCommandArgs, UsageError } from './parse.js';
+import { regionsFrom } from './region.js';
 import {
   credentialsFromFlags,
   idTokenSourceFromFlags,
@@ -29,12 +30,13 @@ requirements hash come from the manifest).
 
 Options:
   --layer-name NAME              layer name (1-140 letters, digits, - and _)
-  --region R                     region to publish to (repeatable; default: AWS_REGION or AWS_DEFAULT_REGION)
+  --region R                     region to publish to (repeatable; default: AWS_REGION, else AWS_DEFAULT_REGION)
   --s3-bucket B                  stage the zip in this bucket (must be in each region; "{region}" is replaced);
                                  needed for zips over the 50 MB direct-upload limit
 ${roleFlagsUsage(33)}
-  --runtime NAME                 compatible runtime when publishing a bare zip (default: ${DEFAULT_RUNTIME})
-  --arch ARCH                    compatible architecture for a bare zip (default: ${DEFAULT_ARCHITECTURE})
+  --runtime NAME                 compatible runtime when publishing a bare zip (default: ${DEFAULT_RUNTIME}):
+                                 ${runtimeChoices()}
+  --arch ARCH                    compatible architecture for a bare zip: ${ARCH_CHOICES} (default: ${DEFAULT_ARCHITECTURE})
   --description TEXT             text placed before the tool's own facts in the version description
   --commit SHA                   commit recorded in the description (default: GITHUB_SHA)
   --license-info S               SPDX id, URL or license text (max 512 characters)
@@ -133,13 +135,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('give exactly one build directory or layer zip');
   const layerName = values['layer-name'];
   if (!layerName) throw new UsageError('--layer-name is required');
-  const regionList = values.region?.length
-    ? values.region.flatMap((r) => r.split(','))
-    : [io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? ''].filter(Boolean);
-  if (regionList.length === 0) {
-    throw new InputError('region', 'no region: pass --region (repeatable) or set AWS_REGION.');
-  }
-  const regions = validateRegions(regionList);
+  const regions = regionsFrom(values.region, io.env);
 
   const layer = await readLayerInput(
     positionals[0] as string,

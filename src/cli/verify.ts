@@ -1,24 +1,27 @@
 /** `lambda-layer verify <layer.zip>`: prove a layer zip loads on its Lambda target. */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { DEFAULT_ARCHITECTURE, DEFAULT_RUNTIME, resolveTarget } from '../target.js';
 import { verificationError, verifyLayerZip } from '../verify/rules.js';
 import type { VerificationReport } from '../verify/types.js';
 import { TOOL_NAME } from '../version.js';
+import { ARCH_CHOICES, runtimeChoices } from './choices.js';
 import type { CliIO, Command } from './command.js';
 import { parseCommandArgs, UsageError } from './parse.js';
 
-const usage = `Usage: ${TOOL_NAME} verify <layer.zip> [options]
+const usage = `Usage: ${TOOL_NAME} verify <DIR|layer.zip> [options]
 
 Check that a layer zip loads on a Lambda Python runtime: every native binary is Linux ELF for
 the target CPU, needs no newer glibc/libstdc++ than the runtime's OS has and matches its Python
 ABI; everything is under python/; the unzipped size fits Lambda's 250 MB. Exit code 1 lists
-each problem with the file inside the zip.
+each problem with the file inside the zip. DIR is a build output directory (its layer.zip, with
+the runtime and architecture from its manifest.json).
 
 Options:
-  --runtime NAME   Lambda runtime (default: from manifest.json next to the zip, else ${DEFAULT_RUNTIME})
-  --arch ARCH      x86_64 or arm64 (default: from manifest.json next to the zip, else ${DEFAULT_ARCHITECTURE})
+  --runtime NAME   Lambda runtime (default: from manifest.json next to the zip, else ${DEFAULT_RUNTIME}):
+                   ${runtimeChoices()}
+  --arch ARCH      ${ARCH_CHOICES} (default: from manifest.json next to the zip, else ${DEFAULT_ARCHITECTURE})
   --json           print the verification report as JSON on stdout
   --verbose        show debug output`;
 
@@ -45,6 +48,20 @@ async function manifestTarget(
       hint: 'pass --runtime and --arch, or rebuild the layer',
     });
   }
+}
+
+/** A build output directory stands for its layer.zip (the file its manifest names). */
+async function layerZipPath(path: string): Promise<string> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isDirectory()) return path;
+  const manifest = await readFile(join(path, 'manifest.json'), 'utf8').catch(() => undefined);
+  let file = 'layer.zip';
+  try {
+    file = (manifest && (JSON.parse(manifest) as { layer?: { file?: string } }).layer?.file) || file;
+  } catch {
+    // manifestTarget() below says what is wrong with it.
+  }
+  return join(path, file);
 }
 
 function formatMiB(bytes: number): string {
@@ -75,8 +92,12 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     },
     true,
   );
-  if (positionals.length !== 1) throw new UsageError('verify takes exactly one layer zip');
-  const zipPath = resolve(io.cwd, positionals[0] as string);
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      `verify takes one build directory or layer zip${positionals.length ? `, not ${positionals.length}` : ''}`,
+    );
+  }
+  const zipPath = await layerZipPath(resolve(io.cwd, positionals[0] as string));
 
   const fromManifest = values.runtime && values.arch ? undefined : await manifestTarget(zipPath);
   const runtime = values.runtime ?? fromManifest?.runtime ?? DEFAULT_RUNTIME;
@@ -91,7 +112,9 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     report = await verifyLayerZip(zipPath, target);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new UserError(`${positionals[0]}: no such file`, { hint: 'pass the path of a layer zip' });
+      throw new UserError(`${zipPath} does not exist`, {
+        hint: `pass a layer zip or the directory "${TOOL_NAME} build" wrote (--out)`,
+      });
     }
     throw error;
   }

@@ -57,7 +57,11 @@ export function checkDeployArgs(args: readonly string[], inputName = 'deploy-arg
     const flag = arg.split('=')[0] ?? arg;
     const owner = RESERVED[flag];
     if (owner) {
-      throw new InputError(inputName, `"${arg}" sets the ${owner}; use the ${owner} input instead`);
+      throw new InputError(inputName, (n) => {
+        // The action says "the stage input", the CLI "--stage".
+        const setting = n.name(owner) === owner ? `the ${owner} input` : n.name(owner);
+        return `"${arg}" sets the ${owner}; use ${setting} instead`;
+      });
     }
   }
   for (let i = 0; i < args.length; i++) {

@@ -107,7 +107,7 @@ function checkOptions(options: DeployOptions): { serviceFile: string } {
   const serviceFile = SERVICE_FILES.find((name) => existsSync(join(options.servicePath, name)));
   if (!serviceFile) {
     throw new InputError('service-path', `${options.servicePath} has no ${SERVICE_FILES.join(' / ')}`, {
-      hint: 'point service-path at the directory of your serverless.yml',
+      hint: (n) => `point ${n.name('service-path')} at the directory of your serverless.yml`,
     });
   }
   return { serviceFile };

@@ -12,7 +12,7 @@ import type { Logger } from '../log.js';
 import { runProcess } from '../process.js';
 import { programPath } from '../programs.js';
 import { findInterpreter, type PythonInterpreter } from '../resolve/interpreters.js';
-import { resolveTarget } from '../target.js';
+import { DEFAULT_RUNTIME, resolveTarget } from '../target.js';
 import { prepareLayer } from './layer.js';
 
 export interface InvokeOptions {
@@ -92,7 +92,7 @@ export async function invokeHandler(options: InvokeOptions, log: Logger): Promis
   const work = await mkdtemp(join(tmpdir(), 'lambda-layer-invoke-'));
   try {
     const layer = await prepareLayer(options.layer, work);
-    const runtime = options.runtime ?? layer.manifest?.target?.runtime ?? 'python3.11';
+    const runtime = options.runtime ?? layer.manifest?.target?.runtime ?? DEFAULT_RUNTIME;
     const target = resolveTarget(runtime, layer.manifest?.target?.architecture ?? 'x86_64');
     const hostArch = process.arch === 'arm64' ? 'arm64' : 'x86_64';
     if (target.architecture !== hostArch) {

@@ -196,7 +196,8 @@ export async function compileBytecode(
     else failed.push(source.layerPath);
   }
   const fromCache = cache?.restored ?? 0;
-  log.info(
+  // Accounting for --verbose (and the benchmark); a failure to compile is a warning below.
+  log.debug(
     `Compiled ${compiled} of ${sources.length} modules to ${cacheTag} unchecked-hash bytecode with Python ${interpreter.version} (${interpreter.path}) in ${((Date.now() - started) / 1000).toFixed(1)}s${early ? ` (${earlyCompiled.length} while the wheels unpacked)` : ''}${cache ? ` (${fromCache} from the per-wheel cache, ${cache.hitWheels} of ${cache.wheels} wheels)` : ''}; removed ${removed} stale .pyc`,
   );
   if (tests > 0)

@@ -370,7 +370,8 @@ const proveVerifyArchive: BuildStage = {
     const report = verified.value;
     if (facts) {
       await facts.storeMisses();
-      state.log.info(
+      // Cache accounting: for --verbose (and the benchmark).
+      state.log.debug(
         `ELF headers of ${facts.known.size} binaries from the per-wheel cache (${facts.hits} of ${facts.wheels} wheels); ${facts.learned.size} read`,
       );
     }
@@ -383,7 +384,7 @@ const proveVerifyArchive: BuildStage = {
     if (archived.status === 'rejected') throw archived.reason;
     const archive = archived.value;
     if (deflated) {
-      state.log.info(`Deflated bytes of ${deflated.sources.size} pycs copied from the per-wheel cache`);
+      state.log.debug(`Deflated bytes of ${deflated.sources.size} pycs copied from the per-wheel cache`);
       for (const damaged of deflated.damaged)
         state.log.warn(`Per-wheel cache: damaged entry set aside and rebuilt (${damaged})`);
       // The layer is built: a cache that cannot be written only costs the next build time.

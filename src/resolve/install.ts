@@ -17,6 +17,7 @@ import type { InstallWheelsOptions, WheelFileSource } from '../wheel/install.js'
 import { prepareRequirementCheck, type RequirementCheck } from './check-requirements.js';
 import { diagnoseUnresolvable, parseUnavailableInConflict, parseUnresolvable } from './diagnose.js';
 import type { PinnedPip } from './pinned-pip.js';
+import { NO_INDEX_EXIT_CODE, noIndexAnswers, pipOutput } from './pip-output.js';
 import { markRequested } from './requested.js';
 import {
   findRequirementLine,
@@ -204,6 +205,8 @@ export async function installRequirements(params: InstallParams): Promise<Packag
     workDir: params.workDir,
     sdist: policy,
   });
+  const cwd = params.projectDir ?? process.cwd();
+  const output = pipOutput(params.snapshot, params.log, cwd);
   for (;;) {
     const pipParams = await withWheelhouse(params, wheelhouse);
     const args = fromWheels
@@ -214,9 +217,11 @@ export async function installRequirements(params: InstallParams): Promise<Packag
       log: params.log,
       env: params.env,
       // pip resolves relative paths in requirement lines against its working directory.
-      cwd: params.projectDir ?? process.cwd(),
+      cwd,
       timeoutMs,
+      say: output.line,
     });
+    if (run.code === NO_INDEX_EXIT_CODE) throw noIndexAnswers(output.unreachable);
     if (check) {
       await check.result(); // throws for bad lines, before pip's own account of them
       check = undefined;
@@ -227,6 +232,10 @@ export async function installRequirements(params: InstallParams): Promise<Packag
       });
     }
     if (run.code === 0) break;
+    if (output.findLinksOnly) {
+      const pipError = /^ERROR: (.*)$/m.exec(run.output)?.[1];
+      throw noIndexAnswers(output.unreachable, pipError);
+    }
     const unresolved = parseUnresolvable(run.output);
     const release =
       unresolved &&

@@ -149,7 +149,8 @@ export async function findPipPython(
   const found = await firstMatching(anyCandidates(host), check, env, options.log);
   if (!found) {
     throw new UserError(`no Python >= ${MIN_PYTHON} found ${WHERE_LOOKED}; ${needs}`, {
-      hint: 'install one (actions/setup-python in a workflow, python.org or your package manager) or pass its path with --python / input "python"',
+      hint: (n) =>
+        `install one (actions/setup-python in a workflow, python.org or your package manager) or set ${n.name('python')} to its path`,
     });
   }
   options.log?.info(`Using Python ${found.version} at ${found.path} to run pip`);

@@ -91,7 +91,7 @@ export function detectInput(dirs: readonly string[]): DetectedInput {
     'requirements',
     `no input found in ${dirs.join(' or ')}: looked for ${AUTO_DETECT_ORDER.join(', ')}`,
     {
-      hint: 'name the file with -r FILE (action input "requirements"), or run from the project directory',
+      hint: (n) => `set ${n.name('requirements')} to the file, or run from the project directory`,
     },
   );
 }
@@ -109,7 +109,8 @@ function lockSnapshot(selection: LockSelection, params: LayerInputParams): Requi
     throw new UserError(
       `${selection.file}: the lock selects no package for ${params.target.runtime} ${params.target.architecture} (main dependencies${params.choices.extras.length ? `, extras ${params.choices.extras.join(', ')}` : ''}${params.choices.groups.length ? `, groups ${params.choices.groups.join(', ')}` : ''})`,
       {
-        hint: 'choose the extras or dependency groups that hold the function\'s dependencies (inputs "extras" / "groups")',
+        hint: (n) =>
+          `choose the extras or dependency groups that hold the function's dependencies (${n.name('extras')} / ${n.name('groups')})`,
         location: { file: selection.file },
       },
     );
@@ -189,7 +190,10 @@ function refuseChoices(file: string, choices: SelectionChoices, format: string):
   throw new InputError(
     choices.extras.length ? 'extras' : 'groups',
     `a ${format} (${file}) has no extras or dependency groups to choose`,
-    { hint: 'leave "extras" and "groups" empty, or build from pyproject.toml or a lock' },
+    {
+      hint: (n) =>
+        `leave ${n.name('extras')} and ${n.name('groups')} out, or build from pyproject.toml or a lock`,
+    },
   );
 }
 

@@ -130,7 +130,7 @@ export async function ensurePinnedPip(params: PinnedPipParams): Promise<PinnedPi
   const home = join(params.toolCacheDir, `pip-${release.version}`);
   const check = await checkPinnedPip(home, release.sha256);
   if (check.ok) {
-    params.log.info(`Using pip ${release.version} from the tool cache ${home}`);
+    params.log.debug(`Using pip ${release.version} from the tool cache ${home}`);
     if (check.full) params.log.debug(`pip ${release.version}'s files were checked against their sha256`);
     return { version: release.version, home, python: params.python };
   }

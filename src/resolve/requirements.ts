@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { InputError, type SourceLocation } from '../errors.js';
+import { InputError, type InputNaming, type SourceLocation } from '../errors.js';
 import type { InputFormat } from './lock/types.js';
 
 export interface RequirementsFileContent {
@@ -235,7 +235,7 @@ async function readRequirementsText(path: string, includedFrom?: IncludedFrom): 
     throw new InputError('requirements', `requirements file ${path} ${reason}${where(includedFrom)}`, {
       hint: includedFrom
         ? 'fix the -r/-c line: include paths are relative to the file that includes them'
-        : 'pass the path of your requirements file (-r FILE, action input "requirements")',
+        : (n: InputNaming) => `pass the path of your requirements file (${n.name('requirements')})`,
     });
   }
   const text = decodeRequirements(bytes);

@@ -17,7 +17,15 @@ const TRACEBACK = /^\s*(?:Traceback \(most recent call last\):|ERROR: Exception:
 export async function runPython(
   python: string,
   args: readonly string[],
-  options: { log: Logger; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number; quiet?: boolean },
+  options: {
+    log: Logger;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    timeoutMs: number;
+    quiet?: boolean;
+    /** Says each line instead of the log (pip-output.ts); the noise above is dropped first. */
+    say?: (line: string) => void;
+  },
 ): Promise<PythonRun> {
   // A Python traceback (pip's OSError on a full disk, a crash) is for debugging: the error the
   // build raises says what happened in one line, and keeps the traceback's tail when it cannot.
@@ -32,7 +40,9 @@ export async function runPython(
         : (line) => {
             if (TRACEBACK.test(line)) inTraceback = true;
             if (inTraceback) options.log.debug(`  ${line}`);
-            else if (!QUIET.some((q) => q.test(line))) options.log.info(`  ${line}`);
+            else if (QUIET.some((q) => q.test(line))) return;
+            else if (options.say) options.say(line);
+            else options.log.info(`  ${line}`);
           },
     });
     return { code: result.code, output: result.output, timedOut: result.timedOut };

@@ -74,9 +74,12 @@ describe('the action with a private index', () => {
     const url = `http://deploy:${PASSWORD}@127.0.0.1:${await closedPort()}/simple`;
     const run = await startAction({ 'index-url': url, publish: 'false', cache: 'false' }, runnerEnv).done;
     const errors = runnerCommands(run.stdout).filter((c) => c.command.startsWith('error'));
-    expect(errors.map((c) => c.data).join('\n')).toMatch(
-      /package index http:\/\/\*\*\*\*@127\.0\.0\.1:\d+\/simple\/webby\/ cannot be reached/,
+    const said = errors.map((c) => c.data).join('\n');
+    expect(said).toMatch(
+      /no package index answers: http:\/\/\*\*\*\*@127\.0\.0\.1:\d+\/simple \(connection refused\)/,
     );
+    // The action names its input, not the CLI's flag.
+    expect(said).toContain('point index-url at an index that answers');
     for (const text of [run.stdout, run.stderr, run.outputs, run.summary]) {
       expect(text.replaceAll(`::add-mask::${PASSWORD}`, '')).not.toContain(PASSWORD);
     }

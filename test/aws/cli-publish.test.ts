@@ -124,7 +124,7 @@ describe('lambda-layer publish', () => {
     const env = { ...process.env, AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined };
     const { code, log } = await cli([zip.zipPath, '--layer-name', 'x'], env);
     expect(code).toBe(1);
-    expect(log).toContain('Input "region": no region');
+    expect(log).toContain('--region: no region given');
   });
 
   it('prints the partial result as JSON and exits 1 when a region fails', async () => {

@@ -129,13 +129,13 @@ describe('lambda-layer build', () => {
     expect(log).toMatch(/warn: python3\.9 is deprecated/);
   });
 
-  it('unknown runtime or architecture: one clear line, exit 1, no output dir', async () => {
+  it('unknown runtime or architecture: one clear line naming the flag, exit 2 (usage), no output dir', async () => {
     const runtime = await cli(['build', '--runtime', 'python2.7', '--out', 'bad']);
-    expect(runtime.code).toBe(1);
-    expect(runtime.log).toContain('Input "runtime": unknown Lambda runtime "python2.7"');
+    expect(runtime.code).toBe(2);
+    expect(runtime.log).toContain('--runtime: unknown Lambda runtime "python2.7"');
     const arch = await cli(['build', '--arch', 'sparc', '--out', 'bad']);
-    expect(arch.code).toBe(1);
-    expect(arch.log).toContain('Input "architecture": unknown architecture "sparc"');
+    expect(arch.code).toBe(2);
+    expect(arch.log).toContain('--arch: unknown architecture "sparc"');
     await expect(stat(join(cwd, 'bad'))).rejects.toThrow();
   });
 
@@ -232,8 +232,8 @@ describe('lambda-layer build', () => {
 
   it('a missing requirements file names it', async () => {
     const { code, log } = await cli(['build', '-r', 'nope.txt', '--out', 'bad']);
-    expect(code).toBe(1);
-    expect(log).toContain(join(cwd, 'nope.txt'));
+    expect(code).toBe(2);
+    expect(log).toContain(`--requirements: requirements file ${join(cwd, 'nope.txt')} does not exist`);
   });
 
   it('an unknown flag is a usage error', async () => {

@@ -148,7 +148,8 @@ describe('lambda-layer verify on hostile zips', () => {
     const fifo = join(zips, 'fifo.zip');
     execFileSync('mkfifo', [fifo], { timeout: 10_000 });
     for (const [path, refusal] of [
-      [zips, /zips is a directory, not a zip file/],
+      // A folder is taken as a build's output folder: its layer.zip.
+      [zips, /zips\/layer\.zip: no such file/],
       [join(zips, 'missing.zip'), /missing\.zip: no such file/],
       [notZip, /notes\.zip is not a readable zip: End of central directory record signature not found/],
       [loop, /loop\.zip is a symbolic link that loops back on itself/],

