@@ -126,6 +126,7 @@ export async function runTimed(
     const running = runProcess(file, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
+      environment: 'user',
       timeoutMs: options.timeoutMs,
       onLine: (text, stream) => {
         lines.push({ atMs: performance.now() - started, stream, text });

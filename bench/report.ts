@@ -712,7 +712,11 @@ function pipBootstrapLines(bootstrap: BenchResults['pipBootstrap']): string[] {
   ];
 }
 
-export function renderMarkdown(results: BenchResults, notes?: string): string {
+/**
+ * `appendix`: sections measured by hand that a regeneration must keep (bench/memory-bounds.md),
+ * placed before the commands.
+ */
+export function renderMarkdown(results: BenchResults, notes?: string, appendix?: string): string {
   const m = results.machine;
   const out: string[] = [
     '# Benchmarks',
@@ -881,6 +885,7 @@ export function renderMarkdown(results: BenchResults, notes?: string): string {
   ];
   const next = [nextOptimisation(results), notes?.trim()].filter(Boolean).join('\n\n');
   if (next) out.push('## Next optimisation chosen by data', '', next, '');
+  if (appendix?.trim()) out.push(appendix.trim(), '');
   out.push(
     '## Commands',
     '',

@@ -5,11 +5,18 @@
  * error message.
  */
 import { spawn } from 'node:child_process';
+import { toolEnvironment } from './child-env.js';
 import { InterruptedError, interruptSignal, trackChildGroup } from './interrupt.js';
 
 export interface RunOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * "tool" (the default): the child gets only the variables of `env` on the tool's allow-list
+   * (child-env.ts), so pip and build backends never see credentials. "user": all of `env`, for
+   * the user's own configuration and code (serverless.yml's `${env:NAME}`, a handler).
+   */
+  readonly environment?: 'tool' | 'user';
   readonly timeoutMs: number;
   /** Called with every output line (stdout and stderr interleaved as they arrive). */
   readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
@@ -64,7 +71,10 @@ export function runProcess(
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env:
+        options.environment === 'user'
+          ? (options.env ?? process.env)
+          : toolEnvironment(options.env ?? process.env),
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

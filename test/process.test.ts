@@ -49,4 +49,28 @@ describe('runProcess', () => {
   it('rejects when the command does not exist', async () => {
     await expect(runProcess('no-such-command-xyz', [], { timeoutMs: 5_000 })).rejects.toThrow(/ENOENT/);
   });
+
+  it("gives a child only the allow-listed environment unless asked for the user's", async () => {
+    const env = {
+      PATH: process.env.PATH,
+      HOME: '/home/someone',
+      PIP_INDEX_URL: 'http://127.0.0.1:1/simple',
+      https_proxy: 'http://proxy:3128',
+      LC_ALL: 'C.UTF-8',
+      AWS_SECRET_ACCESS_KEY: 'planted-secret',
+      GITHUB_TOKEN: 'planted-token',
+      MY_APP_SETTING: 'x',
+    };
+    const tool = await runProcess('env', [], { env, timeoutMs: 20_000 });
+    const names = tool.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('=')[0])
+      .sort();
+    expect(names).toEqual(['HOME', 'LC_ALL', 'PATH', 'PIP_INDEX_URL', 'https_proxy']);
+    expect(tool.stdout).not.toContain('planted');
+    const user = await runProcess('env', [], { env, environment: 'user', timeoutMs: 20_000 });
+    expect(user.stdout).toContain('AWS_SECRET_ACCESS_KEY=planted-secret');
+    expect(user.stdout).toContain('MY_APP_SETTING=x');
+  });
 });

@@ -23,6 +23,8 @@ export interface CacheKeyInputs {
   readonly indexUrl?: string;
   readonly extraIndexUrls: readonly string[];
   readonly findLinks: readonly string[];
+  /** sha256 of the files in local --find-links folders (resolve/find-links.ts fingerprintFindLinks). */
+  readonly findLinksContentHash: string;
 }
 
 export function cacheKey(inputs: CacheKeyInputs): string {
@@ -43,6 +45,7 @@ export function cacheKey(inputs: CacheKeyInputs): string {
     indexUrl: inputs.indexUrl ?? null,
     extraIndexUrls: [...inputs.extraIndexUrls],
     findLinks: [...inputs.findLinks],
+    findLinksContent: inputs.findLinksContentHash,
   };
   const digest = createHash('sha256').update(JSON.stringify(ingredients)).digest('hex');
   // Readable prefix for humans browsing the cache list; the digest carries every ingredient.

@@ -116,6 +116,8 @@ export async function installServerless(
     try {
       result = await runProcess('npm', args, {
         env: options.env ?? process.env,
+        // The user's .npmrc may name a registry token as `${NPM_TOKEN}`.
+        environment: 'user',
         timeoutMs: options.timeoutMs,
         onLine: (line) => {
           if (line.trim()) options.log.debug(`npm: ${line}`);

@@ -145,9 +145,11 @@ export async function ensureServiceModules(
     return;
   }
   log.info(`Installing the service's npm packages from its ${lockfile}: npm ci`);
-  // npm gets the job's environment, never the deploy credentials.
+  // npm gets the job's environment (the service's .npmrc may name `${NPM_TOKEN}`), never the
+  // deploy credentials.
   const result = await runProcess('npm', ['ci', '--no-audit', '--no-fund'], {
     cwd: servicePath,
+    environment: 'user',
     timeoutMs,
     onLine: (line) => log.info(`  ${line}`),
   });
@@ -187,6 +189,7 @@ async function stackOutputsFromInfo(
     const info = await runProcess(bin, ['info', '--verbose', ...common], {
       cwd: options.servicePath,
       env,
+      environment: 'user', // serverless.yml may read any variable (`${env:NAME}`)
       timeoutMs: INFO_TIMEOUT_MS,
       onLine: (line) => log.debug(`serverless info: ${line}`),
     });
@@ -234,6 +237,7 @@ export async function deployService(options: DeployOptions, log: Logger): Promis
       return await runProcess(binary.path, ['deploy', ...common, ...extra], {
         cwd: servicePath,
         env,
+        environment: 'user', // serverless.yml may read any variable (`${env:NAME}`)
         timeoutMs,
         onLine: (line) => log.info(line),
       });

@@ -152,6 +152,7 @@ export async function invokeHandler(options: InvokeOptions, log: Logger): Promis
       {
         cwd: codeDir,
         env,
+        environment: 'user', // the user's handler, run as Lambda would with the variables given
         // The bootstrap enforces the function timeout; this bound adds time for the interpreter
         // to start and import the handler (Lambda's init phase allows 10 s).
         timeoutMs: (timeoutSeconds + 15) * 1000,

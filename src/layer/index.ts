@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { defaultCacheDir } from '../cache/dir-store.js';
 import { WHEEL_ENTRY_FOLDERS } from '../cache/entry-folder.js';
 import { removeOnInterrupt } from '../interrupt.js';
@@ -19,10 +19,12 @@ import { ensurePinnedPip } from '../resolve/pinned-pip.js';
 import type { RequirementsSnapshot } from '../resolve/requirements.js';
 import type { PackageEntry } from '../resolve/types.js';
 import { SBOM_FILE, writeSbom } from '../sbom/cyclonedx.js';
+import { explainNoSpace } from '../system-errors.js';
 import { LAMBDA_LIMITS, markerEnvironment } from '../target.js';
 import { verificationError, verifyLayerTree } from '../verify/rules.js';
 import type { VerificationReport } from '../verify/types.js';
 import { wheelDigest } from '../wheel/digest.js';
+import type { LayerSizeLimit } from '../wheel/install.js';
 import type { CompressedSource, LayerArchive } from '../zip/writer.js';
 import { writeLayerZip } from '../zip/writer.js';
 import { compileBytecode, type EarlyBytecode } from './bytecode.js';
@@ -30,7 +32,7 @@ import { startEarlyBytecode } from './early-bytecode.js';
 import { startImportProof } from './import-proof/index.js';
 import { assembleManifest, writeManifest } from './manifest.js';
 import { describePackageMetadata } from './package-metadata.js';
-import { slimTree } from './slim.js';
+import { slimMayRemove, slimTree } from './slim.js';
 import { chooseStagingRoot, explainStagingFull } from './staging.js';
 import type {
   BuildOptions,
@@ -176,6 +178,7 @@ const install: BuildStage = {
         state.wheelFiles = sources;
       },
       ...(early ? { onWheelWritten: early.onWheelWritten } : {}),
+      sizeLimit: layerSizeLimit(options),
     }).catch(async (error: unknown) => {
       await early?.abandon();
       throw error;
@@ -193,6 +196,19 @@ const install: BuildStage = {
     );
   },
 };
+
+/**
+ * Lambda's unzipped limit, checked on the sizes the wheels declare before any is unpacked (what
+ * --slim may remove not counted): a layer that can never load is refused before it is written.
+ */
+function layerSizeLimit(options: BuildOptions): LayerSizeLimit {
+  return {
+    bytes: LAMBDA_LIMITS.unzippedBytes,
+    what: `Lambda's limit of ${LAMBDA_LIMITS.unzippedBytes} bytes (250 MB) unzipped for a function and all its layers${options.slim ? ' (not counting what --slim may remove)' : ''}`,
+    hint: 'remove or replace the largest requirements, or exclude what the function never loads (--slim with --exclude); nothing was unpacked',
+    ...(options.slim ? { mayRemove: slimMayRemove(options.slim) } : {}),
+  };
+}
 
 const slim: BuildStage = {
   title: 'Slim the layer',
@@ -506,7 +522,19 @@ export async function buildLayer(
       ...(context.keepStaging ? { stagingDir, layerDir } : {}),
     };
   } catch (error) {
-    throw ramDir ? await explainStagingFull(error, staging, ramDir) : error;
+    const explained = ramDir ? await explainStagingFull(error, staging, ramDir) : error;
+    throw await explainNoSpace(explained, [
+      {
+        dir: outDir,
+        what: `the output folder ${outDir}`,
+        hint: 'free space on its disk, or write the layer to a folder on a disk with room (--out; the action input output-dir)',
+      },
+      {
+        dir: stagingDir,
+        what: `the temporary folder ${dirname(stagingDir)} (TMPDIR)`,
+        hint: "free space there, or set TMPDIR to a folder on a disk with room for the wheels pip downloads and the layer's files",
+      },
+    ]);
   } finally {
     if (outputDir) await rm(outputDir, { recursive: true, force: true });
     // A failed build leaves outDir as it was: remove it again when this build created it.

@@ -195,6 +195,20 @@ async function pruneEmptyDirs(pythonDir: string, removed: ReadonlySet<string>): 
   }
 }
 
+/**
+ * Whether slimming may remove this python/-relative file: a rule or an exclude names it (keep
+ * patterns and imports may still save it, so this is an upper bound on what goes). Scripts in
+ * bin/ are not counted: the install never ships them.
+ */
+export function slimMayRemove(options: SlimOptions): (path: string) => boolean {
+  const exclude = anyMatcher(options.exclude);
+  return (path) => {
+    const parts = path.split('/');
+    if (parts.slice(0, -1).some((dir) => METADATA_DIR.test(dir))) return false;
+    return slimRule(path) !== undefined || matchesSelfOrAncestor(exclude, path, false);
+  };
+}
+
 export async function slimTree(pythonDir: string, options: SlimOptions, log: Logger): Promise<SlimReport> {
   const exclude = anyMatcher(options.exclude);
   const keep = anyMatcher(options.keep);

@@ -20,7 +20,7 @@ import {
 } from '../layer/index.js';
 import type { BuildOptions, Manifest } from '../layer/types.js';
 import type { Logger } from '../log.js';
-import { checkFindLinks } from '../resolve/find-links.js';
+import { checkFindLinks, fingerprintFindLinks } from '../resolve/find-links.js';
 import { readBuildInput } from '../resolve/layer-input.js';
 import { directReferences, fingerprintReferences } from '../resolve/local-sources.js';
 import { PINNED_PIP } from '../resolve/pinned-pip.js';
@@ -32,6 +32,7 @@ import { TOOL_VERSION } from '../version.js';
 import { manifestForHit, rewriteManifest } from './cache-hit.js';
 import { warnOnEmptyRequirements } from './empty-requirements.js';
 import { checkOutDir } from './out-dir.js';
+import { warnOnUnpassedVariables } from './unpassed-variables.js';
 
 export interface CacheSettings {
   /** undefined: no cache at all. */
@@ -52,6 +53,7 @@ export function layerCacheKey(
   options: BuildOptions,
   snapshot: RequirementsSnapshot,
   directSourcesHash: string,
+  findLinksContentHash: string,
 ): string {
   return cacheKey({
     toolVersion: TOOL_VERSION,
@@ -65,6 +67,7 @@ export function layerCacheKey(
     indexUrl: options.indexUrl,
     extraIndexUrls: options.extraIndexUrls,
     findLinks: options.findLinks,
+    findLinksContentHash,
   });
 }
 
@@ -100,14 +103,24 @@ export async function buildOrRestore(
   // Read once: the key needs the requirements, and so does the build on a miss.
   const snapshot = await readBuildInput(options.requirementsFile, inputParams(options), log);
   warnOnEmptyRequirements(snapshot, log);
+  warnOnUnpassedVariables(snapshot, log);
   // Local projects and archives the requirements name are part of the key by content.
   const sources = fingerprintReferences(directReferences(snapshot, options.projectDir ?? process.cwd()));
-  const key = layerCacheKey(options, snapshot, sources.digest);
+  // So are the wheels in local --find-links folders: one rebuilt under the same name differs.
+  const key = layerCacheKey(options, snapshot, sources.digest, await fingerprintFindLinks(options.findLinks));
   let store = cache.store;
   const unpinned = sources.unpinned[0];
+  const remoteInclude = snapshot.remoteIncludes?.[0];
   if (store && unpinned) {
     log.info(
       `Not using the layer cache: ${writtenAtText(unpinned.line)} installs from a URL without a pinned hash, so its content can change under the same text (add #sha256=... or --hash to cache it)`,
+    );
+    store = undefined;
+  } else if (store && remoteInclude) {
+    // pip fetches it during the build: reading it here too could hash other bytes than pip
+    // installs from (and send the index credentials twice). Not cached beats cached stale.
+    log.info(
+      `Not using the layer cache: ${writtenAtText(remoteInclude)} includes a requirements file from a URL, whose content can change under the same text (download it next to your requirements and include it by path to cache the build)`,
     );
     store = undefined;
   }

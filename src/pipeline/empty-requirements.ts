@@ -19,7 +19,8 @@ function installsSomething(snapshot: RequirementsSnapshot): boolean {
 }
 
 export function warnOnEmptyRequirements(snapshot: RequirementsSnapshot, log: Logger): void {
-  if (installsSomething(snapshot)) return;
+  // A remote -r file may list requirements: pip reads it, this tool does not.
+  if (installsSomething(snapshot) || snapshot.remoteIncludes?.length) return;
   log.warn(
     `${snapshot.file} lists no requirement (only comments, blank lines, options or constraints): the layer will contain no packages; check that this is the file you meant`,
     { file: snapshot.file, line: 1 },

@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { programPath } from '../programs.js';
+import { explainNoSpace } from '../system-errors.js';
 import { markerEnvironment, pipTargetFlags, type Target } from '../target.js';
 import type { InstallWheelsOptions, WheelFileSource } from '../wheel/install.js';
 import { prepareRequirementCheck, type RequirementCheck } from './check-requirements.js';
@@ -68,6 +69,8 @@ export interface InstallParams {
   readonly onWheelFiles?: (sources: ReadonlyMap<string, WheelFileSource>) => void;
   /** On the wheels path, told as soon as each unpacked wheel's files are written (installWheels). */
   readonly onWheelWritten?: InstallWheelsOptions['onWheelWritten'];
+  /** On the wheels path, the most the wheels' files may declare in total (installWheels). */
+  readonly sizeLimit?: InstallWheelsOptions['limit'];
 }
 
 export const DEFAULT_PIP_TIMEOUT_MS = 20 * 60_000;
@@ -104,7 +107,9 @@ export function pipInstallArgs(
     '--target',
     params.pythonDir,
     '--no-compile',
-    '--upgrade',
+    // No --upgrade: the target is empty, so it only decides what happens when a wheel's
+    // .data/data item is named like a package folder (share/): pip would delete the package's
+    // folder and move the data in; without it pip keeps the package (src/wheel/layout.ts).
     '--no-input',
     '--disable-pip-version-check',
     // pip's conflict check reads every distribution installed beside pip itself (the host's
@@ -268,6 +273,7 @@ export async function installRequirements(params: InstallParams): Promise<Packag
   if (fromWheels) {
     const sources = await installDownloaded(planPath, wheelDir, params.pythonDir, {
       ...(params.onWheelWritten ? { onWheelWritten: params.onWheelWritten } : {}),
+      ...(params.sizeLimit ? { limit: params.sizeLimit } : {}),
     });
     params.onWheelFiles?.(sources);
   }
@@ -303,8 +309,33 @@ async function withWheelhouse(params: InstallParams, wheelhouse: Wheelhouse): Pr
   };
 }
 
+/**
+ * pip's account of a full disk (an OSError traceback ending in "[Errno 28] No space left on
+ * device: 'SRC' -> 'DEST'"), as one line naming the folder that filled.
+ */
+async function explainPipNoSpace(output: string, params: InstallParams): Promise<UserError | undefined> {
+  const match = /\[Errno (28|122)\] [^\n]*?(?:: '([^'\n]*)'(?: -> '([^'\n]*)')?)?\s*$/m.exec(output);
+  if (!match) return undefined;
+  const path = match[3] ?? match[2];
+  const tempFolder = dirname(dirname(params.workDir));
+  const error = { code: match[1] === '122' ? 'EDQUOT' : 'ENOSPC', ...(path ? { path } : {}) };
+  const explained = await explainNoSpace(error, [
+    {
+      dir: tempFolder,
+      what: `the temporary folder ${tempFolder} (TMPDIR; pip downloads the wheels there)`,
+      hint: 'free space there, or set TMPDIR to a folder on a disk with room for the downloaded wheels and the layer',
+    },
+  ]);
+  if (explained instanceof UserError) return explained;
+  return new UserError(`pip ran out of disk space${path ? ` writing ${path}` : ''}`, {
+    hint: 'free space on that disk and build again',
+  });
+}
+
 async function explainPipFailure(run: PythonRun, params: InstallParams): Promise<UserError> {
   const output = run.output;
+  const noSpace = await explainPipNoSpace(output, params);
+  if (noSpace) return noSpace;
   const unresolved = parseUnresolvable(output);
   if (unresolved) {
     return diagnoseUnresolvable(unresolved, output, {

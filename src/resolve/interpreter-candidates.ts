@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, readdir } from 'node:fs/promises';
 import { posix, win32 } from 'node:path';
+import { toolEnvironment } from '../child-env.js';
 import { compareVersions } from '../pep440.js';
 
 /** A command that starts an interpreter: a path, or a launcher with its version flag (`py -3.11`). */
@@ -47,7 +48,7 @@ export function currentHost(env: NodeJS.ProcessEnv = process.env): DiscoveryHost
         execFile(
           pyenv,
           ['root'],
-          { env, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' },
+          { env: toolEnvironment(env), timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' },
           (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined),
         );
       }),

@@ -7,6 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { isAbsolute } from 'node:path';
+import { toolEnvironment } from '../child-env.js';
 import { InputError, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { isAtLeast } from '../pep440.js';
@@ -68,7 +69,7 @@ function probeInterpreter(candidate: Candidate, env: NodeJS.ProcessEnv): Promise
     execFile(
       candidate.command,
       [...candidate.args, '-c', programSource('resolve/probe_interpreter.py')],
-      { env, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' },
+      { env: toolEnvironment(env), timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' },
       (error, stdout) => {
         const [version, executable] = stdout.trim().split(/\r?\n/);
         if (error || !version || !/^\d+\.\d+\.\d+$/.test(version)) {

@@ -67,6 +67,11 @@ export interface RequirementsSnapshot {
   /** sha256 (hex) of the normalized root file with each include's normalized content. */
   readonly requirementsHash: string;
   /**
+   * `-r URL` / `-c URL` lines: pip fetches those files itself, so neither their requirements nor
+   * their content are in `requirements` or `requirementsHash`.
+   */
+  readonly remoteIncludes?: readonly RequirementLine[];
+  /**
    * Set when the lines were generated from another input (lock, pyproject.toml): `files` then
    * holds the generated text, written out before pip runs (layer-input.ts materializeInput).
    */
@@ -259,6 +264,7 @@ export async function readRequirements(
   const root = resolve(cwd, file);
   const files: RequirementsFileContent[] = [];
   const requirements: RequirementLine[] = [];
+  const remoteIncludes: RequirementLine[] = [];
   const hash = createHash('sha256');
   const seen = new Set<string>();
 
@@ -289,7 +295,11 @@ export async function readRequirements(
     for (const entry of lines) {
       const include = parseInclude(entry.text);
       if (include) {
-        if (isUrl(include.target)) continue; // pip fetches remote includes itself; the line is hashed
+        if (isUrl(include.target)) {
+          // pip fetches remote includes itself; the line is hashed, the content is not.
+          remoteIncludes.push({ file: path, line: entry.line, text: entry.text, kind });
+          continue;
+        }
         // A requirement included from a constraints file is still a constraint.
         const nestedKind = kind === 'constraint' ? 'constraint' : include.kind;
         await visit(resolve(dirname(path), include.target), nestedKind, [...chain, { ...entry, file: path }]);
@@ -306,7 +316,13 @@ export async function readRequirements(
   };
 
   await visit(root, 'requirement', []);
-  return { file: root, files, requirements, requirementsHash: hash.digest('hex') };
+  return {
+    file: root,
+    files,
+    requirements,
+    requirementsHash: hash.digest('hex'),
+    ...(remoteIncludes.length ? { remoteIncludes } : {}),
+  };
 }
 
 /** The line that asks for `project` directly (a requirement, else a constraint), if any. */

@@ -11,6 +11,7 @@ export interface PythonRun {
 
 // Noise that says nothing about this build.
 const QUIET = [/^WARNING: Running pip as the 'root' user/, /^\s*$/];
+const TRACEBACK = /^\s*(?:Traceback \(most recent call last\):|ERROR: Exception:$)/;
 
 /** Runs python with args in its own process group, streaming each output line to the log. */
 export async function runPython(
@@ -26,6 +27,9 @@ export async function runPython(
     say?: (line: string) => void;
   },
 ): Promise<PythonRun> {
+  // A Python traceback (pip's OSError on a full disk, a crash) is for debugging: the error the
+  // build raises says what happened in one line, and keeps the traceback's tail when it cannot.
+  let inTraceback = false;
   try {
     const result = await runProcess(python, args, {
       cwd: options.cwd,
@@ -34,8 +38,10 @@ export async function runPython(
       onLine: options.quiet
         ? undefined
         : (line) => {
-            if (QUIET.some((q) => q.test(line))) return;
-            if (options.say) options.say(line);
+            if (TRACEBACK.test(line)) inTraceback = true;
+            if (inTraceback) options.log.debug(`  ${line}`);
+            else if (QUIET.some((q) => q.test(line))) return;
+            else if (options.say) options.say(line);
             else options.log.info(`  ${line}`);
           },
     });

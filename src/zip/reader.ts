@@ -219,10 +219,12 @@ function writeNew(target: string, content: Buffer, mode: number): void {
 // --- yauzl, and its failures as one line each ------------------------------------------------
 
 async function withZip<T>(
-  zipPath: string,
+  file: string,
   use: (zip: OpenZip, entries: readonly OpenEntry[]) => Promise<T>,
+  /** How messages name the zip (default: its path). */
+  zipPath = file,
 ): Promise<T> {
-  const { reader, size } = openZipFile(zipPath);
+  const { reader, size } = openZipFile(file, zipPath);
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.fromRandomAccessReaderPromise(reader, size, {
@@ -264,6 +266,11 @@ async function withZip<T>(
 export interface ZipArchive {
   readonly entries: readonly ZipEntryInfo[];
   read(entry: ZipEntryInfo): Promise<Buffer>;
+  /**
+   * Streams an entry into a new file `target` (which must not exist), never holding more than
+   * a chunk in memory: stopped at its declared size, size and CRC checked.
+   */
+  extract(entry: ZipEntryInfo, target: string, mode: number): Promise<void>;
   /** Offset in the zip file of the entry's (compressed) data, past its local header. */
   dataStart(entry: ZipEntryInfo): Promise<number>;
 }
@@ -273,30 +280,49 @@ export interface ZipArchive {
  * Entries with an unsupported method or encryption are refused when read.
  */
 export async function withZipArchive<T>(
-  zipPath: string,
+  file: string,
   use: (archive: ZipArchive) => Promise<T>,
+  /** How refusals name the zip: the wheel as the user knows it, not a temporary copy. */
+  zipPath = file,
 ): Promise<T> {
-  return withZip(zipPath, async (zip, entries) => {
-    const byInfo = new Map(entries.map((e) => [e.info, e]));
-    return use({
-      entries: entries.map((e) => e.info),
-      read: async (info) => {
-        const entry = byInfo.get(info);
-        if (!entry) throw new UserError(`${zipPath}: ${info.name} is not an entry of this zip`);
-        planExtraction([info], zipPath, { destinationLength: 0 }); // method, encryption
-        return readContent(zip, entry);
-      },
-      dataStart: async (info) => {
-        const entry = byInfo.get(info);
-        if (!entry) throw new UserError(`${zipPath}: ${info.name} is not an entry of this zip`);
-        try {
-          return (await zip.zip.readLocalFileHeaderPromise(entry.raw, { minimal: true })).fileDataStart;
-        } catch (error) {
-          throw dataError(zipPath, info, error);
-        }
-      },
-    });
-  });
+  return withZip(
+    file,
+    async (zip, entries) => {
+      const byInfo = new Map(entries.map((e) => [e.info, e]));
+      return use({
+        entries: entries.map((e) => e.info),
+        read: async (info) => {
+          const entry = byInfo.get(info);
+          if (!entry) throw new UserError(`${zipPath}: ${info.name} is not an entry of this zip`);
+          planExtraction([info], zipPath, { destinationLength: 0 }); // method, encryption
+          return readContent(zip, entry);
+        },
+        extract: async (info, target, mode) => {
+          const entry = byInfo.get(info);
+          if (!entry) throw new UserError(`${zipPath}: ${info.name} is not an entry of this zip`);
+          planExtraction([info], zipPath, { destinationLength: 0 }); // method, encryption
+          const source = await openData(zip, entry);
+          try {
+            await pipeline(source, crcCheck(zipPath, info), createWriteStream(target, { flags: 'wx', mode }));
+          } catch (error) {
+            // A file system error (ENOSPC) goes up as it is: the build says which folder filled.
+            if ((error as NodeJS.ErrnoException).syscall !== undefined) throw error;
+            throw dataError(zipPath, info, error);
+          }
+        },
+        dataStart: async (info) => {
+          const entry = byInfo.get(info);
+          if (!entry) throw new UserError(`${zipPath}: ${info.name} is not an entry of this zip`);
+          try {
+            return (await zip.zip.readLocalFileHeaderPromise(entry.raw, { minimal: true })).fileDataStart;
+          } catch (error) {
+            throw dataError(zipPath, info, error);
+          }
+        },
+      });
+    },
+    zipPath,
+  );
 }
 
 /** Why `zipPath` cannot be opened as a zip, as one line naming it. */
@@ -325,10 +351,10 @@ export function zipFileError(zipPath: string, error: unknown): UserError {
 }
 
 /** Opens a regular file only: opening a FIFO would wait for a writer forever. */
-function openZipFile(zipPath: string): { reader: SyncFileReader; size: number } {
+function openZipFile(file: string, zipPath = file): { reader: SyncFileReader; size: number } {
   let stats: Stats;
   try {
-    stats = statSync(zipPath);
+    stats = statSync(file);
   } catch (error) {
     throw zipFileError(zipPath, error);
   }
@@ -340,7 +366,7 @@ function openZipFile(zipPath: string): { reader: SyncFileReader; size: number } 
     });
   }
   try {
-    const fd = openSync(zipPath, 'r');
+    const fd = openSync(file, 'r');
     return { reader: new SyncFileReader(fd), size: fstatSync(fd).size };
   } catch (error) {
     throw zipFileError(zipPath, error);

@@ -305,7 +305,12 @@ describe('the deploy role covers serverless deploy of examples/flask-api', () =>
         '--param',
         'layerArn=arn:aws:lambda:eu-west-1:123456789012:layer:flask-api-deps:4',
       ],
-      { cwd: service, env: serverlessTestEnv(join(work, 'home'), true), timeoutMs: 150_000 },
+      {
+        cwd: service,
+        env: serverlessTestEnv(join(work, 'home'), true),
+        environment: 'user',
+        timeoutMs: 150_000,
+      },
     );
     expect(result.code, result.output).toBe(0);
     compiled = JSON.parse(

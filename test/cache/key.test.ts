@@ -16,6 +16,7 @@ const base: CacheKeyInputs = {
   sdist: 'pure',
   extraIndexUrls: [],
   findLinks: [],
+  findLinksContentHash: 'e'.repeat(64),
 };
 
 async function hashOf(files: Record<string, string>): Promise<string> {
@@ -45,6 +46,7 @@ describe('cacheKey', () => {
     ['index url', { indexUrl: 'https://pypi.example/simple' }],
     ['extra index urls', { extraIndexUrls: ['https://extra.example/simple'] }],
     ['find-links', { findLinks: ['./wheels'] }],
+    ['content of local find-links folders', { findLinksContentHash: 'f'.repeat(64) }],
   ])('changes with the %s', (_, change) => {
     expect(cacheKey({ ...base, ...change })).not.toBe(cacheKey(base));
   });

@@ -59,6 +59,7 @@ async function cli(args: readonly string[]): Promise<CliRun> {
     {
       cwd: repo, // tsx resolves from here; the zips and TMPDIR are in the sandbox
       env: { ...process.env, TMPDIR: tmp, USAGE_FILE: usageFile },
+      environment: 'user',
       timeoutMs: 120_000,
     },
   );

@@ -46,7 +46,12 @@ async function packageExample(
   const result = await runProcess(
     serverlessBin,
     ['package', '--stage', 'dev', '--region', 'us-east-1', '--param', `layerArn=${TEST_LAYER_ARN}`],
-    { cwd: service, env: serverlessTestEnv(join(work, 'home'), true), timeoutMs: 150_000 },
+    {
+      cwd: service,
+      env: serverlessTestEnv(join(work, 'home'), true),
+      environment: 'user',
+      timeoutMs: 150_000,
+    },
   );
   expect(result.timedOut).toBe(false);
   expect(result.code, result.output).toBe(0);

@@ -29,6 +29,11 @@ export interface WheelSpec {
   readonly module?: string;
   /** Extra files by path inside the wheel (e.g. "pkg/_speedups.cpython-311-x86_64-linux-gnu.so"). */
   readonly files?: Readonly<Record<string, string | Uint8Array>>;
+  /**
+   * Files of this many zero bytes by path, written a chunk at a time and declared honestly (a
+   * 1 GiB file deflates to about 1 MB): for tests of how sizes are bounded.
+   */
+  readonly zeroFiles?: Readonly<Record<string, number>>;
 }
 
 export interface SdistSpec {
@@ -140,12 +145,25 @@ for item in spec.get("wheels", []):
     entries[info + "/WHEEL"] = ("\n".join(wheel_lines) + "\n").encode()
     entries[info + "/top_level.txt"] = (mod + "\n").encode()
     record = ["%s,%s,%d" % (n, record_hash(d), len(d)) for n, d in entries.items()]
+    zero_chunk = bytes(1 << 20)
+    for name, size in (item.get("zeroFiles") or {}).items():
+        h = hashlib.sha256()
+        for start in range(0, size, len(zero_chunk)):
+            h.update(zero_chunk[: min(len(zero_chunk), size - start)])
+        digest = base64.urlsafe_b64encode(h.digest()).rstrip(b"=").decode()
+        record.append("%s,sha256=%s,%d" % (name, digest, size))
     record.append(info + "/RECORD,,")
     entries[info + "/RECORD"] = ("\n".join(record) + "\n").encode()
     path = os.path.join(files_dir, filename)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in entries.items():
             zf.writestr(zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)), data)
+        for name, size in (item.get("zeroFiles") or {}).items():
+            zinfo = zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0))
+            zinfo.compress_type = zipfile.ZIP_DEFLATED
+            with zf.open(zinfo, "w", force_zip64=True) as out:
+                for start in range(0, size, len(zero_chunk)):
+                    out.write(zero_chunk[: min(len(zero_chunk), size - start)])
     add(item["name"], filename, path)["requiresPython"] = item.get("requiresPython")
 
 for item in spec.get("sdists", []):
@@ -224,7 +242,7 @@ export async function createPackageIndex(spec: PackageIndexSpec, python = 'pytho
     const child = execFile(
       python,
       ['-I', '-c', GENERATOR],
-      { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      { timeout: 180_000, maxBuffer: 16 * 1024 * 1024 }, // a 1 GiB zeroFiles entry takes a while
       (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
     );
     child.stdin?.end(input);

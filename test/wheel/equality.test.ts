@@ -1,9 +1,9 @@
 /**
  * The wheels path lays out exactly the tree `pip install --target` does, for real requirement
  * sets from the machine's wheel mirror: every file's bytes and execute bit, every directory, and
- * the installed-package list. The one difference kept, and asserted here: headers
- * (`.data/headers`, greenlet's) are not shipped, so pip's python/include/ files and their RECORD
- * rows are absent. Console scripts are absent from both (install.ts removes pip's bin/).
+ * the installed-package list. The one difference kept, and asserted here: C headers
+ * (`.data/headers`, greenlet's, and `.data/data/include/`) are not shipped, so pip's
+ * python/include/ files and their RECORD rows are absent. Console scripts are absent from both (install.ts removes pip's bin/).
  *
  * The corpus covers what the wheel spec leaves to the installer: namespace packages shared by
  * several wheels (google/ across protobuf, googleapis-common-protos, proto-plus),
@@ -120,12 +120,12 @@ async function install(
 async function withoutHeaders(pip: { tree: Tree; pythonDir: string }): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const [path, value] of pip.tree.entries) {
-    if (path === 'include/' || path.startsWith('include/python/')) continue;
+    if (path.startsWith('include/')) continue;
     if (path.endsWith('.dist-info/RECORD')) {
       const text = await readFile(join(pip.pythonDir, path), 'utf8');
       const kept = text
         .split('\r\n')
-        .filter((row) => !row.startsWith('../../include/python/'))
+        .filter((row) => !row.startsWith('../../include/'))
         .join('\r\n');
       if (kept !== text) {
         out.set(path, `- ${createHash('sha256').update(kept).digest('hex')}`);
@@ -209,6 +209,50 @@ describe('overlapping wheels: the copy pip writes last wins', () => {
     expect(record).toContain('../../share/top/readme.txt,');
     expect(record).not.toMatch(/bin\/|top\.h/);
     expectSamePackages(byWheels, byPip);
+  }, 300_000);
+});
+
+describe('.data/data items: where pip install --target puts them', () => {
+  let index: PackageIndex;
+  beforeAll(async () => {
+    // A package folder named share/ and data files under share/, include/ and etc/.
+    index = await createPackageIndex({
+      wheels: [
+        {
+          name: 'sharepkg',
+          version: '1.0',
+          module: 'share',
+          files: {
+            'share/core.py': 'CORE = 1\n',
+            'sharepkg-1.0.data/data/share/sharepkg/doc.txt': 'doc\n',
+            'sharepkg-1.0.data/data/include/sharepkg.h': '#define SHAREPKG 1\n',
+            'sharepkg-1.0.data/data/etc/sharepkg.conf': 'conf\n',
+          },
+        },
+      ],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await index?.cleanup();
+  });
+
+  it('share/ of a package folder is kept, the data share/ skipped; include/ is not shipped', async () => {
+    const byPip = await install('data-items', 'sharepkg\n', 'python3.11', 'pip', index);
+    const byWheels = await install('data-items', 'sharepkg\n', 'python3.11', 'wheels', index);
+    const list = (m: Map<string, string>): string[] => [...m].map(([p, v]) => `${p} ${v}`).sort();
+    expect(list(byWheels.tree.entries)).toEqual(list(await withoutHeaders(byPip)));
+    // pip: "Target directory .../share already exists": the package's folder stays, whole.
+    expect(byPip.tree.entries.has('share/core.py')).toBe(true);
+    expect(byPip.tree.entries.has('share/sharepkg/doc.txt')).toBe(false);
+    expect(byWheels.tree.entries.has('share/sharepkg/doc.txt')).toBe(false);
+    // Other data items are shipped by both; include/ by pip only (C headers: not in the layer).
+    expect(byWheels.tree.entries.has('etc/sharepkg.conf')).toBe(true);
+    expect(byPip.tree.entries.has('include/sharepkg.h')).toBe(true);
+    expect([...byWheels.tree.entries.keys()].some((p) => p.startsWith('include'))).toBe(false);
+    // RECORD lists the skipped data file, as pip's does.
+    const record = await readFile(join(byWheels.pythonDir, 'sharepkg-1.0.dist-info', 'RECORD'), 'utf8');
+    expect(record).toContain('../../share/sharepkg/doc.txt,');
+    expect(record).not.toContain('include');
   }, 300_000);
 });
 
