@@ -35,8 +35,8 @@ var programs = __webpack_require__(4122);
 var interpreters = __webpack_require__(726);
 // EXTERNAL MODULE: ./src/target.ts
 var src_target = __webpack_require__(6746);
-// EXTERNAL MODULE: ./src/zip/reader.ts + 4 modules
-var reader = __webpack_require__(9100);
+// EXTERNAL MODULE: ./src/zip/reader.ts + 3 modules
+var reader = __webpack_require__(9962);
 ;// CONCATENATED MODULE: ./src/invoke/layer.ts
 /**
  * Puts a layer where Lambda would: its zip's `python/` under an `opt/` directory of the caller's
@@ -184,7 +184,7 @@ async function invokeHandler(options, log) {
     const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'lambda-layer-invoke-'));
     try {
         const layer = await prepareLayer(options.layer, work);
-        const runtime = options.runtime ?? layer.manifest?.target?.runtime ?? 'python3.11';
+        const runtime = options.runtime ?? layer.manifest?.target?.runtime ?? src_target/* DEFAULT_RUNTIME */.JA;
         const target = (0,src_target/* resolveTarget */.u1)(runtime, layer.manifest?.target?.architecture ?? 'x86_64');
         const hostArch = process.arch === 'arm64' ? 'arm64' : 'x86_64';
         if (target.architecture !== hostArch) {
@@ -199,7 +199,7 @@ async function invokeHandler(options, log) {
                 hint: `install Python ${target.pythonVersion} (actions/setup-python, pyenv) or pass --python PATH`,
             });
         }
-        const bootstrap = (0,programs/* programPath */.k)('invoke/bootstrap.py');
+        const bootstrap = (0,programs/* programPath */.kx)('invoke/bootstrap.py');
         const eventFile = (0,external_node_path_.join)(work, 'event.json');
         const resultFile = (0,external_node_path_.join)(work, 'result.json');
         await (0,promises_.writeFile)(eventFile, JSON.stringify(options.event ?? {}));
@@ -236,6 +236,7 @@ async function invokeHandler(options, log) {
         ], {
             cwd: codeDir,
             env,
+            environment: 'user', // the user's handler, run as Lambda would with the variables given
             // The bootstrap enforces the function timeout; this bound adds time for the interpreter
             // to start and import the handler (Lambda's init phase allows 10 s).
             timeoutMs: (timeoutSeconds + 15) * 1000,
@@ -269,12 +270,16 @@ async function invokeHandler(options, log) {
     }
 }
 
-// EXTERNAL MODULE: ./src/version.ts + 1 modules
-var version = __webpack_require__(1013);
+// EXTERNAL MODULE: ./src/version.ts
+var version = __webpack_require__(311);
+// EXTERNAL MODULE: ./src/cli/choices.ts
+var choices = __webpack_require__(5842);
 // EXTERNAL MODULE: ./src/cli/parse.ts
 var parse = __webpack_require__(9537);
 ;// CONCATENATED MODULE: ./src/cli/invoke.ts
 /** `lambda-layer invoke`: run a handler against exactly the built layer before deploying it. */
+
+
 
 
 
@@ -297,7 +302,8 @@ Options:
   --event FILE          event JSON file
   --event-name NAME     a sample event: ${events/* SAMPLE_EVENT_NAMES */.RN.join(' | ')}
                         (default: an empty event {})
-  --runtime NAME        Lambda runtime (default: the layer manifest's, else python3.11)
+  --runtime NAME        Lambda runtime (default: the layer manifest's, else ${src_target/* DEFAULT_RUNTIME */.JA}):
+                        ${(0,choices/* runtimeChoices */.r)()}
   --python PATH         interpreter of that runtime's Python version (default: found)
   --timeout SECONDS     function timeout (default: 30)
   --verbose             show debug output`;

@@ -2,268 +2,6 @@ export const id = 445;
 export const ids = [445];
 export const modules = {
 
-/***/ 8098:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   E2: () => (/* binding */ isThrottling),
-/* harmony export */   Jh: () => (/* binding */ isAmbiguousFailure),
-/* harmony export */   Pp: () => (/* binding */ describeAwsError),
-/* harmony export */   jX: () => (/* binding */ awsErrorShape),
-/* harmony export */   w7: () => (/* binding */ isAccessDenied)
-/* harmony export */ });
-/** Reading AWS SDK errors: their name/status, and whether an attempt may have taken effect. */
-function awsErrorShape(error) {
-    const e = error;
-    return {
-        name: e?.name ?? 'Error',
-        message: e?.message ?? String(error),
-        status: e?.$metadata?.httpStatusCode,
-        code: e?.code,
-    };
-}
-const THROTTLING = new Set([
-    'ThrottlingException',
-    'Throttling',
-    'TooManyRequestsException',
-    'SlowDown',
-    'RequestLimitExceeded',
-]);
-/** Throttled: the request was refused before doing anything, so it is safe to repeat. */
-function isThrottling(error) {
-    const { name, status } = awsErrorShape(error);
-    return status === 429 || THROTTLING.has(name);
-}
-/**
- * Timeouts, resets and 5xx: the request may or may not have taken effect. For a non-idempotent
- * call (PublishLayerVersion) the caller must look before repeating it.
- */
-function isAmbiguousFailure(error) {
-    const { name, status, code } = awsErrorShape(error);
-    if (name === 'AbortError')
-        return false;
-    return (name === 'TimeoutError' ||
-        name === 'RequestTimeout' ||
-        name === 'ServiceException' ||
-        (status !== undefined && status >= 500) ||
-        ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN'].includes(code ?? ''));
-}
-function isAccessDenied(error) {
-    const { name } = awsErrorShape(error);
-    return name === 'AccessDeniedException' || name === 'AccessDenied';
-}
-/** "Name: message" without the SDK's stack or request dump. */
-function describeAwsError(error) {
-    const { name, message } = awsErrorShape(error);
-    return message.startsWith(name) ? message : `${name}: ${message}`;
-}
-
-
-/***/ }),
-
-/***/ 201:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Gz: () => (/* binding */ DEFAULT_MAX_ATTEMPTS),
-/* harmony export */   Vw: () => (/* binding */ createLambdaClient),
-/* harmony export */   uW: () => (/* binding */ createStsClient),
-/* harmony export */   vy: () => (/* binding */ createRegionClients)
-/* harmony export */ });
-/* unused harmony export createS3Client */
-/* harmony import */ var _aws_sdk_client_lambda__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1696);
-/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3711);
-/* harmony import */ var _aws_sdk_client_sts__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1695);
-/**
- * One factory for the AWS clients this tool uses, so every client gets the same region,
- * credentials, timeouts and retry policy.
- *
- * Endpoints: the SDK itself honours AWS_ENDPOINT_URL_LAMBDA / _STS / _S3 and AWS_ENDPOINT_URL
- * (the SDK's "service-specific endpoints" configuration), which is how tests point the real
- * clients at a local server; nothing here re-implements that. The one thing a custom S3 endpoint
- * needs from us is path-style addressing (a virtual-hosted bucket name cannot be a subdomain of
- * 127.0.0.1), so forcePathStyle is turned on exactly when such an endpoint is configured.
- */
-
-
-
-const DEFAULT_MAX_ATTEMPTS = 4;
-function commonConfig(options) {
-    return {
-        region: options.region,
-        ...(options.credentials ? { credentials: options.credentials } : {}),
-        maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-        retryMode: options.retryMode ?? 'standard',
-        requestHandler: {
-            connectionTimeout: options.connectTimeoutMs ?? 10_000,
-            socketTimeout: options.socketTimeoutMs ?? 120_000,
-        },
-    };
-}
-function createLambdaClient(options) {
-    return new _aws_sdk_client_lambda__WEBPACK_IMPORTED_MODULE_0__/* .LambdaClient */ .Nox(commonConfig(options));
-}
-function createStsClient(options) {
-    return new _aws_sdk_client_sts__WEBPACK_IMPORTED_MODULE_1__/* .STSClient */ .iM(commonConfig(options));
-}
-function createS3Client(options) {
-    const env = options.env ?? process.env;
-    const customEndpoint = Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
-    return new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__/* .S3Client */ .YxF({ ...commonConfig(options), forcePathStyle: customEndpoint });
-}
-function createRegionClients(options) {
-    const lambda = createLambdaClient(options);
-    let s3;
-    return {
-        region: options.region,
-        lambda,
-        // S3 only when a zip goes through staging: most publishes never touch it.
-        get s3() {
-            s3 ??= createS3Client(options);
-            return s3;
-        },
-        destroy() {
-            lambda.destroy();
-            s3?.destroy();
-        },
-    };
-}
-
-
-/***/ }),
-
-/***/ 838:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Fw: () => (/* binding */ validateOrganizationId),
-/* harmony export */   IR: () => (/* binding */ validateDurationSeconds),
-/* harmony export */   Lj: () => (/* binding */ MAX_DESCRIPTION_LENGTH),
-/* harmony export */   Qs: () => (/* binding */ validateLicenseInfo),
-/* harmony export */   _l: () => (/* binding */ validateRoleArn),
-/* harmony export */   d5: () => (/* binding */ validateAccountId),
-/* harmony export */   jo: () => (/* binding */ validateLayerName),
-/* harmony export */   jq: () => (/* binding */ validateRegion),
-/* harmony export */   mx: () => (/* binding */ validateRoleSessionName),
-/* harmony export */   s1: () => (/* binding */ validateRegions),
-/* harmony export */   wQ: () => (/* binding */ validatePositiveInteger),
-/* harmony export */   x8: () => (/* binding */ sanitizeRoleSessionName)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/**
- * Validation of the AWS-facing inputs, before any call is made: each failure is an InputError
- * naming the input, so a typo never costs a round trip (or half a multi-region publish).
- * Patterns are Lambda's, IAM's and STS's own (API reference, cited per rule).
- */
-
-/**
- * PublishLayerVersion LayerName: "Length Constraints: Minimum length of 1. Maximum length of 140.
- * Pattern: (arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+"
- * (https://docs.aws.amazon.com/lambda/latest/api/API_PublishLayerVersion.html). We accept the
- * plain-name branch only: the region comes from --region, and an ARN would pin one region.
- */
-const LAYER_NAME = /^[a-zA-Z0-9_-]{1,140}$/;
-function validateLayerName(name, input = 'layer-name') {
-    if (name.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'is empty: give the layer a name, e.g. "my-app-deps".');
-    if (name.length > 140) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `"${name.slice(0, 40)}…" is ${name.length} characters; Lambda allows 1-140.`);
-    }
-    if (name.startsWith('arn:')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `"${name}" is an ARN; give the plain layer name (regions come from "region").`);
-    }
-    if (!LAYER_NAME.test(name)) {
-        const bad = [...new Set(name.replace(/[a-zA-Z0-9_-]/g, ''))].join('');
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `"${name}" contains characters Lambda does not allow in a layer name (${JSON.stringify(bad)}); use letters, digits, "-" and "_".`);
-    }
-    return name;
-}
-/**
- * Region codes: us-east-1, eu-central-2, ap-southeast-4, us-gov-west-1, cn-north-1,
- * us-iso-east-1, us-isob-east-1. Checked for shape only: a new region must not need a release.
- */
-const REGION = /^[a-z]{2}(-(gov|iso[a-z]?))?-[a-z]+-\d{1,2}$/;
-function validateRegion(region, input = 'region') {
-    if (!REGION.test(region)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `"${region}" is not an AWS region code (like "us-east-1" or "eu-west-3").`);
-    }
-    return region;
-}
-/** Several regions, deduplicated in the order given. */
-function validateRegions(regions, input = 'region') {
-    const list = [...new Set(regions.map((r) => r.trim()).filter((r) => r.length > 0))];
-    if (list.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'no region given.');
-    for (const region of list)
-        validateRegion(region, input);
-    return list;
-}
-/** PublishLayerVersion LicenseInfo: "Maximum length of 512." */
-function validateLicenseInfo(license, input = 'license-info') {
-    if (license.length > 512) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `is ${license.length} characters; Lambda allows at most 512 (an SPDX id or a URL).`);
-    }
-    return license;
-}
-/** PublishLayerVersion Description: "Minimum length of 0. Maximum length of 256." */
-const MAX_DESCRIPTION_LENGTH = 256;
-/** AddLayerVersionPermission Principal: "\d{12}|\*|arn:(aws[a-zA-Z-]*):iam::\d{12}:root" — we take account ids. */
-function validateAccountId(id, input = 'grant-account') {
-    if (!/^\d{12}$/.test(id))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `"${id}" is not a 12-digit AWS account id.`);
-    return id;
-}
-/** AddLayerVersionPermission OrganizationId: "o-[a-z0-9]{10,32}" (maximum length 34). */
-function validateOrganizationId(id, input = 'grant-org') {
-    if (!/^o-[a-z0-9]{10,32}$/.test(id)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `"${id}" is not an AWS Organizations id (o- followed by 10-32 lowercase letters/digits).`);
-    }
-    return id;
-}
-/**
- * IAM role ARN: arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME. AssumeRoleWithWebIdentity RoleArn has
- * length 20-2048; role names use [\w+=,.@-] and paths add "/".
- */
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-function validateRoleArn(arn, input = 'role-to-assume') {
-    if (arn.length < 20 || arn.length > 2048 || !ROLE_ARN.test(arn)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `"${arn}" is not an IAM role ARN (expected arn:aws:iam::123456789012:role/NAME).`, { hint: "Copy the ARN from the role's summary page in the IAM console." });
-    }
-    return arn;
-}
-/** AssumeRoleWithWebIdentity DurationSeconds: "Minimum value of 900. Maximum value of 43200." */
-function validateDurationSeconds(seconds, input = 'role-duration-seconds') {
-    if (!Number.isInteger(seconds) || seconds < 900 || seconds > 43200) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${seconds} is outside 900-43200 seconds (15 minutes to 12 hours).`, {
-            hint: 'The role\'s own "Maximum session duration" must also allow it (default 1 hour).',
-        });
-    }
-    return seconds;
-}
-/** AssumeRoleWithWebIdentity RoleSessionName: "Length 2-64. Pattern: [\w+=,.@-]*". */
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
-function validateRoleSessionName(name, input = 'role-session-name') {
-    if (!SESSION_NAME.test(name)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `"${name}" must be 2-64 characters of letters, digits and + = , . @ _ -.`);
-    }
-    return name;
-}
-/** Makes any text a valid session name: disallowed characters become "-", cut to 64. */
-function sanitizeRoleSessionName(text) {
-    const cleaned = text.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
-    return cleaned.length >= 2 ? cleaned : `${cleaned}--`.slice(0, 2);
-}
-/** A positive integer flag (keep, limits). */
-function validatePositiveInteger(value, input, min = 1) {
-    if (!Number.isInteger(value) || value < min) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${value} is not a whole number >= ${min}.`);
-    }
-    return value;
-}
-
-
-/***/ }),
-
 /***/ 2445:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -277,6 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/aws/credentials.ts + 2 modules
+var aws_credentials = __webpack_require__(3002);
 // EXTERNAL MODULE: ./src/aws/clients.ts
 var clients = __webpack_require__(201);
 // EXTERNAL MODULE: ./src/errors.ts
@@ -349,7 +89,11 @@ function checkDeployArgs(args, inputName = 'deploy-args') {
         const flag = arg.split('=')[0] ?? arg;
         const owner = RESERVED[flag];
         if (owner) {
-            throw new errors/* InputError */.dz(inputName, `"${arg}" sets the ${owner}; use the ${owner} input instead`);
+            throw new errors/* InputError */.dz(inputName, (n) => {
+                // The action says "the stage input", the CLI "--stage".
+                const setting = n.name(owner) === owner ? `the ${owner} input` : n.name(owner);
+                return `"${arg}" sets the ${owner}; use ${setting} instead`;
+            });
         }
     }
     for (let i = 0; i < args.length; i++) {
@@ -1008,6 +752,8 @@ async function installServerless(pkg, toolDir, options) {
         try {
             result = await (0,src_process/* runProcess */.R)('npm', args, {
                 env: options.env ?? process.env,
+                // The user's .npmrc may name a registry token as `${NPM_TOKEN}`.
+                environment: 'user',
                 timeoutMs: options.timeoutMs,
                 onLine: (line) => {
                     if (line.trim())
@@ -1125,7 +871,7 @@ function checkOptions(options) {
     const serviceFile = SERVICE_FILES.find((name) => (0,external_node_fs_.existsSync)((0,external_node_path_.join)(options.servicePath, name)));
     if (!serviceFile) {
         throw new errors/* InputError */.dz('service-path', `${options.servicePath} has no ${SERVICE_FILES.join(' / ')}`, {
-            hint: 'point service-path at the directory of your serverless.yml',
+            hint: (n) => `point ${n.name('service-path')} at the directory of your serverless.yml`,
         });
     }
     return { serviceFile };
@@ -1153,9 +899,11 @@ async function ensureServiceModules(servicePath, timeoutMs, log) {
         return;
     }
     log.info(`Installing the service's npm packages from its ${lockfile}: npm ci`);
-    // npm gets the job's environment, never the deploy credentials.
+    // npm gets the job's environment (the service's .npmrc may name `${NPM_TOKEN}`), never the
+    // deploy credentials.
     const result = await (0,src_process/* runProcess */.R)('npm', ['ci', '--no-audit', '--no-fund'], {
         cwd: servicePath,
+        environment: 'user',
         timeoutMs,
         onLine: (line) => log.info(`  ${line}`),
     });
@@ -1180,6 +928,7 @@ async function stackOutputsFromInfo(bin, common, options, env, log) {
         const info = await (0,src_process/* runProcess */.R)(bin, ['info', '--verbose', ...common], {
             cwd: options.servicePath,
             env,
+            environment: 'user', // serverless.yml may read any variable (`${env:NAME}`)
             timeoutMs: INFO_TIMEOUT_MS,
             onLine: (line) => log.debug(`serverless info: ${line}`),
         });
@@ -1223,6 +972,7 @@ async function deployService(options, log) {
             return await (0,src_process/* runProcess */.R)(binary.path, ['deploy', ...common, ...extra], {
                 cwd: servicePath,
                 env,
+                environment: 'user', // serverless.yml may read any variable (`${env:NAME}`)
                 timeoutMs,
                 onLine: (line) => log.info(line),
             });
@@ -1456,12 +1206,19 @@ async function runDeployStage(options, log) {
 var inputs = __webpack_require__(8422);
 // EXTERNAL MODULE: ./src/report.ts
 var report = __webpack_require__(665);
-// EXTERNAL MODULE: ./src/version.ts + 1 modules
-var version = __webpack_require__(1013);
+// EXTERNAL MODULE: ./src/version.ts
+var version = __webpack_require__(311);
 // EXTERNAL MODULE: ./src/cli/parse.ts
 var parse = __webpack_require__(9537);
+// EXTERNAL MODULE: ./src/cli/region.ts
+var cli_region = __webpack_require__(8680);
+// EXTERNAL MODULE: ./src/cli/role-flags.ts
+var role_flags = __webpack_require__(1698);
 ;// CONCATENATED MODULE: ./src/cli/deploy.ts
 /** `lambda-layer deploy`: serverless deploy with a layer ARN, then an optional smoke test and invoke check. */
+
+
+
 
 
 
@@ -1472,13 +1229,15 @@ const usage = `Usage: ${version/* TOOL_NAME */.l} deploy --layer-arn ARN [option
 
 Run \`serverless deploy --stage S --region R --param layerArn=ARN\` in a Serverless Framework v3
 service (its serverless.yml attaches the layer with \`layers: ['\${param:layerArn}']\`), then
-GET its HTTP endpoint. AWS credentials come from the environment (profile, keys, SSO).
+GET its HTTP endpoint. AWS credentials come from the environment (profile, keys, SSO), or from
+the deploy role assumed with a GitHub OIDC token (--role-to-assume, e.g. the DeployRoleArn output
+of aws/github-roles.yml); serverless and the invoke check both use them.
 
 Options:
   --layer-arn ARN             the layer version to attach (required)
   --service-path DIR          directory of serverless.yml (default: .)
   --stage NAME                stage (default: dev)
-  --region NAME               AWS region (default: $AWS_REGION, else us-east-1)
+  --region NAME               AWS region (default: AWS_REGION, else AWS_DEFAULT_REGION)
   --serverless-package PKG    serverless@3 (default; the service's own node_modules/.bin/serverless
                               when it has one) | osls (the maintained community continuation of v3)
                               | a version such as 3.40.0
@@ -1491,6 +1250,7 @@ Options:
                               tail, or its duration and memory; runs the functions for real
   --invoke-functions LIST     only these functions (serverless.yml keys or names, comma separated)
   --invoke-events NAME=FILE   an event file for a function instead of the sample (repeatable)
+${(0,role_flags/* roleFlagsUsage */.N9)(30)}
   --json                      print {endpoint, smokeTest, functions} as JSON on stdout
   --verbose                   show debug output`;
 function deploy_report(io, result, json) {
@@ -1522,6 +1282,7 @@ async function run(argv, io) {
         invoke: { type: 'boolean' },
         'invoke-functions': { type: 'string', multiple: true },
         'invoke-events': { type: 'string', multiple: true },
+        ...role_flags/* ROLE_FLAGS */.Zo,
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
     });
@@ -1532,15 +1293,24 @@ async function run(argv, io) {
     const events = (0,inputs/* parseInvokeEvents */.VW)((values['invoke-events'] ?? []).join('\n'), (path) => (0,external_node_path_.resolve)(io.cwd, path));
     if (!values.invoke && (functions.length > 0 || Object.keys(events).length > 0))
         throw new parse/* UsageError */.e('--invoke-functions and --invoke-events need --invoke');
+    const region = (0,cli_region/* regionFrom */.b)(values.region, io.env);
+    const roleToAssume = values['role-to-assume'];
+    const getIdToken = (0,role_flags/* idTokenSourceFromFlags */.X4)(values, io);
+    // Only an assumed role is resolved here: without one, serverless and the Lambda client each
+    // read the default chain themselves, as before.
+    const credentials = roleToAssume
+        ? await io.log.group('AWS credentials for the deploy', () => (0,aws_credentials/* resolveCredentials */.z8)({ ...(0,role_flags/* credentialsFromFlags */.w3)(values), region, runId: (0,role_flags/* runIdFromEnv */.Wx)(io.env), client: { env: io.env } }, { getIdToken }, io.log))
+        : undefined;
     try {
         const result = await runDeployStage({
             servicePath: (0,external_node_path_.resolve)(io.cwd, values['service-path'] ?? '.'),
             stage: values.stage ?? 'dev',
-            region: values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+            region,
             layerArn,
             serverlessPackage: values['serverless-package'],
             deployArgs: values['deploy-args'] ?? '',
-            env: io.env,
+            env: credentials ? (0,aws_credentials/* childProcessEnv */.vp)(io.env, credentials) : io.env,
+            credentials: credentials?.credentials,
             timeoutMs: (0,inputs/* parseSecondsAsMs */.vZ)('timeout', values.timeout),
             smokeTestPath: values['smoke-test-path'],
             expectText: values['expect-text'],

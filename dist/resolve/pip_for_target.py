@@ -5,7 +5,8 @@ Usage: python pip_for_target.py PIP_HOME MARKERS_JSON
 
 With --lambda-layer-check, every requirement line is first checked with pip's parser
 (check_requirements.py); a bad line, or a source build the policy refuses, ends the run with
-exit code 3 before pip installs anything, and RESULT says which.
+exit code 3 before pip installs anything, and RESULT says which. The package indexes are checked
+once before pip fetches anything (index_check.py): exit code 4 when none answers.
 
 pip evaluates every environment marker (requirement lines, -r includes, every dependency's
 Requires-Dist) through pip._vendor.packaging.markers.default_environment(), which describes the
@@ -69,6 +70,10 @@ def prepare(pip_home: str, markers_json: str, check) -> int | None:
         return 2
     if not passes_check(check):
         return CHECK_FAILED
+    # Indexes that do not answer are reported once and left out, before pip fetches anything.
+    import index_check
+
+    index_check.check_indexes_when_parsed()
     return None
 
 

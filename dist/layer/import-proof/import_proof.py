@@ -6,7 +6,9 @@ site-packages, no bytecode written into the layer) with the modules on stdin as 
 PYTHONPATH puts /opt/python, ahead of the standard library.
 
 Report lines go to the original stdout: first {"python", "machine", "executable"}, then
-{"start": module} before each import and {"module", "ok", "ms", "error"?, "traceback"?} after it.
+{"start": module} before each import and {"module", "ok", "ms", "error"?, "traceback"?, "missing"?,
+"stdlib"?} after it: "missing" is the module a ModuleNotFoundError names, "stdlib" whether that is a
+standard-library module (one the proof's interpreter lacks, not one the layer lacks).
 Everything the imported code prints goes to stderr, so it cannot garble the report; when an
 import crashes the interpreter, the last "start" line names the module that did it.
 """
@@ -28,6 +30,19 @@ faulthandler.enable()  # a segfault prints the Python stack of the import that c
 def emit(record):
     report.write(json.dumps(record) + "\n")
     report.flush()
+
+
+def missing_module(error):
+    """The module whose absence raised `error`: a ModuleNotFoundError's name, or for an
+    ImportError raised while handling one (black's blackd re-raises "aiohttp dependency is not
+    installed" from None, which hides the context from the traceback but keeps it), that one's."""
+    seen = set()
+    while isinstance(error, ImportError) and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, ModuleNotFoundError) and error.name:
+            return error.name
+        error = error.__cause__ or error.__context__
+    return None
 
 
 python_dir = sys.argv[1]
@@ -55,6 +70,11 @@ for item in json.load(sys.stdin):
             "error": "".join(traceback.format_exception_only(type(error), error)).strip(),
             "traceback": "".join(lines[-12:]),
         }
+        missing = missing_module(error)
+        if missing:
+            result["missing"] = missing
+            names = getattr(sys, "stdlib_module_names", None)  # Python 3.10+; unknown on 3.9
+            result["stdlib"] = None if names is None else missing.split(".")[0] in names
     result["ms"] = round((time.perf_counter() - started) * 1000, 1)
     emit(result)
 
