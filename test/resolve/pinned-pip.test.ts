@@ -199,16 +199,22 @@ describe('ensurePinnedPip', () => {
   it('a host Python with neither pip nor ensurepip is named, with the ways out', async () => {
     const venv = join(work, 'venv-bare');
     execFileSync(host.path, ['-m', 'venv', '--without-pip', venv], { timeout: 120_000 });
-    // An ensurepip package with no bundled wheel shadows the real one (PYTHONPATH comes first).
+    // An ensurepip package with no bundled wheel shadows the real one: a .pth file in the venv
+    // puts it first on sys.path (PYTHONPATH would not do: child processes never get the user's).
     const shadow = join(work, 'shadow');
     await mkdir(join(shadow, 'ensurepip'), { recursive: true });
     await writeFile(join(shadow, 'ensurepip', '__init__.py'), '');
+    const [, minor] = host.version.split('.');
+    await writeFile(
+      join(venv, 'lib', `python3.${minor}`, 'site-packages', 'shadow-ensurepip.pth'),
+      `import sys; sys.path.insert(0, ${JSON.stringify(shadow)})\n`,
+    );
     const python = join(venv, 'bin', 'python');
     const error = await ensurePinnedPip({
       python: { path: python, version: host.version },
       toolCacheDir: freshCache(),
       indexFlags: ['--index-url', withoutPip.indexUrl],
-      env: { ...isolatedPipEnv(), PYTHONPATH: shadow },
+      env: isolatedPipEnv(),
       log: memoryLogger(),
     }).catch((e) => e);
     expect(error).toBeInstanceOf(UserError);
