@@ -430,6 +430,8 @@ describe.skipIf(!mirror)('a layer without Flask (the story)', () => {
         '--invoke',
         '--invoke-functions',
         'digest,api',
+        '--region',
+        options.region,
       ],
       {
         stdout: new Writable({
