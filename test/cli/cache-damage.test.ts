@@ -96,8 +96,9 @@ describe('a damaged pinned pip', () => {
     expect(await readFile(module, 'utf8')).not.toContain('the-appended-line-ran');
     expect(second.manifest.layer.sha256).toBe(first.manifest.layer.sha256);
 
-    // Repaired: the next build uses it as it is, without a word about damage.
-    const third = await build(cacheDir, ['--force-rebuild']);
+    // Repaired: the next build uses it as it is, without a word about damage (--verbose: the
+    // line naming the pip it uses is debug output).
+    const third = await build(cacheDir, ['--force-rebuild', '--verbose']);
     expect(third.code, third.stderr).toBe(0);
     expect(third.stderr).not.toContain('damaged');
     expect(third.stderr).toContain(`Using pip ${PINNED_PIP.version} from the tool cache`);
