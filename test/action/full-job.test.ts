@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOOLS_FOLDER } from '../../src/cache/wheel-store.js';
 import { startAction } from '../support/action-process.js';
 import { type AwsTestServer, startAwsTestServer, TEST_SUBJECT } from '../support/aws-server/index.js';
 import { runLocalAction } from '../support/local-action.js';
@@ -112,7 +113,7 @@ describe('the action with deploy: true', () => {
     // The real @actions/core (local-action's getIDToken is a stub): the token comes from the
     // local server's token endpoint, as on a runner with id-token: write.
     const tmp = join(temp, 'tmp');
-    await seedPinnedPip(join(tmp, 'lambda-layer-cache', 'tools'));
+    await seedPinnedPip(join(tmp, 'lambda-layer-cache', 'wheels', TOOLS_FOLDER));
     const run = await startAction(
       {
         'index-url': index.indexUrl,
