@@ -41,9 +41,16 @@ function cleanEnv(): NodeJS.ProcessEnv {
     NO_COLOR: '1',
   };
 }
+// The user's own command line: the environment the test gives reaches the CLI whole (runProcess
+// otherwise passes a child only what pip and the tools need).
 
 function run(command: string, args: readonly string[], cwd: string, extra: NodeJS.ProcessEnv = {}) {
-  return runProcess(command, args, { cwd, env: { ...env, ...extra }, timeoutMs: 240_000 });
+  return runProcess(command, args, {
+    cwd,
+    env: { ...env, ...extra },
+    timeoutMs: 240_000,
+    environment: 'user',
+  });
 }
 
 const lambdaLayer = (args: readonly string[], extra: NodeJS.ProcessEnv = {}) =>
@@ -89,6 +96,8 @@ describe('npm pack', () => {
     expect(cliFiles.some((f) => /^dist\/cli-\d+\.js$/.test(f))).toBe(true);
     expect(cliFiles.some((f) => f.endsWith('.py'))).toBe(true);
     for (const file of [...cliFiles, 'LICENSE', 'README.md', 'package.json']) expect(files).toContain(file);
+    // `lambda-layer init` copies the AWS template into the service from the installed package.
+    expect(files).toContain('aws/github-roles.yml');
     // The action's bundle runs from a checkout of the repository, never from the npm package.
     expect(files).not.toContain('dist/index.js');
     const outside = files.filter(
@@ -127,7 +136,10 @@ describe('npm install -g of the tarball into an empty prefix', () => {
 
   it('lambda-layer publish (the AWS SDK chunks) publishes it and prints no SDK warning about Node', async () => {
     aws = await startAwsTestServer({ region: 'us-east-1' });
-    const result = await lambdaLayer(['publish', 'layer-out', '--layer-name', 'packed-cli'], aws.env);
+    const result = await lambdaLayer(
+      ['publish', 'layer-out', '--layer-name', 'packed-cli', '--region', 'us-east-1'],
+      aws.env,
+    );
     expect(result.code, result.output).toBe(0);
     expect(aws.state.layerVersions('us-east-1', 'packed-cli')).toHaveLength(1);
     expect(result.output).not.toMatch(/NodeVersionSupportWarning|AWS SDK for JavaScript|Warning:/);
