@@ -41,9 +41,9 @@ function cleanEnv(): NodeJS.ProcessEnv {
     NO_COLOR: '1',
   };
 }
+
 // The user's own command line: the environment the test gives reaches the CLI whole (runProcess
 // otherwise passes a child only what pip and the tools need).
-
 function run(command: string, args: readonly string[], cwd: string, extra: NodeJS.ProcessEnv = {}) {
   return runProcess(command, args, {
     cwd,
