@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOOLS_FOLDER } from '../../src/cache/wheel-store.js';
 import { startAction } from '../support/action-process.js';
 import { type AwsTestServer, startAwsTestServer } from '../support/aws-server/index.js';
 import { createPackageIndex, type PackageIndex } from '../support/package-index.js';
@@ -30,7 +31,7 @@ beforeAll(async () => {
     PIP_RETRIES: '0',
   };
   // The generated index does not offer pip: the action's tool cache gets the already-fetched one.
-  await seedPinnedPip(join(workspace, 'tmp', 'lambda-layer-cache', 'tools'));
+  await seedPinnedPip(join(workspace, 'tmp', 'lambda-layer-cache', 'wheels', TOOLS_FOLDER));
 }, 120_000);
 
 afterAll(async () => {

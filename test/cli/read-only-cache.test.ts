@@ -116,9 +116,10 @@ describe('a cache folder that cannot be written', () => {
     expect(hit.stderr).toContain('Cache hit');
     expect(hit.manifest.layer.sha256).toBe(first.manifest.layer.sha256);
 
-    const rebuilt = await build(cacheDir, readOnly(cacheDir, 'as-is'), ['--force-rebuild']);
+    const rebuilt = await build(cacheDir, readOnly(cacheDir, 'as-is'), ['--force-rebuild', '--verbose']);
     expect(rebuilt.code, rebuilt.stderr).toBe(0);
-    // Its pinned pip is checked and run from the read-only folder: nothing fetched.
+    // Its pinned pip is checked and run from the read-only folder: nothing fetched (--verbose:
+    // the line naming the pip it runs is debug output).
     expect(rebuilt.stderr).toContain(`Using pip ${PINNED_PIP.version} from the tool cache ${cacheDir}`);
     expect(rebuilt.stderr).toContain(
       `Did not save the layer to the local cache ${cacheDir}: ${cacheDir} cannot be written`,
