@@ -145,7 +145,7 @@ describe('wheel selection for the target', () => {
     expect(error.message).toContain('cp37-abi3-manylinux_2_34_x86_64');
     expect(error.hint).toContain('pin cryptography==49.0.0');
     // The abi3 wheel needing glibc 2.34 fits python3.12 and newer, which the hint lists.
-    expect(error.hint).toContain('(python3.12, python3.13, python3.14)');
+    expect(error.hint).toContain('(python3.12, python3.13, python3.14, python3.15)');
     expect(error.hint).toContain('--find-links');
     expect(error.location).toEqual({ file: join(work, `requirements-${counter - 1}.txt`), line: 2 });
   });

@@ -617,7 +617,7 @@ describe('pyproject.toml without a lock', () => {
     );
     expect(error.location).toEqual({ file: lock, line: 1890 });
     expect(error.hint).toContain(
-      'or a runtime with a newer glibc (python3.12, python3.13, python3.14: Amazon Linux 2023, glibc 2.34)',
+      'or a runtime with a newer glibc (python3.12, python3.13, python3.14, python3.15: Amazon Linux 2023, glibc 2.34)',
     );
     // python3.12 runs glibc 2.34: the same lock fits.
     expect(
