@@ -11228,14 +11228,15 @@ function layerCacheKey(options, snapshot, directSourcesHash, findLinksContentHas
         findLinksContentHash,
     });
 }
-/**
- * With the SBOM turned off, an SBOM left by an earlier build would sit beside a layer.zip it
- * does not describe: it goes (it is this tool's own output, not the user's file).
- */
+/** Fails naming each distribution whose licence the --deny-licenses / deny-licenses list denies. */
 function checkLicensePolicy(options, packages) {
     if (options.licensePolicy)
         checkLicenses(packages, options.licensePolicy.deny, options.licensePolicy.input);
 }
+/**
+ * With the SBOM turned off, an SBOM left by an earlier build would sit beside a layer.zip it
+ * does not describe: it goes (it is this tool's own output, not the user's file).
+ */
 async function removeStaleSbom(outDir, log) {
     const path = (0,external_node_path_.join)(outDir, SBOM_FILE);
     if (!(0,external_node_fs_.existsSync)(path))
@@ -17403,7 +17404,7 @@ async function explainNoSpace(error, folders) {
 /* harmony export */   u1: () => (/* binding */ resolveTarget),
 /* harmony export */   wp: () => (/* binding */ markerEnvironment)
 /* harmony export */ });
-/* unused harmony exports runtimeRange, isoDay, abiTag */
+/* unused harmony exports isoDay, abiTag */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /**
  * The one home of Lambda facts: the Python runtime catalog, the service's size limits and the pip
@@ -17482,10 +17483,6 @@ const RUNTIMES = [
     runtime('3.14', AL2023),
     runtime('3.15', AL2023),
 ];
-/** "python3.9 ... python3.15": the runtimes help texts name, from the table. */
-function runtimeRange() {
-    return `${RUNTIMES[0]?.runtime} ... ${RUNTIMES.at(-1)?.runtime}`;
-}
 /** The UTC day of `date` as YYYY-MM-DD, the form the lifecycle dates are written in. */
 function isoDay(date) {
     return date.toISOString().slice(0, 10);

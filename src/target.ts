@@ -125,11 +125,6 @@ export const RUNTIMES: readonly RuntimeFacts[] = [
   runtime('3.15', AL2023),
 ];
 
-/** "python3.9 ... python3.15": the runtimes help texts name, from the table. */
-export function runtimeRange(): string {
-  return `${RUNTIMES[0]?.runtime} ... ${RUNTIMES.at(-1)?.runtime}`;
-}
-
 /** Where a runtime stands on `today`, by AWS's dates. */
 export type RuntimeStatus = 'supported' | 'deprecated' | 'create-blocked' | 'update-blocked';
 

@@ -9,13 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildCommand } from '../src/cli/build.js';
 import { InputError } from '../src/errors.js';
-import {
-  RUNTIMES,
-  resolveTarget,
-  runtimeLifecycleWarning,
-  runtimeRange,
-  runtimeStatus,
-} from '../src/target.js';
+import { RUNTIMES, resolveTarget, runtimeLifecycleWarning, runtimeStatus } from '../src/target.js';
 
 const day = (iso: string) => new Date(`${iso}T12:00:00Z`);
 const root = join(import.meta.dirname, '..');
@@ -80,7 +74,8 @@ describe('runtime lifecycle', () => {
 
 describe('every list of runtimes matches target.ts', () => {
   const names = RUNTIMES.map((r) => r.runtime);
-  const range = runtimeRange();
+  // action.yml and the reusable workflow describe the runtimes as "FIRST ... LAST" of the table.
+  const range = `${RUNTIMES[0]?.runtime} ... ${RUNTIMES.at(-1)?.runtime}`;
 
   it('action.yml and the reusable workflow describe the range and the default', () => {
     const action = parse(readFileSync(join(root, 'action.yml'), 'utf8'));

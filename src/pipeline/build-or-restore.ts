@@ -71,14 +71,15 @@ export function layerCacheKey(
   });
 }
 
-/**
- * With the SBOM turned off, an SBOM left by an earlier build would sit beside a layer.zip it
- * does not describe: it goes (it is this tool's own output, not the user's file).
- */
+/** Fails naming each distribution whose licence the --deny-licenses / deny-licenses list denies. */
 function checkLicensePolicy(options: BuildOptions, packages: Manifest['packages']): void {
   if (options.licensePolicy) checkLicenses(packages, options.licensePolicy.deny, options.licensePolicy.input);
 }
 
+/**
+ * With the SBOM turned off, an SBOM left by an earlier build would sit beside a layer.zip it
+ * does not describe: it goes (it is this tool's own output, not the user's file).
+ */
 async function removeStaleSbom(outDir: string, log: Logger): Promise<void> {
   const path = join(outDir, SBOM_FILE);
   if (!existsSync(path)) return;
